@@ -1,0 +1,35 @@
+export type { Action, Env, EnvSpec, Info, ResetArgs, ResetResult, StepResult } from "./env.js";
+export {
+  combineMetricSinks,
+  formatMetricLine,
+  InMemoryMetricSink,
+  type MetricRecord,
+  type MetricSink,
+  type Metrics,
+  nullMetricSink,
+} from "./metric-sink.js";
+export {
+  type ActionBatch,
+  type ActOptions,
+  isStochasticPolicy,
+  type Policy,
+  type StochasticPolicy,
+} from "./policy.js";
+export type { RewardFunction, RewardInput } from "./reward-function.js";
+export { Rng, type RngState } from "./rng.js";
+export {
+  Box,
+  type BoxDtype,
+  type BoxJson,
+  Discrete,
+  type DiscreteJson,
+  MultiDiscrete,
+  type MultiDiscreteJson,
+  type NestedNumbers,
+  type Space,
+  type SpaceJson,
+  spaceFromJson,
+} from "./spaces.js";
+export { type Rows, Trajectory, type TrajectoryInit } from "./trajectory.js";
+export { Transitions, type TransitionsInit } from "./transitions.js";
+export { describeValue, type ValidationContext, ValidationError } from "./validation-error.js";

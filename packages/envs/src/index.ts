@@ -1,0 +1,1 @@
+export type { EnvRegistration } from "./registration.js";
