@@ -333,7 +333,7 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
     }
     case "Discrete": {
       const n = record.n;
-      const start = record.start ?? 0;
+      const start = record.start === undefined ? 0 : record.start;
       if (typeof n !== "number" || !Number.isSafeInteger(n) || n <= 0) {
         throw new ValidationError(`${field}.n`, "a positive integer", describeValue(n));
       }

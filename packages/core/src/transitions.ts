@@ -183,7 +183,7 @@ export class Transitions {
 
 function expectArray(value: unknown, Constructor: { name: string; prototype: object }, field: string): void {
   if (!(value instanceof (Constructor as unknown as new () => object))) {
-    throw new ValidationError(field, `a ${Constructor.name}`, describeValue(value));
+    throw new ValidationError(field, `${/^[AEIOU]/.test(Constructor.name) ? "an" : "a"} ${Constructor.name}`, describeValue(value));
   }
 }
 

@@ -1,0 +1,96 @@
+/**
+ * Shared helpers for benchmark scripts. Each script under `bench/` (a `<name>.bench.ts` file or a
+ * `<name>/index.bench.ts` folder) measures something and calls `writeBenchResult` once; `pnpm bench`
+ * runs them all and regenerates `bench/RESULTS.md` from `bench/results/*.json`.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const benchDirectory = dirname(fileURLToPath(import.meta.url));
+export const resultsDirectory = join(benchDirectory, "results");
+
+/** A table of figures: one header per column, rows of numbers or text. */
+export interface BenchTable {
+  title?: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+export interface BenchResult {
+  /** File-safe name: the result lands in `bench/results/<name>.json`. */
+  name: string;
+  /** One paragraph: what is measured and how to read the numbers. */
+  description: string;
+  /** Every seed used (empty when nothing random is involved). */
+  seeds: number[];
+  tables: BenchTable[];
+  /** Anything else worth keeping (settings, raw samples). */
+  details?: Record<string, unknown>;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  arch: string;
+  node: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpuList = cpus();
+  return {
+    cpuModel: cpuList[0]?.model ?? "unknown",
+    cores: cpuList.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+  };
+}
+
+/** Writes `bench/results/<name>.json` with the machine, Node version and date added. */
+export function writeBenchResult(result: BenchResult): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(result.name)) {
+    throw new Error(`bench result name must be kebab-case ([a-z0-9-]); found ${JSON.stringify(result.name)}.`);
+  }
+  mkdirSync(resultsDirectory, { recursive: true });
+  const path = join(resultsDirectory, `${result.name}.json`);
+  const record = { ...result, date: new Date().toISOString(), machine: machineInfo() };
+  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+  return path;
+}
+
+/** The median of `values` (mean of the middle two for even counts). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of an empty list");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` `repeats` times after `warmup` runs and returns each run's wall time in milliseconds. */
+export async function timeRuns(
+  fn: () => unknown | Promise<unknown>,
+  options: { repeats?: number; warmup?: number } = {},
+): Promise<number[]> {
+  const repeats = options.repeats ?? 5;
+  const warmup = options.warmup ?? 1;
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+/** Formats a number with a fixed count of significant digits for tables. */
+export function formatNumber(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 10 ** digits) return Math.round(value).toLocaleString("en-US");
+  return Number(value.toPrecision(digits)).toString();
+}
