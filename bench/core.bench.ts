@@ -35,7 +35,14 @@ const actions = Int32Array.from({ length: steps }, (_, i) => i % 2);
 const trajectories = 200;
 await perSecond(`Trajectory validation (rows/s, T=${steps}, 4-d obs)`, trajectories * steps, () => {
   for (let i = 0; i < trajectories; i++) {
-    new Trajectory({ observationSpace, actionSpace, observations, actions, terminated: false, truncated: true });
+    new Trajectory({
+      observationSpace,
+      actionSpace,
+      observations,
+      actions,
+      terminated: false,
+      truncated: true,
+    });
   }
 });
 

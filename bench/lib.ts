@@ -54,7 +54,9 @@ export function machineInfo(): MachineInfo {
 /** Writes `bench/results/<name>.json` with the machine, Node version and date added. */
 export function writeBenchResult(result: BenchResult): string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(result.name)) {
-    throw new Error(`bench result name must be kebab-case ([a-z0-9-]); found ${JSON.stringify(result.name)}.`);
+    throw new Error(
+      `bench result name must be kebab-case ([a-z0-9-]); found ${JSON.stringify(result.name)}.`,
+    );
   }
   mkdirSync(resultsDirectory, { recursive: true });
   const path = join(resultsDirectory, `${result.name}.json`);

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchDirectory, type BenchResult, type MachineInfo, resultsDirectory } from "./lib.js";
+import { type BenchResult, benchDirectory, type MachineInfo, resultsDirectory } from "./lib.js";
 
 function discover(): Map<string, string> {
   const scripts = new Map<string, string>();
@@ -56,7 +56,9 @@ if (failures.length > 0) {
 
 function renderResults(): string {
   const files = existsSync(resultsDirectory)
-    ? readdirSync(resultsDirectory).filter((f) => f.endsWith(".json")).sort()
+    ? readdirSync(resultsDirectory)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
     : [];
   const lines = [
     "# Benchmark results",
@@ -78,7 +80,10 @@ function renderResults(): string {
     );
     for (const table of record.tables) {
       if (table.title) lines.push(`**${table.title}**`, "");
-      lines.push(`| ${table.columns.join(" | ")} |`, `| ${table.columns.map(() => "---").join(" | ")} |`);
+      lines.push(
+        `| ${table.columns.join(" | ")} |`,
+        `| ${table.columns.map(() => "---").join(" | ")} |`,
+      );
       for (const row of table.rows) lines.push(`| ${row.join(" | ")} |`);
       lines.push("");
     }

@@ -7,12 +7,20 @@ import { checkArchitecture, importsOf } from "./check.js";
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-function fixture(packages: Record<string, { dependencies?: Record<string, string>; files: Record<string, string> }>): string {
+function fixture(
+  packages: Record<
+    string,
+    { dependencies?: Record<string, string>; files: Record<string, string> }
+  >,
+): string {
   const root = mkdtempSync(join(tmpdir(), "irlkit-architecture-"));
   for (const [name, { dependencies, files }] of Object.entries(packages)) {
     const directory = join(root, "packages", name.replace("@irlkit/", ""));
     mkdirSync(join(directory, "src"), { recursive: true });
-    writeFileSync(join(directory, "package.json"), JSON.stringify({ name, dependencies: dependencies ?? {} }));
+    writeFileSync(
+      join(directory, "package.json"),
+      JSON.stringify({ name, dependencies: dependencies ?? {} }),
+    );
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(dirname(join(directory, "src", file)), { recursive: true });
       writeFileSync(join(directory, "src", file), text);
@@ -28,13 +36,17 @@ describe("architecture check", () => {
 
   it("finds static, type-only, re-exported and dynamic imports", () => {
     expect(
-      importsOf(`import { a } from "x"; import type { B } from "y"; export * from "./z.js"; const m = await import("w");`),
+      importsOf(
+        `import { a } from "x"; import type { B } from "y"; export * from "./z.js"; const m = await import("w");`,
+      ),
     ).toEqual(["x", "y", "./z.js", "w"]);
   });
 
   it("fails on deliberately wrong imports, naming the package, the file and the rule", () => {
     const root = fixture({
-      "@irlkit/envs": { files: { "index.ts": `import * as tf from "@tensorflow/tfjs-core";\nexport const x = tf;` } },
+      "@irlkit/envs": {
+        files: { "index.ts": `import * as tf from "@tensorflow/tfjs-core";\nexport const x = tf;` },
+      },
       "@irlkit/rl": {
         dependencies: { "@irlkit/core": "workspace:^", "@irlkit/rewards": "workspace:^" },
         files: { "ppo.ts": `import { MlpReward } from "@irlkit/rewards";` },

@@ -29,7 +29,11 @@ export function checkArchitecture(
   const packagesDirectory = join(root, "packages");
   for (const directory of listDirectories(packagesDirectory)) {
     const manifestPath = join(packagesDirectory, directory, "package.json");
-    let manifest: { name?: string; dependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    let manifest: {
+      name?: string;
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
     try {
       manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
     } catch {
@@ -49,7 +53,8 @@ export function checkArchitecture(
     const declared = { ...manifest.dependencies, ...manifest.peerDependencies };
     for (const dependency of Object.keys(declared)) {
       const problem = forbiddenReason(name, rule, dependency, false);
-      if (problem !== undefined) violations.push({ file: manifestFile, specifier: dependency, message: problem });
+      if (problem !== undefined)
+        violations.push({ file: manifestFile, specifier: dependency, message: problem });
     }
     const sourceDirectory = join(packagesDirectory, directory, "src");
     for (const file of listFiles(sourceDirectory)) {
@@ -71,7 +76,11 @@ export function checkArchitecture(
         }
         const problem = forbiddenReason(name, rule, specifier, inTests);
         if (problem !== undefined) {
-          violations.push({ file: relativeToRoot, specifier, message: `${problem} (in ${relativeToPackage})` });
+          violations.push({
+            file: relativeToRoot,
+            specifier,
+            message: `${problem} (in ${relativeToPackage})`,
+          });
           continue;
         }
         const packageName = packageNameOf(specifier);
@@ -93,7 +102,12 @@ export function checkArchitecture(
   return violations;
 }
 
-function forbiddenReason(name: string, rule: PackageRule, specifier: string, inTests: boolean): string | undefined {
+function forbiddenReason(
+  name: string,
+  rule: PackageRule,
+  specifier: string,
+  inTests: boolean,
+): string | undefined {
   const packageName = packageNameOf(specifier);
   if (packageName === name) return undefined;
   if (packageName.startsWith("@irlkit/")) {
@@ -103,10 +117,17 @@ function forbiddenReason(name: string, rule: PackageRule, specifier: string, inT
     }
     return undefined;
   }
-  if (name !== "@irlkit/nn" && tensorLibraryPrefixes.some((prefix) => packageName.startsWith(prefix))) {
+  if (
+    name !== "@irlkit/nn" &&
+    tensorLibraryPrefixes.some((prefix) => packageName.startsWith(prefix))
+  ) {
     return `${name} must not import ${packageName}: only @irlkit/nn knows the tensor library`;
   }
-  if (rule.external !== undefined && !inTests && !rule.external.some((prefix) => packageName.startsWith(prefix))) {
+  if (
+    rule.external !== undefined &&
+    !inTests &&
+    !rule.external.some((prefix) => packageName.startsWith(prefix))
+  ) {
     return `${name} must not import third-party ${packageName} (it has no runtime dependencies)`;
   }
   return undefined;

@@ -24,10 +24,24 @@ export const packageRules: Readonly<Record<string, PackageRule>> = {
     internal: ["@irlkit/core", "@irlkit/nn", "@irlkit/envs", "@irlkit/samplers"],
   },
   "@irlkit/irl": {
-    internal: ["@irlkit/core", "@irlkit/nn", "@irlkit/envs", "@irlkit/samplers", "@irlkit/rewards", "@irlkit/rl"],
+    internal: [
+      "@irlkit/core",
+      "@irlkit/nn",
+      "@irlkit/envs",
+      "@irlkit/samplers",
+      "@irlkit/rewards",
+      "@irlkit/rl",
+    ],
   },
   "@irlkit/adversarial": {
-    internal: ["@irlkit/core", "@irlkit/nn", "@irlkit/envs", "@irlkit/samplers", "@irlkit/rewards", "@irlkit/rl"],
+    internal: [
+      "@irlkit/core",
+      "@irlkit/nn",
+      "@irlkit/envs",
+      "@irlkit/samplers",
+      "@irlkit/rewards",
+      "@irlkit/rl",
+    ],
   },
   "@irlkit/onnx": {
     internal: ["@irlkit/core", "@irlkit/nn", "@irlkit/rewards", "@irlkit/rl"],

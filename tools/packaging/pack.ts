@@ -26,7 +26,9 @@ export function publishablePackages(root: string): PublishablePackage[] {
       version: manifest.version,
       directory,
       subpaths: Object.keys(manifest.exports ?? {}).filter((key) => key !== "./package.json"),
-      internalDependencies: Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith("@irlkit/")),
+      internalDependencies: Object.keys(manifest.dependencies ?? {}).filter((d) =>
+        d.startsWith("@irlkit/"),
+      ),
     });
   }
   return out;
@@ -35,7 +37,9 @@ export function publishablePackages(root: string): PublishablePackage[] {
 /** `pnpm pack` into `destination`; returns the tarball path. The package must be built. */
 export function packPackage(pkg: PublishablePackage, destination: string): string {
   if (!existsSync(join(pkg.directory, "dist"))) {
-    throw new Error(`${pkg.name} has no dist/: run \`pnpm build\` before the packaging smoke test.`);
+    throw new Error(
+      `${pkg.name} has no dist/: run \`pnpm build\` before the packaging smoke test.`,
+    );
   }
   mkdirSync(destination, { recursive: true });
   const output = execFileSync("pnpm", ["pack", "--pack-destination", destination], {
@@ -48,14 +52,18 @@ export function packPackage(pkg: PublishablePackage, destination: string): strin
     .map((line) => line.trim())
     .reverse()
     .find((line) => line.endsWith(".tgz"));
-  if (tarball === undefined) throw new Error(`pnpm pack printed no tarball for ${pkg.name}:\n${output}`);
+  if (tarball === undefined)
+    throw new Error(`pnpm pack printed no tarball for ${pkg.name}:\n${output}`);
   return tarball.startsWith("/") ? tarball : join(destination, tarball);
 }
 
 /** A scratch npm project outside the workspace with the given tarballs installed. */
 export function installIntoScratchProject(directory: string, tarballs: string[]): void {
   mkdirSync(directory, { recursive: true });
-  writeFileSync(join(directory, "package.json"), JSON.stringify({ name: "scratch", private: true }));
+  writeFileSync(
+    join(directory, "package.json"),
+    JSON.stringify({ name: "scratch", private: true }),
+  );
   execFileSync(
     "npm",
     ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error", ...tarballs],

@@ -12,16 +12,25 @@ import { installIntoScratchProject, packPackage, publishablePackages } from "./p
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const packages = publishablePackages(root);
 const scratch = mkdtempSync(join(tmpdir(), "irlkit-pack-"));
-const tarballs = new Map(packages.map((pkg) => [pkg.name, packPackage(pkg, join(scratch, "tarballs"))]));
+const tarballs = new Map(
+  packages.map((pkg) => [pkg.name, packPackage(pkg, join(scratch, "tarballs"))]),
+);
 
 function specifiers(names: string[]): string[] {
   return packages
     .filter((pkg) => names.includes(pkg.name))
-    .flatMap((pkg) => pkg.subpaths.map((subpath) => (subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`)));
+    .flatMap((pkg) =>
+      pkg.subpaths.map((subpath) =>
+        subpath === "." ? pkg.name : `${pkg.name}/${subpath.slice(2)}`,
+      ),
+    );
 }
 
 /** Imports each specifier from an .mjs and requires it from a .cjs; returns export counts per specifier. */
-function importBothWays(project: string, names: string[]): { esm: Record<string, number>; cjs: Record<string, number> } {
+function importBothWays(
+  project: string,
+  names: string[],
+): { esm: Record<string, number>; cjs: Record<string, number> } {
   const list = JSON.stringify(specifiers(names));
   writeFileSync(
     join(project, "esm.mjs"),
@@ -32,13 +41,17 @@ function importBothWays(project: string, names: string[]): { esm: Record<string,
     `const out = {};\nfor (const s of ${list}) out[s] = Object.keys(require(s)).length;\nconsole.log(JSON.stringify(out));\n`,
   );
   const run = (file: string) =>
-    JSON.parse(execFileSync("node", ["--no-warnings", file], { cwd: project, encoding: "utf8" }).trim());
+    JSON.parse(
+      execFileSync("node", ["--no-warnings", file], { cwd: project, encoding: "utf8" }).trim(),
+    );
   return { esm: run("esm.mjs"), cjs: run("cjs.cjs") };
 }
 
 function closure(name: string): string[] {
   const pkg = packages.find((p) => p.name === name)!;
-  return [name, ...pkg.internalDependencies.flatMap(closure)].filter((v, i, a) => a.indexOf(v) === i);
+  return [name, ...pkg.internalDependencies.flatMap(closure)].filter(
+    (v, i, a) => a.indexOf(v) === i,
+  );
 }
 
 describe("published packages", () => {
@@ -50,7 +63,11 @@ describe("published packages", () => {
     expect(cjs).toEqual(esm);
     const usage = execFileSync(
       "node",
-      ["--input-type=module", "-e", `import { Rng, Discrete } from "@irlkit/core"; console.log(new Discrete(3).sample(new Rng(1)));`],
+      [
+        "--input-type=module",
+        "-e",
+        `import { Rng, Discrete } from "@irlkit/core"; console.log(new Discrete(3).sample(new Rng(1)));`,
+      ],
       { cwd: project, encoding: "utf8" },
     );
     // The installed build draws exactly what the sources draw.
@@ -62,7 +79,10 @@ describe("published packages", () => {
     (name) => {
       const needed = closure(name);
       const project = join(scratch, name.replace("@irlkit/", ""));
-      installIntoScratchProject(project, needed.map((n) => tarballs.get(n)!));
+      installIntoScratchProject(
+        project,
+        needed.map((n) => tarballs.get(n)!),
+      );
       const { esm, cjs } = importBothWays(project, [name]);
       for (const specifier of specifiers([name])) expect(esm[specifier]).toBeGreaterThan(0);
       expect(cjs).toEqual(esm);

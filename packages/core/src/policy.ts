@@ -19,7 +19,11 @@ export interface ActOptions {
 export interface Policy {
   readonly observationSpace: Space;
   readonly actionSpace: Space;
-  act(observations: Float32Array, rng: Rng, options?: ActOptions): ActionBatch | Promise<ActionBatch>;
+  act(
+    observations: Float32Array,
+    rng: Rng,
+    options?: ActOptions,
+  ): ActionBatch | Promise<ActionBatch>;
 }
 
 /** A policy whose action distribution can be evaluated — AIRL and GAN-GCL need log π(a|s). */

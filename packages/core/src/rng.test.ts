@@ -45,14 +45,18 @@ describe("Rng", () => {
     expect(draws(parent.derive("disc"), 10)).toEqual(before);
     expect(draws(parent.derive("gen"), 10)).not.toEqual(before);
     expect(draws(parent.derive("disc").derive("init"), 10)).not.toEqual(before);
-    expect(draws(parent.derive("disc").derive("init"), 10)).toEqual(draws(new Rng(7, ["disc", "init"]), 10));
+    expect(draws(parent.derive("disc").derive("init"), 10)).toEqual(
+      draws(new Rng(7, ["disc", "init"]), 10),
+    );
     // A child differs from its parent's own stream.
     expect(draws(new Rng(7).derive("a"), 10)).not.toEqual(draws(new Rng(7), 10));
   });
 
   it("keeps derived streams uncorrelated across many labels", () => {
     // Means of the first draw of 2000 sibling streams behave like independent uniforms.
-    const firsts = Array.from({ length: 2000 }, (_, i) => new Rng(1).derive(`env/${i}`).nextDouble());
+    const firsts = Array.from({ length: 2000 }, (_, i) =>
+      new Rng(1).derive(`env/${i}`).nextDouble(),
+    );
     const mean = firsts.reduce((a, b) => a + b, 0) / firsts.length;
     expect(Math.abs(mean - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / 2000));
     expect(new Set(firsts).size).toBe(2000);
@@ -103,7 +107,10 @@ describe("Rng", () => {
     const n = 100_000;
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < n; i++) counts[rng.categorical(weights)]!++;
-    const chiSquare = counts.reduce((a, c, i) => a + (c - n * weights[i]!) ** 2 / (n * weights[i]!), 0);
+    const chiSquare = counts.reduce(
+      (a, c, i) => a + (c - n * weights[i]!) ** 2 / (n * weights[i]!),
+      0,
+    );
     // 3 degrees of freedom: the 99.9% quantile is 16.27.
     expect(chiSquare).toBeLessThan(16.27);
     // Zero-weight categories are never drawn; weights need not sum to 1.
@@ -150,8 +157,12 @@ describe("Rng", () => {
 
   it("rejects bad arguments with messages that say what was found", () => {
     expect(() => new Rng(1.5)).toThrow("Rng seed must be a safe integer; found 1.5.");
-    expect(() => new Rng(1).derive("")).toThrow('Rng.derive needs a non-empty string label; found "".');
-    expect(() => new Rng(1).integer(0)).toThrow("Rng.integer needs a positive safe integer n; found 0.");
+    expect(() => new Rng(1).derive("")).toThrow(
+      'Rng.derive needs a non-empty string label; found "".',
+    );
+    expect(() => new Rng(1).integer(0)).toThrow(
+      "Rng.integer needs a positive safe integer n; found 0.",
+    );
     expect(() => new Rng(1).uniform(2, 1)).toThrow("found low=2, high=1");
     expect(() => new Rng(1).categorical([0.5, -1])).toThrow("found weights[1] = -1");
     expect(() => new Rng(1).categorical([0, 0])).toThrow("2 weights summing to 0");
@@ -159,9 +170,9 @@ describe("Rng", () => {
     expect(() => new Rng(1).permutation(-1)).toThrow("found -1");
     expect(() => new Rng(1).exponential(0)).toThrow("rate > 0; found 0");
     expect(() => new Rng(1).integerBetween(3, 1)).toThrow("found 3, 1");
-    expect(() => Rng.fromState({ seed: 1, path: [], state: [0, 0, 0, 0], spareNormal: null })).toThrow(
-      "must not be all zeros",
-    );
+    expect(() =>
+      Rng.fromState({ seed: 1, path: [], state: [0, 0, 0, 0], spareNormal: null }),
+    ).toThrow("must not be all zeros");
     expect(() =>
       Rng.fromState({ seed: 1, path: [], state: [1, 2, -3, 4], spareNormal: null }),
     ).toThrow("RngState.state[2] must be an unsigned 32-bit integer; found -3.");

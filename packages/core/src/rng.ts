@@ -35,7 +35,9 @@ export class Rng {
   /** An independent child stream named by `label` (see the class comment). */
   derive(label: string): Rng {
     if (typeof label !== "string" || label.length === 0) {
-      throw new TypeError(`Rng.derive needs a non-empty string label; found ${JSON.stringify(label)}.`);
+      throw new TypeError(
+        `Rng.derive needs a non-empty string label; found ${JSON.stringify(label)}.`,
+      );
     }
     return new Rng(this.seed, [...this.path, label]);
   }
@@ -205,7 +207,9 @@ export class Rng {
     for (let i = 0; i < 4; i++) {
       const word = saved.state[i]!;
       if (!Number.isInteger(word) || word < 0 || word > 0xffffffff) {
-        throw new TypeError(`RngState.state[${i}] must be an unsigned 32-bit integer; found ${word}.`);
+        throw new TypeError(
+          `RngState.state[${i}] must be an unsigned 32-bit integer; found ${word}.`,
+        );
       }
       rng.#state[i] = word;
     }

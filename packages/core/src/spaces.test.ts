@@ -42,7 +42,13 @@ describe("Box", () => {
       [2, 3],
     ]);
     expect(spaceFromJson(JSON.parse(JSON.stringify(grid.toJSON()))).equals(grid)).toBe(true);
-    const unbounded = spaceFromJson({ type: "Box", dtype: "float32", shape: [2], low: ["-inf", -1], high: "inf" });
+    const unbounded = spaceFromJson({
+      type: "Box",
+      dtype: "float32",
+      shape: [2],
+      low: ["-inf", -1],
+      high: "inf",
+    });
     expect(unbounded.kind).toBe("Box");
     expect((unbounded as Box).low[0]).toBe(Number.NEGATIVE_INFINITY);
     expect((unbounded as Box).high[1]).toBe(Number.POSITIVE_INFINITY);
@@ -50,25 +56,33 @@ describe("Box", () => {
   });
 
   it("rejects bad construction and bad JSON with field, expected and found", () => {
-    expect(() => new Box({ shape: [0] })).toThrow("Box.shape: expected an array of positive integers, found an array of length 1 [0]");
+    expect(() => new Box({ shape: [0] })).toThrow(
+      "Box.shape: expected an array of positive integers, found an array of length 1 [0]",
+    );
     expect(() => new Box({ shape: [2], low: [0, 0, 0] })).toThrow(
       "Box.low: expected a number or 2 numbers, found an array of length 3",
     );
-    expect(() => new Box({ shape: [1], low: 1, high: 0 })).toThrow("Box.low[0]: expected a value <= high[0] = 0, found 1");
-    expect(() => new Box({ shape: [1], low: Number.NaN })).toThrow("Box.low: expected a number or ±Infinity, found NaN");
-    expect(() => new Box({ shape: [1], dtype: "int8" as "float32" })).toThrow('Box.dtype: expected "float32" or "float64", found "int8"');
+    expect(() => new Box({ shape: [1], low: 1, high: 0 })).toThrow(
+      "Box.low[0]: expected a value <= high[0] = 0, found 1",
+    );
+    expect(() => new Box({ shape: [1], low: Number.NaN })).toThrow(
+      "Box.low: expected a number or ±Infinity, found NaN",
+    );
+    expect(() => new Box({ shape: [1], dtype: "int8" as "float32" })).toThrow(
+      'Box.dtype: expected "float32" or "float64", found "int8"',
+    );
     expect(() => spaceFromJson({ type: "Box", shape: [2], low: [0], high: [1, 1] })).toThrow(
       "space.low: expected 2 numbers (the product of the shape), found 1",
     );
     expect(() => spaceFromJson({ type: "Box", shape: [2], low: ["x", 0], high: 1 })).toThrow(
       'space.low: expected numbers or "inf"/"-inf", found "x"',
     );
-    expect(() => spaceFromJson({ type: "Box", shape: "2", low: 0, high: 1 }, "observation_space")).toThrow(
-      'observation_space.shape: expected an array of positive integers, found "2"',
-    );
-    expect(() => spaceFromJson({ type: "Box", dtype: "uint8", shape: [1], low: 0, high: 1 })).toThrow(
-      'space.dtype: expected "float32" or "float64", found "uint8"',
-    );
+    expect(() =>
+      spaceFromJson({ type: "Box", shape: "2", low: 0, high: 1 }, "observation_space"),
+    ).toThrow('observation_space.shape: expected an array of positive integers, found "2"');
+    expect(() =>
+      spaceFromJson({ type: "Box", dtype: "uint8", shape: [1], low: 0, high: 1 }),
+    ).toThrow('space.dtype: expected "float32" or "float64", found "uint8"');
     expect(() => spaceFromJson({ type: "Box", shape: [1], low: {}, high: 1 })).toThrow(
       "space.low: expected a number or a list of 1 numbers, found an object",
     );
@@ -87,7 +101,13 @@ describe("Discrete", () => {
 
   it("contains integers in [start, start + n) and samples them uniformly", () => {
     expect([0, 1, 2, 3, 4, 1.5, "1"].map((x) => space.contains(x))).toEqual([
-      false, true, true, true, false, false, false,
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
     ]);
     expect(space.contains(2n)).toBe(true);
     const rng = new Rng(4);
@@ -105,9 +125,15 @@ describe("Discrete", () => {
   it("rejects bad arguments", () => {
     expect(() => new Discrete(0)).toThrow("Discrete.n: expected a positive integer, found 0");
     expect(() => new Discrete(2, 0.5)).toThrow("Discrete.start: expected an integer, found 0.5");
-    expect(() => spaceFromJson({ type: "Discrete", n: "4" })).toThrow('space.n: expected a positive integer, found "4"');
-    expect(() => spaceFromJson({ type: "Discrete", n: 4, start: null })).toThrow("space.start: expected an integer, found null");
-    expect(() => space.check(4, "action")).toThrow("action: expected an integer in [1, 4), found 4");
+    expect(() => spaceFromJson({ type: "Discrete", n: "4" })).toThrow(
+      'space.n: expected a positive integer, found "4"',
+    );
+    expect(() => spaceFromJson({ type: "Discrete", n: 4, start: null })).toThrow(
+      "space.start: expected an integer, found null",
+    );
+    expect(() => space.check(4, "action")).toThrow(
+      "action: expected an integer in [1, 4), found 4",
+    );
   });
 });
 
@@ -120,23 +146,42 @@ describe("MultiDiscrete", () => {
     expect(space.contains([1])).toBe(false);
     const rng = new Rng(2);
     for (let i = 0; i < 100; i++) expect(space.contains(space.sample(rng))).toBe(true);
-    expect(space.toJSON()).toEqual({ type: "MultiDiscrete", dtype: "int64", nvec: [3, 2], start: [0, 0] });
+    expect(space.toJSON()).toEqual({
+      type: "MultiDiscrete",
+      dtype: "int64",
+      nvec: [3, 2],
+      start: [0, 0],
+    });
     expect(spaceFromJson(space.toJSON()).equals(space)).toBe(true);
   });
 
   it("rejects bad arguments", () => {
-    expect(() => new MultiDiscrete([])).toThrow("MultiDiscrete.nvec: expected a non-empty array of positive integers");
-    expect(() => new MultiDiscrete([2, 0])).toThrow("MultiDiscrete.nvec[1]: expected a positive integer, found 0");
-    expect(() => new MultiDiscrete([2, 2], [0])).toThrow("MultiDiscrete.start: expected 2 integers (one per nvec entry), found 1");
-    expect(() => spaceFromJson({ type: "MultiDiscrete", nvec: 3 })).toThrow("space.nvec: expected an array of positive integers, found 3");
-    expect(() => spaceFromJson({ type: "MultiDiscrete", nvec: [3], start: 0 })).toThrow("space.start: expected an array of integers, found 0");
-    expect(() => space.check([0, 2], "action")).toThrow("action: expected 2 integers with counts [3, 2], found 2 at index 1, outside [0, 2)");
+    expect(() => new MultiDiscrete([])).toThrow(
+      "MultiDiscrete.nvec: expected a non-empty array of positive integers",
+    );
+    expect(() => new MultiDiscrete([2, 0])).toThrow(
+      "MultiDiscrete.nvec[1]: expected a positive integer, found 0",
+    );
+    expect(() => new MultiDiscrete([2, 2], [0])).toThrow(
+      "MultiDiscrete.start: expected 2 integers (one per nvec entry), found 1",
+    );
+    expect(() => spaceFromJson({ type: "MultiDiscrete", nvec: 3 })).toThrow(
+      "space.nvec: expected an array of positive integers, found 3",
+    );
+    expect(() => spaceFromJson({ type: "MultiDiscrete", nvec: [3], start: 0 })).toThrow(
+      "space.start: expected an array of integers, found 0",
+    );
+    expect(() => space.check([0, 2], "action")).toThrow(
+      "action: expected 2 integers with counts [3, 2], found 2 at index 1, outside [0, 2)",
+    );
   });
 });
 
 describe("spaceFromJson", () => {
   it("rejects what is not a space", () => {
-    expect(() => spaceFromJson(null)).toThrow('space: expected a space object with a "type" key, found null');
+    expect(() => spaceFromJson(null)).toThrow(
+      'space: expected a space object with a "type" key, found null',
+    );
     expect(() => spaceFromJson([1])).toThrow("found an array of length 1");
     expect(() => spaceFromJson({ type: "Tuple" }, "action_space")).toThrow(
       'action_space.type: expected "Box", "Discrete" or "MultiDiscrete", found "Tuple"',

@@ -79,8 +79,18 @@ export class Box {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.flatSize = shape.reduce((a, b) => a * b, 1);
-    this.low = broadcastBound(options.low ?? Number.NEGATIVE_INFINITY, this.flatSize, "Box.low", dtype);
-    this.high = broadcastBound(options.high ?? Number.POSITIVE_INFINITY, this.flatSize, "Box.high", dtype);
+    this.low = broadcastBound(
+      options.low ?? Number.NEGATIVE_INFINITY,
+      this.flatSize,
+      "Box.low",
+      dtype,
+    );
+    this.high = broadcastBound(
+      options.high ?? Number.POSITIVE_INFINITY,
+      this.flatSize,
+      "Box.high",
+      dtype,
+    );
     for (let i = 0; i < this.flatSize; i++) {
       if (!(this.low[i]! <= this.high[i]!)) {
         throw new ValidationError(
@@ -137,7 +147,8 @@ export class Box {
    * both are infinite, `low + Exp(1)` or `high − Exp(1)` where only one is.
    */
   sample(rng: Rng): Float32Array | Float64Array {
-    const out = this.dtype === "float32" ? new Float32Array(this.flatSize) : new Float64Array(this.flatSize);
+    const out =
+      this.dtype === "float32" ? new Float32Array(this.flatSize) : new Float64Array(this.flatSize);
     for (let i = 0; i < this.flatSize; i++) {
       const low = this.low[i]!;
       const high = this.high[i]!;
@@ -243,12 +254,20 @@ export class MultiDiscrete {
 
   constructor(nvec: ArrayLike<number>, start?: ArrayLike<number>) {
     if (!isArrayLikeOfNumbers(nvec) || nvec.length === 0) {
-      throw new ValidationError("MultiDiscrete.nvec", "a non-empty array of positive integers", describeValue(nvec));
+      throw new ValidationError(
+        "MultiDiscrete.nvec",
+        "a non-empty array of positive integers",
+        describeValue(nvec),
+      );
     }
     for (let i = 0; i < nvec.length; i++) {
       const n = nvec[i]!;
       if (!Number.isSafeInteger(n) || n <= 0) {
-        throw new ValidationError(`MultiDiscrete.nvec[${i}]`, "a positive integer", describeValue(n));
+        throw new ValidationError(
+          `MultiDiscrete.nvec[${i}]`,
+          "a positive integer",
+          describeValue(n),
+        );
       }
     }
     const starts = start ?? new Array<number>(nvec.length).fill(0);
@@ -299,11 +318,20 @@ export class MultiDiscrete {
   }
 
   toJSON(): MultiDiscreteJson {
-    return { type: "MultiDiscrete", dtype: "int64", nvec: Array.from(this.nvec), start: Array.from(this.start) };
+    return {
+      type: "MultiDiscrete",
+      dtype: "int64",
+      nvec: Array.from(this.nvec),
+      start: Array.from(this.start),
+    };
   }
 
   equals(other: Space): boolean {
-    return other.kind === "MultiDiscrete" && sameNumbers(other.nvec, this.nvec) && sameNumbers(other.start, this.start);
+    return (
+      other.kind === "MultiDiscrete" &&
+      sameNumbers(other.nvec, this.nvec) &&
+      sameNumbers(other.start, this.start)
+    );
   }
 }
 
@@ -320,7 +348,11 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
     case "Box": {
       const shape = record.shape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-        throw new ValidationError(`${field}.shape`, "an array of positive integers", JSON.stringify(shape));
+        throw new ValidationError(
+          `${field}.shape`,
+          "an array of positive integers",
+          JSON.stringify(shape),
+        );
       }
       const dtype = record.dtype ?? "float32";
       if (dtype !== "float32" && dtype !== "float64") {
@@ -345,7 +377,11 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
     case "MultiDiscrete": {
       const nvec = record.nvec;
       if (!Array.isArray(nvec)) {
-        throw new ValidationError(`${field}.nvec`, "an array of positive integers", describeValue(nvec));
+        throw new ValidationError(
+          `${field}.nvec`,
+          "an array of positive integers",
+          describeValue(nvec),
+        );
       }
       const start = record.start;
       if (start !== undefined && !Array.isArray(start)) {
@@ -379,7 +415,8 @@ function broadcastBound(
   }
   for (let i = 0; i < size; i++) {
     const x = Number(bound[i]);
-    if (Number.isNaN(x)) throw new ValidationError(`${field}[${i}]`, "a number or ±Infinity", "NaN");
+    if (Number.isNaN(x))
+      throw new ValidationError(`${field}[${i}]`, "a number or ±Infinity", "NaN");
     out[i] = toDtype(x, dtype);
   }
   return out;
@@ -402,7 +439,11 @@ function flattenBound(bound: unknown, size: number, field: string): number[] {
   }
   visit(bound);
   if (flat.length !== size) {
-    throw new ValidationError(field, `${size} numbers (the product of the shape)`, `${flat.length}`);
+    throw new ValidationError(
+      field,
+      `${size} numbers (the product of the shape)`,
+      `${flat.length}`,
+    );
   }
   return flat;
 }
@@ -423,14 +464,17 @@ function nest(values: Float64Array, shape: readonly number[]): NestedNumbers {
   const [first, ...rest] = shape;
   const stride = rest.reduce((a, b) => a * b, 1);
   const out: NestedNumbers[] = [];
-  for (let i = 0; i < first!; i++) out.push(nest(values.subarray(i * stride, (i + 1) * stride), rest));
+  for (let i = 0; i < first!; i++)
+    out.push(nest(values.subarray(i * stride, (i + 1) * stride), rest));
   return out;
 }
 
 function summariseBounds(bounds: Float64Array): string {
   const first = bounds[0]!;
   if (bounds.every((b) => b === first)) return String(first);
-  return bounds.length <= 6 ? `[${Array.from(bounds).join(", ")}]` : `[${Array.from(bounds.subarray(0, 5)).join(", ")}, …]`;
+  return bounds.length <= 6
+    ? `[${Array.from(bounds).join(", ")}]`
+    : `[${Array.from(bounds.subarray(0, 5)).join(", ")}, …]`;
 }
 
 function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {

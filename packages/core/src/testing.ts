@@ -32,7 +32,10 @@ export class CorridorEnv implements Env<Float32Array, number> {
   step(action: number): StepResult<Float32Array> {
     if (this.#position < 0) throw new Error("CorridorEnv.step called before reset().");
     this.actionSpace.check(action, "action");
-    this.#position = Math.max(0, Math.min(this.length - 1, this.#position + (action === 1 ? 1 : -1)));
+    this.#position = Math.max(
+      0,
+      Math.min(this.length - 1, this.#position + (action === 1 ? 1 : -1)),
+    );
     const terminated = this.#position === this.length - 1;
     return {
       observation: Float32Array.of(this.#position),

@@ -46,7 +46,11 @@ export class Trajectory {
 
   constructor(init: TrajectoryInit) {
     if (typeof init !== "object" || init === null) {
-      throw new ValidationError("trajectory", "an object with observations and actions", describeValue(init));
+      throw new ValidationError(
+        "trajectory",
+        "an object with observations and actions",
+        describeValue(init),
+      );
     }
     const { observationSpace, actionSpace } = init;
     this.observationSpace = observationSpace;
@@ -54,10 +58,19 @@ export class Trajectory {
     this.observationSize = observationSpace.flatSize;
     this.actionSize = actionSpace.flatSize;
 
-    const observations = toFlatRows(init.observations, this.observationSize, "observations", Float32Array);
+    const observations = toFlatRows(
+      init.observations,
+      this.observationSize,
+      "observations",
+      Float32Array,
+    );
     const steps = observations.length / this.observationSize - 1;
     if (steps < 0) {
-      throw new ValidationError("observations", "at least 1 observation (T + 1 rows for T steps)", "0");
+      throw new ValidationError(
+        "observations",
+        "at least 1 observation (T + 1 rows for T steps)",
+        "0",
+      );
     }
     this.length = steps;
     checkFinite(observations, this.observationSize, "observations");
@@ -89,7 +102,9 @@ export class Trajectory {
         throw new ValidationError(
           "rewards",
           `${steps} numbers (one per action)`,
-          isNumberArrayLike(init.rewards) ? `${init.rewards.length} numbers` : describeValue(init.rewards),
+          isNumberArrayLike(init.rewards)
+            ? `${init.rewards.length} numbers`
+            : describeValue(init.rewards),
         );
       }
       const rewards = Float64Array.from(init.rewards as ArrayLike<number>);
@@ -157,7 +172,11 @@ export function toFlatRows<C extends FlatArrayConstructor>(
   const rowsGiven = Array.isArray(data) && data.length > 0 && typeof data[0] !== "number";
   if (!rowsGiven) {
     if (!isNumberArrayLike(data)) {
-      throw new ValidationError(field, `a flat numeric array or an array of rows`, describeValue(data));
+      throw new ValidationError(
+        field,
+        `a flat numeric array or an array of rows`,
+        describeValue(data),
+      );
     }
     if (data.length % rowSize !== 0) {
       throw new ValidationError(
@@ -170,7 +189,11 @@ export function toFlatRows<C extends FlatArrayConstructor>(
     for (let i = 0; i < data.length; i++) {
       const x = Number(data[i]);
       if (integers && !Number.isInteger(x)) {
-        throw new ValidationError(`${field}[${Math.floor(i / rowSize)}]`, "integers", describeValue(x));
+        throw new ValidationError(
+          `${field}[${Math.floor(i / rowSize)}]`,
+          "integers",
+          describeValue(x),
+        );
       }
       out[i] = x;
     }
@@ -181,10 +204,18 @@ export function toFlatRows<C extends FlatArrayConstructor>(
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     if (!isNumberArrayLike(row)) {
-      throw new ValidationError(`${field}[${r}]`, `a row of ${rowSize} numbers`, describeValue(row));
+      throw new ValidationError(
+        `${field}[${r}]`,
+        `a row of ${rowSize} numbers`,
+        describeValue(row),
+      );
     }
     if (row.length !== rowSize) {
-      throw new ValidationError(`${field}[${r}]`, `${rowSize} numbers (every row the same size)`, `${row.length}`);
+      throw new ValidationError(
+        `${field}[${r}]`,
+        `${rowSize} numbers (every row the same size)`,
+        `${row.length}`,
+      );
     }
     for (let c = 0; c < rowSize; c++) {
       const x = Number(row[c]);
@@ -208,13 +239,18 @@ export function checkFinite(values: ArrayLike<number>, rowSize: number, field: s
 }
 
 /** Throws when a row of a flat batch lies outside `space`. */
-export function checkRowsInSpace(values: Float32Array | Int32Array, space: Space, field: string): void {
+export function checkRowsInSpace(
+  values: Float32Array | Int32Array,
+  space: Space,
+  field: string,
+): void {
   const size = space.flatSize;
   const rows = values.length / size;
   for (let r = 0; r < rows; r++) {
     const row = space.kind === "Discrete" ? values[r]! : values.subarray(r * size, (r + 1) * size);
     const problem = space.explain(row);
-    if (problem !== undefined) throw new ValidationError(`${field}[${r}]`, space.describe(), problem);
+    if (problem !== undefined)
+      throw new ValidationError(`${field}[${r}]`, space.describe(), problem);
   }
 }
 
@@ -225,6 +261,8 @@ function isNumberArrayLike(value: unknown): value is ArrayLike<number> {
 
 function checkIndex(index: number, size: number, method: string): void {
   if (!Number.isInteger(index) || index < 0 || index >= size) {
-    throw new RangeError(`Trajectory.${method}: index must be an integer in [0, ${size}); found ${index}.`);
+    throw new RangeError(
+      `Trajectory.${method}: index must be an integer in [0, ${size}); found ${index}.`,
+    );
   }
 }

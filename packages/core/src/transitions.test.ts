@@ -32,7 +32,10 @@ function init(overrides: Partial<TransitionsInit> = {}): TransitionsInit {
 
 describe("Transitions", () => {
   it("flattens trajectories: next observations shift by one, done only where an episode terminated", () => {
-    const transitions = Transitions.fromTrajectories([trajectory(0, 3, true), trajectory(5, 2, false)]);
+    const transitions = Transitions.fromTrajectories([
+      trajectory(0, 3, true),
+      trajectory(5, 2, false),
+    ]);
     expect(transitions.count).toBe(5);
     expect(Array.from(transitions.observations)).toEqual([0, 1, 2, 5, 6]);
     expect(Array.from(transitions.nextObservations)).toEqual([1, 2, 3, 6, 7]);
@@ -42,7 +45,10 @@ describe("Transitions", () => {
   });
 
   it("drops rewards unless every trajectory has them", () => {
-    const transitions = Transitions.fromTrajectories([trajectory(0, 2, true), trajectory(3, 1, true, false)]);
+    const transitions = Transitions.fromTrajectories([
+      trajectory(0, 2, true),
+      trajectory(3, 1, true, false),
+    ]);
     expect(transitions.rewards).toBeUndefined();
   });
 
@@ -54,7 +60,9 @@ describe("Transitions", () => {
     expect(Array.from(batch.dones)).toEqual([1, 0]);
     expect(Array.from(batch.actions)).toEqual([2, 0]);
     expect(batch.toRewardInput().observations).toBe(batch.observations);
-    expect(() => transitions.select([3])).toThrow("Transitions.select: indices[0] = 3 is outside [0, 3).");
+    expect(() => transitions.select([3])).toThrow(
+      "Transitions.select: indices[0] = 3 is outside [0, 3).",
+    );
   });
 
   it("copies its inputs by default", () => {
@@ -65,15 +73,51 @@ describe("Transitions", () => {
   });
 
   const errors: [string, Partial<TransitionsInit>, string][] = [
-    ["observations of the wrong type", { observations: [0, 1] as unknown as Float32Array }, "observations: expected a Float32Array, found an array of length 2"],
-    ["float actions for a discrete space", { actions: Float32Array.of(0, 1) }, "actions: expected an Int32Array, found Float32Array(2)"],
-    ["next observations of another length", { nextObservations: Float32Array.of(1) }, "nextObservations: expected 2 numbers (2 rows, matching observations), found 1"],
-    ["dones of another length", { dones: Uint8Array.of(0) }, "dones: expected 2 numbers (2 rows, matching observations), found 1"],
-    ["dones other than 0 or 1", { dones: Uint8Array.of(0, 2) }, "dones[1]: expected 0 or 1, found 2"],
-    ["NaN in next observations", { nextObservations: Float32Array.of(1, Number.NaN) }, "nextObservations[1]: expected a finite number, found NaN"],
-    ["an action outside the space", { actions: Int32Array.of(0, 3) }, "actions[1]: expected an integer in [0, 3), found 3"],
-    ["rewards of another length", { rewards: Float32Array.of(1) }, "rewards: expected 2 numbers (2 rows, matching observations), found 1"],
-    ["infinite reward", { rewards: Float32Array.of(1, Number.POSITIVE_INFINITY) }, "rewards[1]: expected a finite number, found Infinity"],
+    [
+      "observations of the wrong type",
+      { observations: [0, 1] as unknown as Float32Array },
+      "observations: expected a Float32Array, found an array of length 2",
+    ],
+    [
+      "float actions for a discrete space",
+      { actions: Float32Array.of(0, 1) },
+      "actions: expected an Int32Array, found Float32Array(2)",
+    ],
+    [
+      "next observations of another length",
+      { nextObservations: Float32Array.of(1) },
+      "nextObservations: expected 2 numbers (2 rows, matching observations), found 1",
+    ],
+    [
+      "dones of another length",
+      { dones: Uint8Array.of(0) },
+      "dones: expected 2 numbers (2 rows, matching observations), found 1",
+    ],
+    [
+      "dones other than 0 or 1",
+      { dones: Uint8Array.of(0, 2) },
+      "dones[1]: expected 0 or 1, found 2",
+    ],
+    [
+      "NaN in next observations",
+      { nextObservations: Float32Array.of(1, Number.NaN) },
+      "nextObservations[1]: expected a finite number, found NaN",
+    ],
+    [
+      "an action outside the space",
+      { actions: Int32Array.of(0, 3) },
+      "actions[1]: expected an integer in [0, 3), found 3",
+    ],
+    [
+      "rewards of another length",
+      { rewards: Float32Array.of(1) },
+      "rewards: expected 2 numbers (2 rows, matching observations), found 1",
+    ],
+    [
+      "infinite reward",
+      { rewards: Float32Array.of(1, Number.POSITIVE_INFINITY) },
+      "rewards[1]: expected a finite number, found Infinity",
+    ],
   ];
 
   it.each(errors)("rejects %s", (_name, overrides, message) => {
@@ -93,7 +137,9 @@ describe("Transitions", () => {
   });
 
   it("rejects an empty list and trajectories with different spaces", () => {
-    expect(() => Transitions.fromTrajectories([])).toThrow("trajectories: expected at least one trajectory, found an empty list");
+    expect(() => Transitions.fromTrajectories([])).toThrow(
+      "trajectories: expected at least one trajectory, found an empty list",
+    );
     const other = new Trajectory({
       observationSpace: new Box({ shape: [1], low: -1, high: 1 }),
       actionSpace,

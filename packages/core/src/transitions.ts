@@ -79,7 +79,8 @@ export class Transitions {
     this.actions = copy ? init.actions.slice() : init.actions;
     this.nextObservations = copy ? init.nextObservations.slice() : init.nextObservations;
     this.dones = copy ? init.dones.slice() : init.dones;
-    this.rewards = init.rewards === undefined ? undefined : copy ? init.rewards.slice() : init.rewards;
+    this.rewards =
+      init.rewards === undefined ? undefined : copy ? init.rewards.slice() : init.rewards;
     Object.freeze(this);
   }
 
@@ -96,7 +97,10 @@ export class Transitions {
     const { observationSpace, actionSpace, observationSize, actionSize } = first;
     let count = 0;
     trajectories.forEach((trajectory, index) => {
-      if (!trajectory.observationSpace.equals(observationSpace) || !trajectory.actionSpace.equals(actionSpace)) {
+      if (
+        !trajectory.observationSpace.equals(observationSpace) ||
+        !trajectory.actionSpace.equals(actionSpace)
+      ) {
         throw new ValidationError(
           `trajectories[${index}]`,
           `the spaces of trajectories[0] (${observationSpace.describe()}; actions ${actionSpace.describe()})`,
@@ -108,7 +112,10 @@ export class Transitions {
     const withRewards = trajectories.every((t) => t.rewards !== undefined);
     const observations = new Float32Array(count * observationSize);
     const nextObservations = new Float32Array(count * observationSize);
-    const actions = actionSpace.kind === "Box" ? new Float32Array(count * actionSize) : new Int32Array(count * actionSize);
+    const actions =
+      actionSpace.kind === "Box"
+        ? new Float32Array(count * actionSize)
+        : new Int32Array(count * actionSize);
     const dones = new Uint8Array(count);
     const rewards = withRewards ? new Float32Array(count) : undefined;
     let row = 0;
@@ -142,13 +149,16 @@ export class Transitions {
     const { observationSize: os, actionSize: as } = this;
     const observations = new Float32Array(n * os);
     const nextObservations = new Float32Array(n * os);
-    const actions = this.actions instanceof Int32Array ? new Int32Array(n * as) : new Float32Array(n * as);
+    const actions =
+      this.actions instanceof Int32Array ? new Int32Array(n * as) : new Float32Array(n * as);
     const dones = new Uint8Array(n);
     const rewards = this.rewards === undefined ? undefined : new Float32Array(n);
     for (let k = 0; k < n; k++) {
       const i = indices[k]!;
       if (!Number.isInteger(i) || i < 0 || i >= this.count) {
-        throw new RangeError(`Transitions.select: indices[${k}] = ${i} is outside [0, ${this.count}).`);
+        throw new RangeError(
+          `Transitions.select: indices[${k}] = ${i} is outside [0, ${this.count}).`,
+        );
       }
       observations.set(this.observations.subarray(i * os, (i + 1) * os), k * os);
       nextObservations.set(this.nextObservations.subarray(i * os, (i + 1) * os), k * os);
@@ -181,13 +191,26 @@ export class Transitions {
   }
 }
 
-function expectArray(value: unknown, Constructor: { name: string; prototype: object }, field: string): void {
+function expectArray(
+  value: unknown,
+  Constructor: { name: string; prototype: object },
+  field: string,
+): void {
   if (!(value instanceof (Constructor as unknown as new () => object))) {
-    throw new ValidationError(field, `${/^[AEIOU]/.test(Constructor.name) ? "an" : "a"} ${Constructor.name}`, describeValue(value));
+    throw new ValidationError(
+      field,
+      `${/^[AEIOU]/.test(Constructor.name) ? "an" : "a"} ${Constructor.name}`,
+      describeValue(value),
+    );
   }
 }
 
-function expectLength(value: ArrayLike<number>, length: number, field: string, count: number): void {
+function expectLength(
+  value: ArrayLike<number>,
+  length: number,
+  field: string,
+  count: number,
+): void {
   if (value.length !== length) {
     throw new ValidationError(
       field,
