@@ -1,0 +1,16 @@
+export {
+  type OccupancyMeasureOptions,
+  type OccupancyMeasureResult,
+  occupancyMeasure,
+} from "./planners/occupancy-measure.js";
+export { type PolicyEvaluationOptions, policyEvaluation } from "./planners/policy-evaluation.js";
+export {
+  type SoftValueIterationOptions,
+  type SoftValueIterationResult,
+  softValueIteration,
+} from "./planners/soft-value-iteration.js";
+export {
+  type ValueIterationOptions,
+  type ValueIterationResult,
+  valueIteration,
+} from "./planners/value-iteration.js";

@@ -1,0 +1,126 @@
+import { describeValue, ValidationError } from "@irlkit/core";
+import type { TabularMdp } from "@irlkit/envs";
+import { resolveDiscount, resolvePolicy, resolveReward } from "./planner-input.js";
+
+export interface PolicyEvaluationOptions {
+  /** Finite horizon H (V_H = 0); undefined solves the discounted infinite-horizon problem. @default undefined */
+  horizon?: number;
+  /** γ in [0, 1]. @default the MDP's discount */
+  discount?: number;
+  /** Infinite horizon: stop when max |V_{k+1} − V_k| < tolerance. @default 1e-10 */
+  tolerance?: number;
+  /** Infinite horizon sweep limit. @default 100000 */
+  maxIterations?: number;
+}
+
+/**
+ * The value of a fixed policy:
+ *
+ *     V^π_t(s) = Σ_a π_t(a|s) [ r(s[, a]) + γ Σ_s' P(s'|s, a) V^π_{t+1}(s') ],   V_H = 0
+ *
+ * `policy` is `[H][S][A]` or stationary `[S][A]` (finite horizon), or `[S][A]` (infinite horizon).
+ * Returns `[H][S]` for a finite horizon (`values[t * S + s]`; row 0 is the value from the start) and
+ * `[S]` for the infinite horizon.
+ */
+export function policyEvaluation(
+  mdp: TabularMdp,
+  policy: ArrayLike<number>,
+  reward: ArrayLike<number>,
+  options: PolicyEvaluationOptions = {},
+): Float64Array {
+  const discount = resolveDiscount(mdp, options.discount, "policyEvaluation: discount");
+  const r = resolveReward(mdp, reward, "policyEvaluation: reward");
+  const { stateCount: S, actionCount: A } = mdp;
+  const horizon = options.horizon;
+  if (horizon !== undefined) {
+    if (!Number.isSafeInteger(horizon) || horizon <= 0) {
+      throw new ValidationError(
+        "policyEvaluation: horizon",
+        "a positive integer",
+        describeValue(horizon),
+      );
+    }
+    const pi = resolvePolicy(mdp, policy, horizon, "policyEvaluation: policy");
+    const values = new Float64Array(horizon * S);
+    const zeros = new Float64Array(S);
+    for (let t = horizon - 1; t >= 0; t--) {
+      const next = t === horizon - 1 ? zeros : values.subarray((t + 1) * S, (t + 2) * S);
+      const table = pi.stationary ? pi.values : pi.values.subarray(t * S * A, (t + 1) * S * A);
+      expectedBackup(
+        mdp,
+        r.values,
+        r.stateAction,
+        discount,
+        table,
+        next,
+        values.subarray(t * S, (t + 1) * S),
+      );
+    }
+    return values;
+  }
+  if (!(discount < 1)) {
+    throw new ValidationError(
+      "policyEvaluation: discount",
+      "a discount < 1 for the infinite-horizon problem (or pass a horizon)",
+      describeValue(discount),
+    );
+  }
+  const pi = resolvePolicy(mdp, policy, 1, "policyEvaluation: policy");
+  if (!pi.stationary) {
+    throw new ValidationError(
+      "policyEvaluation: policy",
+      `a stationary policy of ${S * A} numbers for the infinite horizon`,
+      `${pi.values.length}`,
+    );
+  }
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxIterations = options.maxIterations ?? 100_000;
+  let values = new Float64Array(S);
+  let next = new Float64Array(S);
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    expectedBackup(mdp, r.values, r.stateAction, discount, pi.values, values, next);
+    let change = 0;
+    for (let s = 0; s < S; s++) change = Math.max(change, Math.abs(next[s]! - values[s]!));
+    [values, next] = [next, values];
+    if (change < tolerance) return values;
+  }
+  throw new Error(
+    `policyEvaluation did not converge to tolerance ${tolerance} in ${maxIterations} sweeps (γ = ${discount}).`,
+  );
+}
+
+function expectedBackup(
+  mdp: TabularMdp,
+  reward: Float64Array,
+  stateAction: boolean,
+  discount: number,
+  policy: Float64Array,
+  nextValues: Float64Array,
+  out: Float64Array,
+): void {
+  const {
+    stateCount: S,
+    actionCount: A,
+    rowStart,
+    nextStates,
+    probabilities,
+    terminalStates,
+  } = mdp;
+  for (let s = 0; s < S; s++) {
+    const future = terminalStates?.[s] !== 1;
+    let value = 0;
+    for (let a = 0; a < A; a++) {
+      const row = s * A + a;
+      const p = policy[row]!;
+      if (p === 0) continue;
+      let expected = 0;
+      if (future) {
+        for (let k = rowStart[row]!, end = rowStart[row + 1]!; k < end; k++) {
+          expected += probabilities[k]! * nextValues[nextStates[k]!]!;
+        }
+      }
+      value += p * ((stateAction ? reward[row]! : reward[s]!) + discount * expected);
+    }
+    out[s] = value;
+  }
+}
