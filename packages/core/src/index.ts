@@ -31,5 +31,6 @@ export {
   spaceFromJson,
 } from "./spaces.js";
 export { type Rows, Trajectory, type TrajectoryInit } from "./trajectory.js";
+export { TrainingDivergedError } from "./training-diverged-error.js";
 export { Transitions, type TransitionsInit } from "./transitions.js";
 export { describeValue, type ValidationContext, ValidationError } from "./validation-error.js";

@@ -14,3 +14,11 @@ export {
   type ValueIterationResult,
   valueIteration,
 } from "./planners/value-iteration.js";
+export { type MaxEntPartitionOptions, maxEntPartition } from "./planners/max-ent-partition.js";
+export {
+  type PlannerReward,
+  resolveDiscount,
+  resolveHorizon,
+  resolvePolicy,
+  resolveReward,
+} from "./planners/planner-input.js";

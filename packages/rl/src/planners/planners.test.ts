@@ -1,6 +1,7 @@
 import { Rng } from "@irlkit/core";
 import { TabularMdp } from "@irlkit/envs";
 import { describe, expect, it } from "vitest";
+import { maxEntPartition } from "./max-ent-partition.js";
 import { occupancyMeasure } from "./occupancy-measure.js";
 import { policyEvaluation } from "./policy-evaluation.js";
 import { softValueIteration } from "./soft-value-iteration.js";
@@ -263,5 +264,32 @@ describe("planner input errors", () => {
     expect(() => policyEvaluation(chain, [1, 0, 1, 0, 1, 0], chainReward, { horizon: -1 })).toThrow(
       "policyEvaluation: horizon: expected a positive integer, found -1",
     );
+  });
+});
+
+describe("maxEntPartition (Ziebart 2008)", () => {
+  it("equals soft value iteration on deterministic dynamics", () => {
+    const rng = new Rng(8);
+    const { P, p0 } = randomMdp(rng, 6, 3, true);
+    const r = Array.from({ length: 6 }, () => rng.normal());
+    const mdp = TabularMdp.fromDense({ transitions: P, initialStateDistribution: p0 });
+    const causal = softValueIteration(mdp, r, { horizon: 7, discount: 1 });
+    const nonCausal = maxEntPartition(mdp, r, { horizon: 7 });
+    for (let i = 0; i < causal.values.length; i++) {
+      expect(Math.abs(causal.values[i]! - nonCausal.values[i]!)).toBeLessThan(1e-12);
+    }
+  });
+
+  it("puts the expectation over next states outside the exponent (hand-computed)", () => {
+    // One state-action pair from state 0 leads to 1 or 2 with probability ½; r = [0, 0, 2]; H = 2.
+    // log Z_1 = r + log 1 (one action each): [0, 0, 2]. log Z_0(0) = 0 + log(½e^0 + ½e^2).
+    const mdp = TabularMdp.fromDense({
+      transitions: [[[0, 0.5, 0.5]], [[0, 1, 0]], [[0, 0, 1]]],
+      initialStateDistribution: [1, 0, 0],
+    });
+    const { values } = maxEntPartition(mdp, [0, 0, 2], { horizon: 2 });
+    expect(values[0]).toBeCloseTo(Math.log(0.5 + 0.5 * Math.exp(2)), 14);
+    // Maximum causal entropy instead gives r + E[V] = 0 + ½·0 + ½·2 = 1.
+    expect(softValueIteration(mdp, [0, 0, 2], { horizon: 2 }).values[0]).toBeCloseTo(1, 14);
   });
 });
