@@ -22,3 +22,8 @@ export {
   resolvePolicy,
   resolveReward,
 } from "./planners/planner-input.js";
+export {
+  oneHotPolicy,
+  type SampleTabularTrajectoriesOptions,
+  sampleTabularTrajectories,
+} from "./planners/sample-trajectories.js";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { maxEntPartition } from "./max-ent-partition.js";
 import { occupancyMeasure } from "./occupancy-measure.js";
 import { policyEvaluation } from "./policy-evaluation.js";
+import { oneHotPolicy, sampleTabularTrajectories } from "./sample-trajectories.js";
 import { softValueIteration } from "./soft-value-iteration.js";
 import { valueIteration } from "./value-iteration.js";
 
@@ -291,5 +292,31 @@ describe("maxEntPartition (Ziebart 2008)", () => {
     expect(values[0]).toBeCloseTo(Math.log(0.5 + 0.5 * Math.exp(2)), 14);
     // Maximum causal entropy instead gives r + E[V] = 0 + ½·0 + ½·2 = 1.
     expect(softValueIteration(mdp, [0, 0, 2], { horizon: 2 }).values[0]).toBeCloseTo(1, 14);
+  });
+});
+
+describe("sampleTabularTrajectories", () => {
+  it("reproduces the exact occupancy in expectation and is seeded", () => {
+    const { policy } = softValueIteration(chain, chainReward, { horizon: 2, discount: 1 });
+    const trajectories = sampleTabularTrajectories(chain, policy, { episodes: 20_000, rng: new Rng(4), horizon: 2 });
+    const counts = [0, 0, 0];
+    for (const trajectory of trajectories) for (const s of trajectory.observations) counts[s]! += 1 / trajectories.length;
+    // Exact total occupancy: [1.75, 1, 0.25]; standard error < 0.01.
+    expect(counts.map((c) => Math.round(c * 100) / 100)).toEqual([
+      expect.closeTo(1.75, 1),
+      expect.closeTo(1, 1),
+      expect.closeTo(0.25, 1),
+    ]);
+    expect(Math.abs(counts[2]! - 0.25)).toBeLessThan(0.02);
+    const again = sampleTabularTrajectories(chain, policy, { episodes: 3, rng: new Rng(4), horizon: 2 });
+    expect(Array.from(again[0]!.observations)).toEqual(Array.from(trajectories[0]!.observations));
+    expect(trajectories[0]!.length).toBe(2);
+    expect(() => sampleTabularTrajectories(chain, policy, { episodes: 0, rng: new Rng(1), horizon: 2 })).toThrow(
+      "sampleTabularTrajectories: episodes: expected a positive integer, found 0",
+    );
+  });
+
+  it("builds one-hot policies from greedy actions", () => {
+    expect(Array.from(oneHotPolicy(Int32Array.of(1, 0), 2))).toEqual([0, 1, 1, 0]);
   });
 });
