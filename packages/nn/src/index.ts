@@ -1,0 +1,41 @@
+export * as tf from "@tensorflow/tfjs-core";
+export {
+  type BackendInfo,
+  type BackendName,
+  type BackendRequest,
+  backendInfo,
+  type InitBackendOptions,
+  initBackend,
+  type WasmPaths,
+} from "./backend.js";
+export { Categorical, DiagGaussian } from "./distributions.js";
+export { binaryCrossEntropyWithLogits, logSigmoid, logSumExp, softplus } from "./math.js";
+export {
+  ACTIVATIONS,
+  type Activation,
+  checkMlpWeights,
+  glorotUniformMatrix,
+  type Initialization,
+  Mlp,
+  type MlpArchitecture,
+  type MlpConfig,
+  type MlpWeights,
+  orthogonalMatrix,
+  parameterCount,
+  resolveMlpConfig,
+} from "./mlp.js";
+export {
+  decodeBase64,
+  type EmbeddedMlpJson,
+  encodeBase64,
+  loadMlp,
+  loadMlpFromJson,
+  MLP_FORMAT,
+  MLP_FORMAT_VERSION,
+  type MlpManifest,
+  type MlpTensorEntry,
+  parseMlpManifest,
+  type SavedMlp,
+  saveMlp,
+  saveMlpToJson,
+} from "./serialization.js";
