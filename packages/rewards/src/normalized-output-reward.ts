@@ -1,0 +1,116 @@
+import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { tf } from "@irlkit/nn";
+import { BorrowedRewardModel } from "./borrowed-reward-model.js";
+import type {
+  RewardModel,
+  RewardModelInputs,
+  RewardTensors,
+  SavedRewardModel,
+} from "./reward-model.js";
+import { predictBatch } from "./reward-tensors.js";
+import { RunningMeanVariance } from "./running-mean-variance.js";
+import { savedModel } from "./saved-model.js";
+
+export interface NormalizedOutputRewardOptions {
+  /** The reward to normalise; ownership passes to the wrapper. */
+  model: RewardModel;
+  /**
+   * ε in (r − mean)/√(variance + ε).
+   * @default 1e-5 (imitation's `RunningNorm`)
+   */
+  epsilon?: number;
+  /**
+   * Statistics to start from (size 1).
+   * @default fresh statistics: mean 0, variance 1, count 0
+   */
+  statistics?: RunningMeanVariance;
+}
+
+/**
+ * Running normalisation of a reward's *output* — imitation's `NormalizedRewardNet`: the reward the
+ * policy trains on is (r − mean)/√(variance + ε), with mean and variance of the rewards seen so far,
+ * which keeps the policy optimiser's reward scale steady while the discriminator changes.
+ *
+ * Statistics change only through `updateStatistics(batch)` (see `RunningMeanVariance`); call it on
+ * each freshly collected batch before relabelling it, as imitation updates its statistics in
+ * `predict_processed`. `predict` and `reward` return the normalised reward.
+ *
+ * Train the discriminator on the wrapped model (`model.predict`), not on this wrapper: imitation's
+ * discriminator reads the unnormalised reward. `evaluationReward()` is the wrapped model's
+ * evaluation reward, unnormalised, as a non-owning view (imitation's `reward_test`).
+ *
+ * The wrapper owns the wrapped model: `dispose()` frees it.
+ */
+export class NormalizedOutputReward implements RewardModel {
+  readonly kind = "normalized-output";
+  readonly model: RewardModel;
+  readonly epsilon: number;
+  readonly statistics: RunningMeanVariance;
+
+  constructor(options: NormalizedOutputRewardOptions) {
+    const epsilon = options.epsilon ?? 1e-5;
+    if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon <= 0) {
+      throw new ValidationError("epsilon", "a finite number > 0", describeValue(epsilon));
+    }
+    const statistics = options.statistics ?? new RunningMeanVariance(1);
+    if (statistics.size !== 1) {
+      throw new ValidationError(
+        "statistics.size",
+        "1 (rewards are scalars)",
+        String(statistics.size),
+      );
+    }
+    this.model = options.model;
+    this.epsilon = epsilon;
+    this.statistics = statistics;
+  }
+
+  get observationSpace(): Space {
+    return this.model.observationSpace;
+  }
+
+  get actionSpace(): Space {
+    return this.model.actionSpace;
+  }
+
+  get inputs(): RewardModelInputs {
+    return this.model.inputs;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.model.trainableVariables;
+  }
+
+  /** Scores the batch with the wrapped model and merges those rewards into the statistics. */
+  updateStatistics(batch: RewardInput): void {
+    this.statistics.update(this.model.reward(batch), "rewards");
+  }
+
+  /** (r − mean)/√(variance + ε) of the wrapped model's reward r. */
+  predict(tensors: RewardTensors): tf.Tensor1D {
+    const mean = this.statistics.mean[0]!;
+    const std = Math.sqrt(this.statistics.variance[0]! + this.epsilon);
+    return tf.tidy(() => tf.div(tf.sub(this.model.predict(tensors), mean), std) as tf.Tensor1D);
+  }
+
+  reward(batch: RewardInput): Float32Array {
+    return predictBatch(this, batch);
+  }
+
+  evaluationReward(): RewardModel {
+    return new BorrowedRewardModel(this.model.evaluationReward());
+  }
+
+  toJSON(): SavedRewardModel {
+    return savedModel("normalized-output", this.observationSpace, this.actionSpace, {
+      epsilon: this.epsilon,
+      statistics: this.statistics.toJSON(),
+      model: this.model.toJSON(),
+    });
+  }
+
+  /** Frees the wrapped model. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
