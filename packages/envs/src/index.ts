@@ -41,6 +41,22 @@ export {
 } from "./point-maze/index.js";
 export type { EnvRegistration } from "./registration.js";
 export {
+  builtinRegistrations,
+  defaultRegistry,
+  make,
+  register,
+  registeredIds,
+  spec,
+} from "./registry/default-registry.js";
+export {
+  createRegistry,
+  type MakeOverrides,
+  type ParsedEnvId,
+  parseEnvId,
+  Registry,
+  registerBuiltins,
+} from "./registry/registry.js";
+export {
   CliffWorld,
   type CliffWorldKwargs,
   type DenseTabularMdpInit,
@@ -62,3 +78,21 @@ export {
   tabularRegistrations,
   type WorldObject,
 } from "./tabular/index.js";
+export {
+  type AutoresetMode,
+  VectorEnv,
+  type VectorEnvOptions,
+  type VectorResetArgs,
+  type VectorResetResult,
+  type VectorStepResult,
+} from "./vector-env.js";
+export { FixedHorizon, type FixedHorizonOptions } from "./wrappers/fixed-horizon.js";
+export {
+  NormalizeObservation,
+  type NormalizeObservationOptions,
+  type ObservationStatistics,
+} from "./wrappers/normalize-observation.js";
+export { OrderEnforcing, type OrderEnforcingOptions } from "./wrappers/order-enforcing.js";
+export { RelabelReward } from "./wrappers/relabel-reward.js";
+export { TimeLimit } from "./wrappers/time-limit.js";
+export { isEnvLike, unwrap, Wrapper } from "./wrappers/wrapper.js";
