@@ -1,0 +1,22 @@
+export {
+  type ExpectedValueDifferenceOptions,
+  expectedValueDifference,
+  occupancyL1,
+  rewardCorrelation,
+} from "./metrics.js";
+export {
+  type DeepMaxEntIrlConfig,
+  type DeepMaxEntIrlResult,
+  deepMaxEntIrl,
+} from "./tabular/deep-max-ent-irl.js";
+export {
+  type DemonstrationOccupancyOptions,
+  demonstrationOccupancy,
+} from "./tabular/demonstration-occupancy.js";
+export { type MaxEntIrlConfig, type MaxEntIrlResult, maxEntIrl } from "./tabular/max-ent-irl.js";
+export {
+  type MceIrlConfig,
+  type MceIrlResult,
+  mceIrl,
+  resolveMceIrlConfig,
+} from "./tabular/mce-irl.js";
