@@ -1,0 +1,320 @@
+/**
+ * Import of the imitation library's legacy `.npz` trajectories (`imitation.data.types.save` before
+ * v1.0, read by `imitation.data.serialize.load`): a zip of `.npy` arrays
+ *
+ * - `obs` [Σ(T_k + 1), ...]: every trajectory's observations, concatenated (one more than actions);
+ * - `acts` [Σ T_k, ...]; `rews` [Σ T_k] (optional; `TrajectoryWithRew`);
+ * - `indices` [K − 1]: `np.cumsum` of the first K − 1 lengths, where the flat actions split;
+ * - `terminal` [K] booleans; `infos` [Σ T_k] pickled dicts (not read: pickles are code).
+ *
+ * imitation's `terminal` means the episode ended (terminated or cut by a time limit, old Gym's
+ * `done`); it maps to `terminated`, and a non-terminal fragment to `truncated`. The zip is read
+ * with fflate (entries checked against their CRC-32 here, which fflate skips) and each `.npy` with
+ * npyjs; shapes, dtypes and lengths are checked here.
+ */
+import { Box, describeValue, type Space, Trajectory, ValidationError } from "@irlkit/core";
+import { unzipSync } from "fflate";
+import { load as loadNpy } from "npyjs";
+import { withContext } from "./dataset.js";
+
+export interface ReadImitationNpzOptions {
+  /** How errors name the file. @default "trajectories.npz" */
+  file?: string;
+  /** @default an unbounded float32 `Box` of the observations' shape (float data only) */
+  observationSpace?: Space;
+  /** Required for integer actions. @default an unbounded float32 `Box` of the actions' shape */
+  actionSpace?: Space;
+}
+
+export interface ImitationNpzImport {
+  observationSpace: Space;
+  actionSpace: Space;
+  trajectories: Trajectory[];
+}
+
+interface NpyArray {
+  values:
+    | Float64Array
+    | Float32Array
+    | Int32Array
+    | Int16Array
+    | Int8Array
+    | Uint8Array
+    | Uint16Array
+    | Uint32Array;
+  shape: number[];
+  kind: "float" | "integer" | "boolean";
+}
+
+/** Reads imitation's legacy `.npz` into validated trajectories. */
+export async function readImitationNpz(
+  bytes: Uint8Array,
+  options: ReadImitationNpzOptions = {},
+): Promise<ImitationNpzImport> {
+  const file = options.file ?? "trajectories.npz";
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValidationError(
+      "contents",
+      "the file's bytes as a Uint8Array",
+      describeValue(bytes),
+      { file },
+    );
+  }
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+    // fflate does not check the CRC-32 of what it extracts; a flipped byte must not become a value.
+    const checksums = centralDirectoryChecksums(bytes);
+    for (const [name, data] of Object.entries(entries)) {
+      const expected = checksums.get(name);
+      if (expected !== undefined && crc32(data) !== expected) {
+        throw new Error(`the CRC-32 of ${name} does not match the archive's (corrupted data)`);
+      }
+    }
+  } catch (error) {
+    throw new ValidationError("contents", "a .npz (zip) archive", messageOf(error), { file });
+  }
+  const arrays = new Map<string, NpyArray>();
+  for (const name of ["obs", "acts", "indices", "terminal", "rews"]) {
+    const entry = entries[`${name}.npy`];
+    if (entry === undefined) continue;
+    try {
+      arrays.set(name, await readNpy(entry, `${name}.npy`));
+    } catch (error) {
+      if (error instanceof ValidationError) throw error.withContext({ file });
+      throw error;
+    }
+  }
+  return withContext({ file }, () => splitTrajectories(arrays, options, file));
+}
+
+function splitTrajectories(
+  arrays: Map<string, NpyArray>,
+  options: ReadImitationNpzOptions,
+  file: string,
+): ImitationNpzImport {
+  const required = (name: string): NpyArray => {
+    const array = arrays.get(name);
+    if (array === undefined) {
+      throw new ValidationError(`${name}.npy`, "an array in the archive", "nothing (missing)");
+    }
+    return array;
+  };
+  const obs = required("obs");
+  const acts = required("acts");
+  const indices = required("indices");
+  const terminal = required("terminal");
+  const rews = arrays.get("rews");
+
+  const observationSpace = options.observationSpace ?? inferBox(obs, "obs", "observationSpace");
+  const actionSpace = options.actionSpace ?? inferBox(acts, "acts", "actionSpace");
+  const totalActions = acts.shape[0] ?? 0;
+  expectRows(acts, totalActions, actionSpace, "acts.npy");
+  if (indices.shape.length !== 1 || (indices.kind !== "integer" && indices.values.length > 0)) {
+    throw new ValidationError(
+      "indices.npy",
+      "a 1-D array of integers",
+      `shape [${indices.shape.join(", ")}] of ${indices.kind}s`,
+    );
+  }
+  const episodes = indices.values.length + 1;
+  const bounds = [0];
+  for (let k = 0; k < indices.values.length; k++) {
+    const split = indices.values[k]!;
+    if (!Number.isInteger(split) || split < bounds[k]! || split > totalActions) {
+      throw new ValidationError(
+        `indices.npy[${k}]`,
+        `a non-decreasing split point in [${bounds[k]}, ${totalActions}]`,
+        String(split),
+      );
+    }
+    bounds.push(split);
+  }
+  bounds.push(totalActions);
+  expectRows(obs, totalActions + episodes, observationSpace, "obs.npy");
+  if (
+    terminal.shape.length !== 1 ||
+    terminal.values.length !== episodes ||
+    terminal.kind === "float"
+  ) {
+    throw new ValidationError(
+      "terminal.npy",
+      `${episodes} booleans (one per trajectory)`,
+      `shape [${terminal.shape.join(", ")}] of ${terminal.kind}s`,
+    );
+  }
+  if (rews !== undefined) expectRows(rews, totalActions, undefined, "rews.npy");
+
+  const os = observationSpace.flatSize;
+  const as = actionSpace.flatSize;
+  const trajectories: Trajectory[] = [];
+  for (let k = 0; k < episodes; k++) {
+    const start = bounds[k]!;
+    const end = bounds[k + 1]!;
+    const flag = terminal.values[k]!;
+    if (flag !== 0 && flag !== 1) {
+      throw new ValidationError(`terminal.npy[${k}]`, "a boolean", String(flag));
+    }
+    trajectories.push(
+      withContext(
+        { file, episode: k },
+        () =>
+          new Trajectory({
+            observationSpace,
+            actionSpace,
+            observations: obs.values.subarray((start + k) * os, (end + k + 1) * os),
+            actions: acts.values.subarray(start * as, end * as),
+            ...(rews === undefined ? {} : { rewards: rews.values.subarray(start, end) }),
+            terminated: flag === 1,
+            truncated: flag === 0,
+          }),
+      ),
+    );
+  }
+  return { observationSpace, actionSpace, trajectories };
+}
+
+async function readNpy(entry: Uint8Array, field: string): Promise<NpyArray> {
+  let parsed: Awaited<ReturnType<typeof loadNpy>>;
+  try {
+    // A fresh, 0-offset buffer: npyjs reads `view.buffer` from offset 0.
+    parsed = await loadNpy(entry.slice().buffer);
+  } catch (error) {
+    throw new ValidationError(field, "a .npy array", messageOf(error));
+  }
+  if (parsed.fortranOrder) {
+    throw new ValidationError(field, "a C-ordered array", "fortran_order True");
+  }
+  const shape = parsed.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValidationError(field, "a shape of non-negative integers", describeValue(shape));
+  }
+  const expected = shape.reduce((a, b) => a * b, 1);
+  const data: unknown = parsed.data;
+  let values: NpyArray["values"];
+  let kind: NpyArray["kind"];
+  if (Array.isArray(data) && data.every((x) => typeof x === "boolean")) {
+    values = Uint8Array.from(data as boolean[], (x) => (x ? 1 : 0));
+    kind = "boolean";
+  } else if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    values = new Float64Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const x = Number(data[i]);
+      if (!Number.isSafeInteger(x)) {
+        throw new ValidationError(`${field}[${i}]`, "an integer within ±2^53", String(data[i]));
+      }
+      values[i] = x;
+    }
+    kind = "integer";
+  } else if (data instanceof Float32Array || data instanceof Float64Array) {
+    values = data;
+    kind = "float";
+  } else if (
+    data instanceof Int32Array ||
+    data instanceof Int16Array ||
+    data instanceof Int8Array ||
+    data instanceof Uint8Array ||
+    data instanceof Uint16Array ||
+    data instanceof Uint32Array
+  ) {
+    values = data;
+    kind = "integer";
+  } else {
+    throw new ValidationError(
+      field,
+      "numeric or boolean data",
+      `dtype ${describeValue(parsed.dtype)}`,
+    );
+  }
+  if (parsed.dtype === "f2") kind = "float";
+  if (values.length !== expected) {
+    throw new ValidationError(
+      field,
+      `${expected} values (shape [${shape.join(", ")}])`,
+      `${values.length}`,
+    );
+  }
+  return { values, shape, kind };
+}
+
+function expectRows(array: NpyArray, rows: number, space: Space | undefined, field: string): void {
+  const rowSize = space === undefined ? 1 : space.flatSize;
+  const { shape } = array;
+  if (
+    shape.length === 0 ||
+    shape[0] !== rows ||
+    shape.slice(1).reduce((a, b) => a * b, 1) !== rowSize
+  ) {
+    throw new ValidationError(
+      field,
+      `${rows} rows of ${rowSize} value${rowSize === 1 ? "" : "s"}`,
+      `shape [${shape.join(", ")}]`,
+    );
+  }
+  if (space !== undefined && space.kind !== "Box" && array.kind !== "integer") {
+    throw new ValidationError(field, `integers for a ${space.kind} space`, `${array.kind}s`);
+  }
+}
+
+function inferBox(array: NpyArray, name: string, option: string): Space {
+  if (array.kind !== "float") {
+    throw new ValidationError(
+      `${name}.npy`,
+      `float data, or an explicit ${option} option`,
+      `${array.kind}s`,
+    );
+  }
+  const shape = array.shape.slice(1);
+  return new Box({ shape: shape.length === 0 ? [1] : shape });
+}
+
+/** The CRC-32 of every entry, from the zip's central directory (zip64 included). */
+function centralDirectoryChecksums(bytes: Uint8Array): Map<string, number> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length - 22;
+  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < 0) throw new Error("no end-of-central-directory record");
+  let count = view.getUint16(end + 10, true);
+  let offset = view.getUint32(end + 16, true);
+  if (end >= 20 && view.getUint32(end - 20, true) === 0x07064b50) {
+    const zip64End = Number(view.getBigUint64(end - 12, true));
+    if (view.getUint32(zip64End, true) === 0x06064b50) {
+      count = Number(view.getBigUint64(zip64End + 32, true));
+      offset = Number(view.getBigUint64(zip64End + 48, true));
+    }
+  }
+  const checksums = new Map<string, number>();
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(offset, true) !== 0x02014b50) throw new Error("a broken central directory");
+    const nameLength = view.getUint16(offset + 28, true);
+    const extraLength = view.getUint16(offset + 30, true);
+    const commentLength = view.getUint16(offset + 32, true);
+    if (offset + 46 + nameLength > bytes.length) throw new Error("a broken central directory");
+    const name = decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
+    checksums.set(name, view.getUint32(offset + 16, true));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return checksums;
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as zip stores it. */
+function crc32(data: Uint8Array): number {
+  if (crcTable === undefined) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,346 @@
+/**
+ * Minari datasets (`<dataset>/data/main_data.hdf5` + `<dataset>/data/metadata.json`), read and
+ * written through h5wasm with the layout of Minari's HDF5 storage
+ * (`minari/dataset/_storages/hdf5_storage.py`):
+ *
+ * - one group `episode_{id}` per episode, ids 0, 1, … in order, with attributes `id` (int64),
+ *   `seed` (int64, only when known) and `total_steps` (int64);
+ * - datasets `observations` [T+1, ...shape], `actions` [T, ...shape], `rewards` [T] (float64),
+ *   `terminations` [T] and `truncations` [T] (booleans), and a group `infos`;
+ * - observations and actions in the space's dtype: float32/float64 for `Box`, int64 for
+ *   `Discrete` (shape [T+1] / [T]) and `MultiDiscrete`.
+ *
+ * Flags: h5py stores numpy booleans as an HDF5 enum {FALSE: 0, TRUE: 1} over int8; h5wasm cannot
+ * create enum types, so irlkit writes int8 0/1 (the same bytes and base type; h5py and Minari read
+ * them as int8 arrays, which numpy treats as truthy/falsy). The reader accepts both.
+ *
+ * Every value read is validated against the metadata's spaces through `Trajectory`; errors are
+ * `ValidationError`s naming the file, the episode, the field, what was expected and what was found.
+ */
+import { describeValue, type Space, Trajectory, ValidationError } from "@irlkit/core";
+import {
+  type DatasetEpisode,
+  type DatasetEpisodesInit,
+  resolveEpisodes,
+  withContext,
+} from "./dataset.js";
+import {
+  type H5File,
+  type H5Group,
+  type H5Module,
+  loadH5wasm,
+  readHdf5,
+  writeHdf5,
+} from "./h5wasm-file.js";
+import {
+  formatMinariMetadata,
+  type MinariMetadata,
+  type MinariMetadataInit,
+  parseMinariMetadata,
+} from "./minari-metadata.js";
+import { type NumericArray, readIntegerAttribute, readNumericDataset } from "./read-array.js";
+
+/** The two files of a Minari dataset's `data/` directory. */
+export interface MinariDatasetFiles {
+  /** The text of `data/metadata.json`. */
+  metadataJson: string;
+  /** The bytes of `data/main_data.hdf5`. */
+  hdf5: Uint8Array;
+}
+
+/** A Minari dataset in memory. */
+export interface MinariDataset {
+  metadata: MinariMetadata;
+  episodes: DatasetEpisode[];
+  /** The trajectories of `episodes`, in order. */
+  trajectories: Trajectory[];
+}
+
+/** A dataset to write: episodes plus Minari's metadata (spaces and counts come from the episodes). */
+export type MinariDatasetInit = DatasetEpisodesInit &
+  Omit<MinariMetadataInit, "observationSpace" | "actionSpace" | "totalEpisodes" | "totalSteps">;
+
+export interface ReadMinariDatasetOptions {
+  /** How errors name the metadata file. @default "data/metadata.json" */
+  metadataFile?: string;
+  /** How errors name the HDF5 file. @default "data/main_data.hdf5" */
+  hdf5File?: string;
+}
+
+/**
+ * Reads a Minari dataset from its two files. Needs the optional peer dependency `h5wasm`.
+ * Episodes `episode_0 … episode_{total_episodes − 1}` are read (Minari's own view); `infos` groups
+ * are not read.
+ */
+export async function readMinariDataset(
+  files: MinariDatasetFiles,
+  options: ReadMinariDatasetOptions = {},
+): Promise<MinariDataset> {
+  const metadataFile = options.metadataFile ?? "data/metadata.json";
+  const hdf5File = options.hdf5File ?? "data/main_data.hdf5";
+  if (typeof files !== "object" || files === null) {
+    throw new ValidationError("files", "{ metadataJson, hdf5 }", describeValue(files));
+  }
+  const metadata = parseMinariMetadata(files.metadataJson, metadataFile);
+  const h5 = await loadH5wasm();
+  const episodes = readHdf5(h5, files.hdf5, hdf5File, (root) =>
+    readEpisodes(h5, root, metadata, hdf5File),
+  );
+  const totalSteps = episodes.reduce((sum, episode) => sum + episode.trajectory.length, 0);
+  if (totalSteps !== metadata.totalSteps) {
+    throw new ValidationError(
+      "total_steps",
+      `${metadata.totalSteps} (the sum of the episodes' steps must match)`,
+      `${totalSteps} steps in ${hdf5File}`,
+      { file: metadataFile },
+    );
+  }
+  return { metadata, episodes, trajectories: episodes.map((episode) => episode.trajectory) };
+}
+
+/**
+ * Writes a dataset as Minari's two files. Needs `h5wasm`. Every trajectory must have rewards
+ * (Minari stores them); episode i is `episode_{i}` with `seed` when `seeds[i]` is given.
+ */
+export async function writeMinariDataset(init: MinariDatasetInit): Promise<MinariDatasetFiles> {
+  const { observationSpace, actionSpace, seeds } = resolveEpisodes(init);
+  init.trajectories.forEach((trajectory, index) => {
+    if (trajectory.rewards === undefined) {
+      throw new ValidationError(
+        `trajectories[${index}].rewards`,
+        "rewards (Minari stores a reward for every step; relabel demonstrations first)",
+        "none",
+      );
+    }
+  });
+  const totalSteps = init.trajectories.reduce((sum, trajectory) => sum + trajectory.length, 0);
+  const metadataOnly = {
+    ...init,
+    observationSpace,
+    actionSpace,
+    totalEpisodes: init.trajectories.length,
+    totalSteps,
+  };
+  // Validates the id and every metadata field before any HDF5 work.
+  formatMinariMetadata(metadataOnly);
+  const h5 = await loadH5wasm();
+  const hdf5 = writeHdf5(h5, (root) => {
+    init.trajectories.forEach((trajectory, index) => {
+      writeEpisode(root, index, seeds[index], trajectory);
+    });
+  });
+  const datasetSize = Math.round(hdf5.length / 100_000) / 10;
+  const metadataJson = formatMinariMetadata({ ...metadataOnly, datasetSize });
+  return { metadataJson, hdf5 };
+}
+
+function readEpisodes(
+  h5: H5Module,
+  root: H5File,
+  metadata: MinariMetadata,
+  file: string,
+): DatasetEpisode[] {
+  const episodes: DatasetEpisode[] = [];
+  for (let id = 0; id < metadata.totalEpisodes; id++) {
+    episodes.push(
+      withContext({ file, episode: id }, () => {
+        const name = `episode_${id}`;
+        const group = root.get(name);
+        if (group === null || !(group instanceof h5.api.Group)) {
+          throw new ValidationError(
+            name,
+            `a group (metadata.json says total_episodes = ${metadata.totalEpisodes})`,
+            group === null ? "nothing" : `a ${group.constructor.name.toLowerCase()}`,
+          );
+        }
+        return readEpisode(h5, group, id, metadata.observationSpace, metadata.actionSpace);
+      }),
+    );
+  }
+  return episodes;
+}
+
+function readEpisode(
+  h5: H5Module,
+  group: H5Group,
+  id: number,
+  observationSpace: Space,
+  actionSpace: Space,
+): DatasetEpisode {
+  const rewards = readNumericDataset(h5, group, "rewards", "rewards");
+  expectShape(rewards, [undefined], "rewards", "[T]");
+  if (rewards.kind === "boolean") {
+    throw new ValidationError("rewards", "numbers", `booleans (${rewards.dtype})`);
+  }
+  const steps = rewards.shape[0]!;
+  const observations = readNumericDataset(h5, group, "observations", "observations");
+  expectShape(
+    observations,
+    [steps + 1, ...rowShape(observationSpace)],
+    "observations",
+    "[T + 1, ...observation shape]",
+  );
+  expectKind(observations, observationSpace, "observations");
+  const actions = readNumericDataset(h5, group, "actions", "actions");
+  expectShape(actions, [steps, ...rowShape(actionSpace)], "actions", "[T, ...action shape]");
+  expectKind(actions, actionSpace, "actions");
+  const terminated = readFlags(h5, group, "terminations", steps);
+  const truncated = readFlags(h5, group, "truncations", steps);
+
+  const totalSteps = readIntegerAttribute(group, "total_steps", "attribute total_steps");
+  if (totalSteps !== undefined && totalSteps !== steps) {
+    throw new ValidationError(
+      "attribute total_steps",
+      `${steps} (the number of rewards)`,
+      String(totalSteps),
+    );
+  }
+  const seed = readIntegerAttribute(group, "seed", "attribute seed");
+  const trajectory = new Trajectory({
+    observationSpace,
+    actionSpace,
+    observations: observations.values,
+    actions: actions.values,
+    rewards: rewards.values,
+    terminated,
+    truncated,
+  });
+  return { id, seed, trajectory };
+}
+
+/**
+ * A `[T]` flag dataset as the episode's one flag: 0 on every step but possibly the last (Minari ends
+ * an episode at its first termination or truncation).
+ */
+function readFlags(h5: H5Module, group: H5Group, name: string, steps: number): boolean {
+  const flags = readNumericDataset(h5, group, name, name);
+  expectShape(flags, [steps], name, "[T] (one per reward)");
+  if (flags.kind === "float") {
+    throw new ValidationError(name, "booleans (or integers 0/1)", `floats (${flags.dtype})`);
+  }
+  for (let t = 0; t < steps; t++) {
+    const flag = flags.values[t]!;
+    if (flag !== 0 && flag !== 1) {
+      throw new ValidationError(`${name}[${t}]`, "0 or 1", String(flag));
+    }
+    if (flag === 1 && t < steps - 1) {
+      throw new ValidationError(
+        `${name}[${t}]`,
+        `0 before the last step (${steps - 1}): an episode ends at its first ${name.slice(0, -1)}`,
+        "1",
+      );
+    }
+  }
+  return steps > 0 && flags.values[steps - 1] === 1;
+}
+
+function expectShape(
+  array: NumericArray,
+  expected: readonly (number | undefined)[],
+  field: string,
+  layout: string,
+): void {
+  const { shape } = array;
+  const matches =
+    shape.length === expected.length &&
+    expected.every((dimension, i) => dimension === undefined || dimension === shape[i]);
+  if (!matches) {
+    throw new ValidationError(
+      field,
+      `shape [${expected.map((d) => (d === undefined ? "T" : d)).join(", ")}] (${layout})`,
+      `shape [${shape.join(", ")}]`,
+    );
+  }
+}
+
+function expectKind(array: NumericArray, space: Space, field: string): void {
+  if (space.kind === "Box" ? array.kind === "boolean" : array.kind !== "integer") {
+    throw new ValidationError(
+      field,
+      space.kind === "Box" ? "numbers (floats)" : `integers for a ${space.kind} space`,
+      `${array.kind === "boolean" ? "booleans" : `${array.kind}s`} (${array.dtype})`,
+    );
+  }
+}
+
+/** The per-step shape Minari stores: `[]` for `Discrete`, the space's shape otherwise. */
+function rowShape(space: Space): number[] {
+  return space.kind === "Discrete" ? [] : [...space.shape];
+}
+
+/** HDF5's `H5Z_FILTER_FLETCHER32`. */
+const FLETCHER32_FILTER = 3;
+
+function writeEpisode(
+  root: H5File,
+  id: number,
+  seed: number | undefined,
+  trajectory: Trajectory,
+): void {
+  const group = root.create_group(`episode_${id}`, true);
+  // Python ints become int64 scalar attributes in h5py.
+  const int64 = (value: number) => BigInt64Array.of(BigInt(value));
+  group.create_attribute("id", int64(id), [], "<q");
+  if (seed !== undefined) group.create_attribute("seed", int64(seed), [], "<q");
+  group.create_attribute("total_steps", int64(trajectory.length), [], "<q");
+  const steps = trajectory.length;
+  writeRows(group, "observations", trajectory.observations, trajectory.observationSpace, steps + 1);
+  writeRows(group, "actions", trajectory.actions, trajectory.actionSpace, steps);
+  writeArray(group, "rewards", Float64Array.from(trajectory.rewards!), [steps], "<d");
+  const terminations = new Int8Array(steps);
+  const truncations = new Int8Array(steps);
+  if (steps > 0) {
+    terminations[steps - 1] = trajectory.terminated ? 1 : 0;
+    truncations[steps - 1] = trajectory.truncated ? 1 : 0;
+  }
+  writeArray(group, "terminations", terminations, [steps], "<b");
+  writeArray(group, "truncations", truncations, [steps], "<b");
+  group.create_group("infos", true);
+}
+
+function writeRows(
+  group: H5Group,
+  name: string,
+  values: Float32Array | Int32Array,
+  space: Space,
+  rows: number,
+): void {
+  const shape = [rows, ...rowShape(space)];
+  if (space.kind === "Box") {
+    if (space.dtype === "float64") writeArray(group, name, Float64Array.from(values), shape, "<d");
+    else writeArray(group, name, Float32Array.from(values), shape, "<f");
+  } else {
+    writeArray(
+      group,
+      name,
+      BigInt64Array.from(values, (x) => BigInt(x)),
+      shape,
+      "<q",
+    );
+  }
+}
+
+/**
+ * A chunked, resizable dataset (`maxshape = (None, ...)`), as Minari creates them, with HDF5's
+ * built-in Fletcher-32 checksum filter (filter id 3, which h5py reads natively): a flipped byte in
+ * the data fails the read instead of becoming a silently wrong value.
+ */
+function writeArray(
+  group: H5Group,
+  name: string,
+  data: Float32Array | Float64Array | BigInt64Array | Int8Array,
+  shape: number[],
+  dtype: string,
+): void {
+  const rest = shape.slice(1);
+  group.create_dataset({
+    name,
+    data,
+    shape,
+    dtype,
+    maxshape: [null, ...rest],
+    chunks: [Math.max(1, Math.min(shape[0]!, 1024)), ...rest],
+    compression: FLETCHER32_FILTER,
+    compression_opts: [],
+  });
+}

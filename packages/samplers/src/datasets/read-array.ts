@@ -1,0 +1,168 @@
+/**
+ * Reading one numeric HDF5 dataset through h5wasm, checked: it exists, is a dataset, has a numeric
+ * type (integers, floats, or h5py's boolean enum) and an array shape, and every int64 fits in a
+ * JavaScript number. Errors are `ValidationError`s naming the field, what was expected and what
+ * was found.
+ */
+import { ValidationError } from "@irlkit/core";
+import type { H5Group, H5Module } from "./h5wasm-file.js";
+
+/** HDF5 type classes (`H5T_class_t`). */
+const H5T_INTEGER = 0;
+const H5T_FLOAT = 1;
+const H5T_ENUM = 8;
+const TYPE_CLASS_NAMES: Readonly<Record<number, string>> = {
+  0: "integers",
+  1: "floats",
+  2: "time values",
+  3: "strings",
+  4: "bit fields",
+  5: "opaque data",
+  6: "compound records",
+  7: "references",
+  8: "an enum",
+  9: "variable-length data",
+  10: "arrays",
+};
+
+export type NumericKind = "float" | "integer" | "boolean";
+
+export interface NumericArray {
+  /** Row-major values as plain numbers (int64 converted exactly, or rejected). */
+  values:
+    | Float64Array
+    | Float32Array
+    | Int32Array
+    | Int16Array
+    | Int8Array
+    | Uint8Array
+    | Uint16Array
+    | Uint32Array;
+  shape: number[];
+  kind: NumericKind;
+  /** h5wasm's dtype string (`<f`, `<d`, `<q`, `|b1`…), for messages. */
+  dtype: string;
+}
+
+/**
+ * Reads `group/name` as a numeric array with at least one dimension. `field` names it in errors.
+ */
+export function readNumericDataset(
+  h5: H5Module,
+  group: H5Group,
+  name: string,
+  field: string,
+): NumericArray {
+  const entity = group.get(name);
+  if (entity === null || entity === undefined) {
+    throw new ValidationError(field, "a dataset", `no "${name}" in ${group.path}`);
+  }
+  if (!(entity instanceof h5.api.Dataset)) {
+    throw new ValidationError(field, "a dataset", `a ${entity.constructor.name.toLowerCase()}`);
+  }
+  const metadata = entity.metadata;
+  let kind: NumericKind;
+  if (metadata.type === H5T_INTEGER) kind = "integer";
+  else if (metadata.type === H5T_FLOAT) kind = "float";
+  else if (metadata.type === H5T_ENUM && isH5pyBoolean(metadata.enum_type)) kind = "boolean";
+  else {
+    throw new ValidationError(
+      field,
+      "a numeric dataset (integers, floats or booleans)",
+      TYPE_CLASS_NAMES[metadata.type] ?? `HDF5 type class ${metadata.type}`,
+    );
+  }
+  if (metadata.vlen) {
+    throw new ValidationError(field, "a numeric dataset", "variable-length data");
+  }
+  const shape = metadata.shape;
+  if (shape === null || shape.length === 0) {
+    throw new ValidationError(
+      field,
+      "an array (at least one dimension)",
+      shape === null ? "an empty dataspace" : "a scalar",
+    );
+  }
+  if (kind === "float" && metadata.size !== 4 && metadata.size !== 8) {
+    throw new ValidationError(field, "32- or 64-bit floats", `${metadata.size * 8}-bit floats`);
+  }
+  const expected = shape.reduce((a, b) => a * b, 1);
+  const value = entity.value;
+  const values = toNumbers(value, field);
+  if (values.length !== expected) {
+    throw new ValidationError(
+      field,
+      `${expected} values (shape [${shape.join(", ")}])`,
+      `${values.length}`,
+    );
+  }
+  return { values, shape: [...shape], kind, dtype: String(entity.dtype) };
+}
+
+/** Reads an optional numeric attribute that must be an integer (h5py writes Python ints as int64). */
+export function readIntegerAttribute(
+  group: H5Group,
+  name: string,
+  field: string,
+): number | undefined {
+  const attribute = group.attrs[name];
+  if (attribute === undefined) return undefined;
+  let value: unknown = attribute.value;
+  if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<unknown>).length === 1) {
+    value = (value as unknown as ArrayLike<unknown>)[0];
+  }
+  const number = typeof value === "bigint" ? bigintToNumber(value) : value;
+  if (typeof number !== "number" || !Number.isSafeInteger(number)) {
+    throw new ValidationError(field, "an integer attribute", describeAttribute(value));
+  }
+  return number;
+}
+
+function toNumbers(value: unknown, field: string): NumericArray["values"] {
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    const out = new Float64Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const x = bigintToNumber(value[i]!);
+      if (x === undefined) {
+        throw new ValidationError(`${field}[${i}]`, "an integer within ±2^53", String(value[i]));
+      }
+      out[i] = x;
+    }
+    return out;
+  }
+  if (
+    value instanceof Float64Array ||
+    value instanceof Float32Array ||
+    value instanceof Int32Array ||
+    value instanceof Int16Array ||
+    value instanceof Int8Array ||
+    value instanceof Uint8Array ||
+    value instanceof Uint16Array ||
+    value instanceof Uint32Array
+  ) {
+    return value;
+  }
+  throw new ValidationError(
+    field,
+    "numeric data",
+    typeof value === "object" && value !== null ? value.constructor.name : typeof value,
+  );
+}
+
+function bigintToNumber(value: bigint): number | undefined {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && BigInt(number) === value ? number : undefined;
+}
+
+function isH5pyBoolean(enumType: { members: Record<string, number> } | undefined): boolean {
+  if (enumType === undefined) return false;
+  const names = Object.keys(enumType.members);
+  return names.length === 2 && enumType.members.FALSE === 0 && enumType.members.TRUE === 1;
+}
+
+function describeAttribute(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (value === null || value === undefined) return String(value);
+  return typeof value === "object" ? value.constructor.name : typeof value;
+}

@@ -1,0 +1,62 @@
+export {
+  type CollectRolloutOptions,
+  collectRollout,
+  RolloutBatch,
+  type RolloutBatchInit,
+  type RolloutVectorEnv,
+} from "./collect-rollout.js";
+export {
+  type CollectTrajectoriesOptions,
+  collectTrajectories,
+  type GenerateDemonstrationsOptions,
+  generateDemonstrations,
+} from "./collect-trajectories.js";
+export type { DatasetEpisode, DatasetEpisodesInit } from "./datasets/dataset.js";
+export {
+  type FormatJsonLinesOptions,
+  float32Text,
+  formatTrajectoriesJsonLines,
+  JSON_LINES_FORMAT,
+  JSON_LINES_VERSION,
+  type JsonLinesDataset,
+  parseTrajectoriesJsonLines,
+} from "./datasets/json-lines.js";
+export {
+  formatGymnasiumEnvSpec,
+  formatMinariMetadata,
+  formatMinariSpace,
+  MINARI_VERSION,
+  type MinariMetadata,
+  type MinariMetadataInit,
+  parseGymnasiumEnvSpec,
+  parseMinariMetadata,
+  parseMinariSpace,
+} from "./datasets/minari-metadata.js";
+export {
+  formatPythonJson,
+  PythonFloat,
+  type PythonJsonValue,
+  parsePythonJson,
+  pythonFloatRepr,
+} from "./datasets/python-json.js";
+export {
+  effectiveSampleSize,
+  logImportanceWeights,
+  logMeanExp,
+  logSumExp,
+  mixtureLogDensity,
+  selfNormalizedEstimate,
+  selfNormalizedWeights,
+} from "./importance-sampling.js";
+export {
+  drawPolicyStep,
+  isSamplingPolicy,
+  type PolicyStep,
+  type SamplingPolicy,
+  type ValueFunction,
+} from "./policy-step.js";
+export {
+  ReplayBuffer,
+  type ReplayBufferOptions,
+  type ReplayBufferSampleOptions,
+} from "./replay-buffer.js";
