@@ -30,7 +30,7 @@ export {
   type SpaceJson,
   spaceFromJson,
 } from "./spaces.js";
-export { type Rows, Trajectory, type TrajectoryInit } from "./trajectory.js";
 export { TrainingDivergedError } from "./training-diverged-error.js";
+export { type Rows, Trajectory, type TrajectoryInit } from "./trajectory.js";
 export { Transitions, type TransitionsInit } from "./transitions.js";
 export { describeValue, type ValidationContext, ValidationError } from "./validation-error.js";

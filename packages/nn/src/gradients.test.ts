@@ -67,14 +67,52 @@ const cases: Record<string, (x: tf.Tensor) => tf.Scalar> = {
   Min: (x) => tf.sum(tf.mul(tf.min(x, 0), tf.tensor1d([1, 2, 3]))),
   GatherV2: (x) =>
     tf.add(
-      tf.sum(tf.mul(tf.gather(x, tf.tensor1d([1, 0, 1], "int32")), tf.tensor2d([[1, 2, 3], [4, 5, 6], [7, 8, 9]]))),
-      tf.sum(tf.mul(tf.gather(x, tf.tensor2d([[2, 2], [0, 1]], [2, 2], "int32"), 1), 1.5)),
+      tf.sum(
+        tf.mul(
+          tf.gather(x, tf.tensor1d([1, 0, 1], "int32")),
+          tf.tensor2d([
+            [1, 2, 3],
+            [4, 5, 6],
+            [7, 8, 9],
+          ]),
+        ),
+      ),
+      tf.sum(
+        tf.mul(
+          tf.gather(
+            x,
+            tf.tensor2d(
+              [
+                [2, 2],
+                [0, 1],
+              ],
+              [2, 2],
+              "int32",
+            ),
+            1,
+          ),
+          1.5,
+        ),
+      ),
     ),
-  Concat: (x) => tf.sum(tf.mul(tf.concat([x, tf.square(x)], 1), tf.tensor2d([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]]))),
+  Concat: (x) =>
+    tf.sum(
+      tf.mul(
+        tf.concat([x, tf.square(x)], 1),
+        tf.tensor2d([
+          [1, 2, 3, 4, 5, 6],
+          [6, 5, 4, 3, 2, 1],
+        ]),
+      ),
+    ),
   Pack: (x) => tf.sum(tf.mul(tf.stack([x, tf.square(x)], 1), 2)),
   Slice: (x) => tf.sum(tf.square(tf.slice(x, [0, 1], [2, 2]))),
   Tile: (x) => tf.sum(tf.mul(tf.tile(x, [2, 2]), tf.reshape(tf.range(0, 24), [4, 6]))),
-  Pow: (x) => tf.add(tf.sum(tf.pow(tf.add(tf.square(x), 0.5), b())), tf.sum(tf.pow(tf.add(tf.square(b()), 1), x))),
+  Pow: (x) =>
+    tf.add(
+      tf.sum(tf.pow(tf.add(tf.square(x), 0.5), b())),
+      tf.sum(tf.pow(tf.add(tf.square(b()), 1), x)),
+    ),
   Softplus: (x) => tf.sum(tf.mul(tf.softplus(x), b())),
   BatchMatMul: (x) =>
     tf.add(

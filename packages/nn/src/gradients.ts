@@ -300,7 +300,10 @@ const GRADIENTS: readonly Gradient[] = [
             "float32",
           );
           const summed = tf.matMul(selector, rows, true, false);
-          const restored = tf.transpose(tf.reshape(summed, [x.shape[axis]!, before, after]), [1, 0, 2]);
+          const restored = tf.transpose(
+            tf.reshape(summed, [x.shape[axis]!, before, after]),
+            [1, 0, 2],
+          );
           return tf.reshape(restored, x.shape);
         },
         indices: () => tf.zeros(indices.shape, indices.dtype),

@@ -143,4 +143,3 @@ export class TabularReward implements RewardModel {
     if (!this.table.isDisposed) this.table.dispose();
   }
 }
-

@@ -142,7 +142,7 @@ describe("mceIrl", () => {
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy, learningRate: -1 })).toThrow(
       "mceIrl: learningRate: expected a positive number, found -1",
     );
-    [reward, actionReward, wrongSpace].forEach((model) => model.dispose());
+    for (const model of [reward, actionReward, wrongSpace]) model.dispose();
   });
 });
 

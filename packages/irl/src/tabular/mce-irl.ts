@@ -295,7 +295,9 @@ export function mceIrl(config: MceIrlConfig): MceIrlResult {
 }
 
 function restore(variables: tf.Variable[], saved: tf.Tensor[]): void {
-  variables.forEach((variable, i) => variable.assign(saved[i]!));
+  variables.forEach((variable, i) => {
+    variable.assign(saved[i]!);
+  });
 }
 
 // ------------------------------------------------------------------------------------------------

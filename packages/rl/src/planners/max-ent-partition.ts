@@ -29,7 +29,14 @@ export function maxEntPartition(
 ): SoftValueIterationResult {
   const horizon = resolveHorizon(mdp, options.horizon, "maxEntPartition: horizon");
   const { values: r, stateAction } = resolveReward(mdp, reward, "maxEntPartition: reward");
-  const { stateCount: S, actionCount: A, rowStart, nextStates, probabilities, terminalStates } = mdp;
+  const {
+    stateCount: S,
+    actionCount: A,
+    rowStart,
+    nextStates,
+    probabilities,
+    terminalStates,
+  } = mdp;
   const values = new Float64Array(horizon * S);
   const policy = new Float64Array(horizon * S * A);
   const qValues = new Float64Array(horizon * S * A);
@@ -51,7 +58,8 @@ export function maxEntPartition(
           let shift = Number.NEGATIVE_INFINITY;
           for (let k = start; k < end; k++) shift = Math.max(shift, next[nextStates[k]!]!);
           let sum = 0;
-          for (let k = start; k < end; k++) sum += probabilities[k]! * Math.exp(next[nextStates[k]!]! - shift);
+          for (let k = start; k < end; k++)
+            sum += probabilities[k]! * Math.exp(next[nextStates[k]!]! - shift);
           value += shift + Math.log(sum);
         }
         q[a] = value;

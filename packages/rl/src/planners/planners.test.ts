@@ -102,7 +102,6 @@ type Dense = number[][][]; // [s][a][s']
 
 function denseSoftValueIteration(P: Dense, r: number[], H: number, gamma: number) {
   const S = P.length;
-  const A = P[0]!.length;
   const V: number[][] = Array.from({ length: H + 1 }, () => new Array(S).fill(0));
   const pi: number[][][] = [];
   for (let t = H - 1; t >= 0; t--) {
@@ -131,7 +130,11 @@ function denseOccupancy(P: Dense, p0: number[], pi: number[][][], H: number, gam
     D.push(next);
   }
   const total = new Array(S).fill(0);
-  D.forEach((row, t) => row.forEach((d, s) => (total[s] += gamma ** t * d)));
+  D.forEach((row, t) => {
+    row.forEach((d, s) => {
+      total[s] += gamma ** t * d;
+    });
+  });
   return { D, total };
 }
 
@@ -298,9 +301,14 @@ describe("maxEntPartition (Ziebart 2008)", () => {
 describe("sampleTabularTrajectories", () => {
   it("reproduces the exact occupancy in expectation and is seeded", () => {
     const { policy } = softValueIteration(chain, chainReward, { horizon: 2, discount: 1 });
-    const trajectories = sampleTabularTrajectories(chain, policy, { episodes: 20_000, rng: new Rng(4), horizon: 2 });
+    const trajectories = sampleTabularTrajectories(chain, policy, {
+      episodes: 20_000,
+      rng: new Rng(4),
+      horizon: 2,
+    });
     const counts = [0, 0, 0];
-    for (const trajectory of trajectories) for (const s of trajectory.observations) counts[s]! += 1 / trajectories.length;
+    for (const trajectory of trajectories)
+      for (const s of trajectory.observations) counts[s]! += 1 / trajectories.length;
     // Exact total occupancy: [1.75, 1, 0.25]; standard error < 0.01.
     expect(counts.map((c) => Math.round(c * 100) / 100)).toEqual([
       expect.closeTo(1.75, 1),
@@ -308,12 +316,16 @@ describe("sampleTabularTrajectories", () => {
       expect.closeTo(0.25, 1),
     ]);
     expect(Math.abs(counts[2]! - 0.25)).toBeLessThan(0.02);
-    const again = sampleTabularTrajectories(chain, policy, { episodes: 3, rng: new Rng(4), horizon: 2 });
+    const again = sampleTabularTrajectories(chain, policy, {
+      episodes: 3,
+      rng: new Rng(4),
+      horizon: 2,
+    });
     expect(Array.from(again[0]!.observations)).toEqual(Array.from(trajectories[0]!.observations));
     expect(trajectories[0]!.length).toBe(2);
-    expect(() => sampleTabularTrajectories(chain, policy, { episodes: 0, rng: new Rng(1), horizon: 2 })).toThrow(
-      "sampleTabularTrajectories: episodes: expected a positive integer, found 0",
-    );
+    expect(() =>
+      sampleTabularTrajectories(chain, policy, { episodes: 0, rng: new Rng(1), horizon: 2 }),
+    ).toThrow("sampleTabularTrajectories: episodes: expected a positive integer, found 0");
   });
 
   it("builds one-hot policies from greedy actions", () => {

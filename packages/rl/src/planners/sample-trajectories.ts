@@ -24,12 +24,25 @@ export function sampleTabularTrajectories(
 ): Trajectory[] {
   const horizon = options.horizon ?? mdp.horizon;
   if (horizon === undefined || !Number.isSafeInteger(horizon) || horizon <= 0) {
-    throw new ValidationError("sampleTabularTrajectories: horizon", "a positive integer", String(horizon));
+    throw new ValidationError(
+      "sampleTabularTrajectories: horizon",
+      "a positive integer",
+      String(horizon),
+    );
   }
   if (!Number.isSafeInteger(options.episodes) || options.episodes <= 0) {
-    throw new ValidationError("sampleTabularTrajectories: episodes", "a positive integer", String(options.episodes));
+    throw new ValidationError(
+      "sampleTabularTrajectories: episodes",
+      "a positive integer",
+      String(options.episodes),
+    );
   }
-  const { values: pi, stationary } = resolvePolicy(mdp, policy, horizon, "sampleTabularTrajectories: policy");
+  const { values: pi, stationary } = resolvePolicy(
+    mdp,
+    policy,
+    horizon,
+    "sampleTabularTrajectories: policy",
+  );
   const { stateCount: S, actionCount: A } = mdp;
   const observationSpace = new Discrete(S);
   const actionSpace = new Discrete(A);

@@ -3,11 +3,17 @@
 // actions [0, 1, 0], rewards [1, 1.5, 2], seeds 40 and 41, episode 0 terminated, episode 1 truncated.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Box } from "@irlkit/core";
+import type { Box } from "@irlkit/core";
 import { describe, expect, it } from "vitest";
 import { readMinariDatasetDirectory } from "../node.js";
 
-const fixture = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "h5py-minari");
+const fixture = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "fixtures",
+  "h5py-minari",
+);
 
 describe("the committed h5py-written Minari fixture", () => {
   it("loads with every value h5py wrote", async () => {
