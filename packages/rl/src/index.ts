@@ -1,3 +1,11 @@
+export {
+  type BcConfig,
+  type BcOptions,
+  type BcTrainOptions,
+  BehaviourCloning,
+  type ResolvedBcConfig,
+  resolveBcConfig,
+} from "./bc/behaviour-cloning.js";
 export { type MaxEntPartitionOptions, maxEntPartition } from "./planners/max-ent-partition.js";
 export {
   type OccupancyMeasureOptions,
@@ -27,3 +35,48 @@ export {
   type ValueIterationResult,
   valueIteration,
 } from "./planners/value-iteration.js";
+export {
+  type ActorCriticEvaluation,
+  ActorCriticPolicy,
+  type ActorCriticPolicyOptions,
+  type ActorCriticSample,
+} from "./policies/actor-critic-policy.js";
+export type {
+  ActionEvaluation,
+  DifferentiablePolicy,
+  PolicySample,
+} from "./policies/differentiable-policy.js";
+export {
+  fastTanh,
+  MlpInference,
+  type MlpInferenceOptions,
+  TFJS_INFERENCE_MIN_ROWS,
+} from "./policies/mlp-inference.js";
+export {
+  createMlpPolicy,
+  MlpCategoricalPolicy,
+  MlpGaussianPolicy,
+  type MlpPolicyOptions,
+} from "./policies/mlp-policy.js";
+export {
+  type TabularActOptions,
+  TabularPolicy,
+  type TabularPolicyInit,
+} from "./policies/tabular-policy.js";
+export {
+  type PolicyOptimizer,
+  type RolloutBatch,
+  rolloutRewardInput,
+  withRewards,
+} from "./policy-optimizer.js";
+export { computeGae, type GaeInput, type GaeResult } from "./ppo/compute-gae.js";
+export {
+  explainedVariance,
+  Ppo,
+  type PpoConfig,
+  type PpoOptions,
+  type PpoSchedule,
+  type PpoState,
+  type ResolvedPpoConfig,
+  resolvePpoConfig,
+} from "./ppo/ppo.js";

@@ -1,0 +1,327 @@
+/**
+ * Behaviour cloning: supervised maximum likelihood of the expert's actions (Pomerleau 1991; the
+ * loss and defaults of the imitation library's `bc.py`, `BehaviorCloningLossCalculator`):
+ *
+ *   L(θ) = −E[log π_θ(a|s)] − w_ent · E[H(π_θ(·|s))] + w_l2 · ½ Σ_θ ‖θ‖²
+ *
+ * over minibatches of demonstration `Transitions`, reshuffled every epoch with a seeded `Rng`
+ * (never tfjs's shuffle). imitation halves the squared norm "to cancel with the gradient of the
+ * square"; so does this file, so `l2Weight` means the same in both.
+ *
+ * ```ts
+ * const bc = new BehaviourCloning({ demonstrations, seed: 0 });
+ * await bc.train({ epochs: 20 });
+ * const actions = bc.policy.act(observations, rng, { deterministic: true });
+ * ```
+ */
+import {
+  describeValue,
+  type MetricSink,
+  type Metrics,
+  nullMetricSink,
+  Rng,
+  TrainingDivergedError,
+  Transitions,
+  ValidationError,
+} from "@irlkit/core";
+import { tf } from "@irlkit/nn";
+import { Adam, computeGradients } from "../optim/adam.js";
+import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
+import { createMlpPolicy, type MlpPolicyOptions } from "../policies/mlp-policy.js";
+
+// ─── Config ─────────────────────────────────────────────────────────────────────────────────────
+
+/** BC's hyperparameters; defaults are imitation's `BC`. */
+export interface BcConfig {
+  /**
+   * Demonstration transitions per gradient step.
+   * @default 32
+   */
+  batchSize?: number;
+  /**
+   * Weight of the entropy bonus (`ent_weight`).
+   * @default 1e-3
+   */
+  entWeight?: number;
+  /**
+   * Weight of the L2 penalty ½‖θ‖² (`l2_weight`).
+   * @default 0
+   */
+  l2Weight?: number;
+  /**
+   * Adam's learning rate (PyTorch's default, which imitation keeps).
+   * @default 1e-3
+   */
+  learningRate?: number;
+  /**
+   * Adam's ε (PyTorch's default).
+   * @default 1e-8
+   */
+  adamEpsilon?: number;
+  /**
+   * The default policy's network when no `policy` is given: imitation's `FeedForward32Policy`.
+   * @default { hiddenSizes: [32, 32] } (tanh, orthogonal initialisation)
+   */
+  policy?: MlpPolicyOptions;
+}
+
+export type ResolvedBcConfig = Readonly<Required<Omit<BcConfig, "policy">>> & {
+  readonly policy: MlpPolicyOptions;
+};
+
+const BC_KEYS: readonly (keyof BcConfig)[] = [
+  "batchSize",
+  "entWeight",
+  "l2Weight",
+  "learningRate",
+  "adamEpsilon",
+  "policy",
+];
+
+/** Fills in imitation's defaults and validates; errors name the key (`bc.<key>`) and the allowed values. */
+export function resolveBcConfig(config: BcConfig = {}): ResolvedBcConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError(
+      "bc config",
+      "an object of BC hyperparameters",
+      describeValue(config),
+    );
+  }
+  for (const key of Object.keys(config)) {
+    if (!BC_KEYS.includes(key as keyof BcConfig)) {
+      throw new ValidationError(
+        `bc.${key}`,
+        `one of the keys ${BC_KEYS.join(", ")}`,
+        "an unknown key",
+      );
+    }
+  }
+  const number = (
+    key: Exclude<keyof BcConfig, "policy">,
+    fallback: number,
+    check: (x: number) => boolean,
+    allowed: string,
+  ): number => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
+      throw new ValidationError(`bc.${key}`, allowed, describeValue(value));
+    }
+    return value;
+  };
+  const policy = config.policy ?? { hiddenSizes: [32, 32] };
+  if (typeof policy !== "object" || policy === null) {
+    throw new ValidationError("bc.policy", "an object of MlpPolicyOptions", describeValue(policy));
+  }
+  return Object.freeze({
+    batchSize: number("batchSize", 32, (x) => Number.isSafeInteger(x) && x >= 1, "an integer >= 1"),
+    entWeight: number("entWeight", 1e-3, (x) => x >= 0, "a number >= 0"),
+    l2Weight: number("l2Weight", 0, (x) => x >= 0, "a number >= 0"),
+    learningRate: number("learningRate", 1e-3, (x) => x > 0, "a number > 0"),
+    adamEpsilon: number("adamEpsilon", 1e-8, (x) => x > 0, "a number > 0"),
+    policy: Object.freeze({ ...policy }),
+  });
+}
+
+export interface BcOptions {
+  /** The expert's transitions (only observations and actions are used). */
+  demonstrations: Transitions;
+  /** Seeds the default policy's weights and the minibatch order. */
+  seed: number;
+  config?: BcConfig;
+  /** The policy to train. @default `createMlpPolicy` with `config.policy`, from `seed` */
+  policy?: DifferentiablePolicy;
+  /** Receives one record per epoch at the count of gradient steps. @default nullMetricSink */
+  metricSink?: MetricSink;
+}
+
+/** How long `train` runs: whole epochs, or a number of minibatches (exactly one of the two). */
+export interface BcTrainOptions {
+  epochs?: number;
+  batches?: number;
+}
+
+// ─── Trainer ────────────────────────────────────────────────────────────────────────────────────
+
+/** Behaviour cloning (see the module comment). Owns its Adam state, and the policy it created. */
+export class BehaviourCloning {
+  readonly config: ResolvedBcConfig;
+  readonly policy: DifferentiablePolicy;
+  readonly demonstrations: Transitions;
+  readonly #metricSink: MetricSink;
+  readonly #optimizer: Adam;
+  readonly #minibatchRng: Rng;
+  readonly #ownsPolicy: boolean;
+  #batches = 0;
+  #epochs = 0;
+  #disposed = false;
+
+  constructor(options: BcOptions) {
+    const { demonstrations, seed } = options;
+    if (!(demonstrations instanceof Transitions) || demonstrations.count === 0) {
+      throw new ValidationError(
+        "BehaviourCloning demonstrations",
+        "a non-empty Transitions (Transitions.fromTrajectories(expertTrajectories))",
+        demonstrations instanceof Transitions ? "0 transitions" : describeValue(demonstrations),
+      );
+    }
+    if (!Number.isSafeInteger(seed)) {
+      throw new ValidationError("BehaviourCloning seed", "a safe integer", describeValue(seed));
+    }
+    this.config = resolveBcConfig(options.config);
+    const rng = new Rng(seed).derive("bc");
+    this.demonstrations = demonstrations;
+    this.#ownsPolicy = options.policy === undefined;
+    this.policy =
+      options.policy ??
+      createMlpPolicy(
+        demonstrations.observationSpace,
+        demonstrations.actionSpace,
+        rng.derive("policy"),
+        this.config.policy,
+      );
+    if (
+      !this.policy.observationSpace.equals(demonstrations.observationSpace) ||
+      !this.policy.actionSpace.equals(demonstrations.actionSpace)
+    ) {
+      throw new ValidationError(
+        "BehaviourCloning policy",
+        `a policy for the demonstrations' spaces (${demonstrations.observationSpace.describe()}; actions ${demonstrations.actionSpace.describe()})`,
+        `${this.policy.observationSpace.describe()}; actions ${this.policy.actionSpace.describe()}`,
+      );
+    }
+    this.#minibatchRng = rng.derive("minibatches");
+    this.#metricSink = options.metricSink ?? nullMetricSink;
+    this.#optimizer = new Adam(this.policy.trainableVariables, {
+      learningRate: this.config.learningRate,
+      epsilon: this.config.adamEpsilon,
+    });
+  }
+
+  /** Gradient steps taken so far. */
+  get batches(): number {
+    return this.#batches;
+  }
+
+  /**
+   * Trains for whole `epochs` (each a fresh seeded shuffle of the demonstrations, cut into
+   * `batchSize` minibatches; an incomplete last minibatch is dropped, as imitation's loader does,
+   * unless the dataset is smaller than one batch) or for `batches` gradient steps. Returns the last
+   * epoch's mean metrics. On a non-finite loss the policy is restored to its parameters before
+   * this call and a `TrainingDivergedError` is thrown.
+   */
+  async train(options: BcTrainOptions): Promise<Metrics> {
+    if (this.#disposed) throw new Error("BehaviourCloning.train was called after dispose().");
+    const { epochs, batches } = options ?? {};
+    if ((epochs === undefined) === (batches === undefined)) {
+      throw new ValidationError(
+        "BehaviourCloning.train options",
+        "exactly one of { epochs } or { batches }",
+        describeValue(options),
+      );
+    }
+    const limit = (epochs ?? batches)!;
+    if (!Number.isSafeInteger(limit) || limit <= 0) {
+      throw new ValidationError(
+        `BehaviourCloning.train ${epochs !== undefined ? "epochs" : "batches"}`,
+        "a positive integer",
+        describeValue(limit),
+      );
+    }
+    const count = this.demonstrations.count;
+    const batchSize = Math.min(this.config.batchSize, count);
+    const perEpoch = Math.floor(count / batchSize);
+    const lastGood = this.policy.getParameters();
+    const startBatches = this.#batches;
+    let metrics: Metrics = {};
+    let done = false;
+    for (let epoch = 0; !done; epoch++) {
+      const permutation = this.#minibatchRng.permutation(count);
+      const totals = new Float64Array(7);
+      let steps = 0;
+      for (let b = 0; b < perEpoch; b++) {
+        const indices = permutation.subarray(b * batchSize, (b + 1) * batchSize);
+        const summary = this.#step(indices, lastGood, startBatches);
+        for (let k = 0; k < totals.length; k++) totals[k] = totals[k]! + summary[k]!;
+        steps++;
+        this.#batches++;
+        if (batches !== undefined && this.#batches - startBatches >= batches) {
+          done = true;
+          break;
+        }
+      }
+      this.#epochs++;
+      if (epochs !== undefined && epoch + 1 >= epochs) done = true;
+      const [loss, negLogProb, entropy, entropyLoss, probTrueAction, l2Norm, l2Loss] = Array.from(
+        totals,
+        (total) => total / steps,
+      );
+      metrics = Object.freeze({
+        "bc/loss": loss!,
+        "bc/negLogProb": negLogProb!,
+        "bc/entropy": entropy!,
+        "bc/entropyLoss": entropyLoss!,
+        "bc/probTrueAction": probTrueAction!,
+        "bc/l2Norm": l2Norm!,
+        "bc/l2Loss": l2Loss!,
+        "bc/epoch": this.#epochs,
+      });
+      this.#metricSink.log(this.#batches, metrics);
+    }
+    this.policy.refresh();
+    return metrics;
+  }
+
+  /** One Adam step on the minibatch `indices`; returns the loss terms. */
+  #step(indices: Int32Array, lastGood: Float32Array[], startBatches: number): number[] {
+    const { config, policy } = this;
+    const minibatch = this.demonstrations.select(indices);
+    const variables = policy.trainableVariables;
+    const { values, gradients } = computeGradients(variables, () => {
+      const observations = tf.tensor2d(minibatch.observations, [
+        minibatch.count,
+        minibatch.observationSize,
+      ]);
+      const { logProbs, entropy } = policy.evaluateActions(observations, minibatch.actions);
+      const logProbMean = tf.mean(logProbs) as tf.Scalar;
+      const entropyMean = tf.mean(entropy) as tf.Scalar;
+      // ½ Σ ‖θ‖² over every trainable variable.
+      const l2Norm = tf.mul(tf.addN(variables.map((v) => tf.sum(tf.square(v)))), 0.5) as tf.Scalar;
+      const negLogProb = tf.neg(logProbMean);
+      const entropyLoss = tf.mul(entropyMean, -config.entWeight) as tf.Scalar;
+      const l2Loss = tf.mul(l2Norm, config.l2Weight) as tf.Scalar;
+      const loss = tf.addN([negLogProb, entropyLoss, l2Loss]) as tf.Scalar;
+      return {
+        loss,
+        statistics: [
+          negLogProb,
+          entropyMean,
+          entropyLoss,
+          tf.mean(tf.exp(logProbs)) as tf.Scalar,
+          l2Norm,
+          l2Loss,
+        ],
+      };
+    });
+    const finite =
+      values.every(Number.isFinite) &&
+      gradients.every((g) => g === null || g.every(Number.isFinite));
+    if (!finite) {
+      policy.setParameters(lastGood);
+      throw new TrainingDivergedError(
+        "bc",
+        this.#batches,
+        startBatches - 1,
+        `the loss terms were [${values.join(", ")}]`,
+      );
+    }
+    this.#optimizer.step(gradients);
+    return values;
+  }
+
+  /** Frees the policy when `BehaviourCloning` created it. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#ownsPolicy) this.policy.dispose();
+  }
+}

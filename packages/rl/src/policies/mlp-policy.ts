@@ -1,0 +1,553 @@
+/**
+ * MLP policies for flat `Box` observations: a categorical policy for `Discrete` actions and a
+ * diagonal Gaussian with a state-independent log-std for `Box` actions — Stable-Baselines3's
+ * `MlpPolicy` action heads. Defaults follow SB3: 64-64 tanh hidden layers, orthogonal
+ * initialisation with gain √2 on hidden layers and 0.01 on the action head, log-std 0.
+ */
+import {
+  type ActionBatch,
+  type ActOptions,
+  Box,
+  describeValue,
+  type Rng,
+  type Space,
+  ValidationError,
+} from "@irlkit/core";
+import {
+  type Activation,
+  Categorical,
+  DiagGaussian,
+  type Initialization,
+  Mlp,
+  type MlpConfig,
+  tf,
+} from "@irlkit/nn";
+import type {
+  ActionEvaluation,
+  DifferentiablePolicy,
+  PolicySample,
+} from "./differentiable-policy.js";
+import { MlpInference, type MlpInferenceOptions } from "./mlp-inference.js";
+
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
+export interface MlpPolicyOptions {
+  /**
+   * Widths of the hidden layers.
+   * @default [64, 64] (SB3's MlpPolicy)
+   */
+  hiddenSizes?: readonly number[];
+  /**
+   * Activation of the hidden layers.
+   * @default "tanh" (SB3's MlpPolicy)
+   */
+  activation?: Activation;
+  /**
+   * Kernel initialisation (biases start at zero).
+   * @default "orthogonal" (SB3's `ortho_init=True`)
+   */
+  initialization?: Initialization;
+  /**
+   * Gain of the action head's initial kernel; small so the initial policy is near uniform (or
+   * near a zero mean). Hidden layers use √2 with orthogonal initialisation.
+   * @default 0.01 (SB3)
+   */
+  actionHeadGain?: number;
+  /**
+   * Batches of at least this many observations are evaluated by one tfjs forward pass, smaller
+   * ones in plain TypeScript (see `MlpInference`); `Infinity` never uses tfjs for acting,
+   * `1` always does.
+   * @default 64
+   */
+  inferenceTfjsMinRows?: number;
+  /**
+   * Initial log standard deviation of a Gaussian policy (ignored for `Discrete` actions).
+   * @default 0 (SB3's `log_std_init`)
+   */
+  logStdInit?: number;
+}
+
+/** The `MlpConfig` of a network `[input, ...hidden, output]` with SB3's initial gains. */
+export function mlpConfig(
+  inputSize: number,
+  outputSize: number,
+  options: MlpPolicyOptions,
+  headGain: number,
+  field: string,
+): MlpConfig {
+  const hiddenSizes = options.hiddenSizes ?? [64, 64];
+  if (!Array.isArray(hiddenSizes)) {
+    throw new ValidationError(
+      `${field}.hiddenSizes`,
+      "an array of positive integers",
+      describeValue(hiddenSizes),
+    );
+  }
+  const activation = options.activation ?? "tanh";
+  const initialization = options.initialization ?? "orthogonal";
+  const layerCount = hiddenSizes.length + 1;
+  return {
+    sizes: [inputSize, ...hiddenSizes, outputSize],
+    activations: Array.from({ length: layerCount }, (_, layer) =>
+      layer === layerCount - 1 ? "identity" : activation,
+    ),
+    initialization,
+    ...(initialization === "orthogonal"
+      ? {
+          gains: Array.from({ length: layerCount }, (_, layer) =>
+            layer === layerCount - 1 ? headGain : Math.SQRT2,
+          ),
+        }
+      : {}),
+  };
+}
+
+/** The `MlpInference` options of a policy's options. */
+export function inferenceOptions(options: MlpPolicyOptions): MlpInferenceOptions {
+  return options.inferenceTfjsMinRows === undefined
+    ? {}
+    : { tfjsMinRows: options.inferenceTfjsMinRows };
+}
+
+/** The flat input size of an MLP policy; only flat `Box` observations are supported. */
+export function observationInputSize(space: Space, who: string): number {
+  if (space.kind !== "Box") {
+    throw new ValidationError(
+      `${who} observationSpace`,
+      "a Box (MLP policies read flat float observations; one-hot encode Discrete states first)",
+      space.describe(),
+    );
+  }
+  return space.flatSize;
+}
+
+function checkObservationBatch(observations: unknown, size: number, who: string): number {
+  if (!(observations instanceof Float32Array) || observations.length % size !== 0) {
+    throw new ValidationError(
+      `${who} observations`,
+      `a Float32Array [N * ${size}]`,
+      describeValue(observations),
+    );
+  }
+  return observations.length / size;
+}
+
+function checkHeadGain(gain: number | undefined, who: string): number {
+  const value = gain ?? 0.01;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(`${who} actionHeadGain`, "a finite number > 0", describeValue(value));
+  }
+  return value;
+}
+
+/**
+ * π(a|s) = softmax(MLP(s)) over `Discrete(n)` actions.
+ *
+ * ```ts
+ * const policy = new MlpCategoricalPolicy(env.observationSpace, env.actionSpace, rng.derive("policy"));
+ * const actions = policy.act(observations, rng.derive("actions"));
+ * ```
+ */
+export class MlpCategoricalPolicy implements DifferentiablePolicy {
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  /** The logits network `[observationSize, ...hidden, n]`. */
+  readonly network: Mlp;
+  readonly #inference: MlpInference;
+  readonly #observationSize: number;
+  readonly #actionCount: number;
+  #logits = new Float64Array(0);
+
+  constructor(
+    observationSpace: Space,
+    actionSpace: Space,
+    rng: Rng,
+    options: MlpPolicyOptions = {},
+  ) {
+    const who = "MlpCategoricalPolicy";
+    this.#observationSize = observationInputSize(observationSpace, who);
+    if (actionSpace.kind !== "Discrete") {
+      throw new ValidationError(
+        `${who} actionSpace`,
+        "a Discrete space (use MlpGaussianPolicy for Box actions)",
+        actionSpace.describe(),
+      );
+    }
+    this.observationSpace = observationSpace;
+    this.actionSpace = actionSpace;
+    this.#actionCount = actionSpace.n;
+    const config = mlpConfig(
+      this.#observationSize,
+      this.#actionCount,
+      options,
+      checkHeadGain(options.actionHeadGain, who),
+      who,
+    );
+    this.network = new Mlp(config, rng);
+    this.#inference = new MlpInference(this.network, inferenceOptions(options));
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.network.trainableVariables;
+  }
+
+  /** Logits `[N, n]` of the plain-TypeScript copy, float64 (a view reused by the next call). */
+  #forward(observations: Float32Array): { rows: number; logits: Float64Array } {
+    const rows = checkObservationBatch(observations, this.#observationSize, "MlpCategoricalPolicy");
+    if (this.#logits.length < rows * this.#actionCount) {
+      this.#logits = new Float64Array(rows * this.#actionCount);
+    }
+    this.#inference.forward(observations, rows, this.#logits);
+    return { rows, logits: this.#logits };
+  }
+
+  act(observations: Float32Array, rng: Rng, options: ActOptions = {}): Int32Array {
+    return this.sample(observations, rng, options).actions as Int32Array;
+  }
+
+  sample(observations: Float32Array, rng: Rng, options: ActOptions = {}): PolicySample {
+    const { rows, logits } = this.#forward(observations);
+    const n = this.#actionCount;
+    const actions = new Int32Array(rows);
+    const logProbs = new Float32Array(rows);
+    const weights = new Float64Array(n);
+    for (let row = 0; row < rows; row++) {
+      const base = row * n;
+      let maximum = Number.NEGATIVE_INFINITY;
+      let best = 0;
+      for (let k = 0; k < n; k++) {
+        const logit = logits[base + k]!;
+        if (logit > maximum) {
+          maximum = logit;
+          best = k;
+        }
+      }
+      // log p(a) = logit_a − logsumexp(logits), with the max shifted out.
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        const w = Math.exp(logits[base + k]! - maximum);
+        weights[k] = w;
+        total += w;
+      }
+      const action = options.deterministic === true ? best : rng.categorical(weights);
+      actions[row] = action;
+      logProbs[row] = logits[base + action]! - maximum - Math.log(total);
+    }
+    return { actions, envActions: actions, logProbs };
+  }
+
+  logProb(observations: Float32Array, actions: ActionBatch): Float32Array {
+    const { rows, logits } = this.#forward(observations);
+    checkDiscreteActions(actions, rows, this.#actionCount, "MlpCategoricalPolicy.logProb");
+    const n = this.#actionCount;
+    const out = new Float32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      const lse = logSumExpRow(logits, row * n, n);
+      out[row] = logits[row * n + actions[row]!]! - lse;
+    }
+    return out;
+  }
+
+  entropy(observations: Float32Array): Float32Array {
+    const { rows, logits } = this.#forward(observations);
+    const n = this.#actionCount;
+    const out = new Float32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      const lse = logSumExpRow(logits, row * n, n);
+      // H = −Σ p log p with log p = logit − lse.
+      let entropy = 0;
+      for (let k = 0; k < n; k++) {
+        const logP = logits[row * n + k]! - lse;
+        entropy -= Math.exp(logP) * logP;
+      }
+      out[row] = entropy;
+    }
+    return out;
+  }
+
+  evaluateActions(observations: tf.Tensor2D, actions: ActionBatch): ActionEvaluation {
+    checkDiscreteActions(
+      actions,
+      observations.shape[0],
+      this.#actionCount,
+      "MlpCategoricalPolicy.evaluateActions",
+    );
+    return tf.tidy(() => {
+      // log p = logits − logsumexp(logits), computed once for both terms (fewer tfjs ops than
+      // Categorical.logProb + Categorical.entropy, which each recompute it).
+      const logProbabilities = new Categorical(this.network.apply(observations)).logProbabilities();
+      const mask = tf.oneHot(tf.tensor1d(actions as Int32Array, "int32"), this.#actionCount);
+      return {
+        logProbs: tf.sum(tf.mul(logProbabilities, mask), 1) as tf.Tensor1D,
+        // H = −Σ p log p
+        entropy: tf.neg(
+          tf.sum(tf.mul(tf.exp(logProbabilities), logProbabilities), 1),
+        ) as tf.Tensor1D,
+      };
+    });
+  }
+
+  refresh(): void {
+    this.#inference.refresh();
+  }
+
+  getParameters(): Float32Array[] {
+    return this.trainableVariables.map((variable) => Float32Array.from(variable.dataSync()));
+  }
+
+  setParameters(parameters: readonly Float32Array[]): void {
+    assignParameters(this.trainableVariables, parameters, "MlpCategoricalPolicy");
+    this.refresh();
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+}
+
+/**
+ * π(a|s) = N(MLP(s), diag(exp(2·logStd))) over `Box` actions, with a state-independent
+ * `logStd` parameter (SB3's `DiagGaussianDistribution`). `act` and `sample().envActions` clip to
+ * the action space's bounds; log-probabilities are of the unclipped draw.
+ */
+export class MlpGaussianPolicy implements DifferentiablePolicy {
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  /** The mean network `[observationSize, ...hidden, actionSize]`. */
+  readonly network: Mlp;
+  /** The state-independent log standard deviation `[actionSize]`. */
+  readonly logStd: tf.Variable<tf.Rank.R1>;
+  readonly #inference: MlpInference;
+  readonly #observationSize: number;
+  readonly #actionSize: number;
+  readonly #low: Float64Array;
+  readonly #high: Float64Array;
+  #logStdValues: Float32Array;
+  #means = new Float64Array(0);
+  #disposed = false;
+
+  constructor(
+    observationSpace: Space,
+    actionSpace: Space,
+    rng: Rng,
+    options: MlpPolicyOptions = {},
+  ) {
+    const who = "MlpGaussianPolicy";
+    this.#observationSize = observationInputSize(observationSpace, who);
+    if (!(actionSpace instanceof Box)) {
+      throw new ValidationError(
+        `${who} actionSpace`,
+        "a Box space (use MlpCategoricalPolicy for Discrete actions)",
+        actionSpace.describe(),
+      );
+    }
+    const logStdInit = options.logStdInit ?? 0;
+    if (typeof logStdInit !== "number" || !Number.isFinite(logStdInit)) {
+      throw new ValidationError(`${who} logStdInit`, "a finite number", describeValue(logStdInit));
+    }
+    this.observationSpace = observationSpace;
+    this.actionSpace = actionSpace;
+    this.#actionSize = actionSpace.flatSize;
+    this.#low = actionSpace.low;
+    this.#high = actionSpace.high;
+    const config = mlpConfig(
+      this.#observationSize,
+      this.#actionSize,
+      options,
+      checkHeadGain(options.actionHeadGain, who),
+      who,
+    );
+    this.network = new Mlp(config, rng);
+    this.logStd = tf.tidy(() => tf.variable(tf.fill([this.#actionSize], logStdInit)));
+    this.#logStdValues = new Float32Array(this.#actionSize).fill(logStdInit);
+    this.#inference = new MlpInference(this.network, inferenceOptions(options));
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return [...this.network.trainableVariables, this.logStd];
+  }
+
+  #forward(observations: Float32Array): { rows: number; means: Float64Array } {
+    const rows = checkObservationBatch(observations, this.#observationSize, "MlpGaussianPolicy");
+    if (this.#means.length < rows * this.#actionSize) {
+      this.#means = new Float64Array(rows * this.#actionSize);
+    }
+    this.#inference.forward(observations, rows, this.#means);
+    return { rows, means: this.#means };
+  }
+
+  act(observations: Float32Array, rng: Rng, options: ActOptions = {}): Float32Array {
+    return this.sample(observations, rng, options).envActions as Float32Array;
+  }
+
+  sample(observations: Float32Array, rng: Rng, options: ActOptions = {}): PolicySample {
+    const { rows, means } = this.#forward(observations);
+    const d = this.#actionSize;
+    const logStd = this.#logStdValues;
+    const deterministic = options.deterministic === true;
+    const actions = new Float32Array(rows * d);
+    const envActions = new Float32Array(rows * d);
+    const logProbs = new Float32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      let logProb = 0;
+      for (let j = 0; j < d; j++) {
+        const i = row * d + j;
+        // a = μ + σ·z, z ~ N(0, 1); log N(a; μ, σ) = −½z² − log σ − ½ log 2π.
+        const z = deterministic ? 0 : rng.normal();
+        const action = Math.fround(means[i]! + Math.exp(logStd[j]!) * z);
+        actions[i] = action;
+        envActions[i] = Math.min(Math.max(action, this.#low[j]!), this.#high[j]!);
+        const standardised = (action - means[i]!) * Math.exp(-logStd[j]!);
+        logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+      }
+      logProbs[row] = logProb;
+    }
+    return { actions, envActions, logProbs };
+  }
+
+  logProb(observations: Float32Array, actions: ActionBatch): Float32Array {
+    const { rows, means } = this.#forward(observations);
+    const d = this.#actionSize;
+    checkBoxActions(actions, rows, d, "MlpGaussianPolicy.logProb");
+    const logStd = this.#logStdValues;
+    const out = new Float32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      let logProb = 0;
+      for (let j = 0; j < d; j++) {
+        const standardised = (actions[row * d + j]! - means[row * d + j]!) * Math.exp(-logStd[j]!);
+        logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+      }
+      out[row] = logProb;
+    }
+    return out;
+  }
+
+  entropy(observations: Float32Array): Float32Array {
+    const rows = checkObservationBatch(observations, this.#observationSize, "MlpGaussianPolicy");
+    // H = Σ_d (½ + ½ log 2π + log σ_d): the same for every state.
+    let entropy = 0;
+    for (const logStd of this.#logStdValues) entropy += 0.5 + HALF_LOG_TWO_PI + logStd;
+    return new Float32Array(rows).fill(entropy);
+  }
+
+  evaluateActions(observations: tf.Tensor2D, actions: ActionBatch): ActionEvaluation {
+    checkBoxActions(
+      actions,
+      observations.shape[0],
+      this.#actionSize,
+      "MlpGaussianPolicy.evaluateActions",
+    );
+    return tf.tidy(() => {
+      const distribution = new DiagGaussian(this.network.apply(observations), this.logStd);
+      return {
+        logProbs: distribution.logProb(actions as Float32Array),
+        entropy: distribution.entropy(),
+      };
+    });
+  }
+
+  refresh(): void {
+    this.#inference.refresh();
+    this.#logStdValues = Float32Array.from(this.logStd.dataSync());
+  }
+
+  getParameters(): Float32Array[] {
+    return this.trainableVariables.map((variable) => Float32Array.from(variable.dataSync()));
+  }
+
+  setParameters(parameters: readonly Float32Array[]): void {
+    assignParameters(this.trainableVariables, parameters, "MlpGaussianPolicy");
+    this.refresh();
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.network.dispose();
+    this.logStd.dispose();
+  }
+}
+
+/** A categorical policy for `Discrete` actions, a Gaussian one for `Box` actions. */
+export function createMlpPolicy(
+  observationSpace: Space,
+  actionSpace: Space,
+  rng: Rng,
+  options: MlpPolicyOptions = {},
+): MlpCategoricalPolicy | MlpGaussianPolicy {
+  if (actionSpace.kind === "Discrete") {
+    return new MlpCategoricalPolicy(observationSpace, actionSpace, rng, options);
+  }
+  if (actionSpace.kind === "Box") {
+    return new MlpGaussianPolicy(observationSpace, actionSpace, rng, options);
+  }
+  throw new ValidationError(
+    "createMlpPolicy actionSpace",
+    "a Discrete or Box space",
+    actionSpace.describe(),
+  );
+}
+
+/** Assigns `parameters` to `variables` (checked first: nothing changes on error). */
+export function assignParameters(
+  variables: readonly tf.Variable[],
+  parameters: readonly Float32Array[],
+  who: string,
+): void {
+  if (!Array.isArray(parameters) || parameters.length !== variables.length) {
+    throw new ValidationError(
+      `${who}.setParameters parameters`,
+      `${variables.length} Float32Arrays (one per trainable variable)`,
+      describeValue(parameters),
+    );
+  }
+  variables.forEach((variable, index) => {
+    const values = parameters[index];
+    if (!(values instanceof Float32Array) || values.length !== variable.size) {
+      throw new ValidationError(
+        `${who}.setParameters parameters[${index}]`,
+        `a Float32Array of ${variable.size} values (shape [${variable.shape.join(", ")}])`,
+        describeValue(values),
+      );
+    }
+  });
+  tf.tidy(() => {
+    variables.forEach((variable, index) => {
+      variable.assign(tf.tensor(parameters[index]!, variable.shape, "float32"));
+    });
+  });
+}
+
+function logSumExpRow(values: Float64Array, offset: number, count: number): number {
+  let maximum = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < count; k++) maximum = Math.max(maximum, values[offset + k]!);
+  let total = 0;
+  for (let k = 0; k < count; k++) total += Math.exp(values[offset + k]! - maximum);
+  return maximum + Math.log(total);
+}
+
+function checkDiscreteActions(actions: unknown, rows: number, n: number, who: string): void {
+  if (!(actions instanceof Int32Array) || actions.length !== rows) {
+    throw new ValidationError(
+      `${who} actions`,
+      `an Int32Array [${rows}] (one action per observation)`,
+      describeValue(actions),
+    );
+  }
+  for (let i = 0; i < rows; i++) {
+    const action = actions[i]!;
+    if (action < 0 || action >= n) {
+      throw new ValidationError(`${who} actions[${i}]`, `an integer in [0, ${n})`, String(action));
+    }
+  }
+}
+
+function checkBoxActions(actions: unknown, rows: number, size: number, who: string): void {
+  if (!(actions instanceof Float32Array) || actions.length !== rows * size) {
+    throw new ValidationError(
+      `${who} actions`,
+      `a Float32Array [${rows} * ${size}]`,
+      describeValue(actions),
+    );
+  }
+}

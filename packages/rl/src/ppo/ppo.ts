@@ -1,0 +1,878 @@
+/**
+ * Proximal Policy Optimization with the clipped surrogate objective (Schulman, Wolski, Dhariwal,
+ * Radford & Klimov 2017, "Proximal Policy Optimization Algorithms", arXiv:1707.06347), with the
+ * defaults and implementation details of Stable-Baselines3's `PPO`. Reads top to bottom as CleanRL's
+ * `ppo.py`: config → networks → collect → advantages → loss → update → train loop → metrics. Each
+ * implementation detail is numbered as in docs/algorithms/ppo.md, which names its source.
+ *
+ * ```ts
+ * const env = new VectorEnv(() => make("CartPole-v1"), { numEnvs: 8, autoresetMode: "same-step" });
+ * const ppo = new Ppo({ env, seed: 0, config: { nSteps: 32, batchSize: 256 } });
+ * await ppo.learn(100_000);
+ * ```
+ *
+ * The iteration is split for trainers that relabel rewards (GAIL, AIRL, GCL): `collect()` →
+ * `withRewards(batch, r)` → `update(batch)`. PPO never knows where the rewards came from.
+ */
+import {
+  describeValue,
+  type MetricSink,
+  type Metrics,
+  nullMetricSink,
+  Rng,
+  type RngState,
+  TrainingDivergedError,
+  ValidationError,
+} from "@irlkit/core";
+import type { VectorEnv } from "@irlkit/envs";
+import { tf } from "@irlkit/nn";
+import { Adam, type AdamState, clipGradientNorm, computeGradients } from "../optim/adam.js";
+import {
+  ActorCriticPolicy,
+  type ActorCriticPolicyOptions,
+} from "../policies/actor-critic-policy.js";
+import type { PolicyOptimizer, RolloutBatch } from "../policy-optimizer.js";
+import { computeGae } from "./compute-gae.js";
+
+// ─── 1. Config ──────────────────────────────────────────────────────────────────────────────────
+
+/** How a hyperparameter changes over training (SB3 schedules take the remaining progress 1 → 0). */
+export type PpoSchedule = "constant" | "linear";
+
+const SCHEDULES: readonly PpoSchedule[] = ["constant", "linear"];
+
+/** PPO's hyperparameters. Every default is Stable-Baselines3's (`stable_baselines3.PPO`). */
+export interface PpoConfig {
+  /**
+   * Env steps per env per rollout; one rollout is `nSteps × numEnvs` transitions.
+   * @default 2048
+   */
+  nSteps?: number;
+  /**
+   * Minibatch size of the gradient steps.
+   * @default 64
+   */
+  batchSize?: number;
+  /**
+   * Passes over each rollout.
+   * @default 10
+   */
+  nEpochs?: number;
+  /**
+   * Discount factor γ.
+   * @default 0.99
+   */
+  gamma?: number;
+  /**
+   * λ of GAE(λ) (Schulman et al. 2016): the bias–variance trade-off of the advantages.
+   * @default 0.95
+   */
+  gaeLambda?: number;
+  /**
+   * ε of the clipped surrogate: the probability ratio is clipped to [1 − ε, 1 + ε].
+   * @default 0.2
+   */
+  clipRange?: number;
+  /**
+   * Clip the value prediction to within this distance of the rollout's value (OpenAI baselines'
+   * value clipping, which depends on the reward scale); `null` turns value clipping off.
+   * @default null
+   */
+  clipRangeVf?: number | null;
+  /**
+   * Entropy bonus coefficient in the loss.
+   * @default 0
+   */
+  entCoef?: number;
+  /**
+   * Value loss coefficient in the loss.
+   * @default 0.5
+   */
+  vfCoef?: number;
+  /**
+   * Global gradient-norm clipping threshold.
+   * @default 0.5
+   */
+  maxGradNorm?: number;
+  /**
+   * Adam's learning rate (its initial value under a linear schedule).
+   * @default 3e-4
+   */
+  learningRate?: number;
+  /**
+   * `"linear"` anneals the learning rate to 0 over `totalTimesteps` (CleanRL's `anneal_lr`,
+   * SB3's `linear_schedule`).
+   * @default "constant"
+   */
+  learningRateSchedule?: PpoSchedule;
+  /**
+   * `"linear"` anneals `clipRange` to 0 over `totalTimesteps` (rl-zoo's `lin_0.2` for CartPole).
+   * @default "constant"
+   */
+  clipRangeSchedule?: PpoSchedule;
+  /**
+   * The training budget in env steps: what `learn()` runs by default and what linear schedules
+   * anneal over. Required when a schedule is `"linear"`.
+   * @default null
+   */
+  totalTimesteps?: number | null;
+  /**
+   * Standardise the advantages within each minibatch.
+   * @default true
+   */
+  normalizeAdvantage?: boolean;
+  /**
+   * Stop the update's epochs early when the approximate KL of a minibatch exceeds
+   * `1.5 × targetKl` (SB3's rule); `null` never stops early.
+   * @default null
+   */
+  targetKl?: number | null;
+  /**
+   * Adam's ε (SB3 and CleanRL use 1e-5 rather than PyTorch's 1e-8).
+   * @default 1e-5
+   */
+  adamEpsilon?: number;
+  /**
+   * The default policy's networks, when no `policy` is passed to `Ppo`.
+   * @default {} (separate 64-64 tanh actor and critic, SB3's MlpPolicy)
+   */
+  policy?: ActorCriticPolicyOptions;
+}
+
+/** A `PpoConfig` with every default filled in and every value checked. */
+export type ResolvedPpoConfig = Readonly<Required<Omit<PpoConfig, "policy">>> & {
+  readonly policy: ActorCriticPolicyOptions;
+};
+
+const PPO_KEYS: readonly (keyof PpoConfig)[] = [
+  "nSteps",
+  "batchSize",
+  "nEpochs",
+  "gamma",
+  "gaeLambda",
+  "clipRange",
+  "clipRangeVf",
+  "entCoef",
+  "vfCoef",
+  "maxGradNorm",
+  "learningRate",
+  "learningRateSchedule",
+  "clipRangeSchedule",
+  "totalTimesteps",
+  "normalizeAdvantage",
+  "targetKl",
+  "adamEpsilon",
+  "policy",
+];
+
+/**
+ * Fills in SB3's defaults and validates. Throws a `ValidationError` naming the key (`ppo.<key>`),
+ * the allowed values and what was found; unknown keys are errors too (a typo would otherwise
+ * silently train with a default).
+ */
+export function resolvePpoConfig(config: PpoConfig = {}): ResolvedPpoConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError(
+      "ppo config",
+      "an object of PPO hyperparameters",
+      describeValue(config),
+    );
+  }
+  for (const key of Object.keys(config)) {
+    if (!PPO_KEYS.includes(key as keyof PpoConfig)) {
+      throw new ValidationError(
+        `ppo.${key}`,
+        `one of the keys ${PPO_KEYS.join(", ")}`,
+        "an unknown key",
+      );
+    }
+  }
+  const integer = (key: keyof PpoConfig, fallback: number, minimum: number): number => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum) {
+      throw new ValidationError(`ppo.${key}`, `an integer >= ${minimum}`, describeValue(value));
+    }
+    return value;
+  };
+  const number = (
+    key: keyof PpoConfig,
+    fallback: number,
+    check: (x: number) => boolean,
+    allowed: string,
+  ): number => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
+      throw new ValidationError(`ppo.${key}`, allowed, describeValue(value));
+    }
+    return value;
+  };
+  const optional = (
+    key: "clipRangeVf" | "targetKl" | "totalTimesteps",
+    check: (x: number) => boolean,
+    allowed: string,
+  ): number | null => {
+    const value = config[key];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
+      throw new ValidationError(`ppo.${key}`, `${allowed}, or null`, describeValue(value));
+    }
+    return value;
+  };
+  const schedule = (key: "learningRateSchedule" | "clipRangeSchedule"): PpoSchedule => {
+    const value = config[key] ?? "constant";
+    if (!SCHEDULES.includes(value)) {
+      throw new ValidationError(`ppo.${key}`, `"constant" or "linear"`, describeValue(value));
+    }
+    return value;
+  };
+  const normalizeAdvantage = config.normalizeAdvantage ?? true;
+  if (typeof normalizeAdvantage !== "boolean") {
+    throw new ValidationError(
+      "ppo.normalizeAdvantage",
+      "true or false",
+      describeValue(normalizeAdvantage),
+    );
+  }
+  const policy = config.policy ?? {};
+  if (typeof policy !== "object" || policy === null) {
+    throw new ValidationError(
+      "ppo.policy",
+      "an object of ActorCriticPolicyOptions",
+      describeValue(policy),
+    );
+  }
+  const resolved = {
+    nSteps: integer("nSteps", 2048, 1),
+    // SB3 asserts batch_size > 1: advantage normalisation needs two samples.
+    batchSize: integer("batchSize", 64, 2),
+    nEpochs: integer("nEpochs", 10, 1),
+    gamma: number("gamma", 0.99, (x) => x >= 0 && x <= 1, "a number in [0, 1]"),
+    gaeLambda: number("gaeLambda", 0.95, (x) => x >= 0 && x <= 1, "a number in [0, 1]"),
+    clipRange: number("clipRange", 0.2, (x) => x > 0, "a number > 0"),
+    clipRangeVf: optional("clipRangeVf", (x) => x > 0, "a number > 0"),
+    entCoef: number("entCoef", 0, (x) => x >= 0, "a number >= 0"),
+    vfCoef: number("vfCoef", 0.5, (x) => x >= 0, "a number >= 0"),
+    maxGradNorm: number("maxGradNorm", 0.5, (x) => x > 0, "a number > 0"),
+    learningRate: number("learningRate", 3e-4, (x) => x > 0, "a number > 0"),
+    learningRateSchedule: schedule("learningRateSchedule"),
+    clipRangeSchedule: schedule("clipRangeSchedule"),
+    totalTimesteps: optional(
+      "totalTimesteps",
+      (x) => Number.isSafeInteger(x) && x > 0,
+      "a positive integer",
+    ),
+    normalizeAdvantage,
+    targetKl: optional("targetKl", (x) => x > 0, "a number > 0"),
+    adamEpsilon: number("adamEpsilon", 1e-5, (x) => x > 0, "a number > 0"),
+    policy: Object.freeze({ ...policy }),
+  };
+  for (const key of ["learningRateSchedule", "clipRangeSchedule"] as const) {
+    if (resolved[key] === "linear" && resolved.totalTimesteps === null) {
+      throw new ValidationError(
+        "ppo.totalTimesteps",
+        `a positive integer (the budget the "linear" ${key} anneals over)`,
+        "null",
+      );
+    }
+  }
+  return Object.freeze(resolved);
+}
+
+/** The value of a schedule at `progressRemaining` (1 at the start of training, 0 at the end). */
+function scheduled(initial: number, schedule: PpoSchedule, progressRemaining: number): number {
+  return schedule === "linear" ? initial * Math.max(progressRemaining, 0) : initial;
+}
+
+export interface PpoOptions {
+  /**
+   * The vector env to collect from, in `"same-step"` autoreset mode (the true final observation of
+   * each episode is then in `finalObservations`, which truncation bootstrapping needs).
+   */
+  env: VectorEnv;
+  /** Seeds the env resets (env i gets `seed + i`), the policy's initial weights, actions and minibatches. */
+  seed: number;
+  config?: PpoConfig;
+  /** The policy to train. @default a new `ActorCriticPolicy` with `config.policy`, initialised from `seed` */
+  policy?: ActorCriticPolicy;
+  /** Where metrics go, at the step count of env steps. @default nullMetricSink */
+  metricSink?: MetricSink;
+}
+
+/** Everything needed to resume a `Ppo` run (except the env, which restarts from a seeded reset). */
+export interface PpoState {
+  timesteps: number;
+  iteration: number;
+  parameters: Float32Array[];
+  /** Adam's step counts and moment estimates, in the policy's variable order. */
+  optimizer: AdamState;
+  rngs: { actions: RngState; minibatches: RngState };
+  recentEpisodeReturns: number[];
+  recentEpisodeLengths: number[];
+}
+
+/** SB3 reports rollout/ep_rew_mean over the last 100 episodes. */
+const EPISODE_WINDOW = 100;
+
+// ─── 2. The optimiser ───────────────────────────────────────────────────────────────────────────
+
+/** PPO-Clip (see the module comment). Owns its Adam optimiser; the policy is the caller's to dispose. */
+export class Ppo implements PolicyOptimizer {
+  readonly config: ResolvedPpoConfig;
+  readonly env: VectorEnv;
+  readonly policy: ActorCriticPolicy;
+  readonly seed: number;
+  readonly #metricSink: MetricSink;
+  readonly #ownsPolicy: boolean;
+  readonly #optimizer: Adam;
+  #actionRng: Rng;
+  #minibatchRng: Rng;
+  /** s_t of every env for the next collect step (a copy: the env overwrites its buffers). */
+  #observations: Float32Array | undefined;
+  #timesteps = 0;
+  #iteration = 0;
+  readonly #recentReturns: number[] = [];
+  readonly #recentLengths: number[] = [];
+  #disposed = false;
+
+  constructor(options: PpoOptions) {
+    const { env, seed } = options;
+    if (!Number.isSafeInteger(seed)) {
+      throw new ValidationError("Ppo seed", "a safe integer", describeValue(seed));
+    }
+    if (env?.autoresetMode !== "same-step") {
+      throw new ValidationError(
+        "Ppo env",
+        `a VectorEnv with autoresetMode "same-step" (PPO bootstraps truncated episodes from their true final observation)`,
+        env === undefined ? "undefined" : `autoresetMode ${JSON.stringify(env.autoresetMode)}`,
+      );
+    }
+    this.config = resolvePpoConfig(options.config);
+    const rolloutSize = this.config.nSteps * env.numEnvs;
+    if (this.config.batchSize > rolloutSize) {
+      throw new ValidationError(
+        "ppo.batchSize",
+        `at most nSteps × numEnvs = ${this.config.nSteps} × ${env.numEnvs} = ${rolloutSize} (the rollout size)`,
+        String(this.config.batchSize),
+      );
+    }
+    this.env = env;
+    this.seed = seed;
+    const rng = new Rng(seed).derive("ppo");
+    this.#ownsPolicy = options.policy === undefined;
+    this.policy =
+      options.policy ??
+      new ActorCriticPolicy(
+        env.singleObservationSpace,
+        env.singleActionSpace,
+        rng.derive("policy"),
+        this.config.policy,
+      );
+    if (
+      !this.policy.observationSpace.equals(env.singleObservationSpace) ||
+      !this.policy.actionSpace.equals(env.singleActionSpace)
+    ) {
+      throw new ValidationError(
+        "Ppo policy",
+        `a policy for the env's spaces (${env.singleObservationSpace.describe()}; actions ${env.singleActionSpace.describe()})`,
+        `${this.policy.observationSpace.describe()}; actions ${this.policy.actionSpace.describe()}`,
+      );
+    }
+    this.#actionRng = rng.derive("actions");
+    this.#minibatchRng = rng.derive("minibatches");
+    this.#metricSink = options.metricSink ?? nullMetricSink;
+    // Detail 11: Adam with ε = 1e-5 (plain TypeScript, see optim/adam.ts).
+    this.#optimizer = new Adam(this.policy.trainableVariables, {
+      learningRate: this.config.learningRate,
+      epsilon: this.config.adamEpsilon,
+    });
+  }
+
+  get timesteps(): number {
+    return this.#timesteps;
+  }
+
+  get iteration(): number {
+    return this.#iteration;
+  }
+
+  // ─── 3. Collect ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Steps every env `nSteps` times with the current policy. One plain-TypeScript batched forward
+   * pass per vector step (actor and critic, no tensors); the next-state values for bootstrapping
+   * are filled in afterwards in one more batched pass.
+   */
+  async collect(): Promise<RolloutBatch> {
+    this.#assertLive("collect");
+    const { env, policy } = this;
+    const T = this.config.nSteps;
+    const N = env.numEnvs;
+    const observationSize = env.observationSize;
+    const actionSize = env.actionSize;
+    const count = T * N;
+    if (this.#observations === undefined) {
+      // Detail 1: seeded resets, env i gets seed + i.
+      this.#observations = env.reset({ seed: this.seed }).observations.slice();
+    }
+    const observations = new Float32Array(count * observationSize);
+    const nextObservations = new Float32Array(count * observationSize);
+    const actions =
+      env.singleActionSpace.kind === "Box"
+        ? new Float32Array(count * actionSize)
+        : new Int32Array(count * actionSize);
+    const rewards = new Float32Array(count);
+    const terminated = new Uint8Array(count);
+    const truncated = new Uint8Array(count);
+    const logProbs = new Float32Array(count);
+    const values = new Float32Array(count);
+    const episodeReturns: number[] = [];
+    const episodeLengths: number[] = [];
+    let current = this.#observations;
+
+    for (let t = 0; t < T; t++) {
+      const row = t * N;
+      observations.set(current, row * observationSize);
+      const sample = policy.sampleWithValues(current, this.#actionRng);
+      actions.set(sample.actions, row * actionSize);
+      logProbs.set(sample.logProbs, row);
+      values.set(sample.values, row);
+      // Detail 16: Box actions are clipped to the bounds for the env; the buffer keeps the sample.
+      const step = env.step(sample.envActions);
+      for (let i = 0; i < N; i++) {
+        rewards[row + i] = step.rewards[i]!;
+        terminated[row + i] = step.terminated[i]!;
+        truncated[row + i] = step.truncated[i]!;
+        // s_{t+1}: the true final observation where the episode ended (same-step autoreset).
+        const source = step.finished[i] ? step.finalObservations : step.observations;
+        nextObservations.set(
+          source.subarray(i * observationSize, (i + 1) * observationSize),
+          (row + i) * observationSize,
+        );
+        if (step.finished[i]) {
+          episodeReturns.push(step.episodeReturns[i]!);
+          episodeLengths.push(step.episodeLengths[i]!);
+        }
+      }
+      current = step.observations.slice();
+    }
+    this.#observations = current;
+    this.#timesteps += count;
+
+    // V(s_{t+1}): the next row's value inside an episode; a fresh evaluation of the true final
+    // observation after a truncation and after the rollout's last step (detail 6, bootstrapping
+    // on truncation); 0 after a termination.
+    const nextValues = new Float32Array(count);
+    const evaluate: number[] = [];
+    for (let t = 0; t < T; t++) {
+      for (let i = 0; i < N; i++) {
+        const index = t * N + i;
+        if (terminated[index]) continue;
+        if (truncated[index] || t === T - 1) evaluate.push(index);
+        else nextValues[index] = values[index + N]!;
+      }
+    }
+    if (evaluate.length > 0) {
+      const rows = new Float32Array(evaluate.length * observationSize);
+      evaluate.forEach((index, k) => {
+        rows.set(
+          nextObservations.subarray(index * observationSize, (index + 1) * observationSize),
+          k * observationSize,
+        );
+      });
+      const bootstrapped = policy.value(rows);
+      evaluate.forEach((index, k) => {
+        nextValues[index] = bootstrapped[k]!;
+      });
+    }
+
+    for (let k = 0; k < episodeReturns.length; k++) {
+      this.#recentReturns.push(episodeReturns[k]!);
+      this.#recentLengths.push(episodeLengths[k]!);
+    }
+    this.#recentReturns.splice(0, Math.max(0, this.#recentReturns.length - EPISODE_WINDOW));
+    this.#recentLengths.splice(0, Math.max(0, this.#recentLengths.length - EPISODE_WINDOW));
+
+    return Object.freeze({
+      observationSpace: env.singleObservationSpace,
+      actionSpace: env.singleActionSpace,
+      numSteps: T,
+      numEnvs: N,
+      observations,
+      actions,
+      nextObservations,
+      rewards,
+      terminated,
+      truncated,
+      logProbs,
+      values,
+      nextValues,
+      episodeReturns: Float64Array.from(episodeReturns),
+      episodeLengths: Int32Array.from(episodeLengths),
+      timesteps: this.#timesteps,
+    });
+  }
+
+  // ─── 4. Update ──────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `nEpochs` passes of minibatch Adam steps on the clipped surrogate loss. On a non-finite loss or
+   * gradient the policy is restored to its parameters before this update and a
+   * `TrainingDivergedError` is thrown.
+   */
+  async update(batch: RolloutBatch): Promise<Metrics> {
+    this.#assertLive("update");
+    const { config, policy } = this;
+    const N = this.env.numEnvs;
+    if (batch.numEnvs !== N || batch.numSteps !== config.nSteps) {
+      throw new ValidationError(
+        "Ppo.update batch",
+        `a batch of nSteps ${config.nSteps} × numEnvs ${N} from this optimiser's collect()`,
+        `nSteps ${batch.numSteps} × numEnvs ${batch.numEnvs}`,
+      );
+    }
+    const count = batch.numSteps * N;
+    const observationSize = this.env.observationSize;
+    const actionSize = this.env.actionSize;
+
+    // Detail 7 (SB3): schedules read the remaining progress after this rollout's steps.
+    const progressRemaining =
+      config.totalTimesteps === null ? 1 : 1 - batch.timesteps / config.totalTimesteps;
+    const learningRate = scheduled(
+      config.learningRate,
+      config.learningRateSchedule,
+      progressRemaining,
+    );
+    const clipRange = scheduled(config.clipRange, config.clipRangeSchedule, progressRemaining);
+    this.#optimizer.learningRate = learningRate;
+
+    // Detail 5: GAE(λ), bootstrapping on truncation but not on termination.
+    const { advantages, returns } = computeGae({
+      rewards: batch.rewards,
+      values: batch.values,
+      nextValues: batch.nextValues,
+      terminated: batch.terminated,
+      truncated: batch.truncated,
+      numSteps: batch.numSteps,
+      numEnvs: N,
+      gamma: config.gamma,
+      gaeLambda: config.gaeLambda,
+    });
+
+    const lastGood = policy.getParameters();
+    const variables = policy.trainableVariables;
+    const totals = {
+      loss: 0,
+      policyLoss: 0,
+      valueLoss: 0,
+      entropy: 0,
+      approxKl: 0,
+      clipFraction: 0,
+      gradNorm: 0,
+    };
+    let minibatches = 0;
+    let epochsRun = 0;
+    let stoppedEarly = false;
+    const batchSize = config.batchSize;
+
+    for (let epoch = 0; epoch < config.nEpochs && !stoppedEarly; epoch++) {
+      // Detail 8: a fresh seeded permutation per epoch, sliced into minibatches (the last may be smaller).
+      const permutation = this.#minibatchRng.permutation(count);
+      for (let start = 0; start < count; start += batchSize) {
+        const indices = permutation.subarray(start, Math.min(start + batchSize, count));
+        const minibatch = gatherMinibatch(
+          batch,
+          indices,
+          advantages,
+          returns,
+          observationSize,
+          actionSize,
+        );
+        // Detail 9: advantage normalisation per minibatch (SB3: only with more than one sample).
+        if (config.normalizeAdvantage && indices.length > 1) standardise(minibatch.advantages);
+
+        const { values: summary, gradients } = this.#lossAndGradients(
+          minibatch,
+          variables,
+          clipRange,
+        );
+        const [loss, policyLoss, valueLoss, entropy, approxKl, clipFraction] = summary;
+        // Detail 15: global gradient-norm clipping.
+        const gradNorm = clipGradientNorm(gradients, config.maxGradNorm);
+        if (!Number.isFinite(loss!) || !Number.isFinite(gradNorm)) {
+          policy.setParameters(lastGood);
+          throw new TrainingDivergedError(
+            "ppo",
+            this.#iteration,
+            this.#iteration - 1,
+            `the loss was ${loss} and the gradient norm ${gradNorm} in epoch ${epoch}`,
+          );
+        }
+        // Detail 13 (SB3): stop before the step that would leave the trust region.
+        if (config.targetKl !== null && approxKl! > 1.5 * config.targetKl) {
+          stoppedEarly = true;
+          break;
+        }
+        this.#optimizer.step(gradients);
+        totals.loss += loss!;
+        totals.policyLoss += policyLoss!;
+        totals.valueLoss += valueLoss!;
+        totals.entropy += entropy!;
+        totals.approxKl += approxKl!;
+        totals.clipFraction += clipFraction!;
+        totals.gradNorm += gradNorm;
+        minibatches++;
+      }
+      epochsRun++;
+    }
+    policy.refresh();
+    this.#iteration++;
+
+    // ─── 5. Metrics ─────────────────────────────────────────────────────────────────────────
+    const mean = (total: number) => (minibatches > 0 ? total / minibatches : Number.NaN);
+    const metrics: Record<string, number> = {
+      "ppo/loss": mean(totals.loss),
+      "ppo/policyLoss": mean(totals.policyLoss),
+      "ppo/valueLoss": mean(totals.valueLoss),
+      "ppo/entropy": mean(totals.entropy),
+      "ppo/approxKl": mean(totals.approxKl),
+      "ppo/clipFraction": mean(totals.clipFraction),
+      "ppo/gradNorm": mean(totals.gradNorm),
+      "ppo/explainedVariance": explainedVariance(batch.values, returns),
+      "ppo/learningRate": learningRate,
+      "ppo/clipRange": clipRange,
+      "ppo/epochs": epochsRun,
+      "ppo/stoppedEarly": stoppedEarly ? 1 : 0,
+      "ppo/iteration": this.#iteration,
+      "rollout/rewardMean": meanOf(batch.rewards),
+      "rollout/episodes": batch.episodeReturns.length,
+    };
+    if (policy.actor.actionSpace.kind === "Box" && "logStd" in policy.actor) {
+      metrics["ppo/std"] = meanOf(policy.actor.logStd.dataSync().map(Math.exp));
+    }
+    if (this.#recentReturns.length > 0) {
+      metrics["rollout/returnMean"] = meanOf(this.#recentReturns);
+      metrics["rollout/lengthMean"] = meanOf(this.#recentLengths);
+    }
+    this.#metricSink.log(batch.timesteps, metrics);
+    return Object.freeze(metrics);
+  }
+
+  /**
+   * The PPO loss of one minibatch and its clipped gradients (one tfjs graph, one read-back):
+   *
+   *   r(θ)  = exp(log π_θ(a|s) − log π_old(a|s))
+   *   L^CLIP = −E[min(r Â, clip(r, 1 − ε, 1 + ε) Â)]                     (paper eq. 7, negated)
+   *   L^VF   = E[(V_θ(s) − R̂)²], V optionally clipped to V_old ± ε_vf    (SB3's clip_range_vf)
+   *   L      = L^CLIP − c_ent · E[H(π_θ(·|s))] + c_vf · L^VF                (paper eq. 9)
+   */
+  #lossAndGradients(minibatch: Minibatch, variables: tf.Variable[], clipRange: number) {
+    const { config, policy } = this;
+    return computeGradients(variables, () => {
+      const observations = tf.tensor2d(minibatch.observations, [
+        minibatch.size,
+        this.env.observationSize,
+      ]);
+      const advantages = tf.tensor1d(minibatch.advantages);
+      const oldLogProbs = tf.tensor1d(minibatch.logProbs);
+      const returns = tf.tensor1d(minibatch.returns);
+      const { logProbs, entropy, values } = policy.evaluateActions(observations, minibatch.actions);
+
+      // Detail 10: the clipped surrogate objective.
+      const logRatio = tf.sub(logProbs, oldLogProbs);
+      const ratio = tf.exp(logRatio);
+      const unclipped = tf.mul(tf.neg(advantages), ratio);
+      const clipped = tf.mul(
+        tf.neg(advantages),
+        tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange),
+      );
+      const policyLoss = tf.mean(tf.maximum(unclipped, clipped)) as tf.Scalar;
+
+      // Detail 12: value loss, with SB3's optional clipping of the prediction.
+      let predicted: tf.Tensor1D = values;
+      if (config.clipRangeVf !== null) {
+        const oldValues = tf.tensor1d(minibatch.values);
+        predicted = tf.add(
+          oldValues,
+          tf.clipByValue(tf.sub(values, oldValues), -config.clipRangeVf, config.clipRangeVf),
+        );
+      }
+      const valueLoss = tf.mean(tf.squaredDifference(returns, predicted)) as tf.Scalar;
+
+      // Detail 14: entropy bonus.
+      const entropyMean = tf.mean(entropy) as tf.Scalar;
+      const loss = tf.add(
+        tf.add(policyLoss, tf.mul(tf.neg(entropyMean), config.entCoef)),
+        tf.mul(valueLoss, config.vfCoef),
+      ) as tf.Scalar;
+
+      // Diagnostics (read back, not differentiated): SB3's approximate KL E[(r − 1) − log r]
+      // and the fraction of samples whose ratio was clipped.
+      const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
+      const clipFraction = tf.mean(
+        tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), "float32"),
+      ) as tf.Scalar;
+      return { loss, statistics: [policyLoss, valueLoss, entropyMean, approxKl, clipFraction] };
+    });
+  }
+
+  // ─── 6. Train loop ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs collect → update until `totalTimesteps` env steps (default `config.totalTimesteps`) have
+   * been taken. `onUpdate` sees each update's metrics; returning `false` stops training.
+   */
+  async learn(
+    totalTimesteps?: number,
+    onUpdate?: (metrics: Metrics, ppo: Ppo) => boolean | undefined | Promise<boolean | undefined>,
+  ): Promise<void> {
+    const budget = totalTimesteps ?? this.config.totalTimesteps;
+    if (budget === null || !Number.isSafeInteger(budget) || budget <= 0) {
+      throw new ValidationError(
+        "Ppo.learn totalTimesteps",
+        "a positive integer (or set ppo.totalTimesteps in the config)",
+        describeValue(budget),
+      );
+    }
+    while (this.#timesteps < budget) {
+      const batch = await this.collect();
+      const metrics = await this.update(batch);
+      if ((await onUpdate?.(metrics, this)) === false) return;
+    }
+  }
+
+  // ─── 7. Checkpoints ─────────────────────────────────────────────────────────────────────────
+
+  /** A copy of everything needed to resume: parameters, Adam's state, counters and generators. */
+  async saveState(): Promise<PpoState> {
+    this.#assertLive("saveState");
+    return {
+      timesteps: this.#timesteps,
+      iteration: this.#iteration,
+      parameters: this.policy.getParameters(),
+      optimizer: this.#optimizer.getState(),
+      rngs: { actions: this.#actionRng.getState(), minibatches: this.#minibatchRng.getState() },
+      recentEpisodeReturns: [...this.#recentReturns],
+      recentEpisodeLengths: [...this.#recentLengths],
+    };
+  }
+
+  /**
+   * Restores a `saveState()` snapshot into this optimiser (same policy architecture). The env is
+   * reset with the seed on the next `collect()`, so a resumed run differs from an uninterrupted one
+   * only in where its episodes start.
+   */
+  async loadState(state: PpoState): Promise<void> {
+    this.#assertLive("loadState");
+    this.policy.setParameters(state.parameters);
+    this.#optimizer.setState(state.optimizer);
+    this.#timesteps = state.timesteps;
+    this.#iteration = state.iteration;
+    this.#actionRng = Rng.fromState(state.rngs.actions);
+    this.#minibatchRng = Rng.fromState(state.rngs.minibatches);
+    this.#recentReturns.splice(0, this.#recentReturns.length, ...state.recentEpisodeReturns);
+    this.#recentLengths.splice(0, this.#recentLengths.length, ...state.recentEpisodeLengths);
+    this.#observations = undefined;
+  }
+
+  /** Frees the policy when `Ppo` created it (Adam's state is plain arrays). Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#ownsPolicy) this.policy.dispose();
+  }
+
+  #assertLive(method: string): void {
+    if (this.#disposed) throw new Error(`Ppo.${method} was called after dispose().`);
+  }
+}
+
+// ─── Helpers ────────────────────────────────────────────────────────────────────────────────────
+
+interface Minibatch {
+  size: number;
+  observations: Float32Array;
+  actions: Float32Array | Int32Array;
+  logProbs: Float32Array;
+  values: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+}
+
+function gatherMinibatch(
+  batch: RolloutBatch,
+  indices: Int32Array,
+  advantages: Float32Array,
+  returns: Float32Array,
+  observationSize: number,
+  actionSize: number,
+): Minibatch {
+  const size = indices.length;
+  const observations = new Float32Array(size * observationSize);
+  const actions =
+    batch.actions instanceof Int32Array
+      ? new Int32Array(size * actionSize)
+      : new Float32Array(size * actionSize);
+  const logProbs = new Float32Array(size);
+  const values = new Float32Array(size);
+  const minibatchAdvantages = new Float32Array(size);
+  const minibatchReturns = new Float32Array(size);
+  for (let k = 0; k < size; k++) {
+    const i = indices[k]!;
+    observations.set(
+      batch.observations.subarray(i * observationSize, (i + 1) * observationSize),
+      k * observationSize,
+    );
+    actions.set(batch.actions.subarray(i * actionSize, (i + 1) * actionSize), k * actionSize);
+    logProbs[k] = batch.logProbs[i]!;
+    values[k] = batch.values[i]!;
+    minibatchAdvantages[k] = advantages[i]!;
+    minibatchReturns[k] = returns[i]!;
+  }
+  return {
+    size,
+    observations,
+    actions,
+    logProbs,
+    values,
+    advantages: minibatchAdvantages,
+    returns: minibatchReturns,
+  };
+}
+
+/** x ← (x − mean) / (std + 1e-8) in place, with PyTorch's unbiased std (as SB3). */
+function standardise(values: Float32Array): void {
+  const n = values.length;
+  let mean = 0;
+  for (const x of values) mean += x;
+  mean /= n;
+  let squares = 0;
+  for (const x of values) squares += (x - mean) ** 2;
+  const std = Math.sqrt(squares / (n - 1));
+  for (let i = 0; i < n; i++) values[i] = (values[i]! - mean) / (std + 1e-8);
+}
+
+/** 1 − Var(R̂ − V) / Var(R̂) (SB3's `explained_variance`); NaN when the returns are constant. */
+export function explainedVariance(values: ArrayLike<number>, returns: ArrayLike<number>): number {
+  const n = returns.length;
+  let meanReturn = 0;
+  let meanResidual = 0;
+  for (let i = 0; i < n; i++) {
+    meanReturn += returns[i]!;
+    meanResidual += returns[i]! - values[i]!;
+  }
+  meanReturn /= n;
+  meanResidual /= n;
+  let varianceReturn = 0;
+  let varianceResidual = 0;
+  for (let i = 0; i < n; i++) {
+    varianceReturn += (returns[i]! - meanReturn) ** 2;
+    varianceResidual += (returns[i]! - values[i]! - meanResidual) ** 2;
+  }
+  return varianceReturn === 0 ? Number.NaN : 1 - varianceResidual / varianceReturn;
+}
+
+function meanOf(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return values.length > 0 ? total / values.length : Number.NaN;
+}
