@@ -1,4 +1,23 @@
 export {
+  type GuidedCostLearningConfig,
+  type GuidedCostLearningResult,
+  type GuidedCostObjective,
+  type GuidedCostObjectiveInput,
+  guidedCostLearning,
+  guidedCostObjective,
+  type ResolvedGuidedCostLearningConfig,
+  resolveGuidedCostLearningConfig,
+  rolloutSegments,
+  type SegmentSet,
+  trajectorySegments,
+} from "./gcl/guided-cost-learning.js";
+export {
+  SoftmaxTabularPolicy,
+  SoftPolicyIterationOptimizer,
+  type SoftPolicyIterationOptions,
+  timeIndexedObservations,
+} from "./gcl/soft-policy-iteration.js";
+export {
   type ExpectedValueDifferenceOptions,
   expectedValueDifference,
   occupancyL1,
