@@ -1,0 +1,34 @@
+export {
+  describeModule,
+  type OnnxExportOptions,
+} from "./export-common.js";
+export {
+  EXPORTABLE_POLICY_CLASSES,
+  exportPolicyToOnnx,
+  POLICY_TENSOR_NAMES,
+  type PolicyExportOptions,
+} from "./export-policy.js";
+export {
+  EXPORTABLE_REWARD_KINDS,
+  exportRewardToOnnx,
+  REWARD_INPUT_NAMES,
+  REWARD_OUTPUT_NAME,
+  type RewardExportOptions,
+} from "./export-reward.js";
+export {
+  inspectOnnxModel,
+  type OnnxModelSummary,
+  type OnnxTensorInfo,
+} from "./inspect.js";
+export {
+  FORMAT_VERSION,
+  type IrlkitMetadata,
+  METADATA_KEYS,
+  ONNX_IR_VERSION,
+  ONNX_OPSET_VERSION,
+  type OnnxModelKind,
+} from "./metadata.js";
+export { OnnxModelError, UnsupportedModuleError } from "./onnx-model-error.js";
+export type { LoadOnnxPolicyOptions, OnnxPolicy, OnnxPolicyOutputKind } from "./onnx-policy.js";
+export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
+export { IRLKIT_ONNX_VERSION } from "./version.js";

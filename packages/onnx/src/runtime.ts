@@ -1,0 +1,107 @@
+/**
+ * The slice of the ONNX Runtime JavaScript API the loaders use. onnxruntime-node and
+ * onnxruntime-web expose the same API (onnxruntime-common); `@irlkit/onnx/node` and
+ * `@irlkit/onnx/web` each pass their runtime in, so this package's main entry never loads either.
+ */
+import { inspectOnnxModel, type OnnxModelSummary } from "./inspect.js";
+import { OnnxModelError } from "./onnx-model-error.js";
+
+/** A tensor as ONNX Runtime returns it. */
+export interface RuntimeTensor {
+  readonly type: string;
+  readonly dims: readonly number[];
+  readonly data: unknown;
+}
+
+/** An inference session. */
+export interface RuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(
+    feeds: Record<string, RuntimeTensor>,
+    fetches?: readonly string[],
+  ): Promise<Record<string, RuntimeTensor>>;
+  release(): Promise<void>;
+}
+
+/** How a loader creates sessions and tensors (one per ONNX Runtime package). */
+export interface OnnxRuntimeAdapter {
+  /** `onnxruntime-node` or `onnxruntime-web`, for messages. */
+  readonly name: string;
+  createSession(bytes: Uint8Array): Promise<RuntimeSession>;
+  createTensor(
+    type: "float32" | "int64",
+    data: Float32Array | BigInt64Array,
+    dims: readonly number[],
+  ): RuntimeTensor;
+}
+
+/** A checked model and its session. */
+export interface OpenedModel {
+  summary: OnnxModelSummary;
+  session: RuntimeSession;
+  source: string;
+}
+
+/**
+ * Checks the bytes (`inspectOnnxModel`) and opens a session on them. Errors from ONNX Runtime
+ * itself (an operator it lacks, a type mismatch) are re-thrown as `OnnxModelError` naming `source`.
+ */
+export async function openModel(
+  runtime: OnnxRuntimeAdapter,
+  bytes: Uint8Array,
+  source: string,
+): Promise<OpenedModel> {
+  const summary = inspectOnnxModel(bytes, source);
+  let session: RuntimeSession;
+  try {
+    session = await runtime.createSession(bytes);
+  } catch (error) {
+    throw new OnnxModelError(
+      source,
+      `${runtime.name} could not load it (${error instanceof Error ? error.message : String(error)})`,
+      { cause: error },
+    );
+  }
+  return { summary, session, source };
+}
+
+/** Copies `values` into the element type a graph input declares. */
+export function toRuntimeData(
+  values: ArrayLike<number>,
+  elementType: string,
+  field: string,
+): Float32Array | BigInt64Array {
+  if (elementType === "int64") {
+    const out = new BigInt64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (!Number.isInteger(value)) {
+        throw new RangeError(
+          `${field}[${i}] must be an integer (the model's input is int64); found ${value}.`,
+        );
+      }
+      out[i] = BigInt(value);
+    }
+    return out;
+  }
+  if (elementType === "float32") {
+    return values instanceof Float32Array ? values : Float32Array.from(values);
+  }
+  throw new RangeError(
+    `${field}: the model's input has element type ${elementType}; irlkit feeds float32 or int64.`,
+  );
+}
+
+/** A runtime tensor's values as numbers (int64 read back through `Number`). */
+export function runtimeValues(tensor: RuntimeTensor): Float32Array | Float64Array {
+  const data = tensor.data;
+  if (data instanceof Float32Array || data instanceof Float64Array) return data;
+  if (data instanceof BigInt64Array) return Float64Array.from(data, (value) => Number(value));
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    return Float64Array.from(data as unknown as ArrayLike<number>);
+  }
+  throw new RangeError(
+    `ONNX Runtime returned a ${tensor.type} tensor, which irlkit cannot read as numbers.`,
+  );
+}

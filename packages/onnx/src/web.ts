@@ -1,0 +1,125 @@
+/**
+ * `@irlkit/onnx/web`: run ONNX rewards and policies in browsers (and workers) with onnxruntime-web's
+ * wasm build (an optional peer dependency: `npm install onnxruntime-web`). Loads models from bytes
+ * or a URL. Also works under Node, where onnxruntime-web's wasm backend runs as well.
+ *
+ * ```ts
+ * import { loadOnnxPolicy } from "@irlkit/onnx/web";
+ * const policy = await loadOnnxPolicy(new URL("./policy.onnx", import.meta.url));
+ * ```
+ */
+import { OnnxModelError } from "./onnx-model-error.js";
+import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
+import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
+import type { OnnxRuntimeAdapter, RuntimeTensor } from "./runtime.js";
+
+export type {
+  LoadOnnxPolicyOptions,
+  OnnxPolicy,
+  OnnxPolicyOutputKind,
+} from "./onnx-policy.js";
+export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
+
+/** Bytes, or where to fetch them. */
+export type OnnxModelInput = Uint8Array | ArrayBuffer | URL | string;
+
+let adapter: Promise<OnnxRuntimeAdapter> | undefined;
+
+/**
+ * onnxruntime-web (`onnxruntime-web/wasm`, the 14 MB wasm-only build) behind the loaders' adapter
+ * interface, imported on first use. Configure it (`ort.env.wasm.wasmPaths`, `numThreads`) by
+ * importing `onnxruntime-web/wasm` yourself before the first load.
+ */
+export function webRuntime(): Promise<OnnxRuntimeAdapter> {
+  if (adapter === undefined) {
+    const pending = loadWebRuntime();
+    adapter = pending;
+    // A failed import is retried on the next call (the user may install the package meanwhile).
+    pending.catch(() => {
+      adapter = undefined;
+    });
+    return pending;
+  }
+  return adapter;
+}
+
+async function loadWebRuntime(): Promise<OnnxRuntimeAdapter> {
+  let ort: typeof import("onnxruntime-web/wasm");
+  try {
+    ort = await import("onnxruntime-web/wasm");
+  } catch (error) {
+    throw new Error(
+      "@irlkit/onnx/web needs onnxruntime-web 1.30 (an optional peer dependency): run `npm install onnxruntime-web`.",
+      { cause: error },
+    );
+  }
+  // Under Node (tests, scripts) onnxruntime-web's wasm build picks a thread count through a
+  // dynamic require("node:os") that fails in ES modules; one thread avoids it. Browsers keep their
+  // default (multi-threading there needs cross-origin isolation anyway).
+  const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (typeof nodeProcess?.versions?.node === "string" && !ort.env.wasm.numThreads) {
+    ort.env.wasm.numThreads = 1;
+  }
+  return {
+    name: "onnxruntime-web",
+    createSession: async (bytes) => {
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        run: (feeds, fetches) =>
+          session.run(feeds as unknown as Parameters<typeof session.run>[0], [
+            ...(fetches ?? session.outputNames),
+          ]) as unknown as Promise<Record<string, RuntimeTensor>>,
+        release: () => session.release(),
+      };
+    },
+    createTensor: (type, data, dims) => new ort.Tensor(type, data, dims),
+  };
+}
+
+async function readModel(input: OnnxModelInput): Promise<{ bytes: Uint8Array; source: string }> {
+  if (input instanceof Uint8Array) return { bytes: input, source: "<bytes>" };
+  if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input), source: "<bytes>" };
+  if (typeof input !== "string" && !(input instanceof URL)) {
+    throw new TypeError(`Expected bytes or a URL; found ${typeof input}.`);
+  }
+  const source = String(input);
+  let response: Response;
+  try {
+    response = await fetch(input);
+  } catch (error) {
+    throw new OnnxModelError(
+      source,
+      `cannot fetch it (${error instanceof Error ? error.message : String(error)})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (!response.ok) {
+    throw new OnnxModelError(
+      source,
+      `cannot fetch it (HTTP ${response.status} ${response.statusText})`,
+    );
+  }
+  return { bytes: new Uint8Array(await response.arrayBuffer()), source };
+}
+
+/** `loadOnnxReward` of `@irlkit/onnx/node`, for bytes or a URL. */
+export async function loadOnnxReward(
+  input: OnnxModelInput,
+  options: LoadOnnxRewardOptions = {},
+): Promise<OnnxReward> {
+  const { bytes, source } = await readModel(input);
+  return createOnnxReward(await webRuntime(), bytes, source, options);
+}
+
+/** `loadOnnxPolicy` of `@irlkit/onnx/node`, for bytes or a URL. */
+export async function loadOnnxPolicy(
+  input: OnnxModelInput,
+  options: LoadOnnxPolicyOptions = {},
+): Promise<OnnxPolicy> {
+  const { bytes, source } = await readModel(input);
+  return createOnnxPolicy(await webRuntime(), bytes, source, options);
+}
