@@ -1,0 +1,262 @@
+/**
+ * Reward transfer as in Table 1 of Fu, Luo & Levine 2018 (AIRL), on the point-mass mazes: learn
+ * from scripted-expert demonstrations on `PointMazeLeft-v0` (gap on the right), then train a fresh
+ * PPO policy on `PointMazeRight-v0` (gap on the left) with the frozen learned reward and report the
+ * ground-truth return of that policy. Rows: AIRL state-only g(s), AIRL state-action g(s, a), GAN-GCL
+ * f(s, a), GAIL (the imitation policy itself moved to the new maze: policy transfer, no re-training)
+ * and PPO on the true reward of the new maze (the reference). Higher is better; the paper reports
+ * AIRL state-only −8.82, true-reward RL −8.45, GAIL −29.9, GAN-GCL −40.2 (its own maze scale).
+ *
+ * Run: `pnpm bench airl-transfer`. Environment variables:
+ *   TRANSFER_SEEDS          comma-separated seeds (default 0,1,2)
+ *   TRANSFER_LEARN_STEPS    env steps of imitation on the left maze (default 200000)
+ *   TRANSFER_RETRAIN_STEPS  env steps of PPO on the right maze (default 200000)
+ *   TRANSFER_METHODS        subset of airl-state-only,gail,ppo-true,airl-state-action,gan-gcl
+ *
+ * The result file is rewritten after every method, so an interrupted run keeps what finished.
+ */
+
+import {
+  AdversarialTrainer,
+  type AdversarialVariant,
+  Airl,
+  discriminatorInput,
+  Gail,
+  GanGcl,
+} from "@irlkit/adversarial";
+import { Rng, type StochasticPolicy, type Trajectory } from "@irlkit/core";
+import { make, spec, VectorEnv } from "@irlkit/envs";
+import { initBackend } from "@irlkit/nn";
+import { RunningMeanVariance } from "@irlkit/rewards";
+import { Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
+import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
+import { formatNumber, writeBenchResult } from "./lib.js";
+
+const LEFT = "PointMazeLeft-v0";
+const RIGHT = "PointMazeRight-v0";
+const METHODS = ["airl-state-only", "gail", "ppo-true", "airl-state-action", "gan-gcl"] as const;
+type Method = (typeof METHODS)[number];
+
+const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
+const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 200_000);
+const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 200_000);
+const methods = (process.env.TRANSFER_METHODS ?? METHODS.join(","))
+  .split(",")
+  .map((name) => name.trim()) as Method[];
+for (const method of methods) {
+  if (!METHODS.includes(method))
+    throw new Error(`Unknown method "${method}": ${METHODS.join(", ")}.`);
+}
+
+const PPO: PpoConfig = {
+  nSteps: 512,
+  batchSize: 256,
+  nEpochs: 10,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  learningRate: 1e-3,
+  entCoef: 0,
+};
+const NUM_ENVS = 8;
+const EVAL_EPISODES = 10;
+
+const backend = await initBackend();
+
+const mean = (values: readonly number[]): number =>
+  values.reduce((a, b) => a + b, 0) / values.length;
+const episodeReturn = (trajectory: Trajectory): number =>
+  trajectory.rewards!.reduce((a, b) => a + b, 0);
+
+async function evaluate(policy: StochasticPolicy, envId: string, seed: number): Promise<number> {
+  const env = make(envId);
+  const trajectories = await collectTrajectories(policy, env, {
+    episodes: EVAL_EPISODES,
+    seed: 90_000,
+    rng: new Rng(seed).derive("eval"),
+    deterministic: true,
+  });
+  return mean(trajectories.map(episodeReturn));
+}
+
+function vectorEnv(envId: string): VectorEnv {
+  return new VectorEnv(() => make(envId), { numEnvs: NUM_ENVS, autoresetMode: "same-step" });
+}
+
+/** Imitation on the left maze; returns the trained variant and policy optimiser. */
+async function learnOnLeft(
+  method: Exclude<Method, "ppo-true">,
+  seed: number,
+): Promise<{ variant: AdversarialVariant; ppo: Ppo; seconds: number }> {
+  const demoEnv = make(LEFT);
+  const demonstrations = await generateDemonstrations(
+    spec(LEFT).scriptedExpert!(demoEnv),
+    demoEnv,
+    {
+      episodes: 10,
+      seed: 10_000 + seed * 100,
+    },
+  );
+  const env = vectorEnv(LEFT);
+  const ppo = new Ppo({ env, seed, config: PPO });
+  const options = {
+    observationSpace: env.singleObservationSpace,
+    actionSpace: env.singleActionSpace,
+    rng: new Rng(seed).derive("disc/init"),
+  };
+  const variant: AdversarialVariant =
+    method === "gail"
+      ? new Gail(options)
+      : method === "gan-gcl"
+        ? new GanGcl(options)
+        : new Airl({ ...options, discount: PPO.gamma!, stateOnly: method === "airl-state-only" });
+  const trainer = new AdversarialTrainer({
+    variant,
+    optimizer: ppo,
+    demonstrations,
+    seed,
+    config: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 8 },
+  });
+  const started = performance.now();
+  await trainer.train(learnSteps, (metrics, t) => {
+    if (t.round % 25 === 0) {
+      console.log(
+        `  ${method} seed ${seed} learn: ${ppo.timesteps} steps, true return/episode ${(metrics["rollout/returnMean"] ?? Number.NaN).toFixed(2)}, disc/loss ${metrics["disc/loss"]!.toFixed(3)}`,
+      );
+    }
+    return undefined;
+  });
+  trainer.dispose();
+  return { variant, ppo, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Fresh PPO on the right maze, with the learned reward (standardised, running) or the true one. */
+async function retrainOnRight(
+  seed: number,
+  reward: AdversarialVariant | undefined,
+): Promise<{ evalReturn: number; seconds: number }> {
+  const env = vectorEnv(RIGHT);
+  const ppo = new Ppo({ env, seed: seed + 1000, config: PPO });
+  const statistics = new RunningMeanVariance(1);
+  const learned = reward?.evaluationReward();
+  const started = performance.now();
+  while (ppo.timesteps < retrainSteps) {
+    let batch = await ppo.collect();
+    if (learned !== undefined) {
+      const raw = learned.reward(discriminatorInput(batch));
+      statistics.update(raw);
+      const m = statistics.mean[0]!;
+      const s = Math.sqrt(statistics.variance[0]! + 1e-5);
+      batch = withRewards(
+        batch,
+        raw.map((r) => (r - m) / s),
+      );
+    }
+    await ppo.update(batch);
+  }
+  const evalReturn = await evaluate(ppo.policy, RIGHT, seed);
+  ppo.dispose();
+  return { evalReturn, seconds: (performance.now() - started) / 1000 };
+}
+
+const expertEnv = make(RIGHT);
+const expertRight = mean(
+  (
+    await generateDemonstrations(spec(RIGHT).scriptedExpert!(expertEnv), expertEnv, {
+      episodes: EVAL_EPISODES,
+      seed: 50_000,
+    })
+  ).map(episodeReturn),
+);
+const leftEnv = make(LEFT);
+const expertLeft = mean(
+  (
+    await generateDemonstrations(spec(LEFT).scriptedExpert!(leftEnv), leftEnv, {
+      episodes: EVAL_EPISODES,
+      seed: 50_000,
+    })
+  ).map(episodeReturn),
+);
+console.log(
+  `expert return: left maze ${expertLeft.toFixed(2)}, right maze ${expertRight.toFixed(2)}`,
+);
+
+function writeResults(): string {
+  const done = methods.filter((method) => (results[method]?.length ?? 0) === seeds.length);
+  const rows = done.map((method) => {
+    const runs = results[method]!;
+    const transfer = runs.map((run) => run.transferReturn);
+    const source = runs
+      .filter((run) => run.sourceReturn !== undefined)
+      .map((run) => run.sourceReturn!);
+    const std = Math.sqrt(mean(transfer.map((x) => (x - mean(transfer)) ** 2)));
+    return [
+      method,
+      formatNumber(mean(transfer)),
+      formatNumber(std),
+      source.length > 0 ? formatNumber(mean(source)) : "—",
+      formatNumber(mean(runs.map((run) => run.seconds))),
+    ];
+  });
+
+  return writeBenchResult({
+    name: "airl-transfer",
+    description: `Reward transfer (AIRL paper, Table 1) on the point-mass mazes: imitation on ${LEFT} for ${learnSteps} env steps from 10 scripted-expert episodes, then a fresh PPO on ${RIGHT} for ${retrainSteps} steps with the frozen learned reward (standardised with running statistics); ground-truth return of the deterministic policy over ${EVAL_EPISODES} episodes (100 steps, r = −distance to goal − 0.001‖a‖²). GAIL is policy transfer (its policy run on the new maze). Scripted expert: ${formatNumber(expertRight)} on the right maze, ${formatNumber(expertLeft)} on the left.`,
+    seeds,
+    tables: [
+      {
+        title: "Reward transfer to the shifted maze (higher is better)",
+        columns: [
+          "method",
+          "true return on right maze",
+          "std over seeds",
+          "return on left maze (source)",
+          "wall s per seed",
+        ],
+        rows,
+      },
+    ],
+    details: {
+      backend: backend.name,
+      learnSteps,
+      retrainSteps,
+      ppo: PPO,
+      expertLeft,
+      expertRight,
+      results,
+    },
+  });
+}
+
+const results: Record<
+  string,
+  { seed: number; sourceReturn?: number; transferReturn: number; seconds: number }[]
+> = {};
+for (const method of methods) {
+  results[method] = [];
+  for (const seed of seeds) {
+    if (method === "ppo-true") {
+      const { evalReturn, seconds } = await retrainOnRight(seed, undefined);
+      results[method].push({ seed, transferReturn: evalReturn, seconds });
+    } else {
+      const learned = await learnOnLeft(method, seed);
+      const sourceReturn = await evaluate(learned.ppo.policy, LEFT, seed);
+      let transferReturn: number;
+      let seconds = learned.seconds;
+      if (method === "gail") {
+        transferReturn = await evaluate(learned.ppo.policy, RIGHT, seed);
+      } else {
+        const retrained = await retrainOnRight(seed, learned.variant);
+        transferReturn = retrained.evalReturn;
+        seconds += retrained.seconds;
+      }
+      learned.ppo.dispose();
+      learned.variant.dispose();
+      results[method].push({ seed, sourceReturn, transferReturn, seconds });
+    }
+    const last = results[method].at(-1)!;
+    console.log(
+      `${method} seed ${seed}: source ${last.sourceReturn?.toFixed(2) ?? "—"}, transfer ${last.transferReturn.toFixed(2)} (${last.seconds.toFixed(0)} s)`,
+    );
+  }
+  console.log(`wrote ${writeResults()}`);
+}

@@ -1,0 +1,448 @@
+import {
+  type ActionBatch,
+  Box,
+  Discrete,
+  InMemoryMetricSink,
+  type Metrics,
+  Rng,
+  type StochasticPolicy,
+  TrainingDivergedError,
+  Transitions,
+} from "@irlkit/core";
+import { make, spec, VectorEnv } from "@irlkit/envs";
+import { initBackend, tf } from "@irlkit/nn";
+import { expectNoTensorLeak, withBackend } from "@irlkit/nn/testing";
+import { MlpReward, type RewardTensors } from "@irlkit/rewards";
+import { type PolicyOptimizer, Ppo } from "@irlkit/rl";
+import { generateDemonstrations } from "@irlkit/samplers";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  AdversarialTrainer,
+  resolveAdversarialTrainerConfig,
+  rolloutTransitions,
+} from "./adversarial-trainer.js";
+import type { AdversarialVariant } from "./adversarial-variant.js";
+import { Airl } from "./airl.js";
+import { Gail } from "./gail.js";
+import { GanGcl } from "./gan-gcl.js";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+// ─── Fixtures ───────────────────────────────────────────────────────────────────────────────────
+
+const observationSpace = new Box({ shape: [1], low: -10, high: 10 });
+const actionSpace = new Discrete(2);
+const spaces = { observationSpace, actionSpace };
+
+/** log π(a|s) = −0.5 for a = 0 and −2 for a = 1, whatever s. */
+const fixedPolicy: StochasticPolicy = {
+  observationSpace,
+  actionSpace,
+  act: (observations) => new Int32Array(observations.length),
+  logProb: (_observations: Float32Array, actions: ActionBatch) =>
+    Float32Array.from(actions, (a) => (a === 0 ? -0.5 : -2)),
+  entropy: (observations) => new Float32Array(observations.length),
+};
+
+/** A policy optimiser that never collects: enough for discriminator-only tests. */
+const fakeOptimizer: PolicyOptimizer = {
+  policy: fixedPolicy,
+  timesteps: 0,
+  iteration: 0,
+  collect: () => Promise.reject(new Error("not used")),
+  update: () => Promise.reject(new Error("not used")),
+  dispose: () => {},
+};
+
+function transitions(
+  observation: number,
+  action: number,
+  nextObservation: number,
+  done: number,
+): Transitions {
+  return new Transitions({
+    ...spaces,
+    observations: Float32Array.of(observation),
+    actions: Int32Array.of(action),
+    nextObservations: Float32Array.of(nextObservation),
+    dones: Uint8Array.of(done),
+  });
+}
+
+/** r(s, a) = 0.5·s + [1, −1]·onehot(a) + 0.25. */
+function linearReward(): MlpReward {
+  return new MlpReward({
+    ...spaces,
+    hiddenSizes: [],
+    weights: { kernels: [Float32Array.of(0.5, 1, -1)], biases: [Float32Array.of(0.25)] },
+  });
+}
+
+const softplus = (x: number): number => Math.log1p(Math.exp(x));
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const bernoulliEntropy = (x: number): number =>
+  sigmoid(x) * softplus(-x) + (1 - sigmoid(x)) * softplus(x);
+
+const CARTPOLE = "seals/CartPole-v0";
+
+async function cartPoleDemonstrations(episodes: number): Promise<Transitions> {
+  const env = make(CARTPOLE);
+  const expert = spec(CARTPOLE).scriptedExpert!(env);
+  return Transitions.fromTrajectories(
+    await generateDemonstrations(expert, env, { episodes, seed: 100 }),
+  );
+}
+
+type VariantName = "gail" | "gan-gcl" | "airl";
+
+function makeVariant(
+  name: VariantName,
+  env: VectorEnv,
+  seed: number,
+  discount = 0.95,
+): AdversarialVariant {
+  const options = {
+    observationSpace: env.singleObservationSpace,
+    actionSpace: env.singleActionSpace,
+    rng: new Rng(seed).derive("disc/init"),
+  };
+  if (name === "gail") return new Gail(options);
+  if (name === "gan-gcl") return new GanGcl(options);
+  return new Airl({ ...options, discount });
+}
+
+interface Setup {
+  trainer: AdversarialTrainer;
+  ppo: Ppo;
+  variant: AdversarialVariant;
+  dispose(): void;
+}
+
+function setup(
+  name: VariantName,
+  demonstrations: Transitions,
+  seed: number,
+  options: {
+    envId?: string;
+    numEnvs?: number;
+    nSteps?: number;
+    metricSink?: InMemoryMetricSink;
+    config?: ConstructorParameters<typeof AdversarialTrainer>[0]["config"];
+    ppo?: ConstructorParameters<typeof Ppo>[0]["config"];
+  } = {},
+): Setup {
+  const env = new VectorEnv(() => make(options.envId ?? CARTPOLE), {
+    numEnvs: options.numEnvs ?? 2,
+    autoresetMode: "same-step",
+  });
+  const ppo = new Ppo({
+    env,
+    seed,
+    config: {
+      nSteps: options.nSteps ?? 16,
+      batchSize: 16,
+      nEpochs: 2,
+      gamma: 0.95,
+      ...options.ppo,
+    },
+  });
+  const variant = makeVariant(name, env, seed);
+  const trainer = new AdversarialTrainer({
+    variant,
+    optimizer: ppo,
+    demonstrations,
+    seed,
+    config: { demoBatchSize: 32, discriminatorUpdatesPerRound: 2, ...options.config },
+    ...(options.metricSink === undefined ? {} : { metricSink: options.metricSink }),
+  });
+  return {
+    trainer,
+    ppo,
+    variant,
+    dispose() {
+      trainer.dispose();
+      ppo.dispose();
+      variant.dispose();
+    },
+  };
+}
+
+// ─── Tests ──────────────────────────────────────────────────────────────────────────────────────
+
+describe("resolveAdversarialTrainerConfig", () => {
+  it("fills in imitation's defaults", () => {
+    expect(resolveAdversarialTrainerConfig()).toEqual({
+      demoBatchSize: 64,
+      discriminatorUpdatesPerRound: 2,
+      discriminatorLearningRate: 1e-3,
+      generatorReplayBufferCapacity: null,
+      normalizeRewardOutput: null,
+    });
+  });
+
+  it("names the key and the allowed values", () => {
+    expect(() => resolveAdversarialTrainerConfig({ demoBatchSize: 0 })).toThrow(
+      "adversarial.demoBatchSize: expected an integer >= 1",
+    );
+    expect(() =>
+      resolveAdversarialTrainerConfig({ discUpdates: 3 } as unknown as Record<string, number>),
+    ).toThrow("adversarial.discUpdates");
+  });
+});
+
+describe("the discriminator", () => {
+  it("reports the loss, accuracies, mean logits and entropy GAIL's logits give by hand", async () => {
+    const gail = new Gail({ ...spaces, rewardNetwork: linearReward(), normalizeInput: false });
+    const trainer = new AdversarialTrainer({
+      variant: gail,
+      optimizer: fakeOptimizer,
+      demonstrations: transitions(2, 0, 3, 0),
+      seed: 0,
+    });
+    // Expert row: logit 2.25; generated row: logit −1.25.
+    const statistics = await trainer.evaluateDiscriminator(
+      transitions(2, 0, 3, 0),
+      transitions(-1, 1, 0, 1),
+    );
+    expect(statistics.loss).toBeCloseTo((softplus(-2.25) + softplus(-1.25)) / 2, 5);
+    expect(statistics.accuracyExpert).toBe(1);
+    expect(statistics.accuracyGenerated).toBe(1);
+    expect(statistics.logitMeanExpert).toBeCloseTo(2.25, 5);
+    expect(statistics.logitMeanGenerated).toBeCloseTo(-1.25, 5);
+    expect(statistics.entropy).toBeCloseTo(
+      (bernoulliEntropy(2.25) + bernoulliEntropy(-1.25)) / 2,
+      5,
+    );
+    trainer.dispose();
+    gail.dispose();
+  });
+
+  it("subtracts the generator's log π on both expert and generated rows (AIRL)", async () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearReward(),
+      potential: new MlpReward({
+        ...spaces,
+        inputs: { observation: true },
+        hiddenSizes: [],
+        weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
+      }),
+      discount: 0.9,
+      normalizeInput: false,
+    });
+    const trainer = new AdversarialTrainer({
+      variant: airl,
+      optimizer: fakeOptimizer,
+      demonstrations: transitions(2, 0, 3, 0),
+      seed: 0,
+    });
+    // Expert: f = 3.55, log π = −0.5 → 4.05. Generated: f = −0.25, log π = −2 → 1.75.
+    const statistics = await trainer.evaluateDiscriminator(
+      transitions(2, 0, 3, 0),
+      transitions(-1, 1, 0, 1),
+    );
+    expect(statistics.logitMeanExpert).toBeCloseTo(4.05, 5);
+    expect(statistics.logitMeanGenerated).toBeCloseTo(1.75, 5);
+    expect(statistics.loss).toBeCloseTo((softplus(-4.05) + softplus(1.75)) / 2, 5);
+    expect(statistics.accuracyGenerated).toBe(0);
+    trainer.dispose();
+    airl.dispose();
+  });
+
+  it("lowers its loss on a fixed batch of expert versus random-policy transitions", async () => {
+    const demonstrations = await cartPoleDemonstrations(2);
+    const { trainer, ppo, dispose } = setup("gail", demonstrations, 0, {
+      config: { discriminatorLearningRate: 3e-3 },
+    });
+    trainer.addGenerated(rolloutTransitions(await ppo.collect()));
+    const expertBatch = trainer.sampleDemonstrations(32);
+    const generatedBatch = trainer.sampleGenerated(32);
+    const before = await trainer.evaluateDiscriminator(expertBatch, generatedBatch);
+    const losses: number[] = [];
+    for (let step = 0; step < 40; step++) {
+      losses.push((await trainer.updateDiscriminator(expertBatch, generatedBatch)).loss);
+    }
+    const after = await trainer.evaluateDiscriminator(expertBatch, generatedBatch);
+    expect(after.loss).toBeLessThan(0.5 * before.loss);
+    expect(after.accuracyExpert + after.accuracyGenerated).toBeGreaterThan(1.8);
+    dispose();
+  });
+});
+
+describe("AdversarialTrainer rounds", () => {
+  let demonstrations: Transitions;
+  beforeAll(async () => {
+    demonstrations = await cartPoleDemonstrations(2);
+  });
+
+  it("logs discriminator, optimiser and rollout metrics each round", async () => {
+    const sink = new InMemoryMetricSink();
+    const { trainer, dispose } = setup("gail", demonstrations, 0, {
+      metricSink: sink,
+      numEnvs: 1,
+      nSteps: 500,
+    });
+    const metrics = await trainer.trainRound();
+    for (const key of [
+      "disc/loss",
+      "disc/accuracyExpert",
+      "disc/accuracyGenerated",
+      "disc/logitMeanExpert",
+      "disc/logitMeanGenerated",
+      "disc/entropy",
+      "ppo/policyLoss",
+      "ppo/approxKl",
+      "rollout/returnMean",
+      "reward/trainingMean",
+    ]) {
+      expect(Number.isFinite(metrics[key]), key).toBe(true);
+    }
+    expect(metrics["disc/loss"]).toBeGreaterThan(0.4); // an untrained discriminator: near log 2
+    expect(sink.records).toHaveLength(1);
+    expect(sink.records[0]!.step).toBe(500);
+    expect(trainer.round).toBe(1);
+    expect(trainer.replayBuffer!.capacity).toBe(500); // imitation's default: one rollout
+    dispose();
+  });
+
+  it.each(["gail", "gan-gcl", "airl"] as const)(
+    "%s leaks no tensors across a round",
+    async (name) => {
+      const { trainer, dispose } = setup(name, demonstrations, 0);
+      await trainer.trainRound(); // the first round creates Adam's moment variables
+      await expectNoTensorLeak(() => trainer.trainRound());
+      dispose();
+    },
+  );
+
+  it("AIRL trains on Pendulum's Box actions, clipping the generator's samples to the bounds", async () => {
+    const env = make("Pendulum-v1");
+    const expert = spec("Pendulum-v1").scriptedExpert!(env);
+    const pendulumDemos = await generateDemonstrations(expert, env, { episodes: 1, seed: 0 });
+    const { trainer, dispose } = setup("airl", Transitions.fromTrajectories(pendulumDemos), 0, {
+      envId: "Pendulum-v1",
+    });
+    await trainer.trainRound();
+    const generated = trainer.replayBuffer!.toTransitions();
+    expect(Math.max(...generated.actions.map(Math.abs))).toBeLessThanOrEqual(2);
+    await expectNoTensorLeak(() => trainer.trainRound());
+    dispose();
+  });
+
+  it("standardises the training reward with running statistics when normalizeRewardOutput", async () => {
+    const { trainer, ppo, dispose } = setup("airl", demonstrations, 0);
+    expect(trainer.normalizeRewardOutput).toBe(true); // AIRL's default
+    const batch = await ppo.collect();
+    const rewards = trainer.trainingRewards(batch);
+    const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
+    const variance = rewards.reduce((a, b) => a + (b - mean) ** 2, 0) / rewards.length;
+    expect(Math.abs(mean)).toBeLessThan(1e-4);
+    expect(variance).toBeCloseTo(1, 2);
+    expect(trainer.rewardOutputStatistics.count).toBe(rewards.length);
+    dispose();
+  });
+
+  it("restores the last good discriminator and throws TrainingDivergedError on a NaN logit", async () => {
+    const { trainer, variant, ppo, dispose } = setup("gail", demonstrations, 0);
+    await trainer.trainRound();
+    const good = trainer.getDiscriminatorParameters();
+    let calls = 0;
+    const poisoned: AdversarialVariant = Object.create(variant, {
+      logitsExpertIsHigh: {
+        value: (tensors: RewardTensors, logProbs?: tf.Tensor1D) =>
+          tf.tidy(() => {
+            calls++;
+            const logits = variant.logitsExpertIsHigh(tensors, logProbs);
+            // Finite on the first update (which is applied), NaN on the second.
+            return calls >= 2 ? (tf.mul(logits, Number.NaN) as tf.Tensor1D) : logits;
+          }),
+      },
+    });
+    const poisonedTrainer = new AdversarialTrainer({
+      variant: poisoned,
+      optimizer: ppo,
+      demonstrations,
+      seed: 0,
+      config: { demoBatchSize: 32, discriminatorUpdatesPerRound: 2 },
+    });
+    const error = await poisonedTrainer.trainRound().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as TrainingDivergedError).algorithm).toBe("gail");
+    expect(trainer.getDiscriminatorParameters()).toEqual(good);
+    poisonedTrainer.dispose();
+    dispose();
+  });
+
+  it("saves and restores its state", async () => {
+    const { trainer, dispose } = setup("airl", demonstrations, 0);
+    await trainer.trainRound();
+    const state = trainer.saveState();
+    const other = setup("airl", demonstrations, 7);
+    other.trainer.loadState(state);
+    expect(other.trainer.getDiscriminatorParameters()).toEqual(state.discriminatorParameters);
+    expect(other.trainer.round).toBe(1);
+    expect(other.trainer.rewardOutputStatistics.toJSON()).toEqual(state.rewardOutputStatistics);
+    expect(other.trainer.sampleDemonstrations(5)).toEqual(trainer.sampleDemonstrations(5));
+    other.dispose();
+    dispose();
+  });
+});
+
+describe("seeded runs", () => {
+  async function run(seed: number): Promise<{ metrics: Metrics[]; parameters: number[] }> {
+    const demonstrations = await cartPoleDemonstrations(1);
+    const { trainer, ppo, dispose } = setup("airl", demonstrations, seed);
+    const metrics: Metrics[] = [];
+    for (let round = 0; round < 3; round++) metrics.push(await trainer.trainRound());
+    const parameters = [
+      ...trainer.getDiscriminatorParameters(),
+      ...ppo.policy.getParameters(),
+    ].flatMap((values) => Array.from(values));
+    dispose();
+    return { metrics, parameters };
+  }
+
+  it.each(["cpu", "wasm"] as const)(
+    "repeat number for number on the %s backend, and differ for another seed",
+    async (backend) => {
+      const [first, second, third] = await withBackend(backend, async () => [
+        await run(0),
+        await run(0),
+        await run(1),
+      ]);
+      expect(second!.metrics).toEqual(first!.metrics);
+      expect(second!.parameters).toEqual(first!.parameters);
+      expect(third!.parameters).not.toEqual(first!.parameters);
+    },
+  );
+});
+
+describe("learning", () => {
+  it("GAIL raises the true reward per step on seals/CartPole-v0 within a few rounds", async () => {
+    const demonstrations = await cartPoleDemonstrations(4);
+    // 125 steps × 8 envs per round: four rounds are exactly one 500-step episode of every env.
+    const { trainer, dispose } = setup("gail", demonstrations, 0, {
+      numEnvs: 8,
+      nSteps: 125,
+      ppo: { batchSize: 125, nEpochs: 5, learningRate: 8e-4 },
+      config: { demoBatchSize: 512, discriminatorUpdatesPerRound: 4 },
+    });
+    const perStep: number[] = [];
+    await trainer.train(36_000, (metrics) => {
+      perStep.push(metrics["rollout/trueRewardMean"]!);
+      return undefined;
+    });
+    const episodeMean = (rounds: number[]): number =>
+      rounds.reduce((a, b) => a + b, 0) / rounds.length;
+    const first = episodeMean(perStep.slice(0, 4));
+    const last = episodeMean(perStep.slice(-4));
+    expect(perStep).toHaveLength(36);
+    expect(
+      last,
+      `true reward per step by round: ${perStep.map((x) => x.toFixed(3)).join(" ")}`,
+    ).toBeGreaterThan(1.5 * first);
+    dispose();
+  });
+});

@@ -1,0 +1,804 @@
+/**
+ * The adversarial round loop shared by GAIL, GAN-GCL and AIRL, after imitation's
+ * `AdversarialTrainer` (`algorithms/adversarial/common.py`). Reads top to bottom: config and
+ * defaults → the trainer (demonstrations, replay buffer, discriminator optimiser) → sampling →
+ * discriminator loss and update → relabel → the round → the train loop → checkpoints. Each
+ * implementation detail is numbered as in docs/algorithms/adversarial.md.
+ *
+ * One round:
+ *   1. collect a generator rollout with the policy optimiser (`PolicyOptimizer.collect`);
+ *   2. push its transitions into the generator replay buffer;
+ *   3. n discriminator updates, each on a balanced minibatch of demonstrations (label 1) and replay
+ *      samples (label 0), binary cross-entropy on expert-is-high logits;
+ *   4. relabel the rollout with the variant's training reward (one batched forward pass);
+ *   5. `PolicyOptimizer.update` on the relabelled rollout.
+ */
+import {
+  type ActionBatch,
+  describeValue,
+  type MetricSink,
+  type Metrics,
+  nullMetricSink,
+  type RewardInput,
+  Rng,
+  type RngState,
+  type Space,
+  TrainingDivergedError,
+  type Trajectory,
+  Transitions,
+  ValidationError,
+} from "@irlkit/core";
+import { binaryCrossEntropyWithLogits, softplus, tf } from "@irlkit/nn";
+import {
+  disposeRewardTensors,
+  RunningMeanVariance,
+  type RunningMeanVarianceState,
+  rewardTensors,
+} from "@irlkit/rewards";
+import { type PolicyOptimizer, type RolloutBatch, withRewards } from "@irlkit/rl";
+import { ReplayBuffer } from "@irlkit/samplers";
+import type { AdversarialVariant } from "./adversarial-variant.js";
+
+// ─── 1. Config ──────────────────────────────────────────────────────────────────────────────────
+
+/** The trainer's hyperparameters; every default is imitation's `AdversarialTrainer`'s. */
+export interface AdversarialTrainerConfig {
+  /**
+   * Demonstration transitions per discriminator update; the update also draws as many generator
+   * transitions from the replay buffer, so each minibatch is balanced (2 × demoBatchSize rows).
+   * @default 64 (imitation's `demo_batch_size`; its CartPole tutorials use 1024 for GAIL, 2048 for AIRL)
+   */
+  demoBatchSize?: number;
+  /**
+   * Discriminator updates per round.
+   * @default 2 (imitation's `n_disc_updates_per_round`; tutorials: 8 for GAIL, 16 for AIRL)
+   */
+  discriminatorUpdatesPerRound?: number;
+  /**
+   * Adam's learning rate for the discriminator.
+   * @default 1e-3 (imitation's `disc_opt_cls` = `torch.optim.Adam` with its default lr)
+   */
+  discriminatorLearningRate?: number;
+  /**
+   * Transitions the generator replay buffer keeps; `null` uses the size of one rollout, so the
+   * discriminator sees only the newest policy's samples.
+   * @default null (imitation's `gen_replay_buffer_capacity=None` → `gen_train_timesteps`; tutorials: 512)
+   */
+  generatorReplayBufferCapacity?: number | null;
+  /**
+   * Standardise the training reward with running mean and variance (over every reward relabelled
+   * so far) before the policy optimiser sees it — imitation's `NormalizedRewardNet` with
+   * `RunningNorm`, which its scripts put around the reward net. `null` takes the variant's default
+   * (on for AIRL and GAN-GCL, off for GAIL, where imitation's wrapper order leaves it without
+   * effect).
+   * @default null
+   */
+  normalizeRewardOutput?: boolean | null;
+}
+
+/** A config with every default filled in and every value checked. */
+export type ResolvedAdversarialTrainerConfig = Readonly<{
+  demoBatchSize: number;
+  discriminatorUpdatesPerRound: number;
+  discriminatorLearningRate: number;
+  generatorReplayBufferCapacity: number | null;
+  normalizeRewardOutput: boolean | null;
+}>;
+
+const CONFIG_KEYS: readonly (keyof AdversarialTrainerConfig)[] = [
+  "demoBatchSize",
+  "discriminatorUpdatesPerRound",
+  "discriminatorLearningRate",
+  "generatorReplayBufferCapacity",
+  "normalizeRewardOutput",
+];
+
+/**
+ * Fills in imitation's defaults and validates; a `ValidationError` names the key
+ * (`adversarial.<key>`), the allowed values and what was found. Unknown keys are errors.
+ */
+export function resolveAdversarialTrainerConfig(
+  config: AdversarialTrainerConfig = {},
+): ResolvedAdversarialTrainerConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new ValidationError("adversarial config", "an object", describeValue(config));
+  }
+  for (const key of Object.keys(config)) {
+    if (!CONFIG_KEYS.includes(key as keyof AdversarialTrainerConfig)) {
+      throw new ValidationError(
+        `adversarial.${key}`,
+        `one of the keys ${CONFIG_KEYS.join(", ")}`,
+        "an unknown key",
+      );
+    }
+  }
+  const positiveInteger = (key: keyof AdversarialTrainerConfig, fallback: number): number => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+      throw new ValidationError(`adversarial.${key}`, "an integer >= 1", describeValue(value));
+    }
+    return value;
+  };
+  const learningRate = config.discriminatorLearningRate ?? 1e-3;
+  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
+    throw new ValidationError(
+      "adversarial.discriminatorLearningRate",
+      "a finite number > 0",
+      describeValue(learningRate),
+    );
+  }
+  const capacity = config.generatorReplayBufferCapacity ?? null;
+  if (capacity !== null && (!Number.isSafeInteger(capacity) || capacity < 1)) {
+    throw new ValidationError(
+      "adversarial.generatorReplayBufferCapacity",
+      "an integer >= 1, or null (one rollout)",
+      describeValue(capacity),
+    );
+  }
+  const normalizeRewardOutput = config.normalizeRewardOutput ?? null;
+  if (normalizeRewardOutput !== null && typeof normalizeRewardOutput !== "boolean") {
+    throw new ValidationError(
+      "adversarial.normalizeRewardOutput",
+      "true, false or null (the variant's default)",
+      describeValue(normalizeRewardOutput),
+    );
+  }
+  return Object.freeze({
+    demoBatchSize: positiveInteger("demoBatchSize", 64),
+    discriminatorUpdatesPerRound: positiveInteger("discriminatorUpdatesPerRound", 2),
+    discriminatorLearningRate: learningRate,
+    generatorReplayBufferCapacity: capacity,
+    normalizeRewardOutput,
+  });
+}
+
+export interface AdversarialTrainerOptions {
+  /** GAIL, GAN-GCL or AIRL (the caller keeps ownership and disposes it). */
+  variant: AdversarialVariant;
+  /** The generator's optimiser, e.g. `Ppo` (the caller keeps ownership). */
+  optimizer: PolicyOptimizer;
+  /** Expert transitions, or expert trajectories (flattened; `done` only on termination). */
+  demonstrations: Transitions | readonly Trajectory[];
+  /** Seeds the demonstration and replay sampling (the networks are seeded by their owners). */
+  seed: number;
+  config?: AdversarialTrainerConfig;
+  /** Where each round's metrics go, at the optimiser's env-step count. @default nullMetricSink */
+  metricSink?: MetricSink;
+}
+
+/** The discriminator's statistics on one balanced batch (before or without an update). */
+export interface DiscriminatorStatistics {
+  /** Mean binary cross-entropy, expert = 1. */
+  loss: number;
+  /** Fraction of expert rows with logit ≥ 0 (classified expert). */
+  accuracyExpert: number;
+  /** Fraction of generated rows with logit < 0 (classified generated). */
+  accuracyGenerated: number;
+  logitMeanExpert: number;
+  logitMeanGenerated: number;
+  /** Mean Bernoulli entropy of D over the batch (nats; log 2 ≈ 0.693 when undecided). */
+  entropy: number;
+}
+
+/** Resumable trainer state (the optimiser saves its own; see `Ppo.saveState`). */
+export interface AdversarialTrainerState {
+  round: number;
+  /** The discriminator's variables, in `variant.trainableVariables` order. */
+  discriminatorParameters: Float32Array[];
+  rngs: { demonstrations: RngState; replay: RngState };
+  /** The current pass over the demonstrations and the position in it. */
+  demonstrationOrder: number[];
+  demonstrationCursor: number;
+  rewardOutputStatistics: RunningMeanVarianceState | null;
+}
+
+// ─── 2. The trainer ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Adversarial imitation on one round loop (see the module comment). The variant supplies the logit
+ * and the rewards; the optimiser never learns that its rewards come from a discriminator.
+ *
+ * ```ts
+ * const ppo = new Ppo({ env, seed, config: { nSteps: 64, batchSize: 64, gamma: 0.95, nEpochs: 5 } });
+ * const gail = new Gail({ observationSpace, actionSpace, rng: new Rng(seed).derive("disc/init") });
+ * const trainer = new AdversarialTrainer({ variant: gail, optimizer: ppo, demonstrations, seed });
+ * await trainer.train(300_000);
+ * ```
+ *
+ * Owns its Adam optimiser and replay buffer; `dispose()` frees the optimiser. The variant and the
+ * policy optimiser stay the caller's.
+ */
+export class AdversarialTrainer {
+  readonly config: ResolvedAdversarialTrainerConfig;
+  readonly variant: AdversarialVariant;
+  readonly optimizer: PolicyOptimizer;
+  readonly demonstrations: Transitions;
+  readonly seed: number;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  /** Whether the training reward is standardised (config, else the variant's default). */
+  readonly normalizeRewardOutput: boolean;
+  readonly #metricSink: MetricSink;
+  readonly #discriminatorOptimizer: tf.AdamOptimizer;
+  #replayBuffer: ReplayBuffer | undefined;
+  #demonstrationRng: Rng;
+  #replayRng: Rng;
+  /** The current pass over the demonstrations (detail 3) and the position in it. */
+  #demonstrationOrder: Int32Array = new Int32Array(0);
+  #demonstrationCursor = 0;
+  #rewardOutputStatistics = new RunningMeanVariance(1);
+  #round = 0;
+  #disposed = false;
+
+  constructor(options: AdversarialTrainerOptions) {
+    const { variant, optimizer, seed } = options;
+    if (!Number.isSafeInteger(seed)) {
+      throw new ValidationError("AdversarialTrainer seed", "a safe integer", describeValue(seed));
+    }
+    this.config = resolveAdversarialTrainerConfig(options.config);
+    this.variant = variant;
+    this.optimizer = optimizer;
+    this.seed = seed;
+    this.observationSpace = variant.observationSpace;
+    this.actionSpace = variant.actionSpace;
+    const policy = optimizer.policy;
+    if (
+      !policy.observationSpace.equals(this.observationSpace) ||
+      !policy.actionSpace.equals(this.actionSpace)
+    ) {
+      throw new ValidationError(
+        "AdversarialTrainer optimizer.policy spaces",
+        `the variant's (${this.observationSpace.describe()}; actions ${this.actionSpace.describe()})`,
+        `${policy.observationSpace.describe()}; actions ${policy.actionSpace.describe()}`,
+      );
+    }
+    const demonstrations =
+      options.demonstrations instanceof Transitions
+        ? options.demonstrations
+        : Transitions.fromTrajectories(options.demonstrations);
+    if (
+      !demonstrations.observationSpace.equals(this.observationSpace) ||
+      !demonstrations.actionSpace.equals(this.actionSpace)
+    ) {
+      throw new ValidationError(
+        "AdversarialTrainer demonstrations spaces",
+        `the variant's (${this.observationSpace.describe()}; actions ${this.actionSpace.describe()})`,
+        `${demonstrations.observationSpace.describe()}; actions ${demonstrations.actionSpace.describe()}`,
+      );
+    }
+    if (demonstrations.count === 0) {
+      throw new ValidationError(
+        "AdversarialTrainer demonstrations",
+        "at least one transition",
+        "none",
+      );
+    }
+    this.demonstrations = demonstrations;
+    this.normalizeRewardOutput =
+      this.config.normalizeRewardOutput ?? variant.defaultNormalizeRewardOutput;
+    this.#metricSink = options.metricSink ?? nullMetricSink;
+    const rng = new Rng(seed).derive("adversarial");
+    this.#demonstrationRng = rng.derive("demonstrations");
+    this.#replayRng = rng.derive("replay");
+    // Detail 5: Adam with PyTorch's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as imitation.
+    this.#discriminatorOptimizer = tf.train.adam(
+      this.config.discriminatorLearningRate,
+      0.9,
+      0.999,
+      1e-8,
+    );
+  }
+
+  /** Running statistics of the training reward (updated when `normalizeRewardOutput`). */
+  get rewardOutputStatistics(): RunningMeanVariance {
+    return this.#rewardOutputStatistics;
+  }
+
+  /** Completed rounds. */
+  get round(): number {
+    return this.#round;
+  }
+
+  /** The generator replay buffer (created on the first round, when the rollout size is known). */
+  get replayBuffer(): ReplayBuffer | undefined {
+    return this.#replayBuffer;
+  }
+
+  // ─── 3. Sampling ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `count` demonstration transitions: consecutive slices of a seeded permutation, reshuffled on
+   * every pass (imitation's endless shuffled `DataLoader`, without its `drop_last` loss of rows).
+   */
+  sampleDemonstrations(count: number): Transitions {
+    const indices = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      if (this.#demonstrationCursor >= this.#demonstrationOrder.length) {
+        this.#demonstrationOrder = this.#demonstrationRng.permutation(this.demonstrations.count);
+        this.#demonstrationCursor = 0;
+      }
+      indices[k] = this.#demonstrationOrder[this.#demonstrationCursor++]!;
+    }
+    return this.demonstrations.select(indices);
+  }
+
+  /** `count` generator transitions, uniform with replacement (imitation's `ReplayBuffer.sample`). */
+  sampleGenerated(count: number): Transitions {
+    if (this.#replayBuffer === undefined || this.#replayBuffer.size === 0) {
+      throw new Error(
+        "AdversarialTrainer.sampleGenerated: the generator replay buffer is empty; run a round (or addGenerated) first.",
+      );
+    }
+    return this.#replayBuffer.sample(count, this.#replayRng, { replacement: true });
+  }
+
+  /** Adds generator transitions to the replay buffer (a round does this with its rollout). */
+  addGenerated(transitions: Transitions): void {
+    if (this.#replayBuffer === undefined) {
+      this.#replayBuffer = new ReplayBuffer({
+        capacity: this.config.generatorReplayBufferCapacity ?? transitions.count,
+        observationSpace: this.observationSpace,
+        actionSpace: this.actionSpace,
+      });
+    }
+    this.#replayBuffer.add(transitions);
+  }
+
+  // ─── 4. Discriminator loss and update ───────────────────────────────────────────────────────
+
+  /**
+   * The discriminator's statistics on a balanced batch without changing anything (the loss is the
+   * one `updateDiscriminator` minimises).
+   */
+  async evaluateDiscriminator(
+    expert: Transitions,
+    generated: Transitions,
+  ): Promise<DiscriminatorStatistics> {
+    this.#assertLive("evaluateDiscriminator");
+    const batch = await this.#discriminatorBatch(expert, generated);
+    const tensors = rewardTensors(batch.input, this.observationSpace, this.actionSpace);
+    try {
+      const summary = tf.tidy(() => {
+        const logProbs = batch.logProbs === undefined ? undefined : tf.tensor1d(batch.logProbs);
+        const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
+        return discriminatorSummary(logits, tf.tensor1d(batch.labels), expert.count);
+      });
+      return readSummary(summary);
+    } finally {
+      disposeRewardTensors(tensors);
+    }
+  }
+
+  /**
+   * One Adam step on the mean binary cross-entropy of a balanced batch (detail 4):
+   *
+   *   L(ψ) = −(1/2n) [Σ_expert log σ(ℓ) + Σ_generated log(1 − σ(ℓ))]
+   *        = (1/2n) Σ_rows softplus(ℓ) − y·ℓ,                 y = 1 for expert rows, 0 otherwise,
+   *
+   * with ℓ the variant's expert-is-high logit. Input statistics are updated from the batch first
+   * (detail 6). Returns the statistics *before* the step. A non-finite loss or gradient throws a
+   * `TrainingDivergedError` before anything is applied.
+   */
+  async updateDiscriminator(
+    expert: Transitions,
+    generated: Transitions,
+  ): Promise<DiscriminatorStatistics> {
+    this.#assertLive("updateDiscriminator");
+    const batch = await this.#discriminatorBatch(expert, generated);
+    this.variant.updateStatistics(batch.input);
+    const tensors = rewardTensors(batch.input, this.observationSpace, this.actionSpace);
+    const variables = this.variant.trainableVariables;
+    let summary: tf.Tensor1D | undefined;
+    try {
+      const { gradients, gradientNorm } = tf.tidy(() => {
+        const logProbs = batch.logProbs === undefined ? undefined : tf.tensor1d(batch.logProbs);
+        const labels = tf.tensor1d(batch.labels);
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
+          summary = tf.keep(discriminatorSummary(logits, labels, expert.count));
+          return tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
+        }, variables);
+        value.dispose();
+        const norm = tf.sqrt(
+          tf.addN(Object.values(grads).map((gradient) => tf.sum(tf.square(gradient)))),
+        );
+        return { gradients: grads, gradientNorm: norm };
+      });
+      const norm = gradientNorm.dataSync()[0]!;
+      gradientNorm.dispose();
+      const statistics = readSummary(summary!);
+      summary = undefined;
+      if (!Number.isFinite(statistics.loss) || !Number.isFinite(norm)) {
+        tf.dispose(Object.values(gradients));
+        throw new TrainingDivergedError(
+          this.variant.name,
+          this.#round,
+          this.#round - 1,
+          `the discriminator loss was ${statistics.loss} and its gradient norm ${norm}`,
+        );
+      }
+      this.#discriminatorOptimizer.applyGradients(
+        Object.entries(gradients).map(([name, tensor]) => ({ name, tensor })),
+      );
+      tf.dispose(Object.values(gradients));
+      return statistics;
+    } finally {
+      summary?.dispose();
+      disposeRewardTensors(tensors);
+    }
+  }
+
+  /**
+   * Expert rows then generated rows as one reward input, labels (1 expert, 0 generated) and, when
+   * the variant needs them, log π(a|s) of the current generator on every row (detail 7: recomputed
+   * for the replay samples and the demonstrations, as imitation does).
+   */
+  async #discriminatorBatch(
+    expert: Transitions,
+    generated: Transitions,
+  ): Promise<{ input: RewardInput; labels: Float32Array; logProbs: Float32Array | undefined }> {
+    for (const [name, part] of [
+      ["expert", expert],
+      ["generated", generated],
+    ] as const) {
+      if (!(part instanceof Transitions) || part.count === 0) {
+        throw new ValidationError(
+          `discriminator ${name} batch`,
+          "a non-empty Transitions batch",
+          describeValue(part),
+        );
+      }
+      if (
+        !part.observationSpace.equals(this.observationSpace) ||
+        !part.actionSpace.equals(this.actionSpace)
+      ) {
+        throw new ValidationError(
+          `discriminator ${name} batch spaces`,
+          `${this.observationSpace.describe()}; actions ${this.actionSpace.describe()}`,
+          `${part.observationSpace.describe()}; actions ${part.actionSpace.describe()}`,
+        );
+      }
+    }
+    const input: RewardInput = {
+      observations: concatenate(expert.observations, generated.observations),
+      actions: concatenate(expert.actions, generated.actions),
+      nextObservations: concatenate(expert.nextObservations, generated.nextObservations),
+      dones: concatenate(expert.dones, generated.dones),
+    };
+    const count = expert.count + generated.count;
+    const labels = new Float32Array(count);
+    labels.fill(1, 0, expert.count);
+    let logProbs: Float32Array | undefined;
+    if (this.variant.usesLogProbs) {
+      logProbs = Float32Array.from(
+        await this.optimizer.policy.logProb(input.observations, input.actions),
+      );
+      checkFinite(logProbs, "generator logProb on the discriminator batch");
+    }
+    return { input, labels, logProbs };
+  }
+
+  // ─── 5. Relabel ─────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The variant's training reward for every row of a rollout, in one batched forward pass
+   * (detail 8), standardised when `normalizeRewardOutput` (detail 9; the statistics take this
+   * batch first). log π is the one recorded at collection (the policy has not changed since).
+   */
+  trainingRewards(batch: RolloutBatch, options: { updateStatistics?: boolean } = {}): Float32Array {
+    this.#assertLive("trainingRewards");
+    const input = discriminatorInput(batch);
+    const tensors = rewardTensors(input, this.observationSpace, this.actionSpace);
+    let raw: Float32Array;
+    try {
+      const rewards = tf.tidy(() => {
+        const logProbs = this.variant.usesLogProbs ? tf.tensor1d(batch.logProbs) : undefined;
+        return this.variant.trainingReward(tensors, logProbs);
+      });
+      raw = Float32Array.from(rewards.dataSync());
+      rewards.dispose();
+    } finally {
+      disposeRewardTensors(tensors);
+    }
+    checkFinite(raw, "training reward");
+    if (!this.normalizeRewardOutput) return raw;
+    const statistics = this.#rewardOutputStatistics;
+    if (options.updateStatistics ?? true) statistics.update(raw, "rewards");
+    const mean = statistics.mean[0]!;
+    const std = Math.sqrt(statistics.variance[0]! + REWARD_EPSILON);
+    return raw.map((r) => (r - mean) / std);
+  }
+
+  // ─── 6. The round ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One round (see the module comment). Returns and logs `disc/*` (means over the round's
+   * updates, each measured before its step), `reward/*`, the optimiser's metrics and
+   * `rollout/returnMean` (the env's true return). On a non-finite discriminator value the
+   * discriminator is restored to its parameters from before the round and a
+   * `TrainingDivergedError` is thrown.
+   */
+  async trainRound(): Promise<Metrics> {
+    this.#assertLive("trainRound");
+    const lastGood = this.getDiscriminatorParameters();
+
+    // Steps 1–2: collect, and keep the rollout's transitions for the discriminator.
+    const batch = await this.optimizer.collect();
+    this.addGenerated(rolloutTransitions(batch));
+
+    // Step 3: n discriminator updates on balanced minibatches.
+    const totals = {
+      loss: 0,
+      accuracyExpert: 0,
+      accuracyGenerated: 0,
+      logitMeanExpert: 0,
+      logitMeanGenerated: 0,
+      entropy: 0,
+    };
+    const updates = this.config.discriminatorUpdatesPerRound;
+    const n = this.config.demoBatchSize;
+    let rewards: Float32Array;
+    try {
+      for (let update = 0; update < updates; update++) {
+        const statistics = await this.updateDiscriminator(
+          this.sampleDemonstrations(n),
+          this.sampleGenerated(n),
+        );
+        for (const key of Object.keys(totals) as (keyof DiscriminatorStatistics)[]) {
+          totals[key] += statistics[key];
+        }
+      }
+      // Step 4: relabel with the updated discriminator.
+      rewards = this.trainingRewards(batch);
+    } catch (error) {
+      this.setDiscriminatorParameters(lastGood);
+      if (error instanceof TrainingDivergedError) throw error;
+      if (error instanceof NonFiniteError) {
+        throw new TrainingDivergedError(
+          this.variant.name,
+          this.#round,
+          this.#round - 1,
+          error.message,
+        );
+      }
+      throw error;
+    }
+
+    // Step 5: improve the generator on the relabelled rollout.
+    const optimizerMetrics = await this.optimizer.update(withRewards(batch, rewards));
+    this.#round++;
+
+    const metrics: Record<string, number> = { ...optimizerMetrics };
+    for (const [key, total] of Object.entries(totals)) metrics[`disc/${key}`] = total / updates;
+    metrics["reward/trainingMean"] = meanOf(rewards);
+    // The env's own reward per step of this rollout (before relabelling): a smooth learning curve.
+    metrics["rollout/trueRewardMean"] = meanOf(batch.rewards);
+    metrics["adversarial/round"] = this.#round;
+    metrics["adversarial/timesteps"] = this.optimizer.timesteps;
+    if (batch.episodeReturns.length > 0) {
+      metrics["rollout/returnMean"] = meanOf(batch.episodeReturns);
+      metrics["rollout/episodes"] = batch.episodeReturns.length;
+    }
+    const frozen = Object.freeze(metrics);
+    this.#metricSink.log(this.optimizer.timesteps, frozen);
+    return frozen;
+  }
+
+  // ─── 7. Train loop ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs rounds until the optimiser has taken `totalTimesteps` env steps. `onRound` sees each
+   * round's metrics; returning `false` stops training.
+   */
+  async train(
+    totalTimesteps: number,
+    onRound?: (
+      metrics: Metrics,
+      trainer: AdversarialTrainer,
+    ) => boolean | undefined | Promise<boolean | undefined>,
+  ): Promise<void> {
+    if (!Number.isSafeInteger(totalTimesteps) || totalTimesteps <= 0) {
+      throw new ValidationError(
+        "AdversarialTrainer.train totalTimesteps",
+        "a positive integer",
+        describeValue(totalTimesteps),
+      );
+    }
+    while (this.optimizer.timesteps < totalTimesteps) {
+      const metrics = await this.trainRound();
+      if ((await onRound?.(metrics, this)) === false) return;
+    }
+  }
+
+  // ─── 8. Checkpoints ─────────────────────────────────────────────────────────────────────────
+
+  /** Copies of the discriminator's variables, in `variant.trainableVariables` order. */
+  getDiscriminatorParameters(): Float32Array[] {
+    return this.variant.trainableVariables.map((variable) =>
+      Float32Array.from(variable.dataSync() as Float32Array),
+    );
+  }
+
+  /** Overwrites the discriminator's variables (same order and sizes as `getDiscriminatorParameters`). */
+  setDiscriminatorParameters(parameters: readonly Float32Array[]): void {
+    const variables = this.variant.trainableVariables;
+    if (parameters.length !== variables.length) {
+      throw new ValidationError(
+        "discriminator parameters",
+        `${variables.length} arrays (one per variable)`,
+        `${parameters.length}`,
+      );
+    }
+    variables.forEach((variable, index) => {
+      const values = parameters[index]!;
+      if (values.length !== variable.size) {
+        throw new ValidationError(
+          `discriminator parameters[${index}]`,
+          `${variable.size} numbers (shape [${variable.shape.join(", ")}])`,
+          `${values.length}`,
+        );
+      }
+      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, "float32")));
+    });
+  }
+
+  /**
+   * The trainer's resumable state: round counter, discriminator parameters, sampling generators and
+   * reward-output statistics. (Adam's moments and the replay buffer restart on resume; the input
+   * normalisation statistics travel with the reward network's `toJSON()`.)
+   */
+  saveState(): AdversarialTrainerState {
+    return {
+      round: this.#round,
+      discriminatorParameters: this.getDiscriminatorParameters(),
+      rngs: {
+        demonstrations: this.#demonstrationRng.getState(),
+        replay: this.#replayRng.getState(),
+      },
+      demonstrationOrder: Array.from(this.#demonstrationOrder),
+      demonstrationCursor: this.#demonstrationCursor,
+      rewardOutputStatistics: this.normalizeRewardOutput
+        ? this.rewardOutputStatistics.toJSON()
+        : null,
+    };
+  }
+
+  /** Restores a `saveState()` snapshot (see there for what it holds). */
+  loadState(state: AdversarialTrainerState): void {
+    this.#assertLive("loadState");
+    this.setDiscriminatorParameters(state.discriminatorParameters);
+    this.#round = state.round;
+    this.#demonstrationRng = Rng.fromState(state.rngs.demonstrations);
+    this.#replayRng = Rng.fromState(state.rngs.replay);
+    this.#demonstrationOrder = Int32Array.from(state.demonstrationOrder);
+    this.#demonstrationCursor = state.demonstrationCursor;
+    this.#rewardOutputStatistics = new RunningMeanVariance(
+      1,
+      state.rewardOutputStatistics ?? undefined,
+    );
+  }
+
+  /** Frees the discriminator's Adam state. The variant and the optimiser are the caller's. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#discriminatorOptimizer.dispose();
+  }
+
+  #assertLive(method: string): void {
+    if (this.#disposed) {
+      throw new Error(`AdversarialTrainer.${method} was called after dispose().`);
+    }
+  }
+}
+
+// ─── Helpers ────────────────────────────────────────────────────────────────────────────────────
+
+/** ε of the reward-output standardisation (imitation's `RunningNorm`). */
+const REWARD_EPSILON = 1e-5;
+
+class NonFiniteError extends Error {}
+
+/**
+ * [loss, accuracyExpert, accuracyGenerated, logitMeanExpert, logitMeanGenerated, entropy] of a
+ * batch whose first `expertCount` rows are expert. Bernoulli entropy with p = σ(ℓ), in stable form:
+ * H = p·softplus(−ℓ) + (1 − p)·softplus(ℓ).
+ */
+function discriminatorSummary(
+  logits: tf.Tensor1D,
+  labels: tf.Tensor1D,
+  expertCount: number,
+): tf.Tensor1D {
+  return tf.tidy(() => {
+    const count = logits.shape[0];
+    const generatedCount = count - expertCount;
+    const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels));
+    const expertLogits = tf.slice(logits, [0], [expertCount]);
+    const generatedLogits = tf.slice(logits, [expertCount], [generatedCount]);
+    const accuracyExpert = tf.mean(tf.cast(tf.greaterEqual(expertLogits, 0), "float32"));
+    const accuracyGenerated = tf.mean(tf.cast(tf.less(generatedLogits, 0), "float32"));
+    const p = tf.sigmoid(logits);
+    const entropy = tf.mean(
+      tf.add(tf.mul(p, softplus(tf.neg(logits))), tf.mul(tf.sub(1, p), softplus(logits))),
+    );
+    return tf.stack([
+      loss,
+      accuracyExpert,
+      accuracyGenerated,
+      tf.mean(expertLogits),
+      tf.mean(generatedLogits),
+      entropy,
+    ]) as tf.Tensor1D;
+  });
+}
+
+function readSummary(summary: tf.Tensor1D): DiscriminatorStatistics {
+  const values = summary.dataSync();
+  summary.dispose();
+  return {
+    loss: values[0]!,
+    accuracyExpert: values[1]!,
+    accuracyGenerated: values[2]!,
+    logitMeanExpert: values[3]!,
+    logitMeanGenerated: values[4]!,
+    entropy: values[5]!,
+  };
+}
+
+/**
+ * A rollout as the discriminator sees it (detail 2): Box actions clipped to the bounds — what the
+ * env received, as imitation records them — and `done` = terminated.
+ */
+export function discriminatorInput(batch: RolloutBatch): RewardInput {
+  return {
+    observations: batch.observations,
+    actions: clipToSpace(batch.actions, batch.actionSpace),
+    nextObservations: batch.nextObservations,
+    dones: batch.terminated,
+  };
+}
+
+/** The rollout's transitions for the replay buffer (see `discriminatorInput`). */
+export function rolloutTransitions(batch: RolloutBatch): Transitions {
+  const input = discriminatorInput(batch);
+  return new Transitions({
+    observationSpace: batch.observationSpace,
+    actionSpace: batch.actionSpace,
+    observations: input.observations,
+    actions: input.actions,
+    nextObservations: input.nextObservations,
+    dones: input.dones,
+  });
+}
+
+function clipToSpace(actions: ActionBatch, space: Space): ActionBatch {
+  if (space.kind !== "Box" || !(actions instanceof Float32Array)) return actions;
+  const size = space.flatSize;
+  const clipped = new Float32Array(actions.length);
+  for (let i = 0; i < actions.length; i++) {
+    const column = i % size;
+    clipped[i] = Math.min(Math.max(actions[i]!, space.low[column]!), space.high[column]!);
+  }
+  return clipped;
+}
+
+function concatenate<T extends Float32Array | Int32Array | Uint8Array>(first: T, second: T): T {
+  const out = new (first.constructor as new (length: number) => T)(first.length + second.length);
+  out.set(first, 0);
+  out.set(second, first.length);
+  return out;
+}
+
+function checkFinite(values: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      throw new NonFiniteError(`the ${what} had a non-finite value (${values[i]}) at row ${i}`);
+    }
+  }
+}
+
+function meanOf(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return values.length > 0 ? total / values.length : Number.NaN;
+}

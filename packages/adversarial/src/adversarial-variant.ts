@@ -1,0 +1,264 @@
+/**
+ * The strategy contract of the adversarial family: what GAIL, GAN-GCL and AIRL each supply to the
+ * one `AdversarialTrainer` round loop — the discriminator logit, the reward the policy trains on,
+ * and the reward to evaluate or transfer (imitation's `logits_expert_is_high`, `reward_train`,
+ * `reward_test`). Plus the pieces the three share: input normalisation of the reward network and
+ * a non-owning view for evaluation rewards.
+ */
+import {
+  describeValue,
+  type RewardInput,
+  type Rng,
+  type Space,
+  ValidationError,
+} from "@irlkit/core";
+import { tf } from "@irlkit/nn";
+import {
+  MlpReward,
+  NormalizedInputReward,
+  predictBatch,
+  type RewardModel,
+  type RewardModelInputs,
+  type RewardNetworkOptions,
+  type RewardTensors,
+  type SavedRewardModel,
+} from "@irlkit/rewards";
+
+/** The variants implemented here. */
+export type AdversarialVariantName = "gail" | "gan-gcl" | "airl";
+
+/**
+ * One adversarial algorithm as a strategy object. The discriminator is
+ * D(s, a, s′) = σ(logit), and every logit here is **expert-is-high**: the trainer minimises binary
+ * cross-entropy with label 1 for demonstrations and 0 for generator samples, so a large logit means
+ * "looks like the expert".
+ *
+ * Tensor methods (`logitsExpertIsHigh`, `trainingReward`) return a tensor the caller owns; call
+ * them inside `tf.tidy` or a gradient function. The variant owns its reward network: `dispose()`
+ * frees it.
+ */
+export interface AdversarialVariant {
+  readonly name: AdversarialVariantName;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  /**
+   * Whether the logit and the training reward read log π(a|s) of the generator (GAN-GCL and AIRL
+   * do, GAIL does not). When true the trainer evaluates the generator's `logProb` on every
+   * discriminator batch.
+   */
+  readonly usesLogProbs: boolean;
+  /**
+   * Normalise the training reward to zero mean and unit variance with running statistics before
+   * the policy optimiser sees it (see `AdversarialTrainerConfig.normalizeRewardOutput`).
+   */
+  readonly defaultNormalizeRewardOutput: boolean;
+  /** The reward network the discriminator trains (input normalisation included when enabled). */
+  readonly rewardNetwork: RewardModel;
+  /** What the discriminator's optimiser updates. */
+  readonly trainableVariables: tf.Variable[];
+  /**
+   * The discriminator logit `[N]`, high for expert-like transitions. `logProbs` is log π(a|s) `[N]`
+   * of the generator on the same rows (required when `usesLogProbs`).
+   */
+  logitsExpertIsHigh(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D;
+  /** The reward the policy optimiser trains on `[N]` (required `logProbs` as above). */
+  trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D;
+  /**
+   * The reward to evaluate or transfer to new dynamics: a `RewardModel` that reads no log π. A
+   * non-owning view, valid while the variant is alive; its `dispose()` frees nothing.
+   */
+  evaluationReward(): RewardModel;
+  /**
+   * Merges a discriminator batch into the running input statistics (imitation's `RunningNorm` in
+   * training mode). A no-op without input normalisation.
+   */
+  updateStatistics(batch: RewardInput): void;
+  /** Frees the reward network. Idempotent. */
+  dispose(): void;
+}
+
+/** Options every variant takes. */
+export interface AdversarialVariantOptions {
+  observationSpace: Space;
+  actionSpace: Space;
+  /**
+   * Initialises the reward network's weights when one is built here. Pass a named stream such as
+   * `rng.derive("disc/init")`. Required unless `rewardNetwork` is a model.
+   */
+  rng?: Rng;
+  /**
+   * Running normalisation of the network's observation inputs (`NormalizedInputReward`, imitation's
+   * `normalize_input_layer=RunningNorm` in its GAIL and AIRL tutorials). Only Box observation spaces
+   * can be normalised; `true` with another space is an error.
+   * @default true for Box observation spaces, false otherwise
+   */
+  normalizeInput?: boolean;
+}
+
+/** Throws unless `logProbs` is given when the variant reads log π. */
+export function requireLogProbs(
+  logProbs: tf.Tensor1D | undefined,
+  variant: AdversarialVariantName,
+): tf.Tensor1D {
+  if (logProbs === undefined) {
+    throw new ValidationError(
+      `${variant} logProbs`,
+      "log π(a|s) of the generator for every row (this variant's logit reads it)",
+      "undefined",
+    );
+  }
+  return logProbs;
+}
+
+/** Resolves `normalizeInput` against the observation space (see `AdversarialVariantOptions`). */
+export function resolveNormalizeInput(options: AdversarialVariantOptions): boolean {
+  const value = options.normalizeInput;
+  const isBox = options.observationSpace.kind === "Box";
+  if (value === undefined) return isBox;
+  if (typeof value !== "boolean") {
+    throw new ValidationError("normalizeInput", "true or false", describeValue(value));
+  }
+  if (value && !isBox) {
+    throw new ValidationError(
+      "normalizeInput",
+      "false for a non-Box observation space (only real-valued observations are normalised)",
+      `true with a ${options.observationSpace.kind} observation space`,
+    );
+  }
+  return value;
+}
+
+/** Wraps `model` in `NormalizedInputReward` when asked. */
+export function withInputNormalization(model: RewardModel, normalize: boolean): RewardModel {
+  return normalize ? new NormalizedInputReward({ model }) : model;
+}
+
+/** Feeds `batch` to the model's running input statistics when it has them. */
+export function updateInputStatistics(model: RewardModel, batch: RewardInput): void {
+  if (model instanceof NormalizedInputReward) model.updateStatistics(batch);
+}
+
+/**
+ * The reward network of GAIL and GAN-GCL: the given model, or imitation's `BasicRewardNet` (an MLP
+ * over observation and action, hidden [32, 32], relu) built from `rng.derive("reward")`.
+ */
+export function buildRewardNetwork(
+  options: AdversarialVariantOptions & { rewardNetwork?: RewardModel | RewardNetworkOptions },
+): RewardModel {
+  const { observationSpace, actionSpace, rewardNetwork } = options;
+  if (isRewardModel(rewardNetwork)) {
+    if (
+      !rewardNetwork.observationSpace.equals(observationSpace) ||
+      !rewardNetwork.actionSpace.equals(actionSpace)
+    ) {
+      throw new ValidationError(
+        "rewardNetwork spaces",
+        `${observationSpace.describe()}; actions ${actionSpace.describe()}`,
+        `${rewardNetwork.observationSpace.describe()}; actions ${rewardNetwork.actionSpace.describe()}`,
+      );
+    }
+    return rewardNetwork;
+  }
+  if (options.rng === undefined) {
+    throw new ValidationError("rng", "an Rng to initialise the reward network", "undefined");
+  }
+  const architecture: RewardNetworkOptions = rewardNetwork ?? {};
+  return new MlpReward({
+    observationSpace,
+    actionSpace,
+    inputs: { observation: true, action: true },
+    ...(architecture.hiddenSizes === undefined ? {} : { hiddenSizes: architecture.hiddenSizes }),
+    ...(architecture.activation === undefined ? {} : { activation: architecture.activation }),
+    rng: options.rng.derive("reward"),
+  });
+}
+
+export function isRewardModel(value: unknown): value is RewardModel {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as RewardModel).predict === "function" &&
+    typeof (value as RewardModel).toJSON === "function"
+  );
+}
+
+/**
+ * A non-owning view of a reward model with an optional elementwise transform of its output — how a
+ * variant hands out its evaluation reward without handing out ownership. `dispose()` frees nothing;
+ * the view is valid while its owner is alive.
+ */
+export class RewardView implements RewardModel {
+  readonly #target: RewardModel;
+  readonly #transform: ((rewards: tf.Tensor1D) => tf.Tensor1D) | undefined;
+  readonly #transformName: string | undefined;
+
+  /**
+   * @param transform applied to the target's reward inside `predict` (e.g. GAIL's softplus).
+   * @param transformName recorded in `toJSON()` and `kind` (e.g. `"softplus"`).
+   */
+  constructor(
+    target: RewardModel,
+    transform?: { name: string; apply: (rewards: tf.Tensor1D) => tf.Tensor1D },
+  ) {
+    this.#target = target;
+    this.#transform = transform?.apply;
+    this.#transformName = transform?.name;
+  }
+
+  get kind(): string {
+    return this.#transformName === undefined
+      ? this.#target.kind
+      : `${this.#transformName}(${this.#target.kind})`;
+  }
+
+  get observationSpace(): Space {
+    return this.#target.observationSpace;
+  }
+
+  get actionSpace(): Space {
+    return this.#target.actionSpace;
+  }
+
+  get inputs(): RewardModelInputs {
+    return this.#target.inputs;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.#target.trainableVariables;
+  }
+
+  predict(tensors: RewardTensors): tf.Tensor1D {
+    const transform = this.#transform;
+    if (transform === undefined) return this.#target.predict(tensors);
+    return tf.tidy(() => transform(this.#target.predict(tensors)));
+  }
+
+  reward(batch: RewardInput): Float32Array {
+    return predictBatch(this, batch);
+  }
+
+  evaluationReward(): RewardModel {
+    return this;
+  }
+
+  /**
+   * The target's saved form; with a transform, wrapped as
+   * `{ kind: "transformed", config: { transform, model } }` (not loadable by `loadRewardModel`,
+   * which knows only untransformed models: load `config.model` and apply the transform).
+   */
+  toJSON(): SavedRewardModel {
+    const saved = this.#target.toJSON();
+    if (this.#transformName === undefined) return saved;
+    return {
+      format: saved.format,
+      version: saved.version,
+      kind: "transformed",
+      observationSpace: saved.observationSpace,
+      actionSpace: saved.actionSpace,
+      config: { transform: this.#transformName, model: saved },
+    };
+  }
+
+  /** Frees nothing: the owner frees the target. */
+  dispose(): void {}
+}

@@ -1,0 +1,84 @@
+import type { RewardInput, Space } from "@irlkit/core";
+import { softplus, tf } from "@irlkit/nn";
+import type { RewardModel, RewardNetworkOptions, RewardTensors } from "@irlkit/rewards";
+import {
+  type AdversarialVariant,
+  type AdversarialVariantOptions,
+  buildRewardNetwork,
+  RewardView,
+  resolveNormalizeInput,
+  updateInputStatistics,
+  withInputNormalization,
+} from "./adversarial-variant.js";
+
+export interface GailOptions extends AdversarialVariantOptions {
+  /**
+   * The discriminator network r_ψ(s, a) whose output is the logit: a model (ownership passes to
+   * the variant) or the architecture of an `MlpReward` over observation and action.
+   * @default an MLP with hidden sizes [32, 32] and relu (imitation's `BasicRewardNet`)
+   */
+  rewardNetwork?: RewardModel | RewardNetworkOptions;
+}
+
+/**
+ * Generative Adversarial Imitation Learning (Ho & Ermon 2016, "Generative Adversarial Imitation
+ * Learning", NeurIPS; imitation's `GAIL`). The discriminator is free — no energy form:
+ *
+ *   logit(s, a) = r_ψ(s, a),            D(s, a) = σ(logit)   (D → 1 on expert transitions)
+ *
+ * and the policy maximises the reward
+ *
+ *   r_train(s, a) = −log(1 − D(s, a)) = softplus(logit)       (always ≥ 0)
+ *
+ * (Ho & Ermon write the cost log D with D → 1 on the *policy*; with expert-is-high labels the
+ * same objective is the reward −log(1 − D), imitation's `RewardNetFromDiscriminatorLogit`). The
+ * softplus form is exact and stable for every logit. GAIL learns a policy, not a transferable
+ * reward: `evaluationReward()` is the same softplus(logit), as imitation's `reward_test`.
+ */
+export class Gail implements AdversarialVariant {
+  readonly name = "gail";
+  readonly usesLogProbs = false;
+  readonly defaultNormalizeRewardOutput = false;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly rewardNetwork: RewardModel;
+  readonly #evaluation: RewardView;
+  #disposed = false;
+
+  constructor(options: GailOptions) {
+    this.observationSpace = options.observationSpace;
+    this.actionSpace = options.actionSpace;
+    const normalize = resolveNormalizeInput(options);
+    this.rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
+    this.#evaluation = new RewardView(this.rewardNetwork, { name: "softplus", apply: softplus });
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.rewardNetwork.trainableVariables;
+  }
+
+  /** r_ψ(s, a). */
+  logitsExpertIsHigh(tensors: RewardTensors): tf.Tensor1D {
+    return this.rewardNetwork.predict(tensors);
+  }
+
+  /** −log(1 − σ(logit)) = softplus(logit). */
+  trainingReward(tensors: RewardTensors): tf.Tensor1D {
+    return tf.tidy(() => softplus(this.logitsExpertIsHigh(tensors)));
+  }
+
+  /** softplus(r_ψ(s, a)) as a non-owning `RewardModel` view. */
+  evaluationReward(): RewardModel {
+    return this.#evaluation;
+  }
+
+  updateStatistics(batch: RewardInput): void {
+    updateInputStatistics(this.rewardNetwork, batch);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.rewardNetwork.dispose();
+  }
+}

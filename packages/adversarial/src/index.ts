@@ -1,0 +1,20 @@
+export {
+  AdversarialTrainer,
+  type AdversarialTrainerConfig,
+  type AdversarialTrainerOptions,
+  type AdversarialTrainerState,
+  type DiscriminatorStatistics,
+  discriminatorInput,
+  type ResolvedAdversarialTrainerConfig,
+  resolveAdversarialTrainerConfig,
+  rolloutTransitions,
+} from "./adversarial-trainer.js";
+export type {
+  AdversarialVariant,
+  AdversarialVariantName,
+  AdversarialVariantOptions,
+} from "./adversarial-variant.js";
+export { RewardView } from "./adversarial-variant.js";
+export { Airl, type AirlOptions } from "./airl.js";
+export { Gail, type GailOptions } from "./gail.js";
+export { GanGcl, type GanGclOptions } from "./gan-gcl.js";

@@ -1,0 +1,258 @@
+import { Box, Discrete, type RewardInput, Rng } from "@irlkit/core";
+import { initBackend, tf } from "@irlkit/nn";
+import { expectNoTensorLeak } from "@irlkit/nn/testing";
+import {
+  disposeRewardTensors,
+  MlpReward,
+  NormalizedInputReward,
+  rewardTensors,
+} from "@irlkit/rewards";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AdversarialVariant } from "./adversarial-variant.js";
+import { Airl } from "./airl.js";
+import { Gail } from "./gail.js";
+import { GanGcl } from "./gan-gcl.js";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+const observationSpace = new Box({ shape: [1], low: -10, high: 10 });
+const actionSpace = new Discrete(2);
+const spaces = { observationSpace, actionSpace };
+
+/**
+ * Two transitions with hand-picked numbers:
+ *   row 0: s = 2,  a = 0, s′ = 3, not done, log π(a|s) = −0.5
+ *   row 1: s = −1, a = 1, s′ = 0, done,     log π(a|s) = −2
+ */
+const batch: RewardInput = {
+  observations: Float32Array.of(2, -1),
+  actions: Int32Array.of(0, 1),
+  nextObservations: Float32Array.of(3, 0),
+  dones: Uint8Array.of(0, 1),
+};
+const logProbs = [-0.5, -2];
+
+/** r(s, a) = 0.5·s + [1, −1]·onehot(a) + 0.25: row 0 → 2.25, row 1 → −1.25. */
+function linearStateActionReward(): MlpReward {
+  return new MlpReward({
+    ...spaces,
+    hiddenSizes: [],
+    weights: { kernels: [Float32Array.of(0.5, 1, -1)], biases: [Float32Array.of(0.25)] },
+  });
+}
+
+/** g(s) = 0.5·s + 0.25: row 0 → 1.25, row 1 → −0.25. */
+function linearStateReward(): MlpReward {
+  return new MlpReward({
+    ...spaces,
+    inputs: { observation: true },
+    hiddenSizes: [],
+    weights: { kernels: [Float32Array.of(0.5)], biases: [Float32Array.of(0.25)] },
+  });
+}
+
+/** h(s) = 2s + 1: h(2) = 5, h(3) = 7, h(−1) = −1, h(0) = 1. */
+function linearPotential(): MlpReward {
+  return new MlpReward({
+    ...spaces,
+    inputs: { observation: true },
+    hiddenSizes: [],
+    weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
+  });
+}
+
+const softplus = (x: number): number => Math.log1p(Math.exp(x));
+
+function evaluate(
+  variant: AdversarialVariant,
+  input: RewardInput = batch,
+): { logits: number[]; training: number[]; evaluation: number[] } {
+  const tensors = rewardTensors(input, observationSpace, actionSpace);
+  try {
+    return tf.tidy(() => {
+      const logPi = tf.tensor1d(logProbs.slice(0, input.dones.length));
+      return {
+        logits: Array.from(variant.logitsExpertIsHigh(tensors, logPi).dataSync()),
+        training: Array.from(variant.trainingReward(tensors, logPi).dataSync()),
+        evaluation: Array.from(variant.evaluationReward().reward(input)),
+      };
+    });
+  } finally {
+    disposeRewardTensors(tensors);
+  }
+}
+
+function expectClose(actual: number[], expected: number[]): void {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((value, index) => {
+    expect(value).toBeCloseTo(expected[index]!, 5);
+  });
+}
+
+describe("Gail", () => {
+  it("uses the network output as the logit and softplus(logit) = −log(1 − D) as the reward", () => {
+    const gail = new Gail({
+      ...spaces,
+      rewardNetwork: linearStateActionReward(),
+      normalizeInput: false,
+    });
+    const { logits, training, evaluation } = evaluate(gail);
+    expectClose(logits, [2.25, -1.25]);
+    // −log(1 − σ(2.25)) = log(1 + e^2.25) = 2.35021…; −log(1 − σ(−1.25)) = 0.25192…
+    expectClose(training, [2.350207, 0.251929]);
+    expectClose(training, [-Math.log(1 - 1 / (1 + Math.exp(-2.25))), softplus(-1.25)]);
+    expectClose(evaluation, training);
+    expect(gail.usesLogProbs).toBe(false);
+    expect(gail.evaluationReward().kind).toBe("softplus(mlp)");
+    gail.dispose();
+  });
+
+  it("stays finite for extreme logits", () => {
+    const gail = new Gail({
+      ...spaces,
+      rewardNetwork: new MlpReward({
+        ...spaces,
+        hiddenSizes: [],
+        weights: { kernels: [Float32Array.of(100, 0, 0)], biases: [Float32Array.of(0)] },
+      }),
+      normalizeInput: false,
+    });
+    const { training } = evaluate(gail, { ...batch, observations: Float32Array.of(10, -10) });
+    expectClose(training, [1000, 0]);
+    gail.dispose();
+  });
+});
+
+describe("GanGcl", () => {
+  it("has logit f − log q and trains on log D − log(1 − D) = f − log q; evaluates f", () => {
+    const ganGcl = new GanGcl({
+      ...spaces,
+      rewardNetwork: linearStateActionReward(),
+      normalizeInput: false,
+    });
+    const { logits, training, evaluation } = evaluate(ganGcl);
+    // f = [2.25, −1.25], log q = [−0.5, −2] → [2.75, 0.75].
+    expectClose(logits, [2.75, 0.75]);
+    // D = e^f / (e^f + q): log D − log(1 − D) = f − log q.
+    const d = [0, 1].map(
+      (i) => Math.exp([2.25, -1.25][i]!) / (Math.exp([2.25, -1.25][i]!) + Math.exp(logProbs[i]!)),
+    );
+    expectClose(training, [Math.log(d[0]! / (1 - d[0]!)), Math.log(d[1]! / (1 - d[1]!))]);
+    expectClose(evaluation, [2.25, -1.25]);
+    ganGcl.dispose();
+  });
+
+  it("names the missing log-probabilities", () => {
+    const ganGcl = new GanGcl({ ...spaces, rng: new Rng(0), normalizeInput: false });
+    const tensors = rewardTensors(batch, observationSpace, actionSpace);
+    expect(() => tf.tidy(() => ganGcl.logitsExpertIsHigh(tensors))).toThrow("gan-gcl logProbs");
+    disposeRewardTensors(tensors);
+    ganGcl.dispose();
+  });
+});
+
+describe("Airl", () => {
+  it("has logit f − log π with f = g + γ(1 − done)h(s′) − h(s), trains on it and evaluates g", () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearStateActionReward(),
+      potential: linearPotential(),
+      discount: 0.9,
+      normalizeInput: false,
+    });
+    const { logits, training, evaluation } = evaluate(airl);
+    // row 0: f = 2.25 + 0.9·7 − 5 = 3.55, logit = 3.55 + 0.5 = 4.05
+    // row 1 (done): f = −1.25 + 0 − (−1) = −0.25, logit = −0.25 + 2 = 1.75
+    expectClose(logits, [4.05, 1.75]);
+    expectClose(training, [4.05, 1.75]);
+    expectClose(evaluation, [2.25, -1.25]);
+    expect(airl.stateOnly).toBe(false);
+    airl.dispose();
+  });
+
+  it("with stateOnly, evaluates g(s): the reward ignores actions, next states and dones", () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearStateReward(),
+      potential: linearPotential(),
+      discount: 0.9,
+      stateOnly: true,
+      normalizeInput: false,
+    });
+    const { logits, evaluation } = evaluate(airl);
+    // row 0: f = 1.25 + 6.3 − 5 = 2.55 → logit 3.05; row 1: f = −0.25 + 1 = 0.75 → logit 2.75
+    expectClose(logits, [3.05, 2.75]);
+    expectClose(evaluation, [1.25, -0.25]);
+    const reward = airl.evaluationReward();
+    expect(reward.inputs).toEqual({
+      observation: true,
+      action: false,
+      nextObservation: false,
+      done: false,
+    });
+    const changed: RewardInput = {
+      observations: batch.observations,
+      actions: Int32Array.of(1, 0),
+      nextObservations: Float32Array.of(-7, 9),
+      dones: Uint8Array.of(1, 0),
+    };
+    expectClose(Array.from(reward.reward(changed)), [1.25, -0.25]);
+    airl.dispose();
+  });
+
+  it("without stateOnly, the evaluation reward changes with the action", () => {
+    const airl = new Airl({ ...spaces, rng: new Rng(3), normalizeInput: false });
+    const reward = airl.evaluationReward();
+    const other = reward.reward({ ...batch, actions: Int32Array.of(1, 0) });
+    const base = reward.reward(batch);
+    expect(Array.from(other)).not.toEqual(Array.from(base));
+    expect(reward.inputs.action).toBe(true);
+    airl.dispose();
+  });
+
+  it("builds state-only networks from an rng and shares input normalisation with g", () => {
+    const airl = new Airl({ ...spaces, rng: new Rng(1), stateOnly: true, discount: 0.95 });
+    expect(airl.rewardNetwork).toBeInstanceOf(NormalizedInputReward);
+    expect(airl.shapedReward.base.inputs.action).toBe(false);
+    expect(airl.discount).toBe(0.95);
+    const before = Array.from(airl.evaluationReward().reward(batch));
+    airl.updateStatistics({ ...batch, observations: Float32Array.of(100, 300) });
+    const after = Array.from(airl.evaluationReward().reward(batch));
+    expect(after).not.toEqual(before);
+    // The view frees nothing.
+    airl.evaluationReward().dispose();
+    expect(airl.evaluationReward().reward(batch)).toHaveLength(2);
+    airl.dispose();
+  });
+});
+
+describe("variants", () => {
+  it("leak no tensors and free their networks on dispose", () => {
+    const before = tf.memory().numTensors;
+    for (const make of [
+      () => new Gail({ ...spaces, rng: new Rng(0) }),
+      () => new GanGcl({ ...spaces, rng: new Rng(0) }),
+      () => new Airl({ ...spaces, rng: new Rng(0) }),
+    ]) {
+      const variant = make();
+      expectNoTensorLeak(() => evaluate(variant));
+      variant.dispose();
+      variant.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("refuses input normalisation for a Discrete observation space", () => {
+    expect(
+      () =>
+        new Gail({
+          observationSpace: new Discrete(3),
+          actionSpace,
+          rng: new Rng(0),
+          normalizeInput: true,
+        }),
+    ).toThrow("normalizeInput");
+  });
+});
