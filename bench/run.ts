@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [name ...]`: runs every benchmark script under bench/ (or the named ones), each in its
  * own Node process with workspace packages resolved from source, then regenerates bench/RESULTS.md
- * from bench/results/*.json.
+ * from bench/results/*.json. `pnpm bench --report-only` only regenerates bench/RESULTS.md.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -21,14 +21,15 @@ function discover(): Map<string, string> {
 }
 
 const scripts = discover();
-const requested = process.argv.slice(2);
+const reportOnly = process.argv.includes("--report-only");
+const requested = process.argv.slice(2).filter((arg) => arg !== "--report-only");
 for (const name of requested) {
   if (!scripts.has(name)) {
     console.error(`Unknown benchmark "${name}". Available: ${[...scripts.keys()].join(", ")}.`);
     process.exit(2);
   }
 }
-const selected = requested.length > 0 ? requested : [...scripts.keys()];
+const selected = reportOnly ? [] : requested.length > 0 ? requested : [...scripts.keys()];
 const failures: string[] = [];
 for (const name of selected) {
   console.log(`\n=== bench/${name} ===`);
