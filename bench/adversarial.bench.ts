@@ -15,6 +15,7 @@
  *   ADVERSARIAL_SEEDS   comma-separated seeds (default: 0,1,2)
  *   ADVERSARIAL_STEPS   override every task's env-step budget
  *   ADVERSARIAL_STOP    "1" stops a run once its target is reached (default 1)
+ *   ADVERSARIAL_NAME    result name: bench/results/<name>.json (default "adversarial")
  */
 
 import {
@@ -328,7 +329,7 @@ for (const name of taskNames) {
 }
 
 const path = writeBenchResult({
-  name: "adversarial",
+  name: process.env.ADVERSARIAL_NAME ?? "adversarial",
   description:
     "Adversarial imitation (GAIL, AIRL, GAN-GCL) from ≤ 10 scripted-expert episodes on fixed-horizon envs. The deterministic policy is evaluated on 10 episodes every 20,480 env steps; 'steps to target' is the first evaluation at or above the target (mean over the seeds that reached it), 'best' the best evaluation, 'normalised' (score − random)/(expert − random) of the best. Runs stop at the target. Wall time on this machine, one process, wasm backend.",
   seeds,
