@@ -8,6 +8,7 @@ export {
   type Metrics,
   nullMetricSink,
 } from "./metric-sink.js";
+export { editDistance, type NearestNamesOptions, nearestNames } from "./nearest-names.js";
 export {
   type ActionBatch,
   type ActOptions,

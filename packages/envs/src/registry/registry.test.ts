@@ -1,4 +1,4 @@
-import type { Env } from "@irlkit/core";
+import { type Env, editDistance } from "@irlkit/core";
 import { CorridorEnv } from "@irlkit/core/testing";
 import { describe, expect, it } from "vitest";
 import type { EnvRegistration } from "../registration.js";
@@ -6,13 +6,7 @@ import { FixedHorizon } from "../wrappers/fixed-horizon.js";
 import { OrderEnforcing } from "../wrappers/order-enforcing.js";
 import { TimeLimit } from "../wrappers/time-limit.js";
 import { unwrap } from "../wrappers/wrapper.js";
-import {
-  createRegistry,
-  editDistance,
-  nearestIds,
-  parseEnvId,
-  registerBuiltins,
-} from "./registry.js";
+import { createRegistry, nearestIds, parseEnvId, registerBuiltins } from "./registry.js";
 
 const corridor = (id: string, extra: Partial<EnvRegistration> = {}): EnvRegistration => ({
   id,

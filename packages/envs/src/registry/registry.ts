@@ -1,4 +1,4 @@
-import { describeValue, type Env, type EnvSpec, ValidationError } from "@irlkit/core";
+import { describeValue, type Env, type EnvSpec, nearestNames, ValidationError } from "@irlkit/core";
 import type { EnvRegistration } from "../registration.js";
 import { FixedHorizon } from "../wrappers/fixed-horizon.js";
 import { OrderEnforcing } from "../wrappers/order-enforcing.js";
@@ -266,30 +266,7 @@ export function registerBuiltins(
 
 /** Registered ids closest to `id` by edit distance (case-insensitive), best first, at most three. */
 export function nearestIds(id: string, ids: readonly string[], limit = 3): string[] {
-  const target = id.toLowerCase();
-  const maxDistance = Math.max(2, Math.floor(target.length / 3));
-  return ids
-    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.toLowerCase()) }))
-    .filter(({ distance }) => distance <= maxDistance)
-    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-    .slice(0, limit)
-    .map(({ candidate }) => candidate);
-}
-
-/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
-export function editDistance(a: string, b: string): number {
-  let previous = new Array<number>(b.length + 1);
-  let current = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) previous[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length]!;
+  return nearestNames(id, ids, { limit });
 }
 
 function didYouMean(suggestions: string[]): string {

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * `irlkit`: every irlkit algorithm from the command line. Each command composes the packages;
+ * errors meant for people print one message on stderr (stack traces only with `--verbose`).
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, Option } from "commander";
+import { benchCommand } from "./commands/bench.js";
+import { demosCommand } from "./commands/demos.js";
+import { envsCommand } from "./commands/envs.js";
+import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
+import { plotCommand } from "./commands/plot.js";
+import { showcaseCommand } from "./commands/showcase.js";
+import { trainCommand } from "./commands/train.js";
+import { transferCommand } from "./commands/transfer.js";
+import { ALGORITHMS } from "./configs.js";
+import { CliError, describeError } from "./errors.js";
+
+export function buildProgram(): Command {
+  const program = new Command("irlkit")
+    .description("Inverse reinforcement learning and adversarial imitation from the command line.")
+    .option("--verbose", "print stack traces with errors")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command("envs [id]")
+    .description("list the registered environments, or describe one")
+    .option("--json", "print one JSON object")
+    .option("--episodes <n>", "episodes for the expert and random returns of one env", "3")
+    .action(envsCommand);
+
+  program
+    .command("demos")
+    .description("write expert demonstrations in Minari's dataset layout")
+    .requiredOption("--env <id>", "environment id")
+    .requiredOption("--episodes <n>", "number of episodes")
+    .requiredOption("--out <dir>", "dataset directory (or a .jsonl file)")
+    .option("--expert <expert>", "scripted, or a policy exported as PATH.onnx", "scripted")
+    .option("--seed <s>", "episode i is reset with seed + i", "0")
+    .option("--overwrite", "replace an existing dataset")
+    .action(demosCommand);
+
+  program
+    .command("train [algo]")
+    .description(`train an algorithm: ${ALGORITHMS.join(", ")}`)
+    .option("--env <id>", "environment id")
+    .option("--demos <dir>", "demonstrations (Minari dataset directory or .jsonl)")
+    .option("--config <file>", "YAML or JSON config; flags override it")
+    .option("--seed <s>", "seed (overrides the config)")
+    .option("--steps <n>", "budget: env steps, epochs (bc) or iterations (tabular, gcl)")
+    .option("--checkpoint-every <n>", "rounds between checkpoints (overrides the config)")
+    .option("--out <dir>", "root of the run directories", "runs")
+    .option("--resume <run>", "continue an interrupted run directory")
+    .option("--print-config", "print the resolved config and exit")
+    .option("--json", "print one JSON object when done")
+    .action(trainCommand);
+
+  program
+    .command("eval <target>")
+    .description("evaluate a run's policy (RUN) or an ONNX policy (MODEL.onnx)")
+    .requiredOption("--env <id>", "environment id")
+    .option("--episodes <n>", "episodes", "10")
+    .option("--seed <s>", "seed of the evaluation episodes", "1000")
+    .option("--json", "print one JSON object")
+    .action(evalCommand);
+
+  program
+    .command("transfer <run>")
+    .description(
+      "train a fresh policy on a run's learned reward in ENV, evaluate on the true reward",
+    )
+    .requiredOption("--env <id>", "environment id (e.g. new dynamics)")
+    .option("--steps <n>", "PPO env steps", "50000")
+    .option("--episodes <n>", "evaluation episodes", "10")
+    .option("--seed <s>", "seed", "0")
+    .option("--json", "print one JSON object")
+    .action(transferCommand);
+
+  program
+    .command("export <run>")
+    .description("list a run's models, and with --onnx write policy.onnx and reward.onnx")
+    .option("--onnx", "export ONNX models")
+    .action(exportCommand);
+
+  program
+    .command("plot <run>")
+    .description("terminal charts of a run's metrics.jsonl")
+    .addOption(new Option("--key <keys...>", "metric keys to plot"))
+    .option("--height <n>", "chart height in lines", "10")
+    .action(plotCommand);
+
+  program
+    .command("bench [names...]")
+    .description("run the benchmarks (pnpm bench) from a source checkout")
+    .action(benchCommand);
+
+  program
+    .command("showcase")
+    .description(
+      "scripted-expert demonstrations on CartPole → AIRL → evaluation → ONNX export, with a summary",
+    )
+    .option("--steps <n>", "AIRL env steps at most", "245760")
+    .option("--out <dir>", "root of the run directories", "runs")
+    .option("--seed <s>", "seed", "0")
+    .option("--time-limit <seconds>", "stop AIRL after this many seconds", "120")
+    .option("--json", "print one JSON object")
+    .action(showcaseCommand);
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const verbose = argv.includes("--verbose");
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed its message (unknown option, missing argument, --help).
+      return error.exitCode;
+    }
+    process.stderr.write(`irlkit: ${describeError(error)}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else if (!(error instanceof CliError)) {
+      process.stderr.write("(run with --verbose for the stack trace)\n");
+    }
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      // tfjs and onnxruntime may keep handles open; leave once pending output has drained.
+      setTimeout(() => process.exit(code), 200).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(`irlkit: ${describeError(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

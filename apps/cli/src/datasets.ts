@@ -1,0 +1,96 @@
+/**
+ * Demonstration datasets on disk: Minari's layout (`DIR/data/metadata.json` + `main_data.hdf5`)
+ * or a JSON-lines file (`*.jsonl`). Errors name the file, the episode and the field, and
+ * demonstrations whose spaces differ from the env's are refused before training starts.
+ */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type Env, type Trajectory, ValidationError } from "@irlkit/core";
+import {
+  minariDataDirectory,
+  readMinariDatasetDirectory,
+  readTrajectoriesJsonLinesFile,
+  writeMinariDatasetDirectory,
+} from "@irlkit/samplers/node";
+import { CliError } from "./errors.js";
+
+/** Reads demonstrations from a Minari dataset directory or a `.jsonl` file. */
+export async function readDemonstrations(path: string): Promise<Trajectory[]> {
+  if (!existsSync(path)) {
+    throw new CliError(
+      `Demonstration dataset not found: ${path} (expected a Minari dataset directory with data/metadata.json and data/main_data.hdf5, or a .jsonl file; make one with \`irlkit demos --env ID --episodes N --out ${path}\`).`,
+    );
+  }
+  try {
+    if (statSync(path).isFile()) return (await readTrajectoriesJsonLinesFile(path)).trajectories;
+    const data = minariDataDirectory(path);
+    for (const file of ["metadata.json", "main_data.hdf5"]) {
+      if (!existsSync(join(data, file))) {
+        throw new CliError(
+          `Demonstration dataset ${path} is incomplete: ${join(data, file)} is missing (a Minari dataset has data/metadata.json and data/main_data.hdf5).`,
+        );
+      }
+    }
+    return (await readMinariDatasetDirectory(path)).trajectories;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof ValidationError) {
+      throw new CliError(`Malformed demonstration dataset ${path}: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw new CliError(
+      `Cannot read the demonstration dataset ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Throws when the demonstrations' spaces are not the env's. */
+export function checkDemonstrationSpaces(
+  trajectories: readonly Trajectory[],
+  env: Env<unknown, unknown>,
+  path: string,
+  envId: string,
+): void {
+  const first = trajectories[0];
+  if (first === undefined) throw new CliError(`Demonstration dataset ${path} has no episodes.`);
+  if (!first.observationSpace.equals(env.observationSpace)) {
+    throw new CliError(
+      `Demonstrations in ${path} do not match ${envId}: their observation space is ${first.observationSpace.describe()}, the env's is ${env.observationSpace.describe()}.`,
+    );
+  }
+  if (!first.actionSpace.equals(env.actionSpace)) {
+    throw new CliError(
+      `Demonstrations in ${path} do not match ${envId}: their action space is ${first.actionSpace.describe()}, the env's is ${env.actionSpace.describe()}.`,
+    );
+  }
+}
+
+/** Writes demonstrations in Minari's layout (or JSON lines when `path` ends in `.jsonl`). */
+export async function writeDemonstrations(
+  path: string,
+  envId: string,
+  trajectories: readonly Trajectory[],
+  seeds: readonly number[],
+  options: { overwrite?: boolean; algorithmName?: string; maxEpisodeSteps?: number } = {},
+): Promise<void> {
+  const datasetId = `${envId.replaceAll("/", "-").toLowerCase()}/expert-v0`;
+  await writeMinariDatasetDirectory(
+    path,
+    {
+      datasetId,
+      trajectories,
+      seeds,
+      envSpec: {
+        id: envId,
+        ...(options.maxEpisodeSteps === undefined
+          ? {}
+          : { maxEpisodeSteps: options.maxEpisodeSteps }),
+      },
+      algorithmName: options.algorithmName ?? "irlkit scripted expert",
+      author: "irlkit",
+    },
+    { overwrite: options.overwrite ?? false },
+  );
+}
