@@ -16,14 +16,19 @@ describe("pending changesets", () => {
     for (const changeset of changesets) {
       expect(changeset.summary.trim().length, `${changeset.id} has no summary`).toBeGreaterThan(20);
       for (const release of changeset.releases) {
-        expect(published.has(release.name), `${changeset.id} releases unknown package ${release.name}`).toBe(true);
+        expect(
+          published.has(release.name),
+          `${changeset.id} releases unknown package ${release.name}`,
+        ).toBe(true);
         expect(["patch", "minor", "major"]).toContain(release.type);
       }
     }
   });
 
   it("cover every published package at least once before its first release", async () => {
-    const released = new Set((await readChangesets(root)).flatMap((c) => c.releases.map((r) => r.name)));
+    const released = new Set(
+      (await readChangesets(root)).flatMap((c) => c.releases.map((r) => r.name)),
+    );
     const unreleased = publishablePackages(root)
       .filter((pkg) => pkg.version === "0.0.0" && !released.has(pkg.name))
       .map((pkg) => pkg.name);
