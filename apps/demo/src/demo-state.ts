@@ -1,0 +1,69 @@
+/**
+ * What the page exposes on `window.__irlkitDemo` for the browser tests (and for curious people in
+ * the devtools console): the frame counter, the time the page became interactive, and each page's
+ * latest numbers. Plain arrays only, so `page.evaluate` can return them.
+ */
+export interface PlaygroundData {
+  status: "idle" | "running" | "done" | "error";
+  world: "gridworld" | "objectworld";
+  algorithm: "maxent" | "deep-maxent";
+  trueReward: number[];
+  recoveredReward: number[];
+  correlation: number;
+  expectedValueDifferenceHistory: number[];
+  iterations: number;
+  converged: boolean;
+  error: string | undefined;
+}
+
+export interface AdversarialData {
+  status: "idle" | "starting" | "running" | "stopped" | "error";
+  variant: "gail" | "airl";
+  rounds: number;
+  timesteps: number;
+  evaluationReturnHistory: number[];
+  trueRewardPerStepHistory: number[];
+  discriminatorLossHistory: number[];
+  discriminatorAccuracyHistory: number[];
+  error: string | undefined;
+}
+
+export interface ModelViewerData {
+  status: "empty" | "loading" | "rendered" | "error";
+  source: string | undefined;
+  modelKind: string | undefined;
+  /** Values drawn on the slice, row-major `[resolution * resolution]`. */
+  slice: number[];
+  error: string | undefined;
+}
+
+export interface DemoData {
+  /** Animation frames drawn since the page loaded. */
+  frames: number;
+  /** `performance.now()` when the current page had mounted and its controls were live. */
+  interactiveAt: number | undefined;
+  page: string;
+  playground: PlaygroundData | undefined;
+  adversarial: AdversarialData | undefined;
+  modelViewer: ModelViewerData | undefined;
+}
+
+declare global {
+  interface Window {
+    __irlkitDemo: DemoData;
+  }
+}
+
+export function demoData(): DemoData {
+  if (window.__irlkitDemo === undefined) {
+    window.__irlkitDemo = {
+      frames: 0,
+      interactiveAt: undefined,
+      page: "",
+      playground: undefined,
+      adversarial: undefined,
+      modelViewer: undefined,
+    };
+  }
+  return window.__irlkitDemo;
+}

@@ -1,0 +1,346 @@
+/**
+ * Model viewer: open an exported `.onnx` reward or policy (file picker or drag and drop), run it
+ * with onnxruntime-web, and draw its output over a 2-D slice of the observation space (the other
+ * dimensions held at the middle of their range, or 0 when unbounded).
+ */
+import type { Rng as RngType, Space } from "@irlkit/core";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { drawHeatmap, extent } from "../components/canvas-drawing.js";
+import { demoData, type ModelViewerData } from "../demo-state.js";
+
+const RESOLUTION = 48;
+/** Unbounded (or huge) observation dimensions are drawn over ±this. */
+const DEFAULT_HALF_RANGE = 3;
+
+interface LoadedModel {
+  source: string;
+  kind: "reward" | "policy";
+  modelKind: string;
+  envId: string | undefined;
+  observationSpace: Space;
+  actionSpace: Space;
+  inputs: string[];
+  producer: string;
+  /** Scores a batch of observations `[N * obsSize]`: rewards, or the policy's first action value. */
+  evaluate(observations: Float32Array, action: number): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+function publish(update: Partial<ModelViewerData>): void {
+  const data = demoData();
+  data.modelViewer = {
+    status: "empty",
+    source: undefined,
+    modelKind: undefined,
+    slice: [],
+    error: undefined,
+    ...data.modelViewer,
+    ...update,
+  };
+}
+
+function dimensionRange(space: Space, dimension: number): { low: number; high: number } {
+  if (space.kind !== "Box") return { low: -DEFAULT_HALF_RANGE, high: DEFAULT_HALF_RANGE };
+  const low = space.low[dimension]!;
+  const high = space.high[dimension]!;
+  if (!Number.isFinite(low) || !Number.isFinite(high) || high - low > 4 * DEFAULT_HALF_RANGE) {
+    return { low: -DEFAULT_HALF_RANGE, high: DEFAULT_HALF_RANGE };
+  }
+  return { low, high };
+}
+
+async function openModel(bytes: Uint8Array, source: string): Promise<LoadedModel> {
+  const runtime = await import("../onnx-runtime.js");
+  await runtime.configureRuntime();
+  const summary = runtime.inspectOnnxModel(bytes, source);
+  const modelKind = summary.irlkit.modelKind ?? "unknown";
+  const producer = `${summary.producerName} ${summary.producerVersion}`.trim();
+  const inputs = summary.inputs.map((input) => input.name);
+  if (modelKind.startsWith("policy")) {
+    const policy = await runtime.loadOnnxPolicy(bytes);
+    const { Rng } = await import("@irlkit/core");
+    const rng: RngType = new Rng(0);
+    return {
+      source,
+      kind: "policy",
+      modelKind,
+      envId: summary.irlkit.envId,
+      observationSpace: policy.observationSpace,
+      actionSpace: policy.actionSpace,
+      inputs,
+      producer,
+      async evaluate(observations) {
+        const actions = await policy.act(observations, rng, { deterministic: true });
+        const width = policy.actionSpace.flatSize;
+        const first = new Float32Array(observations.length / policy.observationSpace.flatSize);
+        for (let row = 0; row < first.length; row++) first[row] = Number(actions[row * width]);
+        return first;
+      },
+      dispose: () => policy.dispose(),
+    };
+  }
+  const reward = await runtime.loadOnnxReward(bytes);
+  return {
+    source,
+    kind: "reward",
+    modelKind,
+    envId: summary.irlkit.envId,
+    observationSpace: reward.observationSpace,
+    actionSpace: reward.actionSpace,
+    inputs,
+    producer,
+    evaluate(observations, action) {
+      const rows = observations.length / reward.observationSpace.flatSize;
+      const actions =
+        reward.actionSpace.kind === "Box"
+          ? new Float32Array(rows * reward.actionSpace.flatSize)
+          : new Int32Array(rows * reward.actionSpace.flatSize).fill(action);
+      return reward.rewardAsync({
+        observations,
+        actions,
+        nextObservations: observations,
+        dones: new Uint8Array(rows),
+      });
+    },
+    dispose: () => reward.dispose(),
+  };
+}
+
+export function ModelViewerPage() {
+  const [model, setModel] = useState<LoadedModel | undefined>(undefined);
+  const [status, setStatus] = useState<ModelViewerData["status"]>("empty");
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [xDimension, setXDimension] = useState(0);
+  const [yDimension, setYDimension] = useState(1);
+  const [action, setAction] = useState(0);
+  const [range, setRange] = useState<{ low: number; high: number } | undefined>(undefined);
+  const [dragging, setDragging] = useState(false);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const modelRef = useRef<LoadedModel | undefined>(undefined);
+
+  useEffect(() => {
+    publish({ status: "empty" });
+    return () => {
+      modelRef.current?.dispose().catch(() => undefined);
+    };
+  }, []);
+
+  const open = useCallback(async (bytes: Uint8Array, source: string) => {
+    setStatus("loading");
+    setError(undefined);
+    publish({ status: "loading", source, error: undefined, slice: [] });
+    try {
+      const loaded = await openModel(bytes, source);
+      await modelRef.current?.dispose();
+      modelRef.current = loaded;
+      const size = loaded.observationSpace.flatSize;
+      setXDimension(0);
+      setYDimension(size > 1 ? 1 : 0);
+      setAction(0);
+      setModel(loaded);
+      publish({ source, modelKind: loaded.modelKind });
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : String(caught);
+      setStatus("error");
+      setError(message);
+      publish({ status: "error", error: message });
+    }
+  }, []);
+
+  const openFile = useCallback(
+    async (file: File | undefined) => {
+      if (file === undefined) return;
+      await open(new Uint8Array(await file.arrayBuffer()), file.name);
+    },
+    [open],
+  );
+
+  // Evaluate the model on the slice whenever the model or the slice changes.
+  useEffect(() => {
+    if (model === undefined) return;
+    let cancelled = false;
+    const size = model.observationSpace.flatSize;
+    const xRange = dimensionRange(model.observationSpace, xDimension);
+    const yRange = dimensionRange(model.observationSpace, yDimension);
+    const base = new Float32Array(size);
+    for (let dimension = 0; dimension < size; dimension++) {
+      const { low, high } = dimensionRange(model.observationSpace, dimension);
+      base[dimension] = (low + high) / 2;
+    }
+    const observations = new Float32Array(RESOLUTION * RESOLUTION * size);
+    for (let row = 0; row < RESOLUTION; row++) {
+      for (let column = 0; column < RESOLUTION; column++) {
+        const offset = (row * RESOLUTION + column) * size;
+        observations.set(base, offset);
+        observations[offset + xDimension] =
+          xRange.low + ((xRange.high - xRange.low) * (column + 0.5)) / RESOLUTION;
+        // Row 0 is the top of the canvas: the high end of the y dimension.
+        observations[offset + yDimension] =
+          yRange.high - ((yRange.high - yRange.low) * (row + 0.5)) / RESOLUTION;
+      }
+    }
+    model
+      .evaluate(observations, action)
+      .then((values) => {
+        if (cancelled || canvasRef.current === null) return;
+        drawHeatmap(canvasRef.current, {
+          width: RESOLUTION,
+          height: RESOLUTION,
+          values,
+          scale: "diverging",
+          gridLines: false,
+        });
+        setRange(extent(values));
+        setStatus("rendered");
+        publish({ status: "rendered", slice: Array.from(values) });
+      })
+      .catch((caught: unknown) => {
+        if (cancelled) return;
+        const message = caught instanceof Error ? caught.message : String(caught);
+        setStatus("error");
+        setError(message);
+        publish({ status: "error", error: message });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [model, xDimension, yDimension, action]);
+
+  const dimensions = model === undefined ? [] : [...Array(model.observationSpace.flatSize).keys()];
+  const xRange = model && dimensionRange(model.observationSpace, xDimension);
+  const yRange = model && dimensionRange(model.observationSpace, yDimension);
+  return (
+    <section className="page" data-page="model-viewer">
+      <h2>ONNX model viewer</h2>
+      <section
+        className={`drop-zone${dragging ? " dragging" : ""}`}
+        aria-label="Drop an ONNX file here"
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          openFile(event.dataTransfer.files[0]).catch(() => undefined);
+        }}
+      >
+        <p>
+          Drop a reward or policy exported with <code>irlkit export</code> (or{" "}
+          <code>exportRewardToOnnx</code> / <code>exportPolicyToOnnx</code>) here, or{" "}
+          <input
+            type="file"
+            accept=".onnx"
+            data-input="onnx-file"
+            onChange={(event) => {
+              openFile(event.target.files?.[0]).catch(() => undefined);
+            }}
+          />
+        </p>
+        <button
+          type="button"
+          data-action="example-model"
+          onClick={async () => {
+            setStatus("loading");
+            try {
+              const { exampleRewardBytes } = await import("../onnx-runtime.js");
+              await open(await exampleRewardBytes(), "example-cartpole-reward.onnx");
+            } catch (caught) {
+              setStatus("error");
+              setError(caught instanceof Error ? caught.message : String(caught));
+            }
+          }}
+        >
+          Try an example (a random MLP reward on CartPole, exported in your browser)
+        </button>
+      </section>
+      <p className="status" data-status={status}>
+        {status === "empty" && "No model open. Files stay on your machine."}
+        {status === "loading" && "Loading onnxruntime-web and the model…"}
+        {status === "error" && `Error: ${error}`}
+        {status === "rendered" &&
+          model !== undefined &&
+          `${model.kind === "reward" ? "Reward" : "Policy action"} over observation dimensions ${xDimension} (→) and ${yDimension} (↑); values ${range?.low.toFixed(3)} … ${range?.high.toFixed(3)}.`}
+      </p>
+      {model !== undefined && (
+        <div className="controls">
+          <label>
+            x dimension{" "}
+            <select
+              value={xDimension}
+              onChange={(event) => setXDimension(Number(event.target.value))}
+            >
+              {dimensions.map((dimension) => (
+                <option key={dimension} value={dimension}>
+                  {dimension}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            y dimension{" "}
+            <select
+              value={yDimension}
+              onChange={(event) => setYDimension(Number(event.target.value))}
+            >
+              {dimensions.map((dimension) => (
+                <option key={dimension} value={dimension}>
+                  {dimension}
+                </option>
+              ))}
+            </select>
+          </label>
+          {model.kind === "reward" && model.actionSpace.kind === "Discrete" && (
+            <label>
+              action{" "}
+              <select value={action} onChange={(event) => setAction(Number(event.target.value))}>
+                {[...Array(model.actionSpace.n).keys()].map((value) => (
+                  <option key={value} value={value}>
+                    {value}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+      )}
+      <div className="panels">
+        <figure>
+          <canvas ref={canvasRef} width={360} height={360} data-panel="onnx-slice" />
+          <figcaption>
+            {xRange && yRange
+              ? `x: ${xRange.low.toFixed(2)} … ${xRange.high.toFixed(2)}, y: ${yRange.low.toFixed(2)} … ${yRange.high.toFixed(2)} (blue low, red high)`
+              : "The model's output over a 2-D slice"}
+          </figcaption>
+        </figure>
+        {model !== undefined && (
+          <figure>
+            <dl className="summary">
+              <dt>file</dt>
+              <dd>{model.source}</dd>
+              <dt>kind</dt>
+              <dd>{model.modelKind}</dd>
+              <dt>env</dt>
+              <dd>{model.envId ?? "–"}</dd>
+              <dt>inputs</dt>
+              <dd>{model.inputs.join(", ")}</dd>
+              <dt>observations</dt>
+              <dd>{describeSpace(model.observationSpace)}</dd>
+              <dt>actions</dt>
+              <dd>{describeSpace(model.actionSpace)}</dd>
+              <dt>producer</dt>
+              <dd>{model.producer}</dd>
+            </dl>
+          </figure>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function describeSpace(space: Space): string {
+  if (space.kind === "Discrete") return `Discrete(${space.n})`;
+  if (space.kind === "Box") return `Box(shape [${space.shape.join(", ")}])`;
+  return space.kind;
+}
