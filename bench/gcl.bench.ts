@@ -7,12 +7,14 @@
 // Everything is configurable, because the machine is shared and a full run is long:
 //   GCL_ENVS=cartpole,pendulum   which envs to run
 //   GCL_SEEDS=0,1,2              seeds
-//   GCL_CARTPOLE_STEPS=150000    env-step budget of one CartPole GCL run
+//   GCL_CARTPOLE_STEPS=60000     env-step budget of one CartPole GCL run
 //   GCL_PENDULUM_STEPS=300000    env-step budget of one Pendulum GCL run
 //   GCL_TRANSFER_STEPS=100000    env steps of the fresh PPO on the frozen reward (0 skips it)
-//   GCL_TRANSFER_SEEDS=0         seeds whose learned CartPole reward is transferred
+//   GCL_TRANSFER_SEEDS=0,1,2     seeds whose learned CartPole reward is transferred
 //   GCL_DEMOS=10                 scripted-expert demonstrations
 //   GCL_NAME=gcl                 result file name (bench/results/<name>.json)
+//   GCL_LOG_EVERY=10             progress line every this many iterations
+//   GCL_SAVE_REWARD=<prefix>     write each learned reward as JSON to <prefix>-<env>-<seed>.json
 //   GCL_OVERRIDES='{"cartpole":{"gcl":{…},"reward":{…},"ppo":{…}}}'   settings merged per env
 import {
   type ActionBatch,
@@ -26,7 +28,12 @@ import {
 import { make, spec, VectorEnv } from "@irlkit/envs";
 import { type GuidedCostLearningConfig, guidedCostLearning } from "@irlkit/irl";
 import { initBackend } from "@irlkit/nn";
-import { MlpReward, type RewardModel } from "@irlkit/rewards";
+import {
+  MlpReward,
+  NormalizedInputReward,
+  type RewardModel,
+  RunningMeanVariance,
+} from "@irlkit/rewards";
 import { Ppo, type PpoConfig, rolloutRewardInput, withRewards } from "@irlkit/rl";
 import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
 import { formatNumber, writeBenchResult } from "./lib.js";
@@ -38,7 +45,7 @@ const list = (name: string, fallback: string) =>
 const integer = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const seeds = list("GCL_SEEDS", "0,1,2").map(Number);
 const envNames = list("GCL_ENVS", "cartpole,pendulum");
-const transferSeeds = list("GCL_TRANSFER_SEEDS", "0").map(Number);
+const transferSeeds = list("GCL_TRANSFER_SEEDS", "0,1,2").map(Number);
 const transferSteps = integer("GCL_TRANSFER_STEPS", 100_000);
 const demonstrationCount = integer("GCL_DEMOS", 10);
 const evaluationEpisodes = 10;
@@ -48,7 +55,13 @@ interface EnvSettings {
   steps: number;
   numEnvs: number;
   ppo: PpoConfig;
-  reward: { inputs: { observation: boolean; action: boolean }; hiddenSizes: number[] };
+  reward: {
+    inputs: { observation: boolean; action: boolean };
+    hiddenSizes: number[];
+    /** Wrap the MLP in `NormalizedInputReward` (running observation statistics). */
+    normalizeInputs?: boolean;
+  };
+
   gcl: Omit<
     GuidedCostLearningConfig,
     "policyOptimizer" | "rewardModel" | "demonstrations" | "seed"
@@ -60,26 +73,36 @@ interface EnvSettings {
 const settings: Record<string, EnvSettings> = {
   cartpole: {
     id: "seals/CartPole-v0",
-    steps: integer("GCL_CARTPOLE_STEPS", 150_000),
+    steps: integer("GCL_CARTPOLE_STEPS", 60_000),
     numEnvs: 4,
     ppo: {
       nSteps: 500,
-      batchSize: 250,
+      batchSize: 64,
       nEpochs: 5,
       gamma: 0.98,
       gaeLambda: 0.9,
       learningRate: 1e-3,
       entCoef: 0.0,
     },
-    reward: { inputs: { observation: true, action: false }, hiddenSizes: [32, 32] },
+    reward: {
+      inputs: { observation: true, action: false },
+      hiddenSizes: [32, 32],
+      normalizeInputs: true,
+    },
+    // See docs/algorithms/guided-cost-learning.md ("Control benchmarks") for why each setting.
     gcl: {
-      segmentLength: 50,
+      segmentLength: 10,
       historyLength: 5,
       rewardUpdatesPerIteration: 10,
       demonstrationBatchSize: 64,
       sampleBatchSize: 64,
-      learningRate: 1e-3,
-      demonstrationDensity: "policyMixture",
+      learningRate: 3e-3,
+      demonstrationDensity: "behaviourCloning",
+      demonstrationDensityFit: { epochs: 10, floor: 0.05 },
+      normalizePolicyRewards: true,
+      policyEntropyWeight: 1,
+      rewardRange: [-1, 0],
+      localConstancyWeight: 200,
       weightDecay: 1e-4,
     },
   },
@@ -208,13 +231,17 @@ for (const name of envNames) {
       autoresetMode: "same-step",
     });
     const ppo = new Ppo({ env, seed, config: setting.ppo });
-    const reward = new MlpReward({
+    const mlp = new MlpReward({
       observationSpace: probe.observationSpace,
       actionSpace: probe.actionSpace,
       inputs: setting.reward.inputs,
       hiddenSizes: setting.reward.hiddenSizes,
       rng: new Rng(seed).derive("reward"),
     });
+    const reward: RewardModel = setting.reward.normalizeInputs
+      ? new NormalizedInputReward({ model: mlp })
+      : mlp;
+
     const sink = new InMemoryMetricSink();
     const result = await guidedCostLearning({
       ...setting.gcl,
@@ -226,15 +253,23 @@ for (const name of envNames) {
       totalTimesteps: setting.steps,
       metricSink: sink,
       onIteration: (metrics, iteration) => {
-        if (iteration % 10 === 0) {
+        if (iteration % Number(process.env.GCL_LOG_EVERY ?? 10) === 0) {
           console.log(
-            `  ${name} seed ${seed} it ${iteration} steps ${ppo.timesteps}: true return ${formatNumber(metrics["rollout/returnMean"] ?? Number.NaN)}, logZ ${formatNumber(metrics["gcl/logZ"]!)}, ESS ${formatNumber(metrics["gcl/effectiveSampleSize"]!)}, demo R ${formatNumber(metrics["gcl/demoReward"]!)}, sample R ${formatNumber(metrics["gcl/sampleReward"]!)}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+            `  ${name} seed ${seed} it ${iteration} steps ${ppo.timesteps}: true return ${formatNumber(metrics["rollout/returnMean"] ?? Number.NaN)}, logZ ${formatNumber(metrics["gcl/logZ"]!)}, ESS ${formatNumber(metrics["gcl/effectiveSampleSize"]!)}/${metrics["gcl/backgroundSegments"]}, demo share ${formatNumber(metrics["gcl/demoWeightShare"]!)}, demo R ${formatNumber(metrics["gcl/demoReward"]!)}, sample R ${formatNumber(metrics["gcl/sampleReward"]!)}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
           );
         }
         return undefined;
       },
     });
     const score = await evaluate(ppo.policy, id, true);
+    if (process.env.GCL_SAVE_REWARD !== undefined) {
+      // Diagnostics: the learned reward as JSON (`loadRewardModel` reads it back).
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(
+        `${process.env.GCL_SAVE_REWARD}-${name}-${seed}.json`,
+        JSON.stringify(result.rewardModel.toJSON()),
+      );
+    }
     const seconds = (performance.now() - started) / 1000;
     const normalised = (score - random) / (expert - random);
     runs.push({
@@ -252,8 +287,10 @@ for (const name of envNames) {
     );
     ppo.dispose();
     ppo.policy.dispose();
-    if (name === "cartpole" && transferSeeds.includes(seed)) learnedRewards.set(seed, reward);
-    else reward.dispose();
+    // The trained reward: `reward`, or the bounded wrapper around it that owns it.
+    if (name === "cartpole" && transferSeeds.includes(seed)) {
+      learnedRewards.set(seed, result.rewardModel);
+    } else result.rewardModel.dispose();
   }
 }
 
@@ -268,9 +305,20 @@ if (transferSteps > 0 && baselines.cartpole !== undefined) {
       autoresetMode: "same-step",
     });
     const ppo = new Ppo({ env, seed: 100 + seed, config: setting.ppo });
+    // The same reward handling as GCL's policy step: standardised with running statistics when
+    // `normalizePolicyRewards` is set (a positive affine map: same optimal policy on a fixed
+    // horizon), never the entropy term (this is plain RL on the frozen reward).
+    const statistics = new RunningMeanVariance(1);
     while (ppo.timesteps < transferSteps) {
       const batch = await ppo.collect();
-      await ppo.update(withRewards(batch, reward.reward(rolloutRewardInput(batch))));
+      let rewards = reward.reward(rolloutRewardInput(batch));
+      if (setting.gcl.normalizePolicyRewards) {
+        statistics.update(rewards, "rewards");
+        const mean = statistics.mean[0]!;
+        const std = Math.sqrt(statistics.variance[0]! + 1e-8);
+        rewards = rewards.map((r) => (r - mean) / std);
+      }
+      await ppo.update(withRewards(batch, rewards));
     }
     const score = await evaluate(ppo.policy, setting.id, true);
     const seconds = (performance.now() - started) / 1000;
@@ -292,7 +340,7 @@ const summary = (values: number[]) =>
 writeBenchResult({
   name: process.env.GCL_NAME ?? "gcl",
   description:
-    "Guided Cost Learning (`guidedCostLearning`, PPO as the one-step policy optimiser, MLP reward 32-32 relu, segments of 50 steps, 5 policy snapshots in the background, demonstrations in the background weighted by the policy mixture) from ≤ 10 scripted-expert demonstrations on fixed-horizon envs. Score: mean true return of 10 deterministic evaluation episodes on held-out seeds; normalised = (score − random) / (expert − random), where expert is the scripted expert and random a uniform random policy on the same seeds. Transfer: a fresh PPO trained from scratch on the frozen learned CartPole reward. Wall times on a shared 2-core machine.",
+    "Guided Cost Learning (`guidedCostLearning`, PPO as the one-step policy optimiser, MLP reward 32-32 relu; settings per env in details.settings — CartPole: input-normalised state-only reward bounded to [-1, 0], segments of 10 steps, 5 policy snapshots plus the demonstrations in the background weighted by the fused density with a behaviour-cloning demonstrator density, local-constancy regulariser 200, maximum-entropy policy step on standardised rewards) from ≤ 10 scripted-expert demonstrations on fixed-horizon envs. Score: mean true return of 10 deterministic evaluation episodes on held-out seeds; normalised = (score − random) / (expert − random), where expert is the scripted expert and random a uniform random policy on the same seeds. Transfer: a fresh PPO trained from scratch on the frozen learned CartPole reward (standardised with running statistics when the GCL run standardised its policy rewards). Wall times on a shared 2-core machine.",
   seeds,
   tables: [
     {

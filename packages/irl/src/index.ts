@@ -1,3 +1,9 @@
+export { BoundedReward, type BoundedRewardOptions } from "./gcl/bounded-reward.js";
+export {
+  type DemonstratorDensityOptions,
+  FlooredPolicyDensity,
+  fitDemonstratorDensity,
+} from "./gcl/demonstrator-density.js";
 export {
   type GuidedCostLearningConfig,
   type GuidedCostLearningResult,

@@ -11,8 +11,9 @@
  *                    Ẑ = (1/M) Σ_j exp(R_ψ(τ_j)) / z(τ_j) over the background samples τ_j
  *       3. policy    relabel the batch with r_ψ and take one step        (withRewards → update())
  *
- * Reads top to bottom like CleanRL's files: config → segments (the "trajectories" of the model) →
- * background distribution → loss → update → train loop → metrics. Every implementation detail is
+ * This file reads top to bottom: config → train loop → reward update → metrics; the segments (the
+ * "trajectories" of the model) are in segments.ts, the background distribution in background.ts,
+ * the loss in objective.ts and the demonstrator density model in demonstrator-density.ts. Every implementation detail is
  * numbered as in docs/algorithms/guided-cost-learning.md, which gives its source and why.
  *
  * ```ts
@@ -22,28 +23,56 @@
  * ```
  */
 import {
-  type ActionBatch,
   describeValue,
   type MetricSink,
   type Metrics,
   nullMetricSink,
   type RewardInput,
   Rng,
-  type Space,
   type StochasticPolicy,
   TrainingDivergedError,
   type Trajectory,
   ValidationError,
 } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
-import { disposeRewardTensors, type RewardModel, rewardTensors } from "@irlkit/rewards";
-import { type PolicyOptimizer, type RolloutBatch, withRewards } from "@irlkit/rl";
 import {
-  effectiveSampleSize,
-  logMeanExp,
-  mixtureLogDensity,
-  selfNormalizedWeights,
-} from "@irlkit/samplers";
+  disposeRewardTensors,
+  type RewardModel,
+  RunningMeanVariance,
+  rewardTensors,
+} from "@irlkit/rewards";
+import { type PolicyOptimizer, withRewards } from "@irlkit/rl";
+import { effectiveSampleSize, logMeanExp, selfNormalizedWeights } from "@irlkit/samplers";
+import {
+  backgroundLogDensity,
+  DEMONSTRATOR,
+  drawHistoryIndices,
+  drawIndices,
+  type HistoryEntry,
+  isSnapshotPolicy,
+  type SnapshotPolicy,
+  segmentLogDensities,
+} from "./background.js";
+import { BoundedReward } from "./bounded-reward.js";
+import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
+import { guidedCostObjective } from "./objective.js";
+import {
+  batchRewardInput,
+  concatenateSegments,
+  rolloutSegments,
+  type SegmentSet,
+  segmentReturns,
+  segmentSums,
+  selectSegments,
+  trajectorySegments,
+} from "./segments.js";
+
+export {
+  type GuidedCostObjective,
+  type GuidedCostObjectiveInput,
+  guidedCostObjective,
+} from "./objective.js";
+export { rolloutSegments, type SegmentSet, trajectorySegments } from "./segments.js";
 
 const ALGORITHM = "guidedCostLearning";
 
@@ -104,7 +133,13 @@ export interface GuidedCostLearningConfig {
    *   reward can separate demonstrations from samples (use weight decay or a bounded reward).
    * @default "none"
    */
-  demonstrationDensity?: "none" | "policyMixture" | StochasticPolicy;
+  demonstrationDensity?: "none" | "policyMixture" | "behaviourCloning" | StochasticPolicy;
+  /**
+   * With `demonstrationDensity: "behaviourCloning"`: π̂_D is fitted here by behaviour cloning on
+   * the demonstrations (`epochs` whole epochs) and floored, (1 − ε) π_BC + ε · uniform (detail 5).
+   * @default { epochs: 50, floor: 0.05 }
+   */
+  demonstrationDensityFit?: { epochs?: number; floor?: number };
   /**
    * Adam steps on L(ψ) per iteration.
    * @default 10
@@ -151,6 +186,28 @@ export interface GuidedCostLearningConfig {
    * @default 0
    */
   weightDecay?: number;
+  /**
+   * Standardise the relabelled rewards handed to the policy step with running statistics of r_ψ
+   * (detail 12): (r − mean) / std. With a fixed horizon this changes neither the optimal policy
+   * nor the reward, only the scale PPO's value function and step see.
+   * @default false
+   */
+  normalizePolicyRewards?: boolean;
+  /**
+   * λ in the policy step's reward r_ψ(s, a) − λ log π(a | s) (detail 13). GCL's policy objective
+   * is the maximum-entropy one, min_q E_q[c(τ)] − H(q) = KL(q ‖ exp(R_ψ)/Z) up to log Z (paper
+   * sec. 5; GAN-GCL's generator loss): λ = 1 is the paper's; 0 hands the policy r_ψ alone.
+   * @default 0
+   */
+  policyEntropyWeight?: number;
+  /**
+   * Bound the per-step reward to `[low, high]`: GCL trains and returns
+   * `BoundedReward` r = low + (high − low) σ(f) around the given model f (detail 14), and the
+   * result's `rewardModel` is that wrapper (which owns the given model). `null` trains the model
+   * as given, unbounded (the paper's form).
+   * @default null
+   */
+  rewardRange?: readonly [number, number] | null;
   /** Receives every iteration's metrics at step = env steps so far. @default a sink that drops them */
   metricSink?: MetricSink;
   /**
@@ -170,7 +227,9 @@ export interface ResolvedGuidedCostLearningConfig {
   totalTimesteps: number | null;
   segmentLength: number;
   historyLength: number;
-  demonstrationDensity: "none" | "policyMixture" | "policy";
+  demonstrationDensity: "none" | "policyMixture" | "behaviourCloning" | "policy";
+  demonstrationDensityEpochs: number;
+  demonstrationDensityFloor: number;
   rewardUpdatesPerIteration: number;
   demonstrationBatchSize: number;
   sampleBatchSize: number;
@@ -179,10 +238,13 @@ export interface ResolvedGuidedCostLearningConfig {
   localConstancyWeight: number;
   monotonicityWeight: number;
   weightDecay: number;
+  normalizePolicyRewards: boolean;
+  policyEntropyWeight: number;
+  rewardRange: readonly [number, number] | null;
 }
 
 export interface GuidedCostLearningResult {
-  /** The trained reward (the model given in the config). */
+  /** The trained reward: the model given in the config, or its `BoundedReward` (`rewardRange`). */
   rewardModel: RewardModel;
   /** The optimiser's policy after the last update. */
   policy: StochasticPolicy;
@@ -238,10 +300,15 @@ export function resolveGuidedCostLearningConfig(
     typeof density === "object" &&
     density !== null &&
     typeof (density as StochasticPolicy).logProb === "function";
-  if (!isPolicy && density !== "none" && density !== "policyMixture") {
+  if (
+    !isPolicy &&
+    density !== "none" &&
+    density !== "policyMixture" &&
+    density !== "behaviourCloning"
+  ) {
     throw new ValidationError(
       key("demonstrationDensity"),
-      '"none", "policyMixture" or a StochasticPolicy (a density model of the demonstrator)',
+      '"none", "policyMixture", "behaviourCloning" or a StochasticPolicy (a density model of the demonstrator)',
       describeValue(density),
     );
   }
@@ -259,7 +326,20 @@ export function resolveGuidedCostLearningConfig(
     totalTimesteps,
     segmentLength: integer("segmentLength", config.segmentLength, 50),
     historyLength: integer("historyLength", config.historyLength, 5),
-    demonstrationDensity: isPolicy ? "policy" : (density as "none" | "policyMixture"),
+    demonstrationDensity: isPolicy
+      ? "policy"
+      : (density as "none" | "policyMixture" | "behaviourCloning"),
+    demonstrationDensityEpochs: integer(
+      "demonstrationDensityFit.epochs",
+      config.demonstrationDensityFit?.epochs,
+      50,
+    ),
+    demonstrationDensityFloor: number(
+      "demonstrationDensityFit.floor",
+      config.demonstrationDensityFit?.floor,
+      0.05,
+      true,
+    ),
     rewardUpdatesPerIteration: integer(
       "rewardUpdatesPerIteration",
       config.rewardUpdatesPerIteration,
@@ -272,6 +352,9 @@ export function resolveGuidedCostLearningConfig(
     localConstancyWeight: number("localConstancyWeight", config.localConstancyWeight, 0, false),
     monotonicityWeight: number("monotonicityWeight", config.monotonicityWeight, 0, false),
     weightDecay: number("weightDecay", config.weightDecay, 0, false),
+    normalizePolicyRewards: config.normalizePolicyRewards ?? false,
+    policyEntropyWeight: number("policyEntropyWeight", config.policyEntropyWeight, 0, false),
+    rewardRange: resolveRange(config.rewardRange ?? null, key("rewardRange")),
   };
   if (resolved.localConstancyWeight > 0 && resolved.segmentLength < 3) {
     throw new ValidationError(
@@ -290,333 +373,28 @@ export function resolveGuidedCostLearningConfig(
   return Object.freeze(resolved);
 }
 
-// ─── 2. Segments: the trajectories τ of the model ───────────────────────────────────────────────
-
-/**
- * Equal-length pieces of trajectories, segment-major: segment k covers rows
- * `k * length … (k + 1) * length − 1`. `rewardInput` holds what r_ψ reads (Box actions clipped to
- * the action space, as the env executed them); `policyActions` what log π is evaluated on (the
- * actions as the policy drew them).
- */
-export interface SegmentSet {
-  count: number;
-  length: number;
-  rewardInput: RewardInput;
-  policyActions: ActionBatch;
-}
-
-/**
- * Detail 2: cuts every trajectory into ⌊T / length⌋ consecutive segments of `length` steps (a
- * shorter remainder is dropped, so every R_ψ(τ) sums the same number of rewards).
- */
-export function trajectorySegments(
-  trajectories: readonly Trajectory[],
-  length: number,
-  actionSpace: Space,
-): SegmentSet {
-  const pieces: { trajectory: Trajectory; start: number }[] = [];
-  for (const trajectory of trajectories) {
-    for (let start = 0; start + length <= trajectory.length; start += length) {
-      pieces.push({ trajectory, start });
-    }
-  }
-  const os = trajectories[0]?.observationSize ?? 0;
-  const as = actionSpace.flatSize;
-  const rows = pieces.length * length;
-  const observations = new Float32Array(rows * os);
-  const nextObservations = new Float32Array(rows * os);
-  const actions =
-    actionSpace.kind === "Box" ? new Float32Array(rows * as) : new Int32Array(rows * as);
-  const dones = new Uint8Array(rows);
-  pieces.forEach(({ trajectory, start }, k) => {
-    const row = k * length;
-    observations.set(trajectory.observations.subarray(start * os, (start + length) * os), row * os);
-    nextObservations.set(
-      trajectory.observations.subarray((start + 1) * os, (start + length + 1) * os),
-      row * os,
+function resolveRange(
+  range: readonly [number, number] | null,
+  name: string,
+): readonly [number, number] | null {
+  if (range === null) return null;
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !Number.isFinite(range[0]) ||
+    !Number.isFinite(range[1]) ||
+    !(range[1] > range[0])
+  ) {
+    throw new ValidationError(
+      name,
+      "null or [low, high] with finite low < high",
+      describeValue(range),
     );
-    actions.set(trajectory.actions.subarray(start * as, (start + length) * as), row * as);
-    if (trajectory.terminated && start + length === trajectory.length) dones[row + length - 1] = 1;
-  });
-  return {
-    count: pieces.length,
-    length,
-    rewardInput: {
-      observations,
-      actions: clipToSpace(actions, actionSpace),
-      nextObservations,
-      dones,
-    },
-    policyActions: actions,
-  };
-}
-
-/**
- * Detail 2: cuts a rollout batch into segments of `length` steps. Each env's column (rows
- * `t * numEnvs + i`) is split at episode ends (terminated or truncated) and at the batch edges; each
- * run is cut into consecutive segments and a shorter remainder is dropped. With a fixed horizon H,
- * `length = H` and a rollout length that is a multiple of H, the segments are exactly the episodes.
- * Returns the segments and, for each, the batch rows it covers (`[count * length]`).
- */
-export function rolloutSegments(
-  batch: RolloutBatch,
-  length: number,
-): { segments: SegmentSet; rows: Int32Array } {
-  const { numSteps: T, numEnvs: N, actionSpace } = batch;
-  const chosen: number[] = [];
-  for (let i = 0; i < N; i++) {
-    let runStart = 0;
-    for (let t = 0; t < T; t++) {
-      const row = t * N + i;
-      const ends = batch.terminated[row] === 1 || batch.truncated[row] === 1 || t === T - 1;
-      if (!ends) continue;
-      for (let start = runStart; start + length <= t + 1; start += length) {
-        for (let s = start; s < start + length; s++) chosen.push(s * N + i);
-      }
-      runStart = t + 1;
-    }
   }
-  const rows = Int32Array.from(chosen);
-  const os = batch.observationSpace.flatSize;
-  const as = actionSpace.flatSize;
-  const count = rows.length;
-  const observations = new Float32Array(count * os);
-  const nextObservations = new Float32Array(count * os);
-  const actions =
-    batch.actions instanceof Int32Array ? new Int32Array(count * as) : new Float32Array(count * as);
-  const dones = new Uint8Array(count);
-  for (let k = 0; k < count; k++) {
-    const r = rows[k]!;
-    observations.set(batch.observations.subarray(r * os, (r + 1) * os), k * os);
-    nextObservations.set(batch.nextObservations.subarray(r * os, (r + 1) * os), k * os);
-    actions.set(batch.actions.subarray(r * as, (r + 1) * as), k * as);
-    dones[k] = batch.terminated[r]!;
-  }
-  return {
-    segments: {
-      count: count / length,
-      length,
-      rewardInput: {
-        observations,
-        actions: clipToSpace(actions, actionSpace),
-        nextObservations,
-        dones,
-      },
-      policyActions: actions,
-    },
-    rows,
-  };
+  return Object.freeze([range[0], range[1]] as const);
 }
 
-/** Box actions clipped to the space's bounds (a copy); other actions unchanged. */
-function clipToSpace(actions: ActionBatch, space: Space): ActionBatch {
-  if (space.kind !== "Box" || !(actions instanceof Float32Array)) return actions;
-  const size = space.flatSize;
-  const clipped = new Float32Array(actions.length);
-  for (let i = 0; i < actions.length; i++) {
-    const c = i % size;
-    clipped[i] = Math.min(Math.max(actions[i]!, space.low[c]!), space.high[c]!);
-  }
-  return clipped;
-}
-
-/** The rows of `segments` listed in `indices` (segment indices), as a new segment set. */
-function selectSegments(segments: SegmentSet, indices: ArrayLike<number>): SegmentSet {
-  const { length } = segments;
-  const source = segments.rewardInput;
-  const rowCount = segments.count * length;
-  const os = source.observations.length / Math.max(rowCount, 1);
-  const as = segments.policyActions.length / Math.max(rowCount, 1);
-  const n = indices.length * length;
-  const observations = new Float32Array(n * os);
-  const nextObservations = new Float32Array(n * os);
-  const actions =
-    source.actions instanceof Int32Array ? new Int32Array(n * as) : new Float32Array(n * as);
-  const dones = new Uint8Array(n);
-  for (let k = 0; k < indices.length; k++) {
-    const from = indices[k]! * length;
-    const to = k * length;
-    observations.set(source.observations.subarray(from * os, (from + length) * os), to * os);
-    nextObservations.set(
-      source.nextObservations.subarray(from * os, (from + length) * os),
-      to * os,
-    );
-    actions.set(source.actions.subarray(from * as, (from + length) * as), to * as);
-    dones.set(source.dones.subarray(from, from + length), to);
-  }
-  return {
-    count: indices.length,
-    length,
-    rewardInput: { observations, actions, nextObservations, dones },
-    policyActions: actions,
-  };
-}
-
-/** Concatenates segment sets of one length (reward inputs only). */
-function concatenateSegments(sets: readonly SegmentSet[]): RewardInput {
-  const join = <T extends Float32Array | Int32Array | Uint8Array>(parts: T[]): T => {
-    const total = parts.reduce((sum, part) => sum + part.length, 0);
-    const out = new (parts[0]!.constructor as new (n: number) => T)(total);
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
-  };
-  return {
-    observations: join(sets.map((s) => s.rewardInput.observations)),
-    actions: join(sets.map((s) => s.rewardInput.actions as Float32Array | Int32Array)),
-    nextObservations: join(sets.map((s) => s.rewardInput.nextObservations)),
-    dones: join(sets.map((s) => s.rewardInput.dones)),
-  };
-}
-
-/** Σ over each segment's rows of per-row values: `[count]` (float64). */
-function segmentSums(values: ArrayLike<number>, count: number, length: number): Float64Array {
-  const sums = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    let total = 0;
-    for (let t = 0; t < length; t++) total += values[k * length + t]!;
-    sums[k] = total;
-  }
-  return sums;
-}
-
-// ─── 3. The background distribution ─────────────────────────────────────────────────────────────
-
-/** A policy whose parameters can be copied and restored: what detail 4 needs for old snapshots. */
-interface SnapshotPolicy extends StochasticPolicy {
-  getParameters(): Float32Array[];
-  setParameters(parameters: readonly Float32Array[]): void;
-}
-
-function isSnapshotPolicy(policy: StochasticPolicy): policy is SnapshotPolicy {
-  const candidate = policy as Partial<SnapshotPolicy>;
-  return (
-    typeof candidate.getParameters === "function" && typeof candidate.setParameters === "function"
-  );
-}
-
-/** One stored sample batch: its segments and log q_k(τ) under every policy snapshot k kept. */
-interface HistoryEntry {
-  iteration: number;
-  segments: SegmentSet;
-  /** Snapshot iteration → log q_k of every segment. */
-  logDensities: Map<number, Float64Array>;
-}
-
-/** log π(τ) = Σ_t log π(a_t | s_t) of every segment (detail 3: the dynamics cancel). */
-async function segmentLogDensities(
-  policy: StochasticPolicy,
-  segments: SegmentSet,
-): Promise<Float64Array> {
-  if (segments.count === 0) return new Float64Array(0);
-  const logProbs = await policy.logProb(segments.rewardInput.observations, segments.policyActions);
-  return segmentSums(logProbs, segments.count, segments.length);
-}
-
-/** The key of the demonstrator's density model π̂_D among a segment set's log-densities. */
-const DEMONSTRATOR = -1;
-
-/**
- * Detail 4: log z(τ) of every segment under the fused background distribution
- * z = Σ_c α_c q_c over the components c (policy snapshots, and π̂_D when given) — the paper's
- * z(τ) = (1/k) Σ_κ q_κ(τ), with each component weighted by the share of segments it contributes.
- */
-function backgroundLogDensity(
-  logDensities: Map<number, Float64Array>,
-  components: readonly number[],
-  mixtureWeights: readonly number[],
-): Float64Array {
-  return mixtureLogDensity(
-    components.map((k) => logDensities.get(k)!),
-    mixtureWeights,
-  );
-}
-
-// ─── 4. The loss ────────────────────────────────────────────────────────────────────────────────
-
-export interface GuidedCostObjectiveInput {
-  /** r_ψ of every step of the demonstration segments, `[demonstrations, length]`. */
-  demonstrationRewards: tf.Tensor2D;
-  /** r_ψ of every step of the background segments, `[background, length]`. */
-  backgroundRewards: tf.Tensor2D;
-  /** log z(τ_j) of the background segments (constants), `[background]`. */
-  backgroundLogDensities: tf.Tensor1D;
-  /** @default 0 */
-  localConstancyWeight?: number;
-  /** @default 0 */
-  monotonicityWeight?: number;
-}
-
-export interface GuidedCostObjective {
-  /** L(ψ) = −mean R(τ_demo) + log Ẑ + regularisers. */
-  loss: tf.Scalar;
-  /** log Ẑ = log (1/M) Σ_j exp(R(τ_j) − log z(τ_j)). */
-  logPartition: tf.Scalar;
-  /** mean R over demonstration segments. */
-  demonstrationReturn: tf.Scalar;
-  localConstancy: tf.Scalar;
-  monotonicity: tf.Scalar;
-}
-
-/**
- * The GCL reward objective (paper eq. 3 with the importance-sampled partition function, eqs. 4–5):
- *
- *     L(ψ) = −(1/N) Σ_i R_ψ(τ_i)  +  log (1/M) Σ_j exp(R_ψ(τ_j) − log z(τ_j))
- *            + λ_lcr · mean_τ g_lcr(τ) + λ_mono · mean_demos g_mono(τ)
- *
- * with R_ψ(τ) = Σ_t r_ψ(s_t, a_t). The log-mean-exp is shifted by its maximum (tf.logSumExp), so
- * returns of hundreds neither overflow nor vanish. Its gradient is
- * ∇L = −mean ∇R(τ_i) + Σ_j w̃_j ∇R(τ_j) with the self-normalised weights
- * w̃_j = exp(R(τ_j) − log z(τ_j)) / Σ_k exp(R(τ_k) − log z(τ_k)) — the paper's eq. 5.
- * Differentiable; call inside `tf.tidy` or a gradient function.
- */
-export function guidedCostObjective(input: GuidedCostObjectiveInput): GuidedCostObjective {
-  const { demonstrationRewards, backgroundRewards, backgroundLogDensities } = input;
-  const lcrWeight = input.localConstancyWeight ?? 0;
-  const monoWeight = input.monotonicityWeight ?? 0;
-  const demonstrationReturn = tf.mean(tf.sum(demonstrationRewards, 1)) as tf.Scalar;
-  const backgroundCount = backgroundRewards.shape[0];
-  const logWeights = tf.sub(tf.sum(backgroundRewards, 1), backgroundLogDensities);
-  const logPartition = tf.sub(tf.logSumExp(logWeights), Math.log(backgroundCount)) as tf.Scalar;
-  let loss = tf.add(tf.neg(demonstrationReturn), logPartition) as tf.Scalar;
-
-  // Paper eq. 6, local constancy: g_lcr(τ) = Σ_t [(r_{t+1} − r_t) − (r_t − r_{t−1})]² (the sign
-  // of c = −r does not matter for a square), on demonstration and background segments.
-  let localConstancy = tf.scalar(0);
-  const length = backgroundRewards.shape[1];
-  if (lcrWeight > 0 && length >= 3) {
-    const secondDifference = (rewards: tf.Tensor2D) => {
-      const steps = rewards.shape[1];
-      const next = tf.slice(rewards, [0, 2], [-1, steps - 2]);
-      const middle = tf.slice(rewards, [0, 1], [-1, steps - 2]);
-      const previous = tf.slice(rewards, [0, 0], [-1, steps - 2]);
-      return tf.sum(tf.square(tf.add(tf.sub(next, tf.mul(middle, 2)), previous)), 1);
-    };
-    localConstancy = tf.mean(
-      tf.concat([secondDifference(demonstrationRewards), secondDifference(backgroundRewards)]),
-    ) as tf.Scalar;
-    loss = tf.add(loss, tf.mul(localConstancy, lcrWeight));
-  }
-
-  // Paper eq. 7, monotonicity on demonstrations: g_mono(τ) = Σ_t max(0, c_t − c_{t−1} − 1)² with
-  // c = −r, i.e. max(0, r_{t−1} − r_t − 1)²: the demonstrated cost should decrease.
-  let monotonicity = tf.scalar(0);
-  const demonstrationLength = demonstrationRewards.shape[1];
-  if (monoWeight > 0 && demonstrationLength >= 2) {
-    const current = tf.slice(demonstrationRewards, [0, 1], [-1, demonstrationLength - 1]);
-    const previous = tf.slice(demonstrationRewards, [0, 0], [-1, demonstrationLength - 1]);
-    monotonicity = tf.mean(
-      tf.sum(tf.square(tf.relu(tf.sub(tf.sub(previous, current), 1))), 1),
-    ) as tf.Scalar;
-    loss = tf.add(loss, tf.mul(monotonicity, monoWeight));
-  }
-  return { loss, logPartition, demonstrationReturn, localConstancy, monotonicity };
-}
-
-// ─── 5. The train loop ──────────────────────────────────────────────────────────────────────────
+// ─── 2. The train loop ──────────────────────────────────────────────────────────────────────────
 
 /**
  * Runs Guided Cost Learning (see the module comment and docs/algorithms/guided-cost-learning.md).
@@ -628,7 +406,16 @@ export async function guidedCostLearning(
   config: GuidedCostLearningConfig,
 ): Promise<GuidedCostLearningResult> {
   const settings = resolveGuidedCostLearningConfig(config);
-  const { policyOptimizer: optimizer, rewardModel, demonstrations } = config;
+  const { policyOptimizer: optimizer, demonstrations } = config;
+  // Detail 14: the bounded reward wraps (and owns) the given model.
+  const rewardModel: RewardModel =
+    settings.rewardRange === null
+      ? config.rewardModel
+      : new BoundedReward({
+          model: config.rewardModel,
+          low: settings.rewardRange[0],
+          high: settings.rewardRange[1],
+        });
   const metricSink = config.metricSink ?? nullMetricSink;
   const policy = optimizer.policy;
   const { actionSpace } = policy;
@@ -658,7 +445,13 @@ export async function guidedCostLearning(
   const demonstrator =
     settings.demonstrationDensity === "policy"
       ? (config.demonstrationDensity as StochasticPolicy)
-      : undefined;
+      : settings.demonstrationDensity === "behaviourCloning"
+        ? await fitDemonstratorDensity(demonstrations, {
+            seed: settings.seed,
+            epochs: settings.demonstrationDensityEpochs,
+            floor: settings.demonstrationDensityFloor,
+          })
+        : undefined;
   if (demonstrator !== undefined) {
     demonstrationLogDensities.set(
       DEMONSTRATOR,
@@ -667,6 +460,9 @@ export async function guidedCostLearning(
   }
   const demonstrationsInBackground = settings.demonstrationDensity !== "none";
 
+  // Detail 12: the demonstrations enter the input statistics once, before any sample batch.
+  updateRewardStatistics(rewardModel, demonstrationSegments.rewardInput);
+  const policyRewardStatistics = new RunningMeanVariance(1);
   const history: HistoryEntry[] = [];
   const parameterSnapshots = new Map<number, Float32Array[]>();
   const adam = tf.train.adam(settings.learningRate);
@@ -684,6 +480,9 @@ export async function guidedCostLearning(
       // Step 1: a batch from the current policy q_i.
       const batch = await optimizer.collect();
       const { segments, rows } = rolloutSegments(batch, L);
+      // Detail 12: a reward with running input statistics (`NormalizedInputReward`) takes the new
+      // batch's observations before the reward update, as imitation's RunningNorm does.
+      updateRewardStatistics(rewardModel, batchRewardInput(batch));
       if (segments.count === 0) {
         throw new ValidationError(
           `${ALGORITHM}.segmentLength`,
@@ -865,7 +664,19 @@ export async function guidedCostLearning(
             : `the background loss was ${loss} (log Ẑ ${logZ}, demo reward ${demoReward})`,
         );
       }
-      const policyMetrics = await optimizer.update(withRewards(batch, relabelled));
+      // Detail 13: the maximum-entropy policy objective, r_ψ − λ log π (log π as collected).
+      let policyRewards =
+        settings.policyEntropyWeight > 0
+          ? relabelled.map((r, row) => r - settings.policyEntropyWeight * batch.logProbs[row]!)
+          : relabelled;
+      if (settings.normalizePolicyRewards) {
+        // Detail 12: standardise with running statistics (this batch included).
+        policyRewardStatistics.update(policyRewards, "rewards");
+        const rewardMean = policyRewardStatistics.mean[0]!;
+        const rewardStd = Math.sqrt(policyRewardStatistics.variance[0]! + 1e-8);
+        policyRewards = policyRewards.map((r) => (r - rewardMean) / rewardStd);
+      }
+      const policyMetrics = await optimizer.update(withRewards(batch, policyRewards));
 
       // ─── Metrics ─────────────────────────────────────────────────────────────────────────────
       const metrics: Record<string, number> = { ...policyMetrics };
@@ -908,6 +719,13 @@ export async function guidedCostLearning(
   } finally {
     tf.dispose(lastGood);
     adam.dispose();
+    // The π̂_D fitted here (detail 5) is ours to free; a density passed in stays the caller's.
+    if (
+      demonstrator instanceof FlooredPolicyDensity &&
+      settings.demonstrationDensity === "behaviourCloning"
+    ) {
+      demonstrator.dispose();
+    }
   }
   return {
     rewardModel,
@@ -995,45 +813,12 @@ function rewardStep(
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────
 
-/** R_ψ(τ) of every segment: one batched forward pass (float64 sums). */
-function segmentReturns(rewardModel: RewardModel, segments: SegmentSet): Float64Array {
-  if (segments.count === 0) return new Float64Array(0);
-  return segmentSums(rewardModel.reward(segments.rewardInput), segments.count, segments.length);
-}
-
-/** The batch as reward input, Box actions clipped to the action space. */
-function batchRewardInput(batch: RolloutBatch): RewardInput {
-  return {
-    observations: batch.observations,
-    actions: clipToSpace(batch.actions, batch.actionSpace),
-    nextObservations: batch.nextObservations,
-    dones: batch.terminated,
+/** Detail 12: feeds a batch to a reward's running input statistics, when it keeps any. */
+function updateRewardStatistics(rewardModel: RewardModel, input: RewardInput): void {
+  const candidate = rewardModel as RewardModel & {
+    updateStatistics?: (batch: RewardInput) => void;
   };
-}
-
-/** `size` indices in [0, n), drawn uniformly with replacement. */
-function drawIndices(rng: Rng, n: number, size: number): Int32Array {
-  const indices = new Int32Array(size);
-  for (let k = 0; k < size; k++) indices[k] = rng.integer(n);
-  return indices;
-}
-
-/** `size` segments drawn uniformly with replacement from the whole history, grouped by batch. */
-function drawHistoryIndices(rng: Rng, history: readonly HistoryEntry[], size: number): number[][] {
-  const total = history.reduce((sum, stored) => sum + stored.segments.count, 0);
-  const groups = history.map(() => [] as number[]);
-  for (let k = 0; k < size; k++) {
-    let index = rng.integer(total);
-    for (let h = 0; h < history.length; h++) {
-      const count = history[h]!.segments.count;
-      if (index < count) {
-        groups[h]!.push(index);
-        break;
-      }
-      index -= count;
-    }
-  }
-  return groups;
+  if (typeof candidate.updateStatistics === "function") candidate.updateStatistics(input);
 }
 
 function restore(variables: tf.Variable[], saved: tf.Tensor[]): void {

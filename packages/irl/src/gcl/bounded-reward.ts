@@ -1,0 +1,109 @@
+/**
+ * Detail 14 of docs/algorithms/guided-cost-learning.md: a reward with a bounded range,
+ *
+ *     r_ψ(s, a) = low + (high − low) · σ(f_ψ(s, a)),
+ *
+ * for any inner `RewardModel` f_ψ. GCL's maximum-likelihood reward keeps pushing the samples' reward
+ * down wherever they are unlike the demonstrations; unbounded, the states the policy happens to
+ * visit early get much lower rewards than states it has not visited yet, and an unlearnable
+ * ordering among "not like the demonstrations" states (e.g. a spinning pole above a hanging one)
+ * becomes a shaped incentive towards the wrong behaviour. Bounding the range makes every clearly
+ * non-demonstration state equally bad (r → low), as a success indicator such as CartPole's reward
+ * is, and bounds the spread of R_ψ(τ) over segments so the importance weights cannot be dominated
+ * by reward differences alone.
+ */
+import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { tf } from "@irlkit/nn";
+import {
+  predictBatch,
+  REWARD_MODEL_FORMAT,
+  REWARD_MODEL_VERSION,
+  type RewardModel,
+  type RewardModelInputs,
+  type RewardTensors,
+  type SavedRewardModel,
+} from "@irlkit/rewards";
+
+export interface BoundedRewardOptions {
+  /** f_ψ; ownership passes to the wrapper. */
+  model: RewardModel;
+  /** @default -1 */
+  low?: number;
+  /** @default 0 */
+  high?: number;
+}
+
+/** low + (high − low) σ(f): see the module comment. Owns the wrapped model. */
+export class BoundedReward implements RewardModel {
+  readonly kind = "gcl-bounded";
+  readonly model: RewardModel;
+  readonly low: number;
+  readonly high: number;
+
+  constructor(options: BoundedRewardOptions) {
+    const low = options.low ?? -1;
+    const high = options.high ?? 0;
+    if (!Number.isFinite(low) || !Number.isFinite(high) || !(high > low)) {
+      throw new ValidationError(
+        "BoundedReward range",
+        "finite low < high",
+        `low ${describeValue(low)}, high ${describeValue(high)}`,
+      );
+    }
+    this.model = options.model;
+    this.low = low;
+    this.high = high;
+  }
+
+  get observationSpace(): Space {
+    return this.model.observationSpace;
+  }
+
+  get actionSpace(): Space {
+    return this.model.actionSpace;
+  }
+
+  get inputs(): RewardModelInputs {
+    return this.model.inputs;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.model.trainableVariables;
+  }
+
+  /** Passes a batch to the wrapped model's running statistics, if it keeps any. */
+  updateStatistics(batch: RewardInput): void {
+    const inner = this.model as RewardModel & { updateStatistics?: (b: RewardInput) => void };
+    inner.updateStatistics?.(batch);
+  }
+
+  predict(tensors: RewardTensors): tf.Tensor1D {
+    return tf.tidy(() =>
+      tf.add(tf.mul(tf.sigmoid(this.model.predict(tensors)), this.high - this.low), this.low),
+    );
+  }
+
+  reward(batch: RewardInput): Float32Array {
+    return predictBatch(this, batch);
+  }
+
+  evaluationReward(): RewardModel {
+    return this;
+  }
+
+  /** The envelope of a saved reward model; `loadRewardModel` does not know this kind yet. */
+  toJSON(): SavedRewardModel {
+    return {
+      format: REWARD_MODEL_FORMAT,
+      version: REWARD_MODEL_VERSION,
+      kind: this.kind,
+      observationSpace: this.observationSpace.toJSON(),
+      actionSpace: this.actionSpace.toJSON(),
+      config: { low: this.low, high: this.high, model: this.model.toJSON() },
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
