@@ -12,6 +12,14 @@
  *   TRANSFER_LEARN_STEPS    env steps of imitation on the left maze (default 200000)
  *   TRANSFER_RETRAIN_STEPS  env steps of PPO on the right maze (default 200000)
  *   TRANSFER_METHODS        subset of airl-state-only,gail,ppo-true,airl-state-action,gan-gcl
+ *   TRANSFER_ENTROPY_WEIGHT λ in AIRL's / GAN-GCL's training reward f − λ·log π (default 0.1; see
+ *                           `AirlOptions.entropyWeight`: λ = 1 inflates σ past the clipped action bounds)
+ *   TRANSFER_OBSERVATION    "position-velocity" (default: the registered envs' (x, y, vx, vy)) or
+ *                           "position" (the particle's (x, y) only, as inverse_rl's
+ *                           `PointMazeEnv._get_obs`, which the paper's Table 1 used). Seed 0,
+ *                           AIRL state-only, 150k + 80k steps: position only imitates better on the
+ *                           left maze (−8.94 vs −14.4) but transfers worse (−53.2 vs −28.1)
+ *   TRANSFER_NAME           result name: bench/results/<name>.json (default "airl-transfer")
  *
  * The result file is rewritten after every method, so an interrupted run keeps what finished.
  */
@@ -40,6 +48,17 @@ type Method = (typeof METHODS)[number];
 const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
 const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 200_000);
 const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 200_000);
+const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 0.1);
+const observation = process.env.TRANSFER_OBSERVATION ?? "position-velocity";
+if (observation !== "position" && observation !== "position-velocity") {
+  throw new Error(
+    `TRANSFER_OBSERVATION must be "position" or "position-velocity", not "${observation}".`,
+  );
+}
+/** Every maze of the benchmark is made here, with the chosen observation. */
+const makeMaze = (envId: string) =>
+  make(envId, { kwargs: { includeVelocity: observation === "position-velocity" } });
+const resultName = process.env.TRANSFER_NAME ?? "airl-transfer";
 const methods = (process.env.TRANSFER_METHODS ?? METHODS.join(","))
   .split(",")
   .map((name) => name.trim()) as Method[];
@@ -68,7 +87,7 @@ const episodeReturn = (trajectory: Trajectory): number =>
   trajectory.rewards!.reduce((a, b) => a + b, 0);
 
 async function evaluate(policy: StochasticPolicy, envId: string, seed: number): Promise<number> {
-  const env = make(envId);
+  const env = makeMaze(envId);
   const trajectories = await collectTrajectories(policy, env, {
     episodes: EVAL_EPISODES,
     seed: 90_000,
@@ -79,7 +98,7 @@ async function evaluate(policy: StochasticPolicy, envId: string, seed: number): 
 }
 
 function vectorEnv(envId: string): VectorEnv {
-  return new VectorEnv(() => make(envId), { numEnvs: NUM_ENVS, autoresetMode: "same-step" });
+  return new VectorEnv(() => makeMaze(envId), { numEnvs: NUM_ENVS, autoresetMode: "same-step" });
 }
 
 /** Imitation on the left maze; returns the trained variant and policy optimiser. */
@@ -87,7 +106,7 @@ async function learnOnLeft(
   method: Exclude<Method, "ppo-true">,
   seed: number,
 ): Promise<{ variant: AdversarialVariant; ppo: Ppo; seconds: number }> {
-  const demoEnv = make(LEFT);
+  const demoEnv = makeMaze(LEFT);
   const demonstrations = await generateDemonstrations(
     spec(LEFT).scriptedExpert!(demoEnv),
     demoEnv,
@@ -107,8 +126,13 @@ async function learnOnLeft(
     method === "gail"
       ? new Gail(options)
       : method === "gan-gcl"
-        ? new GanGcl(options)
-        : new Airl({ ...options, discount: PPO.gamma!, stateOnly: method === "airl-state-only" });
+        ? new GanGcl({ ...options, entropyWeight })
+        : new Airl({
+            ...options,
+            discount: PPO.gamma!,
+            stateOnly: method === "airl-state-only",
+            entropyWeight,
+          });
   const trainer = new AdversarialTrainer({
     variant,
     optimizer: ppo,
@@ -120,13 +144,50 @@ async function learnOnLeft(
   await trainer.train(learnSteps, (metrics, t) => {
     if (t.round % 25 === 0) {
       console.log(
-        `  ${method} seed ${seed} learn: ${ppo.timesteps} steps, true return/episode ${(metrics["rollout/returnMean"] ?? Number.NaN).toFixed(2)}, disc/loss ${metrics["disc/loss"]!.toFixed(3)}`,
+        `  ${method} seed ${seed} learn: ${ppo.timesteps} steps, true return/episode ${(metrics["rollout/returnMean"] ?? Number.NaN).toFixed(2)}, disc/loss ${metrics["disc/loss"]!.toFixed(3)}, policy std ${(metrics["ppo/std"] ?? Number.NaN).toFixed(3)}`,
       );
     }
     return undefined;
   });
   trainer.dispose();
   return { variant, ppo, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Pearson correlation, over a grid of particle positions at rest (velocity 0) covering the arena,
+ * between the learned reward and the right maze's true distance term −‖p − goal‖ (goal (0.3, 0.5)
+ * in both layouts). A diagnostic of what the reward learned, independent of the RL that follows.
+ */
+function goalCorrelation(reward: AdversarialVariant): number {
+  const model = reward.evaluationReward();
+  const positions: [number, number][] = [];
+  for (let i = 0; i <= 20; i++) {
+    for (let j = 0; j <= 20; j++) positions.push([-0.05 + (0.6 * i) / 20, -0.05 + (0.6 * j) / 20]);
+  }
+  const count = positions.length;
+  const size = model.observationSpace.flatSize;
+  const observations = new Float32Array(count * size);
+  positions.forEach(([x, y], k) => {
+    observations.set([x, y], k * size);
+  });
+  const learned = model.reward({
+    observations,
+    actions: new Float32Array(count * 2),
+    nextObservations: observations,
+    dones: new Uint8Array(count),
+  });
+  const truth = positions.map(([x, y]) => -Math.hypot(x - 0.3, y - 0.5));
+  const ml = mean(Array.from(learned));
+  const mt = mean(truth);
+  let covariance = 0;
+  let vl = 0;
+  let vt = 0;
+  for (let k = 0; k < count; k++) {
+    covariance += (learned[k]! - ml) * (truth[k]! - mt);
+    vl += (learned[k]! - ml) ** 2;
+    vt += (truth[k]! - mt) ** 2;
+  }
+  return covariance / Math.sqrt(vl * vt);
 }
 
 /** Fresh PPO on the right maze, with the learned reward (standardised, running) or the true one. */
@@ -158,7 +219,7 @@ async function retrainOnRight(
   return { evalReturn, seconds: (performance.now() - started) / 1000 };
 }
 
-const expertEnv = make(RIGHT);
+const expertEnv = makeMaze(RIGHT);
 const expertRight = mean(
   (
     await generateDemonstrations(spec(RIGHT).scriptedExpert!(expertEnv), expertEnv, {
@@ -167,7 +228,7 @@ const expertRight = mean(
     })
   ).map(episodeReturn),
 );
-const leftEnv = make(LEFT);
+const leftEnv = makeMaze(LEFT);
 const expertLeft = mean(
   (
     await generateDemonstrations(spec(LEFT).scriptedExpert!(leftEnv), leftEnv, {
@@ -199,8 +260,8 @@ function writeResults(): string {
   });
 
   return writeBenchResult({
-    name: "airl-transfer",
-    description: `Reward transfer (AIRL paper, Table 1) on the point-mass mazes: imitation on ${LEFT} for ${learnSteps} env steps from 10 scripted-expert episodes, then a fresh PPO on ${RIGHT} for ${retrainSteps} steps with the frozen learned reward (standardised with running statistics); ground-truth return of the deterministic policy over ${EVAL_EPISODES} episodes (100 steps, r = −distance to goal − 0.001‖a‖²). GAIL is policy transfer (its policy run on the new maze). Scripted expert: ${formatNumber(expertRight)} on the right maze, ${formatNumber(expertLeft)} on the left.`,
+    name: resultName,
+    description: `Reward transfer (AIRL paper, Table 1) on the point-mass mazes: imitation on ${LEFT} for ${learnSteps} env steps from 10 scripted-expert episodes, then a fresh PPO on ${RIGHT} for ${retrainSteps} steps with the frozen learned reward (standardised with running statistics); ground-truth return of the deterministic policy over ${EVAL_EPISODES} episodes (100 steps, r = −distance to goal − 0.001‖a‖²). Observations: ${observation === "position" ? "the particle's position (x, y) only, as in the paper's env" : "position and velocity"}; AIRL and GAN-GCL train the policy on f − ${entropyWeight}·log π. GAIL is policy transfer (its policy run on the new maze). Scripted expert: ${formatNumber(expertRight)} on the right maze, ${formatNumber(expertLeft)} on the left.`,
     seeds,
     tables: [
       {
@@ -219,6 +280,8 @@ function writeResults(): string {
       backend: backend.name,
       learnSteps,
       retrainSteps,
+      entropyWeight,
+      observation,
       ppo: PPO,
       expertLeft,
       expertRight,
@@ -229,7 +292,13 @@ function writeResults(): string {
 
 const results: Record<
   string,
-  { seed: number; sourceReturn?: number; transferReturn: number; seconds: number }[]
+  {
+    seed: number;
+    sourceReturn?: number;
+    transferReturn: number;
+    seconds: number;
+    goalCorrelation?: number;
+  }[]
 > = {};
 for (const method of methods) {
   results[method] = [];
@@ -242,6 +311,7 @@ for (const method of methods) {
       const sourceReturn = await evaluate(learned.ppo.policy, LEFT, seed);
       let transferReturn: number;
       let seconds = learned.seconds;
+      const correlation = goalCorrelation(learned.variant);
       if (method === "gail") {
         transferReturn = await evaluate(learned.ppo.policy, RIGHT, seed);
       } else {
@@ -251,11 +321,17 @@ for (const method of methods) {
       }
       learned.ppo.dispose();
       learned.variant.dispose();
-      results[method].push({ seed, sourceReturn, transferReturn, seconds });
+      results[method].push({
+        seed,
+        sourceReturn,
+        transferReturn,
+        seconds,
+        goalCorrelation: correlation,
+      });
     }
     const last = results[method].at(-1)!;
     console.log(
-      `${method} seed ${seed}: source ${last.sourceReturn?.toFixed(2) ?? "—"}, transfer ${last.transferReturn.toFixed(2)} (${last.seconds.toFixed(0)} s)`,
+      `${method} seed ${seed}: source ${last.sourceReturn?.toFixed(2) ?? "—"}, reward-vs-goal correlation ${last.goalCorrelation?.toFixed(3) ?? "—"}, transfer ${last.transferReturn.toFixed(2)} (${last.seconds.toFixed(0)} s)`,
     );
   }
   console.log(`wrote ${writeResults()}`);

@@ -95,6 +95,18 @@ export interface AdversarialVariantOptions {
   normalizeInput?: boolean;
 }
 
+/**
+ * Resolves the weight λ of the −log π term in the training reward f − λ·log π (GAN-GCL and AIRL).
+ * @throws ValidationError unless a finite number ≥ 0.
+ */
+export function resolveEntropyWeight(value: number | undefined): number {
+  const weight = value ?? 1;
+  if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) {
+    throw new ValidationError("entropyWeight", "a finite number >= 0", describeValue(weight));
+  }
+  return weight;
+}
+
 /** Throws unless `logProbs` is given when the variant reads log π. */
 export function requireLogProbs(
   logProbs: tf.Tensor1D | undefined,

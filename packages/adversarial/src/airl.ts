@@ -12,6 +12,7 @@ import {
   isRewardModel,
   RewardView,
   requireLogProbs,
+  resolveEntropyWeight,
   resolveNormalizeInput,
   updateInputStatistics,
   withInputNormalization,
@@ -47,6 +48,17 @@ export interface AirlOptions extends AdversarialVariantOptions {
    * @default false (imitation's `BasicShapedRewardNet` uses the action)
    */
   stateOnly?: boolean;
+  /**
+   * λ in the policy's training reward f − λ·log π(a|s). λ = 1 is the paper's
+   * log D − log(1 − D) (entropy-regularised RL on f with temperature 1); λ = 0 is imitation's
+   * `reward_train` (f alone, entropy left to PPO's `entCoef`); the AIRL authors' code adds a
+   * λ-weighted entropy bonus (`entropy_weight`). The discriminator's logit always uses the full
+   * f − log π. With Box actions that the env clips, a weight near 1 rewards the policy for widening
+   * its Gaussian past the bounds (−log π of the unclipped sample grows with σ while the env sees
+   * the same saturated actions): use a small λ there.
+   * @default 1
+   */
+  entropyWeight?: number;
 }
 
 /**
@@ -58,7 +70,7 @@ export interface AirlOptions extends AdversarialVariantOptions {
  *   D = exp(f) / (exp(f) + π(a|s)),   logit = log D − log(1 − D) = f − log π(a|s)
  *
  * The policy trains on r_train = log D − log(1 − D) = f − log π(a|s) (paper §4: entropy-regularised
- * RL on f); the evaluation and transfer reward is g, the disentangled part (recovers the true reward
+ * RL on f), or f − λ·log π with `entropyWeight` λ; the evaluation and transfer reward is g, the disentangled part (recovers the true reward
  * up to a constant when g is state-only and the dynamics are deterministic, Theorem 5.1).
  * `done` marks terminations only, so h(s′) bootstraps through time-limit cuts.
  */
@@ -73,6 +85,8 @@ export class Airl implements AdversarialVariant {
   /** The shaped reward inside `rewardNetwork`. */
   readonly shapedReward: ShapedReward;
   readonly stateOnly: boolean;
+  /** λ of the training reward f − λ·log π (see `AirlOptions.entropyWeight`). */
+  readonly entropyWeight: number;
   readonly #evaluation: RewardModel;
   #disposed = false;
 
@@ -81,6 +95,7 @@ export class Airl implements AdversarialVariant {
     this.observationSpace = observationSpace;
     this.actionSpace = actionSpace;
     const normalize = resolveNormalizeInput(options);
+    this.entropyWeight = resolveEntropyWeight(options.entropyWeight);
     if (options.shapedReward !== undefined) {
       for (const key of ["base", "potential", "discount", "stateOnly"] as const) {
         if (options[key] !== undefined) {
@@ -129,9 +144,16 @@ export class Airl implements AdversarialVariant {
     return tf.tidy(() => tf.sub(this.rewardNetwork.predict(tensors), logPi) as tf.Tensor1D);
   }
 
-  /** log D − log(1 − D) = f − log π(a|s). */
+  /** f − λ·log π(a|s); with λ = 1 (the default) log D − log(1 − D), the logit itself. */
   trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
-    return this.logitsExpertIsHigh(tensors, logProbs);
+    const logPi = requireLogProbs(logProbs, this.name);
+    return tf.tidy(
+      () =>
+        tf.sub(
+          this.rewardNetwork.predict(tensors),
+          tf.mul(logPi, this.entropyWeight),
+        ) as tf.Tensor1D,
+    );
   }
 
   /** g(s[, a]) (input-normalised like f), a non-owning view. */

@@ -1,4 +1,4 @@
-import type { RewardInput, Space } from "@irlkit/core";
+import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
 import { softplus, tf } from "@irlkit/nn";
 import type { RewardModel, RewardNetworkOptions, RewardTensors } from "@irlkit/rewards";
 import {
@@ -18,6 +18,15 @@ export interface GailOptions extends AdversarialVariantOptions {
    * @default an MLP with hidden sizes [32, 32] and relu (imitation's `BasicRewardNet`)
    */
   rewardNetwork?: RewardModel | RewardNetworkOptions;
+  /**
+   * The policy's training reward: `"softplus"` is −log(1 − D) = softplus(logit), GAIL's and
+   * imitation's; `"logit"` is log D − log(1 − D) = the logit itself (AIRL's form without π). Where
+   * the discriminator confidently rejects every generator sample (logit ≪ 0, e.g. MountainCar before
+   * the car first reaches the hill top), softplus(logit) ≈ e^logit is near 0 and flat, while the
+   * logit still ranks those samples linearly.
+   * @default "softplus"
+   */
+  trainingRewardForm?: "softplus" | "logit";
 }
 
 /**
@@ -42,6 +51,8 @@ export class Gail implements AdversarialVariant {
   readonly observationSpace: Space;
   readonly actionSpace: Space;
   readonly rewardNetwork: RewardModel;
+  /** See `GailOptions.trainingRewardForm`. */
+  readonly trainingRewardForm: "softplus" | "logit";
   readonly #evaluation: RewardView;
   #disposed = false;
 
@@ -49,6 +60,11 @@ export class Gail implements AdversarialVariant {
     this.observationSpace = options.observationSpace;
     this.actionSpace = options.actionSpace;
     const normalize = resolveNormalizeInput(options);
+    const form = options.trainingRewardForm ?? "softplus";
+    if (form !== "softplus" && form !== "logit") {
+      throw new ValidationError("trainingRewardForm", '"softplus" or "logit"', describeValue(form));
+    }
+    this.trainingRewardForm = form;
     this.rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
     this.#evaluation = new RewardView(this.rewardNetwork, { name: "softplus", apply: softplus });
   }
@@ -62,8 +78,9 @@ export class Gail implements AdversarialVariant {
     return this.rewardNetwork.predict(tensors);
   }
 
-  /** −log(1 − σ(logit)) = softplus(logit). */
+  /** −log(1 − σ(logit)) = softplus(logit), or the logit itself (`trainingRewardForm`). */
   trainingReward(tensors: RewardTensors): tf.Tensor1D {
+    if (this.trainingRewardForm === "logit") return this.logitsExpertIsHigh(tensors);
     return tf.tidy(() => softplus(this.logitsExpertIsHigh(tensors)));
   }
 

@@ -109,6 +109,29 @@ describe("Gail", () => {
     gail.dispose();
   });
 
+  it("trains on the logit itself with trainingRewardForm 'logit'", () => {
+    const gail = new Gail({
+      ...spaces,
+      rewardNetwork: linearStateActionReward(),
+      normalizeInput: false,
+      trainingRewardForm: "logit",
+    });
+    const { logits, training, evaluation } = evaluate(gail);
+    expectClose(logits, [2.25, -1.25]);
+    expectClose(training, [2.25, -1.25]);
+    // The evaluation reward stays softplus(logit).
+    expectClose(evaluation, [softplus(2.25), softplus(-1.25)]);
+    gail.dispose();
+    expect(
+      () =>
+        new Gail({
+          ...spaces,
+          rng: new Rng(0),
+          trainingRewardForm: "exp" as unknown as "logit",
+        }),
+    ).toThrow("trainingRewardForm");
+  });
+
   it("stays finite for extreme logits", () => {
     const gail = new Gail({
       ...spaces,
@@ -144,6 +167,23 @@ describe("GanGcl", () => {
     ganGcl.dispose();
   });
 
+  it("scales the −log q term of the training reward by entropyWeight, not the logit", () => {
+    const ganGcl = new GanGcl({
+      ...spaces,
+      rewardNetwork: linearStateActionReward(),
+      normalizeInput: false,
+      entropyWeight: 0,
+    });
+    const { logits, training } = evaluate(ganGcl);
+    expectClose(logits, [2.75, 0.75]);
+    // λ = 0: f alone.
+    expectClose(training, [2.25, -1.25]);
+    ganGcl.dispose();
+    expect(() => new GanGcl({ ...spaces, rng: new Rng(0), entropyWeight: -1 })).toThrow(
+      "entropyWeight",
+    );
+  });
+
   it("names the missing log-probabilities", () => {
     const ganGcl = new GanGcl({ ...spaces, rng: new Rng(0), normalizeInput: false });
     const tensors = rewardTensors(batch, observationSpace, actionSpace);
@@ -170,6 +210,26 @@ describe("Airl", () => {
     expectClose(evaluation, [2.25, -1.25]);
     expect(airl.stateOnly).toBe(false);
     airl.dispose();
+  });
+
+  it("trains on f − λ·log π with entropyWeight λ while the logit keeps f − log π", () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearStateActionReward(),
+      potential: linearPotential(),
+      discount: 0.9,
+      normalizeInput: false,
+      entropyWeight: 0.25,
+    });
+    expect(airl.entropyWeight).toBe(0.25);
+    const { logits, training } = evaluate(airl);
+    expectClose(logits, [4.05, 1.75]);
+    // f = [3.55, −0.25], log π = [−0.5, −2]: f − 0.25·log π = [3.675, 0.25].
+    expectClose(training, [3.675, 0.25]);
+    airl.dispose();
+    expect(() => new Airl({ ...spaces, rng: new Rng(0), entropyWeight: Number.NaN })).toThrow(
+      "entropyWeight",
+    );
   });
 
   it("with stateOnly, evaluates g(s): the reward ignores actions, next states and dones", () => {
