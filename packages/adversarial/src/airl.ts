@@ -1,24 +1,14 @@
-import type { RewardInput, Space } from "@irlkit/core";
-import { tf } from "@irlkit/nn";
+import { type RewardModel, type RewardNetworkOptions, ShapedReward } from "@irlkit/rewards";
 import {
-  type RewardModel,
-  type RewardNetworkOptions,
-  type RewardTensors,
-  ShapedReward,
-} from "@irlkit/rewards";
-import {
-  type AdversarialVariant,
   type AdversarialVariantOptions,
   isRewardModel,
-  RewardView,
-  requireLogProbs,
   resolveEntropyWeight,
   resolveNormalizeInput,
-  updateInputStatistics,
   withInputNormalization,
 } from "./adversarial-variant.js";
+import { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
 
-export interface AirlOptions extends AdversarialVariantOptions {
+export interface AirlOptions extends AdversarialVariantOptions, EnergyBasedOptions {
   /**
    * The reward g: a model (ownership passes to the variant) or an MLP architecture. With
    * `stateOnly` a given model must read the observation only.
@@ -48,17 +38,6 @@ export interface AirlOptions extends AdversarialVariantOptions {
    * @default false (imitation's `BasicShapedRewardNet` uses the action)
    */
   stateOnly?: boolean;
-  /**
-   * λ in the policy's training reward f − λ·log π(a|s). λ = 1 is the paper's
-   * log D − log(1 − D) (entropy-regularised RL on f with temperature 1); λ = 0 is imitation's
-   * `reward_train` (f alone, entropy left to PPO's `entCoef`); the AIRL authors' code adds a
-   * λ-weighted entropy bonus (`entropy_weight`). The discriminator's logit always uses the full
-   * f − log π. With Box actions that the env clips, a weight near 1 rewards the policy for widening
-   * its Gaussian past the bounds (−log π of the unclipped sample grows with σ while the env sees
-   * the same saturated actions): use a small λ there.
-   * @default 1
-   */
-  entropyWeight?: number;
 }
 
 /**
@@ -74,28 +53,17 @@ export interface AirlOptions extends AdversarialVariantOptions {
  * up to a constant when g is state-only and the dynamics are deterministic, Theorem 5.1).
  * `done` marks terminations only, so h(s′) bootstraps through time-limit cuts.
  */
-export class Airl implements AdversarialVariant {
+export class Airl extends EnergyBasedVariant {
   readonly name = "airl";
-  readonly usesLogProbs = true;
-  readonly defaultNormalizeRewardOutput = true;
-  readonly observationSpace: Space;
-  readonly actionSpace: Space;
-  /** f = g + γ(1 − done)h(s′) − h(s), input normalisation included when enabled. */
-  readonly rewardNetwork: RewardModel;
-  /** The shaped reward inside `rewardNetwork`. */
+  /** The shaped reward f = g + γ(1 − done)h(s′) − h(s) inside `rewardNetwork`. */
   readonly shapedReward: ShapedReward;
   readonly stateOnly: boolean;
-  /** λ of the training reward f − λ·log π (see `AirlOptions.entropyWeight`). */
-  readonly entropyWeight: number;
-  readonly #evaluation: RewardModel;
-  #disposed = false;
 
   constructor(options: AirlOptions) {
     const { observationSpace, actionSpace } = options;
-    this.observationSpace = observationSpace;
-    this.actionSpace = actionSpace;
+    const entropyWeight = resolveEntropyWeight(options.entropyWeight);
     const normalize = resolveNormalizeInput(options);
-    this.entropyWeight = resolveEntropyWeight(options.entropyWeight);
+    let shapedReward: ShapedReward;
     if (options.shapedReward !== undefined) {
       for (const key of ["base", "potential", "discount", "stateOnly"] as const) {
         if (options[key] !== undefined) {
@@ -104,7 +72,7 @@ export class Airl implements AdversarialVariant {
           );
         }
       }
-      this.shapedReward = options.shapedReward;
+      shapedReward = options.shapedReward;
     } else {
       if (
         !isRewardModel(options.base) &&
@@ -113,7 +81,7 @@ export class Airl implements AdversarialVariant {
       ) {
         throw new Error("Airl: rng is required to initialise g and h (or pass them as models).");
       }
-      this.shapedReward = new ShapedReward({
+      shapedReward = new ShapedReward({
         observationSpace,
         actionSpace,
         ...(options.base === undefined ? {} : { base: options.base }),
@@ -123,51 +91,15 @@ export class Airl implements AdversarialVariant {
         ...(options.rng === undefined ? {} : { rng: options.rng.derive("shaped") }),
       });
     }
-    this.stateOnly = this.shapedReward.stateOnly;
-    this.rewardNetwork = withInputNormalization(this.shapedReward, normalize);
-    // g under the same input normalisation, sharing its live statistics; non-owning.
-    this.#evaluation = new RewardView(this.rewardNetwork.evaluationReward());
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.rewardNetwork.trainableVariables;
+    const network = withInputNormalization(shapedReward, normalize);
+    // g under the same input normalisation, sharing its live statistics.
+    super(options, network, network.evaluationReward(), entropyWeight);
+    this.shapedReward = shapedReward;
+    this.stateOnly = shapedReward.stateOnly;
   }
 
   /** The discount γ of the shaping term. */
   get discount(): number {
     return this.shapedReward.discount;
-  }
-
-  /** f(s, a, s′) − log π(a|s). */
-  logitsExpertIsHigh(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
-    const logPi = requireLogProbs(logProbs, this.name);
-    return tf.tidy(() => tf.sub(this.rewardNetwork.predict(tensors), logPi) as tf.Tensor1D);
-  }
-
-  /** f − λ·log π(a|s); with λ = 1 (the default) log D − log(1 − D), the logit itself. */
-  trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
-    const logPi = requireLogProbs(logProbs, this.name);
-    return tf.tidy(
-      () =>
-        tf.sub(
-          this.rewardNetwork.predict(tensors),
-          tf.mul(logPi, this.entropyWeight),
-        ) as tf.Tensor1D,
-    );
-  }
-
-  /** g(s[, a]) (input-normalised like f), a non-owning view. */
-  evaluationReward(): RewardModel {
-    return this.#evaluation;
-  }
-
-  updateStatistics(batch: RewardInput): void {
-    updateInputStatistics(this.rewardNetwork, batch);
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.rewardNetwork.dispose();
   }
 }

@@ -16,5 +16,6 @@ export type {
 } from "./adversarial-variant.js";
 export { RewardView } from "./adversarial-variant.js";
 export { Airl, type AirlOptions } from "./airl.js";
+export { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
 export { Gail, type GailOptions } from "./gail.js";
 export { GanGcl, type GanGclOptions } from "./gan-gcl.js";

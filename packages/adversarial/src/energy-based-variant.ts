@@ -1,0 +1,99 @@
+import type { RewardInput, Space } from "@irlkit/core";
+import { tf } from "@irlkit/nn";
+import type { RewardModel, RewardTensors } from "@irlkit/rewards";
+import {
+  type AdversarialVariant,
+  type AdversarialVariantName,
+  RewardView,
+  requireLogProbs,
+  resolveEntropyWeight,
+  updateInputStatistics,
+} from "./adversarial-variant.js";
+
+export interface EnergyBasedOptions {
+  /**
+   * λ in the policy's training reward f − λ·log π(a|s). λ = 1 is the paper's
+   * log D − log(1 − D) (entropy-regularised RL on f with temperature 1); λ = 0 is imitation's
+   * `reward_train` (f alone, entropy left to PPO's `entCoef`); the AIRL authors' code adds a
+   * λ-weighted entropy bonus (`entropy_weight`). The discriminator's logit always uses the full
+   * f − log π. With Box actions that the env clips, a weight near 1 rewards the policy for widening
+   * its Gaussian past the bounds (−log π of the unclipped sample grows with σ while the env sees
+   * the same saturated actions): use a small λ there.
+   * @default 1
+   */
+  entropyWeight?: number;
+}
+
+/**
+ * The energy-form discriminator GAN-GCL and AIRL share (Finn et al. 2016; Fu et al. 2018):
+ *
+ *   D = exp(f) / (exp(f) + π(a|s)),   logit = log D − log(1 − D) = f − log π(a|s),
+ *
+ * trained on the logit, with the policy's reward f − λ·log π. The variants differ only in f
+ * (a free reward network for GAN-GCL, the shaped g + γ(1 − done)h(s′) − h(s) for AIRL) and in the
+ * evaluation reward (f, or g alone).
+ */
+export abstract class EnergyBasedVariant implements AdversarialVariant {
+  abstract readonly name: AdversarialVariantName;
+  readonly usesLogProbs = true;
+  readonly defaultNormalizeRewardOutput = true;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  /** f, input normalisation included when enabled; owned by the variant. */
+  readonly rewardNetwork: RewardModel;
+  /** λ of the training reward f − λ·log π (see `EnergyBasedOptions.entropyWeight`). */
+  readonly entropyWeight: number;
+  readonly #evaluation: RewardView;
+  #disposed = false;
+
+  /** `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view. */
+  protected constructor(
+    spaces: { observationSpace: Space; actionSpace: Space },
+    rewardNetwork: RewardModel,
+    evaluation: RewardModel,
+    entropyWeight: number | undefined,
+  ) {
+    this.observationSpace = spaces.observationSpace;
+    this.actionSpace = spaces.actionSpace;
+    this.entropyWeight = resolveEntropyWeight(entropyWeight);
+    this.rewardNetwork = rewardNetwork;
+    this.#evaluation = new RewardView(evaluation);
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.rewardNetwork.trainableVariables;
+  }
+
+  /** f − log π(a|s). */
+  logitsExpertIsHigh(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
+    const logPi = requireLogProbs(logProbs, this.name);
+    return tf.tidy(() => tf.sub(this.rewardNetwork.predict(tensors), logPi) as tf.Tensor1D);
+  }
+
+  /** f − λ·log π(a|s); with λ = 1 (the default) log D − log(1 − D), the logit itself. */
+  trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
+    const logPi = requireLogProbs(logProbs, this.name);
+    return tf.tidy(
+      () =>
+        tf.sub(
+          this.rewardNetwork.predict(tensors),
+          tf.mul(logPi, this.entropyWeight),
+        ) as tf.Tensor1D,
+    );
+  }
+
+  /** The evaluation reward as a non-owning view. */
+  evaluationReward(): RewardModel {
+    return this.#evaluation;
+  }
+
+  updateStatistics(batch: RewardInput): void {
+    updateInputStatistics(this.rewardNetwork, batch);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.rewardNetwork.dispose();
+  }
+}
