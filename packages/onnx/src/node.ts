@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
 import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
-import type { OnnxRuntimeAdapter, RuntimeTensor } from "./runtime.js";
+import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
 
 export type {
   LoadOnnxPolicyOptions,
@@ -23,21 +23,8 @@ export type {
 } from "./onnx-policy.js";
 export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
 
-let adapter: Promise<OnnxRuntimeAdapter> | undefined;
-
 /** onnxruntime-node behind the loaders' adapter interface, imported on first use. */
-export function nodeRuntime(): Promise<OnnxRuntimeAdapter> {
-  if (adapter === undefined) {
-    const pending = loadNodeRuntime();
-    adapter = pending;
-    // A failed import is retried on the next call (the user may install the package meanwhile).
-    pending.catch(() => {
-      adapter = undefined;
-    });
-    return pending;
-  }
-  return adapter;
-}
+export const nodeRuntime: () => Promise<OnnxRuntimeAdapter> = lazyRuntime(loadNodeRuntime);
 
 async function loadNodeRuntime(): Promise<OnnxRuntimeAdapter> {
   let ort: typeof import("onnxruntime-node");

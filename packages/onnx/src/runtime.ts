@@ -105,3 +105,24 @@ export function runtimeValues(tensor: RuntimeTensor): Float32Array | Float64Arra
     `ONNX Runtime returned a ${tensor.type} tensor, which irlkit cannot read as numbers.`,
   );
 }
+
+/**
+ * Memoises an asynchronous runtime import: the first call starts `load`, later calls share it, and
+ * a failed import is retried on the next call (the user may install the package meanwhile).
+ */
+export function lazyRuntime(
+  load: () => Promise<OnnxRuntimeAdapter>,
+): () => Promise<OnnxRuntimeAdapter> {
+  let adapter: Promise<OnnxRuntimeAdapter> | undefined;
+  return () => {
+    if (adapter === undefined) {
+      const pending = load();
+      adapter = pending;
+      pending.catch(() => {
+        adapter = undefined;
+      });
+      return pending;
+    }
+    return adapter;
+  };
+}

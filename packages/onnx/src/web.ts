@@ -11,7 +11,7 @@
 import { OnnxModelError } from "./onnx-model-error.js";
 import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
 import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
-import type { OnnxRuntimeAdapter, RuntimeTensor } from "./runtime.js";
+import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
 
 export type {
   LoadOnnxPolicyOptions,
@@ -23,25 +23,12 @@ export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
 /** Bytes, or where to fetch them. */
 export type OnnxModelInput = Uint8Array | ArrayBuffer | URL | string;
 
-let adapter: Promise<OnnxRuntimeAdapter> | undefined;
-
 /**
  * onnxruntime-web (`onnxruntime-web/wasm`, the 14 MB wasm-only build) behind the loaders' adapter
  * interface, imported on first use. Configure it (`ort.env.wasm.wasmPaths`, `numThreads`) by
  * importing `onnxruntime-web/wasm` yourself before the first load.
  */
-export function webRuntime(): Promise<OnnxRuntimeAdapter> {
-  if (adapter === undefined) {
-    const pending = loadWebRuntime();
-    adapter = pending;
-    // A failed import is retried on the next call (the user may install the package meanwhile).
-    pending.catch(() => {
-      adapter = undefined;
-    });
-    return pending;
-  }
-  return adapter;
-}
+export const webRuntime: () => Promise<OnnxRuntimeAdapter> = lazyRuntime(loadWebRuntime);
 
 async function loadWebRuntime(): Promise<OnnxRuntimeAdapter> {
   let ort: typeof import("onnxruntime-web/wasm");
