@@ -115,3 +115,48 @@ function isNumeric(value: unknown): value is ArrayLike<number> {
   if (ArrayBuffer.isView(value)) return !(value instanceof DataView);
   return Array.isArray(value) && value.every((x) => typeof x === "number");
 }
+
+/** An optional finite horizon: `undefined` (infinite horizon) or a positive integer. */
+export function resolveOptionalHorizon(
+  horizon: number | undefined,
+  field: string,
+): number | undefined {
+  if (horizon !== undefined && (!Number.isSafeInteger(horizon) || horizon <= 0)) {
+    throw new ValidationError(field, "a positive integer", describeValue(horizon));
+  }
+  return horizon;
+}
+
+/**
+ * Solves an infinite-horizon fixed point V = sweep(V) by Gauss–Jacobi sweeps from V = 0 until
+ * max |V_{k+1} − V_k| < tolerance. Needs γ < 1 (a contraction). `sweep(values, out)` writes the
+ * next values into `out`.
+ */
+export function sweepToFixedPoint(
+  stateCount: number,
+  discount: number,
+  sweep: (values: Float64Array, out: Float64Array) => void,
+  options: { tolerance?: number; maxIterations?: number; name: string },
+): { values: Float64Array; iterations: number } {
+  if (!(discount < 1)) {
+    throw new ValidationError(
+      `${options.name}: discount`,
+      "a discount < 1 for the infinite-horizon problem (or pass a horizon)",
+      describeValue(discount),
+    );
+  }
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxIterations = options.maxIterations ?? 100_000;
+  let values = new Float64Array(stateCount);
+  let next = new Float64Array(stateCount);
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    sweep(values, next);
+    let change = 0;
+    for (let s = 0; s < stateCount; s++) change = Math.max(change, Math.abs(next[s]! - values[s]!));
+    [values, next] = [next, values];
+    if (change < tolerance) return { values, iterations: iteration };
+  }
+  throw new Error(
+    `${options.name} did not converge to tolerance ${tolerance} in ${maxIterations} sweeps (γ = ${discount}); raise maxIterations or tolerance.`,
+  );
+}

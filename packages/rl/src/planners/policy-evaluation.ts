@@ -1,6 +1,12 @@
-import { describeValue, ValidationError } from "@irlkit/core";
+import { ValidationError } from "@irlkit/core";
 import type { TabularMdp } from "@irlkit/envs";
-import { resolveDiscount, resolvePolicy, resolveReward } from "./planner-input.js";
+import {
+  resolveDiscount,
+  resolveOptionalHorizon,
+  resolvePolicy,
+  resolveReward,
+  sweepToFixedPoint,
+} from "./planner-input.js";
 
 export interface PolicyEvaluationOptions {
   /** Finite horizon H (V_H = 0); undefined solves the discounted infinite-horizon problem. @default undefined */
@@ -31,15 +37,8 @@ export function policyEvaluation(
   const discount = resolveDiscount(mdp, options.discount, "policyEvaluation: discount");
   const r = resolveReward(mdp, reward, "policyEvaluation: reward");
   const { stateCount: S, actionCount: A } = mdp;
-  const horizon = options.horizon;
+  const horizon = resolveOptionalHorizon(options.horizon, "policyEvaluation: horizon");
   if (horizon !== undefined) {
-    if (!Number.isSafeInteger(horizon) || horizon <= 0) {
-      throw new ValidationError(
-        "policyEvaluation: horizon",
-        "a positive integer",
-        describeValue(horizon),
-      );
-    }
     const pi = resolvePolicy(mdp, policy, horizon, "policyEvaluation: policy");
     const values = new Float64Array(horizon * S);
     const zeros = new Float64Array(S);
@@ -58,13 +57,6 @@ export function policyEvaluation(
     }
     return values;
   }
-  if (!(discount < 1)) {
-    throw new ValidationError(
-      "policyEvaluation: discount",
-      "a discount < 1 for the infinite-horizon problem (or pass a horizon)",
-      describeValue(discount),
-    );
-  }
   const pi = resolvePolicy(mdp, policy, 1, "policyEvaluation: policy");
   if (!pi.stationary) {
     throw new ValidationError(
@@ -73,20 +65,13 @@ export function policyEvaluation(
       `${pi.values.length}`,
     );
   }
-  const tolerance = options.tolerance ?? 1e-10;
-  const maxIterations = options.maxIterations ?? 100_000;
-  let values = new Float64Array(S);
-  let next = new Float64Array(S);
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    expectedBackup(mdp, r.values, r.stateAction, discount, pi.values, values, next);
-    let change = 0;
-    for (let s = 0; s < S; s++) change = Math.max(change, Math.abs(next[s]! - values[s]!));
-    [values, next] = [next, values];
-    if (change < tolerance) return values;
-  }
-  throw new Error(
-    `policyEvaluation did not converge to tolerance ${tolerance} in ${maxIterations} sweeps (γ = ${discount}).`,
-  );
+  return sweepToFixedPoint(
+    S,
+    discount,
+    (current, next) =>
+      expectedBackup(mdp, r.values, r.stateAction, discount, pi.values, current, next),
+    { ...options, name: "policyEvaluation" },
+  ).values;
 }
 
 function expectedBackup(

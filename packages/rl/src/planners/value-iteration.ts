@@ -1,6 +1,10 @@
-import { describeValue, ValidationError } from "@irlkit/core";
 import type { TabularMdp } from "@irlkit/envs";
-import { resolveDiscount, resolveReward } from "./planner-input.js";
+import {
+  resolveDiscount,
+  resolveOptionalHorizon,
+  resolveReward,
+  sweepToFixedPoint,
+} from "./planner-input.js";
 
 export interface ValueIterationOptions {
   /**
@@ -46,16 +50,9 @@ export function valueIteration(
   const discount = resolveDiscount(mdp, options.discount, "valueIteration: discount");
   const r = resolveReward(mdp, reward, "valueIteration: reward");
   const { stateCount: S, actionCount: A } = mdp;
-  const horizon = options.horizon;
+  const horizon = resolveOptionalHorizon(options.horizon, "valueIteration: horizon");
 
   if (horizon !== undefined) {
-    if (!Number.isSafeInteger(horizon) || horizon <= 0) {
-      throw new ValidationError(
-        "valueIteration: horizon",
-        "a positive integer",
-        describeValue(horizon),
-      );
-    }
     const values = new Float64Array(horizon * S);
     const qValues = new Float64Array(horizon * S * A);
     const greedyActions = new Int32Array(horizon * S);
@@ -81,32 +78,18 @@ export function valueIteration(
     return { values, qValues, greedyActions, iterations: horizon, horizon };
   }
 
-  if (!(discount < 1)) {
-    throw new ValidationError(
-      "valueIteration: discount",
-      "a discount < 1 for the infinite-horizon problem (or pass a horizon)",
-      describeValue(discount),
-    );
-  }
-  const tolerance = options.tolerance ?? 1e-10;
-  const maxIterations = options.maxIterations ?? 100_000;
-  let values = new Float64Array(S);
-  let nextValues = new Float64Array(S);
   const qValues = new Float64Array(S * A);
   const greedyActions = new Int32Array(S);
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    backup(mdp, r.values, r.stateAction, discount, values, qValues);
-    greedy(qValues, S, A, nextValues, greedyActions);
-    let change = 0;
-    for (let s = 0; s < S; s++) change = Math.max(change, Math.abs(nextValues[s]! - values[s]!));
-    [values, nextValues] = [nextValues, values];
-    if (change < tolerance) {
-      return { values, qValues, greedyActions, iterations: iteration, horizon: undefined };
-    }
-  }
-  throw new Error(
-    `valueIteration did not converge to tolerance ${tolerance} in ${maxIterations} sweeps (γ = ${discount}); raise maxIterations or tolerance.`,
+  const { values, iterations } = sweepToFixedPoint(
+    S,
+    discount,
+    (current, next) => {
+      backup(mdp, r.values, r.stateAction, discount, current, qValues);
+      greedy(qValues, S, A, next, greedyActions);
+    },
+    { ...options, name: "valueIteration" },
   );
+  return { values, qValues, greedyActions, iterations, horizon: undefined };
 }
 
 /** Q(s, a) = r + γ Σ P V_next for every (s, a), written into `qValues [S*A]`. */
