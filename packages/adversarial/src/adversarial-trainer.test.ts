@@ -12,12 +12,18 @@ import {
 import { make, spec, VectorEnv } from "@irlkit/envs";
 import { initBackend, tf } from "@irlkit/nn";
 import { expectNoTensorLeak, withBackend } from "@irlkit/nn/testing";
-import { MlpReward, type RewardTensors } from "@irlkit/rewards";
+import {
+  disposeRewardTensors,
+  MlpReward,
+  type RewardTensors,
+  rewardTensors,
+} from "@irlkit/rewards";
 import { type PolicyOptimizer, Ppo } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AdversarialTrainer,
+  type AdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
   rolloutTransitions,
 } from "./adversarial-trainer.js";
@@ -179,6 +185,7 @@ describe("resolveAdversarialTrainerConfig", () => {
       discriminatorLearningRate: 1e-3,
       generatorReplayBufferCapacity: null,
       normalizeRewardOutput: null,
+      actionLikelihood: "unclipped",
     });
   });
 
@@ -189,6 +196,29 @@ describe("resolveAdversarialTrainerConfig", () => {
     expect(() =>
       resolveAdversarialTrainerConfig({ discUpdates: 3 } as unknown as Record<string, number>),
     ).toThrow("adversarial.discUpdates");
+    expect(() =>
+      resolveAdversarialTrainerConfig({
+        actionLikelihood: "clip",
+      } as unknown as AdversarialTrainerConfig),
+    ).toThrow('adversarial.actionLikelihood: expected "unclipped" or "clipped", found "clip"');
+  });
+
+  it('rejects "clipped" for a log π variant whose policy has no envActionLogProb', () => {
+    const airl = new Airl({ ...spaces, rng: new Rng(0) });
+    const gail = new Gail({ ...spaces, rng: new Rng(0) });
+    const options = {
+      optimizer: fakeOptimizer,
+      demonstrations: transitions(2, 0, 3, 0),
+      seed: 0,
+      config: { actionLikelihood: "clipped" as const },
+    };
+    expect(() => new AdversarialTrainer({ ...options, variant: airl })).toThrow(
+      /adversarial\.actionLikelihood: expected a policy with envActionLogProb/,
+    );
+    // GAIL uses no log π: the option does not apply.
+    new AdversarialTrainer({ ...options, variant: gail }).dispose();
+    airl.dispose();
+    gail.dispose();
   });
 });
 
@@ -247,6 +277,43 @@ describe("the discriminator", () => {
     expect(statistics.logitMeanGenerated).toBeCloseTo(1.75, 5);
     expect(statistics.loss).toBeCloseTo((softplus(-4.05) + softplus(1.75)) / 2, 5);
     expect(statistics.accuracyGenerated).toBe(0);
+    trainer.dispose();
+    airl.dispose();
+  });
+
+  it('uses the clipped-action likelihood on both rows with actionLikelihood "clipped" (AIRL)', async () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearReward(),
+      potential: new MlpReward({
+        ...spaces,
+        inputs: { observation: true },
+        hiddenSizes: [],
+        weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
+      }),
+      discount: 0.9,
+      normalizeInput: false,
+    });
+    // envActionLogProb = −1 for a = 0 and −3 for a = 1 (logProb stays −0.5 / −2).
+    const policy: StochasticPolicy = {
+      ...fixedPolicy,
+      envActionLogProb: (_observations: Float32Array, actions: ActionBatch) =>
+        Float32Array.from(actions, (a) => (a === 0 ? -1 : -3)),
+    };
+    const trainer = new AdversarialTrainer({
+      variant: airl,
+      optimizer: { ...fakeOptimizer, policy },
+      demonstrations: transitions(2, 0, 3, 0),
+      seed: 0,
+      config: { actionLikelihood: "clipped" },
+    });
+    // Expert: f = 3.55, log π = −1 → 4.55. Generated: f = −0.25, log π = −3 → 2.75.
+    const statistics = await trainer.evaluateDiscriminator(
+      transitions(2, 0, 3, 0),
+      transitions(-1, 1, 0, 1),
+    );
+    expect(statistics.logitMeanExpert).toBeCloseTo(4.55, 5);
+    expect(statistics.logitMeanGenerated).toBeCloseTo(2.75, 5);
     trainer.dispose();
     airl.dispose();
   });
@@ -329,6 +396,78 @@ describe("AdversarialTrainer rounds", () => {
     expect(Math.max(...generated.actions.map(Math.abs))).toBeLessThanOrEqual(2);
     await expectNoTensorLeak(() => trainer.trainRound());
     dispose();
+  });
+
+  it('relabels Pendulum rollouts with f − λ·log π of the clipped actions under "clipped"', async () => {
+    const env = make("Pendulum-v1");
+    const expert = spec("Pendulum-v1").scriptedExpert!(env);
+    const pendulumDemos = await generateDemonstrations(expert, env, { episodes: 1, seed: 0 });
+    const vectorEnv = new VectorEnv(() => make("Pendulum-v1"), {
+      numEnvs: 2,
+      autoresetMode: "same-step",
+    });
+    const ppo = new Ppo({
+      env: vectorEnv,
+      seed: 0,
+      config: { nSteps: 32, batchSize: 32, nEpochs: 1 },
+    });
+    const variant = new GanGcl({
+      observationSpace: vectorEnv.singleObservationSpace,
+      actionSpace: vectorEnv.singleActionSpace,
+      rng: new Rng(0),
+      entropyWeight: 0.5,
+    });
+    const trainer = new AdversarialTrainer({
+      variant,
+      optimizer: ppo,
+      demonstrations: Transitions.fromTrajectories(pendulumDemos),
+      seed: 0,
+      config: {
+        demoBatchSize: 32,
+        discriminatorUpdatesPerRound: 2,
+        actionLikelihood: "clipped",
+        normalizeRewardOutput: false,
+      },
+    });
+    const policy = ppo.policy;
+    const calls: { observations: Float32Array; actions: Float32Array; logProbs: Float32Array }[] =
+      [];
+    const original = policy.envActionLogProb.bind(policy);
+    policy.envActionLogProb = (observations: Float32Array, actions: ActionBatch) => {
+      const logProbs = original(observations, actions);
+      calls.push({
+        observations: observations.slice(),
+        actions: Float32Array.from(actions),
+        logProbs,
+      });
+      return logProbs;
+    };
+    const metrics = await trainer.trainRound();
+    // Two discriminator batches (64 rows) and the relabelled rollout (64 rows), all clipped.
+    expect(calls.map((call) => call.logProbs.length)).toEqual([64, 64, 64]);
+    for (const call of calls) {
+      expect(Math.max(...call.actions.map(Math.abs))).toBeLessThanOrEqual(2);
+    }
+    // The policy's reward is f − 0.5·(clipped-action log π), f after the round's updates.
+    const relabel = calls[2]!;
+    const tensors = rewardTensors(
+      {
+        observations: relabel.observations,
+        actions: relabel.actions,
+        nextObservations: relabel.observations,
+        dones: new Uint8Array(64),
+      },
+      variant.observationSpace,
+      variant.actionSpace,
+    );
+    const f = tf.tidy(() => Float32Array.from(variant.rewardNetwork.predict(tensors).dataSync()));
+    disposeRewardTensors(tensors);
+    const expected =
+      f.reduce((total, value, i) => total + value - 0.5 * relabel.logProbs[i]!, 0) / 64;
+    expect(metrics["reward/trainingMean"]).toBeCloseTo(expected, 4);
+    trainer.dispose();
+    ppo.dispose();
+    variant.dispose();
   });
 
   it("standardises the training reward with running statistics when normalizeRewardOutput", async () => {

@@ -74,6 +74,19 @@ export interface AdversarialTrainerConfig {
    * @default null
    */
   normalizeRewardOutput?: boolean | null;
+  /**
+   * Which log π(a|s) GAN-GCL and AIRL use for Box actions (GAIL uses none) — in the
+   * discriminator's logit f − log π and in the policy's reward f − λ·log π (detail 7):
+   * - `"unclipped"`: the Gaussian density; for the generator's own samples, of the draw before the
+   *   env clipped it (imitation's `evaluate_actions`).
+   * - `"clipped"`: the likelihood of the action the env received (`envActionLogProb`: the density
+   *   inside the bounds, the clipped tail's mass at a bound), the distribution the env actually
+   *   sees. Its entropy stays bounded as σ grows, so the −λ·log π bonus no longer pays the policy
+   *   to widen σ past the bounds. Needs a policy with `envActionLogProb`.
+   * Discrete actions are never clipped: both give log π.
+   * @default "unclipped"
+   */
+  actionLikelihood?: "unclipped" | "clipped";
 }
 
 /** A config with every default filled in and every value checked. */
@@ -83,6 +96,7 @@ export type ResolvedAdversarialTrainerConfig = Readonly<{
   discriminatorLearningRate: number;
   generatorReplayBufferCapacity: number | null;
   normalizeRewardOutput: boolean | null;
+  actionLikelihood: "unclipped" | "clipped";
 }>;
 
 const CONFIG_KEYS: readonly (keyof AdversarialTrainerConfig)[] = [
@@ -91,6 +105,7 @@ const CONFIG_KEYS: readonly (keyof AdversarialTrainerConfig)[] = [
   "discriminatorLearningRate",
   "generatorReplayBufferCapacity",
   "normalizeRewardOutput",
+  "actionLikelihood",
 ];
 
 /**
@@ -143,12 +158,21 @@ export function resolveAdversarialTrainerConfig(
       describeValue(normalizeRewardOutput),
     );
   }
+  const actionLikelihood = config.actionLikelihood ?? "unclipped";
+  if (actionLikelihood !== "unclipped" && actionLikelihood !== "clipped") {
+    throw new ValidationError(
+      "adversarial.actionLikelihood",
+      '"unclipped" or "clipped"',
+      describeValue(actionLikelihood),
+    );
+  }
   return Object.freeze({
     demoBatchSize: positiveInteger("demoBatchSize", 64),
     discriminatorUpdatesPerRound: positiveInteger("discriminatorUpdatesPerRound", 2),
     discriminatorLearningRate: learningRate,
     generatorReplayBufferCapacity: capacity,
     normalizeRewardOutput,
+    actionLikelihood,
   });
 }
 
@@ -250,6 +274,17 @@ export class AdversarialTrainer {
         "AdversarialTrainer optimizer.policy spaces",
         `the variant's (${this.observationSpace.describe()}; actions ${this.actionSpace.describe()})`,
         `${policy.observationSpace.describe()}; actions ${policy.actionSpace.describe()}`,
+      );
+    }
+    if (
+      this.config.actionLikelihood === "clipped" &&
+      variant.usesLogProbs &&
+      typeof policy.envActionLogProb !== "function"
+    ) {
+      throw new ValidationError(
+        "adversarial.actionLikelihood",
+        'a policy with envActionLogProb for "clipped" (e.g. @irlkit/rl\'s MLP and actor-critic policies), or "unclipped"',
+        `"clipped" with a policy without envActionLogProb (${policy.constructor.name})`,
       );
     }
     const demonstrations =
@@ -470,12 +505,21 @@ export class AdversarialTrainer {
     labels.fill(1, 0, expert.count);
     let logProbs: Float32Array | undefined;
     if (this.variant.usesLogProbs) {
-      logProbs = Float32Array.from(
-        await this.optimizer.policy.logProb(input.observations, input.actions),
-      );
+      logProbs = Float32Array.from(await this.#logProbs(input.observations, input.actions));
       checkFinite(logProbs, "generator logProb on the discriminator batch");
     }
     return { input, labels, logProbs };
+  }
+
+  /** log π(a|s) of the current generator under `actionLikelihood` (actions as the env got them). */
+  #logProbs(
+    observations: Float32Array,
+    actions: ActionBatch,
+  ): Float32Array | Promise<Float32Array> {
+    const policy = this.optimizer.policy;
+    return this.config.actionLikelihood === "clipped"
+      ? policy.envActionLogProb!(observations, actions)
+      : policy.logProb(observations, actions);
   }
 
   // ─── 5. Relabel ─────────────────────────────────────────────────────────────────────────────
@@ -548,8 +592,18 @@ export class AdversarialTrainer {
           totals[key] += statistics[key];
         }
       }
-      // Step 4: relabel with the updated discriminator.
-      rewards = this.trainingRewards(batch);
+      // Step 4: relabel with the updated discriminator; with clipped-action likelihoods, log π is
+      // recomputed for the actions as the env received them (detail 8).
+      rewards = this.trainingRewards(
+        this.variant.usesLogProbs && this.config.actionLikelihood === "clipped"
+          ? {
+              ...batch,
+              logProbs: Float32Array.from(
+                await this.#logProbs(batch.observations, discriminatorInput(batch).actions),
+              ),
+            }
+          : batch,
+      );
     } catch (error) {
       this.setDiscriminatorParameters(lastGood);
       if (error instanceof TrainingDivergedError) throw error;

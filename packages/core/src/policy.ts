@@ -32,6 +32,16 @@ export interface StochasticPolicy extends Policy {
   logProb(observations: Float32Array, actions: ActionBatch): Float32Array | Promise<Float32Array>;
   /** The entropy of π(· | s_i) for each row: `Float32Array [N]`. */
   entropy(observations: Float32Array): Float32Array | Promise<Float32Array>;
+  /**
+   * Optional, for policies whose `Box` samples the env receives clipped to the action bounds: the
+   * log-likelihood of the action *as the env received it* — the density inside the bounds, the
+   * probability mass of the clipped tail at a bound (the clipped-action likelihood of Fujita &
+   * Maeda 2018). `logProb` is the density of the unclipped draw. `Float32Array [N]`.
+   */
+  envActionLogProb?(
+    observations: Float32Array,
+    actions: ActionBatch,
+  ): Float32Array | Promise<Float32Array>;
 }
 
 /** True when `policy` exposes `logProb` and `entropy`. */

@@ -9,7 +9,13 @@ export {
   type WasmPaths,
 } from "./backend.js";
 export { Categorical, DiagGaussian } from "./distributions.js";
-export { binaryCrossEntropyWithLogits, logSigmoid, logSumExp, softplus } from "./math.js";
+export {
+  binaryCrossEntropyWithLogits,
+  logSigmoid,
+  logStandardNormalCdf,
+  logSumExp,
+  softplus,
+} from "./math.js";
 export {
   ACTIVATIONS,
   type Activation,

@@ -3,6 +3,7 @@ import {
   binaryCrossEntropyWithLogits,
   initBackend,
   logSigmoid,
+  logStandardNormalCdf,
   logSumExp,
   softplus,
   tf,
@@ -250,5 +251,43 @@ describe("inside optimizer.minimize on the wasm backend", () => {
     });
     tf.dispose([weight, x, y]);
     optimizer.dispose();
+  });
+});
+
+describe("logStandardNormalCdf", () => {
+  // log Φ(x) from mpmath (30 digits: mpmath.log(mpmath.ncdf(x)), rounded to float64).
+  const REFERENCE: [number, number][] = [
+    [-1000, -500007.82669481216],
+    [-30, -454.3212439563432],
+    [-10, -53.23128515051247],
+    [-5, -15.064998393988725],
+    [-3.3, -7.634616148071127],
+    [-1.96, -3.6889636517296385],
+    [-0.5, -1.1759117615936185],
+    [0, -Math.LN2],
+    [0.5, -0.3689464152886564],
+    [1.96, -0.025315649164282115],
+    [3, -0.0013508099647481938],
+    [5, -2.866516129637636e-7],
+    [8, -6.220960574271786e-16],
+  ];
+
+  test.each(REFERENCE)("log Φ(%d) agrees with mpmath", (x, expected) => {
+    const actual = logStandardNormalCdf(x);
+    // erfcc's fractional error < 1.2e-7 bounds the error of log Φ in the lower tail (absolute)
+    // and of 1 − Φ in the upper tail (relative to |log Φ| ≈ 1 − Φ there).
+    const tolerance = x < 0 ? 2e-7 : 2e-7 * Math.max(Math.abs(expected), 1e-300) + 1e-16;
+    expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
+  });
+
+  test("is finite and increasing over a wide range", () => {
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let x = -200; x <= 40; x += 0.25) {
+      const value = logStandardNormalCdf(x);
+      expect(Number.isFinite(value)).toBe(true);
+      expect(value).toBeLessThanOrEqual(0);
+      expect(value).toBeGreaterThanOrEqual(previous);
+      previous = value;
+    }
   });
 });

@@ -74,6 +74,31 @@ export function binaryCrossEntropyWithLogits<T extends tf.Tensor>(logits: T, lab
   return tf.tidy(() => tf.sub(softplus(logits), tf.mul(logits, labels)) as T);
 }
 
+/**
+ * log Φ(x), the logarithm of the standard normal distribution function, for plain numbers. Finite
+ * in both tails: Φ itself underflows to 0 below x ≈ −38, log Φ does not. erfc is the Chebyshev fit
+ * of Numerical Recipes (`erfcc`, fractional error < 1.2e-7 for every argument), written in log
+ * space: log erfc(z) = log t − z² + P(t), t = 1/(1 + z/2), for z ≥ 0; then
+ * Φ(x) = ½·erfc(−x/√2).
+ */
+export function logStandardNormalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  let polynomial = 0;
+  for (let k = ERFCC_COEFFICIENTS.length - 1; k >= 0; k--) {
+    polynomial = polynomial * t + ERFCC_COEFFICIENTS[k]!;
+  }
+  const logErfc = Math.log(t) - z * z + polynomial;
+  // x < 0: Φ(x) = ½ erfc(|x|/√2). x ≥ 0: Φ(x) = 1 − ½ erfc(x/√2).
+  return x < 0 ? logErfc - Math.LN2 : Math.log1p(-0.5 * Math.exp(logErfc));
+}
+
+/** P(t) = Σ_k c_k t^k of Numerical Recipes' `erfcc`, lowest power first. */
+const ERFCC_COEFFICIENTS = [
+  -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+  -0.82215223, 0.17087277,
+];
+
 function normaliseAxis(axis: number, rank: number): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new RangeError(

@@ -24,7 +24,7 @@ import {
   createMlpPolicy,
   inferenceOptions,
   type MlpCategoricalPolicy,
-  type MlpGaussianPolicy,
+  MlpGaussianPolicy,
   type MlpPolicyOptions,
   mlpConfig,
   observationInputSize,
@@ -139,6 +139,13 @@ export class ActorCriticPolicy implements DifferentiablePolicy {
 
   logProb(observations: Float32Array, actions: ActionBatch): Float32Array {
     return this.actor.logProb(observations, actions);
+  }
+
+  /** The actor's clipped-action likelihood (Box); `logProb` for Discrete actions, never clipped. */
+  envActionLogProb(observations: Float32Array, actions: ActionBatch): Float32Array {
+    return this.actor instanceof MlpGaussianPolicy
+      ? this.actor.envActionLogProb(observations, actions)
+      : this.actor.logProb(observations, actions);
   }
 
   entropy(observations: Float32Array): Float32Array {

@@ -18,6 +18,7 @@ import {
   Categorical,
   DiagGaussian,
   type Initialization,
+  logStandardNormalCdf,
   Mlp,
   type MlpConfig,
   tf,
@@ -416,6 +417,39 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
       for (let j = 0; j < d; j++) {
         const standardised = (actions[row * d + j]! - means[row * d + j]!) * Math.exp(-logStd[j]!);
         logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+      }
+      out[row] = logProb;
+    }
+    return out;
+  }
+
+  /**
+   * log-likelihood of actions as the env receives them, clipped to the bounds (the clipped-action
+   * likelihood of Fujita & Maeda 2018), summed over dimensions: log N(a; μ, σ) strictly inside
+   * (low, high); at or beyond a bound the mass of the tail the clip maps there,
+   * log Φ((low − μ)/σ) at low and log Φ((μ − high)/σ) at high. Unlike `logProb`'s density it stays
+   * bounded as σ grows past the bounds.
+   */
+  envActionLogProb(observations: Float32Array, actions: ActionBatch): Float32Array {
+    const { rows, means } = this.#forward(observations);
+    const d = this.#actionSize;
+    checkBoxActions(actions, rows, d, "MlpGaussianPolicy.envActionLogProb");
+    const logStd = this.#logStdValues;
+    const out = new Float32Array(rows);
+    for (let row = 0; row < rows; row++) {
+      let logProb = 0;
+      for (let j = 0; j < d; j++) {
+        const action = actions[row * d + j]!;
+        const mean = means[row * d + j]!;
+        const inverseStd = Math.exp(-logStd[j]!);
+        if (action <= this.#low[j]!) {
+          logProb += logStandardNormalCdf((this.#low[j]! - mean) * inverseStd);
+        } else if (action >= this.#high[j]!) {
+          logProb += logStandardNormalCdf((mean - this.#high[j]!) * inverseStd);
+        } else {
+          const standardised = (action - mean) * inverseStd;
+          logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+        }
       }
       out[row] = logProb;
     }

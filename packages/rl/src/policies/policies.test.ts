@@ -153,6 +153,50 @@ describe("MlpGaussianPolicy", () => {
       Array.from(policy.act(Float32Array.from([1]), new Rng(0), { deterministic: true })),
     ).toEqual([0.5]);
   });
+
+  it("gives the clipped action's likelihood: the density inside, the tail mass at a bound", () => {
+    const policy = linearPolicy(); // μ = 0.5, σ = 2, actions clipped to [−2, 2]
+    const observation = Float32Array.from([0]);
+    const at = (action: number): number =>
+      policy.envActionLogProb(observation, Float32Array.from([action]))[0]!;
+    // Inside the bounds it is the density.
+    expect(at(1.5)).toBeCloseTo(policy.logProb(observation, Float32Array.from([1.5]))[0]!, 6);
+    // At the bounds: P(a ≤ −2) = Φ(−1.25) = 0.10564977366685535, P(a ≥ 2) = Φ(−0.75)
+    // = 0.22662735237686826 (scipy.stats.norm.cdf); beyond a bound counts as at it.
+    expect(Math.exp(at(-2))).toBeCloseTo(0.10564977366685535, 6);
+    expect(Math.exp(at(2))).toBeCloseTo(0.22662735237686826, 6);
+    expect(at(3.7)).toBe(at(2));
+    // The clipped distribution is a proper one: density over (−2, 2) plus both masses = 1.
+    const steps = 4000;
+    let interior = 0;
+    for (let k = 0; k < steps; k++) {
+      const action = -2 + ((k + 0.5) * 4) / steps; // midpoint rule
+      interior +=
+        Math.exp(policy.logProb(observation, Float32Array.from([action]))[0]!) * (4 / steps);
+    }
+    expect(interior + Math.exp(at(-2)) + Math.exp(at(2))).toBeCloseTo(1, 5);
+  });
+
+  it("bounds the clipped likelihood's entropy as σ grows, unlike the density's", () => {
+    const policy = linearPolicy();
+    const observations = new Float32Array(20_000);
+    const entropies = [0, 1, 2, 3].map((logStd) => {
+      policy.setParameters([
+        new Float32Array(1),
+        Float32Array.from([0.5]),
+        Float32Array.from([logStd]),
+      ]);
+      const sample = policy.sample(observations, new Rng(5));
+      const clipped = policy.envActionLogProb(observations, sample.envActions);
+      const density = sample.logProbs;
+      const mean = (values: Float32Array) => -values.reduce((a, b) => a + b, 0) / values.length;
+      return { clipped: mean(clipped), density: mean(density) };
+    });
+    // −E[log density] grows by 1 nat per unit of log σ; the clipped one stays below log 4 + log 2.
+    expect(entropies[3]!.density - entropies[0]!.density).toBeCloseTo(3, 1);
+    for (const { clipped } of entropies) expect(clipped).toBeLessThan(Math.log(4) + Math.log(2));
+    expect(entropies[3]!.clipped).toBeLessThan(entropies[1]!.clipped);
+  });
 });
 
 describe("ActorCriticPolicy", () => {
