@@ -14,6 +14,9 @@
  *   TRANSFER_METHODS        subset of airl-state-only,gail,ppo-true,airl-state-action,gan-gcl
  *   TRANSFER_ENTROPY_WEIGHT λ in AIRL's / GAN-GCL's training reward f − λ·log π (default 0.1; see
  *                           `AirlOptions.entropyWeight`: λ = 1 inflates σ past the clipped action bounds)
+ *   TRANSFER_ACTION_LIKELIHOOD  "clipped" (default) or "unclipped": the log π AIRL and GAN-GCL use
+ *                           (`AdversarialTrainerConfig.actionLikelihood`; the scripted expert's
+ *                           forces sit on the action bounds)
  *   TRANSFER_OBSERVATION    "position-velocity" (default: the registered envs' (x, y, vx, vy)) or
  *                           "position" (the particle's (x, y) only, as inverse_rl's
  *                           `PointMazeEnv._get_obs`, which the paper's Table 1 used). Seed 0,
@@ -49,6 +52,12 @@ const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
 const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 200_000);
 const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 200_000);
 const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 0.1);
+const actionLikelihood = process.env.TRANSFER_ACTION_LIKELIHOOD ?? "clipped";
+if (actionLikelihood !== "clipped" && actionLikelihood !== "unclipped") {
+  throw new Error(
+    `TRANSFER_ACTION_LIKELIHOOD must be "clipped" or "unclipped", not "${actionLikelihood}".`,
+  );
+}
 const observation = process.env.TRANSFER_OBSERVATION ?? "position-velocity";
 if (observation !== "position" && observation !== "position-velocity") {
   throw new Error(
@@ -138,7 +147,7 @@ async function learnOnLeft(
     optimizer: ppo,
     demonstrations,
     seed,
-    config: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 8 },
+    config: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 8, actionLikelihood },
   });
   const started = performance.now();
   await trainer.train(learnSteps, (metrics, t) => {
@@ -281,6 +290,7 @@ function writeResults(): string {
       learnSteps,
       retrainSteps,
       entropyWeight,
+      actionLikelihood,
       observation,
       ppo: PPO,
       expertLeft,

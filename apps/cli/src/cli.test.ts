@@ -284,6 +284,12 @@ describe("demos, training, evaluation, export", () => {
       ["train", "ppo", "--env", cartPole, "--config", badSchedule],
       '"ppo.learningRateSchedule" must be one of "constant", "linear"; found "cosine"',
     ]);
+    const badLikelihood = join(work, "bad-likelihood.yaml");
+    writeFileSync(badLikelihood, "trainer:\n  actionLikelihood: clip\n");
+    cases.push([
+      ["train", "airl", "--env", cartPole, "--demos", demos, "--config", badLikelihood],
+      '"trainer.actionLikelihood" must be one of "unclipped", "clipped"; found "clip"',
+    ]);
     const unknownKey = join(work, "unknown-key.json");
     writeFileSync(unknownKey, JSON.stringify({ ppo: { learningRat: 0.1 } }));
     cases.push([
@@ -334,6 +340,17 @@ describe("demos, training, evaluation, export", () => {
     expect(result.code, result.stderr).toBe(0);
     const config = JSON.parse(result.stdout);
     expect(config).toMatchObject({ seed: 7, ppo: { gamma: 0.9, nSteps: 256 } });
+  });
+
+  it("takes the clipped-action likelihood and the entropy weight for airl", async () => {
+    const file = join(work, "airl-clipped.yaml");
+    writeFileSync(file, "trainer:\n  actionLikelihood: clipped\nreward:\n  entropyWeight: 0.5\n");
+    const result = await irlkit(["train", "airl", "--config", file, "--print-config"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      trainer: { actionLikelihood: "clipped" },
+      reward: { entropyWeight: 0.5, stateOnly: true },
+    });
   });
 
   it("bench explains or runs the benchmarks", async () => {

@@ -104,6 +104,11 @@ export const configSchemas = {
           discriminatorUpdatesPerRound: positiveInteger().default(8),
           discriminatorLearningRate: positiveNumber().default(1e-3),
           replayBufferCapacity: positiveInteger().nullable().default(512),
+          /**
+           * gan-gcl and airl: log π of the unclipped Gaussian draw, or the likelihood of the
+           * clipped action the env received (Box actions; see `AdversarialTrainerConfig`).
+           */
+          actionLikelihood: z.enum(["unclipped", "clipped"]).default("unclipped"),
         })
         .strict()
         .prefault({}),
@@ -112,6 +117,8 @@ export const configSchemas = {
           hiddenSizes: hiddenSizes([32, 32]),
           /** AIRL only: g(s) instead of g(s, a), the reward that transfers to new dynamics. */
           stateOnly: z.boolean().default(true),
+          /** gan-gcl and airl: λ in the policy's reward f − λ·log π. */
+          entropyWeight: z.number().min(0).default(1),
         })
         .strict()
         .prefault({}),

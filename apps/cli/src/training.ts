@@ -373,9 +373,14 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
     context.algorithm === "gail"
       ? new adversarial.Gail({ ...variantOptions, rewardNetwork: network })
       : context.algorithm === "gan-gcl"
-        ? new adversarial.GanGcl({ ...variantOptions, rewardNetwork: network })
+        ? new adversarial.GanGcl({
+            ...variantOptions,
+            rewardNetwork: network,
+            entropyWeight: config.reward.entropyWeight,
+          })
         : new adversarial.Airl({
             ...variantOptions,
+            entropyWeight: config.reward.entropyWeight,
             base: network,
             potential: network,
             discount: config.ppo.gamma,
@@ -391,6 +396,7 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
       discriminatorUpdatesPerRound: config.trainer.discriminatorUpdatesPerRound,
       discriminatorLearningRate: config.trainer.discriminatorLearningRate,
       generatorReplayBufferCapacity: config.trainer.replayBufferCapacity,
+      actionLikelihood: config.trainer.actionLikelihood,
     },
     metricSink: sink,
   });
