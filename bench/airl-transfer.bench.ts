@@ -17,6 +17,9 @@
  *   TRANSFER_ACTION_LIKELIHOOD  "clipped" (default) or "unclipped": the log π AIRL and GAN-GCL use
  *                           (`AdversarialTrainerConfig.actionLikelihood`; the scripted expert's
  *                           forces sit on the action bounds)
+ *   TRANSFER_EXPERT_NOISE   standard deviation of the Gaussian noise the scripted expert adds to its
+ *                           forces before clipping (`PointMazeExpertOptions.noiseStd`, default 0):
+ *                           broader demonstrations, closer to the paper's stochastic expert
  *   TRANSFER_OBSERVATION    "position-velocity" (default: the registered envs' (x, y, vx, vy)) or
  *                           "position" (the particle's (x, y) only, as inverse_rl's
  *                           `PointMazeEnv._get_obs`, which the paper's Table 1 used). Seed 0,
@@ -36,7 +39,7 @@ import {
   GanGcl,
 } from "@irlkit/adversarial";
 import { Rng, type StochasticPolicy, type Trajectory } from "@irlkit/core";
-import { make, spec, VectorEnv } from "@irlkit/envs";
+import { make, pointMazeExpert, spec, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { RunningMeanVariance } from "@irlkit/rewards";
 import { Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
@@ -52,10 +55,17 @@ const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
 const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 200_000);
 const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 200_000);
 const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 0.1);
-const actionLikelihood = process.env.TRANSFER_ACTION_LIKELIHOOD ?? "clipped";
-if (actionLikelihood !== "clipped" && actionLikelihood !== "unclipped") {
+const actionLikelihoodSetting = process.env.TRANSFER_ACTION_LIKELIHOOD ?? "clipped";
+if (actionLikelihoodSetting !== "clipped" && actionLikelihoodSetting !== "unclipped") {
   throw new Error(
-    `TRANSFER_ACTION_LIKELIHOOD must be "clipped" or "unclipped", not "${actionLikelihood}".`,
+    `TRANSFER_ACTION_LIKELIHOOD must be "clipped" or "unclipped", not "${actionLikelihoodSetting}".`,
+  );
+}
+const actionLikelihood: "clipped" | "unclipped" = actionLikelihoodSetting;
+const expertNoise = Number(process.env.TRANSFER_EXPERT_NOISE ?? 0);
+if (!(expertNoise >= 0)) {
+  throw new Error(
+    `TRANSFER_EXPERT_NOISE must be a number >= 0, not "${process.env.TRANSFER_EXPERT_NOISE}".`,
   );
 }
 const observation = process.env.TRANSFER_OBSERVATION ?? "position-velocity";
@@ -116,14 +126,20 @@ async function learnOnLeft(
   seed: number,
 ): Promise<{ variant: AdversarialVariant; ppo: Ppo; seconds: number }> {
   const demoEnv = makeMaze(LEFT);
-  const demonstrations = await generateDemonstrations(
-    spec(LEFT).scriptedExpert!(demoEnv),
-    demoEnv,
-    {
-      episodes: 10,
-      seed: 10_000 + seed * 100,
-    },
-  );
+  const demoSeed = 10_000 + seed * 100;
+  // The expert's mode (generateDemonstrations), or with TRANSFER_EXPERT_NOISE its noisy forces drawn
+  // from a stream derived from the same seed.
+  const demonstrations =
+    expertNoise === 0
+      ? await generateDemonstrations(spec(LEFT).scriptedExpert!(demoEnv), demoEnv, {
+          episodes: 10,
+          seed: demoSeed,
+        })
+      : await collectTrajectories(pointMazeExpert(demoEnv, { noiseStd: expertNoise }), demoEnv, {
+          episodes: 10,
+          seed: demoSeed,
+          rng: new Rng(demoSeed).derive("demonstrations"),
+        });
   const env = vectorEnv(LEFT);
   const ppo = new Ppo({ env, seed, config: PPO });
   const options = {
@@ -291,6 +307,7 @@ function writeResults(): string {
       retrainSteps,
       entropyWeight,
       actionLikelihood,
+      expertNoise,
       observation,
       ppo: PPO,
       expertLeft,
