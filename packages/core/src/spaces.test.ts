@@ -52,6 +52,14 @@ describe("Box", () => {
     expect(unbounded.kind).toBe("Box");
     expect((unbounded as Box).low[0]).toBe(Number.NEGATIVE_INFINITY);
     expect((unbounded as Box).high[1]).toBe(Number.POSITIVE_INFINITY);
+    // Infinite bounds are written as strings, so a JSON round trip keeps them.
+    expect(unbounded.toJSON()).toMatchObject({
+      low: ["-inf", -1],
+      high: ["inf", "inf"],
+    });
+    expect(spaceFromJson(JSON.parse(JSON.stringify(unbounded.toJSON()))).equals(unbounded)).toBe(
+      true,
+    );
     expect(box.equals(new Discrete(2))).toBe(false);
   });
 

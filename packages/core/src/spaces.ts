@@ -20,7 +20,11 @@ export interface BoxJson {
   type: "Box";
   dtype: BoxDtype;
   shape: number[];
-  /** Nested row-major lists of `shape`, as numpy's `tolist()` writes them (flat lists are accepted). */
+  /**
+   * Nested row-major lists of `shape`, as numpy's `tolist()` writes them (flat lists are accepted);
+   * infinite bounds are the strings "inf" / "-inf" (as Minari writes them), which survive
+   * `JSON.stringify` ("Infinity" / "-Infinity" are read too).
+   */
   low: NestedNumbers;
   high: NestedNumbers;
 }
@@ -459,8 +463,20 @@ function toDtype(x: number, dtype: BoxDtype): number {
   return dtype === "float32" ? Math.fround(x) : x;
 }
 
+/**
+ * Row-major nesting; ±Infinity becomes "inf" / "-inf" as Minari writes them (JSON has no
+ * infinities; `parseBound`, numpy and Python's `float` read the strings).
+ */
 function nest(values: Float64Array, shape: readonly number[]): NestedNumbers {
-  if (shape.length <= 1) return Array.from(values);
+  if (shape.length <= 1) {
+    return Array.from(values, (value) =>
+      value === Number.POSITIVE_INFINITY
+        ? "inf"
+        : value === Number.NEGATIVE_INFINITY
+          ? "-inf"
+          : value,
+    );
+  }
   const [first, ...rest] = shape;
   const stride = rest.reduce((a, b) => a * b, 1);
   const out: NestedNumbers[] = [];

@@ -120,14 +120,9 @@ export function finishModel(
   });
 }
 
-/**
- * A space as Minari's JSON text. Unbounded Box bounds become `"inf"` / `"-inf"` (as Minari writes
- * them; `JSON.stringify` would turn ±Infinity into null).
- */
+/** A space as Minari's JSON text (`Space.toJSON` writes unbounded Box bounds as "inf" / "-inf"). */
 export function spaceToJsonText(space: Space): string {
-  return JSON.stringify(space.toJSON(), (_key, value: unknown) =>
-    typeof value === "number" && !Number.isFinite(value) ? (value > 0 ? "inf" : "-inf") : value,
-  );
+  return JSON.stringify(space.toJSON());
 }
 
 /** A short name for a value in error messages: its class name, or its type. */

@@ -7,9 +7,10 @@
  * {"id": 0, "seed": 0, "observations": [[0, 0.5], ...], "actions": [1, ...], "rewards": [...], "terminated": true, "truncated": false}
  * ```
  *
- * Spaces use Minari's space JSON as objects; unbounded `Box` bounds are written as the strings
- * `"Infinity"` / `"-Infinity"` so every line is strict JSON (Python's `json`, `jq` and `JSON.parse`
- * all read it); the reader also accepts Python's bare `Infinity` tokens. Each observation and action
+ * Spaces use Minari's space JSON as objects; unbounded `Box` bounds are the strings `"inf"` /
+ * `"-inf"` (`Space.toJSON`, as Minari writes them) and any other infinity is written as
+ * `"Infinity"` / `"-Infinity"`, so every line is strict JSON (Python's `json`, `jq` and
+ * `JSON.parse` all read it); the reader also accepts Python's bare `Infinity` tokens. Each observation and action
  * is nested to the space's shape, numbers are the shortest decimals that round-trip to float32, and
  * `rewards` (optional) are float64.
  */
