@@ -115,6 +115,33 @@ describe("save/load round trip", () => {
     },
   );
 
+  it("loads a model saved as JSON text on an unbounded observation space", () => {
+    const infinity = Number.POSITIVE_INFINITY;
+    const unbounded = new Box({
+      shape: [4],
+      low: [-1, -1, -infinity, -infinity],
+      high: [1, 1, infinity, infinity],
+    });
+    const model = new MlpReward({
+      observationSpace: unbounded,
+      actionSpace: new Box({ shape: [2], low: -1, high: 1 }),
+      inputs: { observation: true },
+      hiddenSizes: [4],
+      rng: new Rng(3),
+    });
+    const loaded = loadRewardModel(JSON.stringify(model.toJSON()));
+    expect(loaded.observationSpace.equals(unbounded)).toBe(true);
+    const batch = {
+      observations: Float32Array.of(0.1, 0.2, 5, -7),
+      actions: Float32Array.of(0, 0),
+      nextObservations: Float32Array.of(0.1, 0.2, 5, -7),
+      dones: Uint8Array.of(0),
+    };
+    expect(loaded.reward(batch)).toEqual(model.reward(batch));
+    model.dispose();
+    loaded.dispose();
+  });
+
   it("keeps the statistics of normalising wrappers exactly", () => {
     const model = normalized() as NormalizedOutputReward;
     const loaded = loadRewardModel(JSON.stringify(model.toJSON())) as NormalizedOutputReward;
