@@ -9,14 +9,20 @@
  *
  * Run: `pnpm bench airl-transfer`. Environment variables:
  *   TRANSFER_SEEDS          comma-separated seeds (default 0,1,2)
- *   TRANSFER_LEARN_STEPS    env steps of imitation on the left maze (default 200000)
- *   TRANSFER_RETRAIN_STEPS  env steps of PPO on the right maze (default 200000)
+ *   TRANSFER_LEARN_STEPS    env steps of imitation on the left maze (default 150000)
+ *   TRANSFER_RETRAIN_STEPS  env steps of PPO on the right maze (default 80000; PPO on the true
+ *                           reward reaches the expert's return well within it)
  *   TRANSFER_METHODS        subset of airl-state-only,gail,ppo-true,airl-state-action,gan-gcl
- *   TRANSFER_ENTROPY_WEIGHT λ in AIRL's / GAN-GCL's training reward f − λ·log π (default 0.1; see
- *                           `AirlOptions.entropyWeight`: λ = 1 inflates σ past the clipped action bounds)
+ *   TRANSFER_ENTROPY_WEIGHT λ in AIRL's / GAN-GCL's training reward f − λ·log π (default 1, the
+ *                           paper's; with TRANSFER_ACTION_LIKELIHOOD=unclipped use a small λ: the
+ *                           unclipped density pays the policy to widen σ past the action bounds)
  *   TRANSFER_ACTION_LIKELIHOOD  "clipped" (default) or "unclipped": the log π AIRL and GAN-GCL use
  *                           (`AdversarialTrainerConfig.actionLikelihood`; the scripted expert's
  *                           forces sit on the action bounds)
+ *   TRANSFER_EXPERT         "scripted" (default): the waypoint controller; "ppo": a PPO policy trained
+ *                           on the left maze's true reward for TRANSFER_EXPERT_STEPS (default 100000)
+ *                           env steps, its demonstrations sampled stochastically — an RL expert, as
+ *                           the paper's (whose experts were trained with entropy-regularised TRPO)
  *   TRANSFER_EXPERT_NOISE   standard deviation of the Gaussian noise the scripted expert adds to its
  *                           forces before clipping (`PointMazeExpertOptions.noiseStd`, default 0):
  *                           broader demonstrations, closer to the paper's stochastic expert
@@ -25,11 +31,13 @@
  *                           `PointMazeEnv._get_obs`, which the paper's Table 1 used). Seed 0,
  *                           AIRL state-only, 150k + 80k steps: position only imitates better on the
  *                           left maze (−8.94 vs −14.4) but transfers worse (−53.2 vs −28.1)
+ *   TRANSFER_SAVE_REWARD    write each learned evaluation reward as JSON to <prefix>-<method>-<seed>.json
  *   TRANSFER_NAME           result name: bench/results/<name>.json (default "airl-transfer")
  *
  * The result file is rewritten after every method, so an interrupted run keeps what finished.
  */
 
+import { writeFileSync } from "node:fs";
 import {
   AdversarialTrainer,
   type AdversarialVariant,
@@ -52,9 +60,9 @@ const METHODS = ["airl-state-only", "gail", "ppo-true", "airl-state-action", "ga
 type Method = (typeof METHODS)[number];
 
 const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
-const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 200_000);
-const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 200_000);
-const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 0.1);
+const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 150_000);
+const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 80_000);
+const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 1);
 const actionLikelihoodSetting = process.env.TRANSFER_ACTION_LIKELIHOOD ?? "clipped";
 if (actionLikelihoodSetting !== "clipped" && actionLikelihoodSetting !== "unclipped") {
   throw new Error(
@@ -62,6 +70,11 @@ if (actionLikelihoodSetting !== "clipped" && actionLikelihoodSetting !== "unclip
   );
 }
 const actionLikelihood: "clipped" | "unclipped" = actionLikelihoodSetting;
+const expertKind = process.env.TRANSFER_EXPERT ?? "scripted";
+if (expertKind !== "scripted" && expertKind !== "ppo") {
+  throw new Error(`TRANSFER_EXPERT must be "scripted" or "ppo", not "${expertKind}".`);
+}
+const expertSteps = Number(process.env.TRANSFER_EXPERT_STEPS ?? 100_000);
 const expertNoise = Number(process.env.TRANSFER_EXPERT_NOISE ?? 0);
 if (!(expertNoise >= 0)) {
   throw new Error(
@@ -120,26 +133,49 @@ function vectorEnv(envId: string): VectorEnv {
   return new VectorEnv(() => makeMaze(envId), { numEnvs: NUM_ENVS, autoresetMode: "same-step" });
 }
 
+/**
+ * 10 demonstrations on the left maze from the chosen expert (TRANSFER_EXPERT): the scripted
+ * controller's mode, its noisy forces (TRANSFER_EXPERT_NOISE), or samples of a PPO policy trained
+ * on the true reward. Every draw comes from a stream derived from the seed.
+ */
+async function leftDemonstrations(seed: number): Promise<Trajectory[]> {
+  const demoEnv = makeMaze(LEFT);
+  const demoSeed = 10_000 + seed * 100;
+  const rng = new Rng(demoSeed).derive("demonstrations");
+  if (expertKind === "ppo") {
+    const ppo = new Ppo({ env: vectorEnv(LEFT), seed: seed + 5000, config: PPO });
+    while (ppo.timesteps < expertSteps) await ppo.update(await ppo.collect());
+    const demonstrations = await collectTrajectories(ppo.policy, demoEnv, {
+      episodes: 10,
+      seed: demoSeed,
+      rng,
+    });
+    console.log(
+      `  PPO expert seed ${seed}: ${ppo.timesteps} steps, demonstration return ${mean(demonstrations.map(episodeReturn)).toFixed(2)}`,
+    );
+    ppo.dispose();
+    return demonstrations;
+  }
+  if (expertNoise === 0) {
+    return generateDemonstrations(spec(LEFT).scriptedExpert!(demoEnv), demoEnv, {
+      episodes: 10,
+      seed: demoSeed,
+    });
+  }
+  return collectTrajectories(pointMazeExpert(demoEnv, { noiseStd: expertNoise }), demoEnv, {
+    episodes: 10,
+    seed: demoSeed,
+    rng,
+  });
+}
+
 /** Imitation on the left maze; returns the trained variant and policy optimiser. */
 async function learnOnLeft(
   method: Exclude<Method, "ppo-true">,
   seed: number,
 ): Promise<{ variant: AdversarialVariant; ppo: Ppo; seconds: number }> {
   const demoEnv = makeMaze(LEFT);
-  const demoSeed = 10_000 + seed * 100;
-  // The expert's mode (generateDemonstrations), or with TRANSFER_EXPERT_NOISE its noisy forces drawn
-  // from a stream derived from the same seed.
-  const demonstrations =
-    expertNoise === 0
-      ? await generateDemonstrations(spec(LEFT).scriptedExpert!(demoEnv), demoEnv, {
-          episodes: 10,
-          seed: demoSeed,
-        })
-      : await collectTrajectories(pointMazeExpert(demoEnv, { noiseStd: expertNoise }), demoEnv, {
-          episodes: 10,
-          seed: demoSeed,
-          rng: new Rng(demoSeed).derive("demonstrations"),
-        });
+  const demonstrations = await leftDemonstrations(seed);
   const env = vectorEnv(LEFT);
   const ppo = new Ppo({ env, seed, config: PPO });
   const options = {
@@ -307,6 +343,8 @@ function writeResults(): string {
       retrainSteps,
       entropyWeight,
       actionLikelihood,
+      expert: expertKind,
+      expertSteps: expertKind === "ppo" ? expertSteps : null,
       expertNoise,
       observation,
       ppo: PPO,
@@ -339,6 +377,13 @@ for (const method of methods) {
       let transferReturn: number;
       let seconds = learned.seconds;
       const correlation = goalCorrelation(learned.variant);
+      if (process.env.TRANSFER_SAVE_REWARD !== undefined) {
+        // Diagnostics: the learned evaluation reward as JSON (`loadRewardModel` reads it back).
+        writeFileSync(
+          `${process.env.TRANSFER_SAVE_REWARD}-${method}-${seed}.json`,
+          JSON.stringify(learned.variant.evaluationReward().toJSON()),
+        );
+      }
       if (method === "gail") {
         transferReturn = await evaluate(learned.ppo.policy, RIGHT, seed);
       } else {
