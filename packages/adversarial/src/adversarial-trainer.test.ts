@@ -21,12 +21,11 @@ import {
 import { type PolicyOptimizer, Ppo } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { AdversarialTrainer, rolloutTransitions } from "./adversarial-trainer.js";
 import {
-  AdversarialTrainer,
   type AdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
-  rolloutTransitions,
-} from "./adversarial-trainer.js";
+} from "./adversarial-trainer-config.js";
 import type { AdversarialVariant } from "./adversarial-variant.js";
 import { Airl } from "./airl.js";
 import { Gail } from "./gail.js";

@@ -1,14 +1,16 @@
 export {
   AdversarialTrainer,
-  type AdversarialTrainerConfig,
   type AdversarialTrainerOptions,
   type AdversarialTrainerState,
   type DiscriminatorStatistics,
   discriminatorInput,
-  type ResolvedAdversarialTrainerConfig,
-  resolveAdversarialTrainerConfig,
   rolloutTransitions,
 } from "./adversarial-trainer.js";
+export {
+  type AdversarialTrainerConfig,
+  type ResolvedAdversarialTrainerConfig,
+  resolveAdversarialTrainerConfig,
+} from "./adversarial-trainer-config.js";
 export type {
   AdversarialVariant,
   AdversarialVariantName,
