@@ -32,6 +32,11 @@ import { MlpInference, type MlpInferenceOptions } from "./mlp-inference.js";
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** log N(a; μ, σ) from z = (a − μ)/σ and log σ: −½z² − log σ − ½ log 2π. */
+function normalLogDensity(standardised: number, logStd: number): number {
+  return -0.5 * standardised * standardised - logStd - HALF_LOG_TWO_PI;
+}
+
 export interface MlpPolicyOptions {
   /**
    * Widths of the hidden layers.
@@ -399,7 +404,7 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
         actions[i] = action;
         envActions[i] = Math.min(Math.max(action, this.#low[j]!), this.#high[j]!);
         const standardised = (action - means[i]!) * Math.exp(-logStd[j]!);
-        logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+        logProb += normalLogDensity(standardised, logStd[j]!);
       }
       logProbs[row] = logProb;
     }
@@ -416,7 +421,7 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
       let logProb = 0;
       for (let j = 0; j < d; j++) {
         const standardised = (actions[row * d + j]! - means[row * d + j]!) * Math.exp(-logStd[j]!);
-        logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+        logProb += normalLogDensity(standardised, logStd[j]!);
       }
       out[row] = logProb;
     }
@@ -448,7 +453,7 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
           logProb += logStandardNormalCdf((mean - this.#high[j]!) * inverseStd);
         } else {
           const standardised = (action - mean) * inverseStd;
-          logProb += -0.5 * standardised * standardised - logStd[j]! - HALF_LOG_TWO_PI;
+          logProb += normalLogDensity(standardised, logStd[j]!);
         }
       }
       out[row] = logProb;
