@@ -401,6 +401,7 @@ for (const name of taskNames) {
 }
 
 const path = writeBenchResult({
+  environmentPrefix: "ADVERSARIAL_",
   name: process.env.ADVERSARIAL_NAME ?? "adversarial",
   description:
     "Adversarial imitation (GAIL, AIRL, GAN-GCL) from ≤ 10 scripted-expert episodes on fixed-horizon envs. The deterministic policy is evaluated on 10 episodes every 20,480 env steps; 'steps to target' is the first evaluation at or above the target (mean over the seeds that reached it), 'best' the best evaluation, 'normalised' (score − random)/(expert − random) of the best. Runs stop at the target. Wall time on this machine, one process, wasm backend.",

@@ -321,6 +321,7 @@ function writeResults(): string {
   });
 
   return writeBenchResult({
+    environmentPrefix: "TRANSFER_",
     name: resultName,
     description: `Reward transfer (AIRL paper, Table 1) on the point-mass mazes: imitation on ${LEFT} for ${learnSteps} env steps from 10 scripted-expert episodes, then a fresh PPO on ${RIGHT} for ${retrainSteps} steps with the frozen learned reward (standardised with running statistics); ground-truth return of the deterministic policy over ${EVAL_EPISODES} episodes (100 steps, r = −distance to goal − 0.001‖a‖²). Observations: ${observation === "position" ? "the particle's position (x, y) only, as in the paper's env" : "position and velocity"}; AIRL and GAN-GCL train the policy on f − ${entropyWeight}·log π. GAIL is policy transfer (its policy run on the new maze). Scripted expert: ${formatNumber(expertRight)} on the right maze, ${formatNumber(expertLeft)} on the left.`,
     seeds,

@@ -123,6 +123,7 @@ for (const task of tasks) {
 }
 
 writeBenchResult({
+  environmentPrefix: "BC_",
   name: "bc",
   description: `Behaviour cloning (irlkit \`BehaviourCloning\`, imitation's defaults: batch 32, ent_weight 1e-3, l2_weight 0, Adam lr 1e-3, 32-32 tanh MLP policy) for ${EPOCHS} epochs on scripted-expert demonstrations: CartPole-v1 from 10 episodes (goal: clone's mean return >= 475) and Pendulum-v1 from 50 episodes. Returns are means over ${EVAL_EPISODES} fresh episodes (seeds 10000+); the clone acts deterministically. Normalised score = (clone − random) / (expert − random). One core, ${info.name} backend.`,
   seeds: SEEDS,

@@ -355,6 +355,7 @@ const summary = (values: number[]) =>
     ? "n/a"
     : `${formatNumber(meanOf(values))} ± ${formatNumber(Math.sqrt(meanOf(values.map((v) => (v - meanOf(values)) ** 2))), 2)}`;
 writeBenchResult({
+  environmentPrefix: "GCL_",
   name: process.env.GCL_NAME ?? "gcl",
   description:
     "Guided Cost Learning (`guidedCostLearning`, PPO as the one-step policy optimiser, MLP reward 32-32 relu; settings per env in details.settings — CartPole: input-normalised state-only reward bounded to [-1, 0], segments of 10 steps, 5 policy snapshots plus the demonstrations in the background weighted by the fused density with a behaviour-cloning demonstrator density, local-constancy regulariser 200, maximum-entropy policy step on standardised rewards) from ≤ 10 scripted-expert demonstrations on fixed-horizon envs. Score: mean true return of 10 deterministic evaluation episodes on held-out seeds; normalised = (score − random) / (expert − random), where expert is the scripted expert and random a uniform random policy on the same seeds. Transfer: a fresh PPO trained from scratch on the frozen learned CartPole reward (standardised with running statistics when the GCL run standardised its policy rewards). Wall times on a shared 2-core machine.",

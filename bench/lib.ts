@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const benchDirectory = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,12 @@ export interface BenchResult {
   tables: BenchTable[];
   /** Anything else worth keeping (settings, raw samples). */
   details?: Record<string, unknown>;
+  /**
+   * The prefix of the environment variables that configure the script (e.g. `"ADVERSARIAL_"`):
+   * those set for this run are written into the result's `reproduce` command, so a result made
+   * with a non-default name, task or seed list names the exact command that remakes it.
+   */
+  environmentPrefix?: string;
 }
 
 export interface MachineInfo {
@@ -60,9 +66,39 @@ export function writeBenchResult(result: BenchResult): string {
   }
   mkdirSync(resultsDirectory, { recursive: true });
   const path = join(resultsDirectory, `${result.name}.json`);
-  const record = { ...result, date: new Date().toISOString(), machine: machineInfo() };
+  const { environmentPrefix, ...rest } = result;
+  const record = {
+    ...rest,
+    reproduce: reproduceCommand(environmentPrefix),
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+  };
   writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
   return path;
+}
+
+/**
+ * `pnpm bench <script>` for the running script, preceded by the settings of this run: every set
+ * environment variable with the given prefix, except the ones that only change the logging.
+ */
+function reproduceCommand(environmentPrefix: string | undefined): string {
+  const path = process.argv[1] ?? "";
+  const file = basename(path);
+  const script =
+    file === "index.bench.ts" ? basename(dirname(path)) : file.replace(/\.bench\.ts$/, "");
+  const settings =
+    environmentPrefix === undefined
+      ? []
+      : Object.entries(process.env)
+          .filter(
+            ([key, value]) =>
+              key.startsWith(environmentPrefix) &&
+              value !== undefined &&
+              !/(VERBOSE|LOG_EVERY|SAVE_REWARD)$/.test(key),
+          )
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => `${key}=${/^[\w.,:/-]*$/.test(value!) ? value : `'${value}'`}`);
+  return [...settings, "pnpm bench", script].join(" ");
 }
 
 /** The median of `values` (mean of the middle two for even counts). */

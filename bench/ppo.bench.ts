@@ -157,6 +157,7 @@ for (const task of tasks.filter((t) => selected.includes(t.key))) {
 }
 
 writeBenchResult({
+  environmentPrefix: "PPO_",
   name: "ppo",
   description: `PPO (irlkit \`Ppo\`, SB3 defaults with rl-zoo's per-env hyperparameters; Pendulum without gSDE or observation/reward normalisation) on CartPole-v1 (goal: last-100-episode mean return >= 475 within 100k env steps) and Pendulum-v1 (goal: >= -250 within 1M steps). Budgets of this run: CartPole ${formatNumber(tasks[0]!.steps)} steps, Pendulum ${formatNumber(tasks[1]!.steps)} steps${stopAtGoal ? ", each run stopped at its goal" : ""}. "steps to goal" is the first update whose rollout/returnMean reached the goal, with the wall time to it; "eval" is the deterministic policy's mean return over 10 fresh episodes after training. One core, ${info.name} backend.`,
   seeds,

@@ -72,11 +72,13 @@ function renderResults(): string {
     const record = JSON.parse(readFileSync(join(resultsDirectory, file), "utf8")) as BenchResult & {
       date: string;
       machine: MachineInfo;
+      /** The command that remade this result (`writeBenchResult`); older files lack it. */
+      reproduce?: string;
     };
     const m = record.machine;
     lines.push(`## ${record.name}`, "", record.description, "");
     lines.push(
-      `Measured ${record.date.slice(0, 10)} on ${m.cpuModel} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}; seeds: ${record.seeds.length > 0 ? record.seeds.join(", ") : "none"}. Reproduce: \`pnpm bench ${record.name}\`.`,
+      `Measured ${record.date.slice(0, 10)} on ${m.cpuModel} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}; seeds: ${record.seeds.length > 0 ? record.seeds.join(", ") : "none"}. Reproduce: \`${record.reproduce ?? `pnpm bench ${record.name}`}\`.`,
       "",
     );
     for (const table of record.tables) {
