@@ -32,6 +32,10 @@
  *                           AIRL state-only, 150k + 80k steps: position only imitates better on the
  *                           left maze (−8.94 vs −14.4) but transfers worse (−53.2 vs −28.1)
  *   TRANSFER_SAVE_REWARD    write each learned evaluation reward as JSON to <prefix>-<method>-<seed>.json
+ *   TRANSFER_BC_EPOCHS      behaviour-cloning epochs that initialise the generator's actor before the
+ *                           adversarial training (default 0: none)
+ *   TRANSFER_NORMALIZE_INPUT "1" (default): the reward networks standardise their inputs with running
+ *                           statistics (imitation's RunningNorm); "0": raw observations
  *   TRANSFER_NAME           result name: bench/results/<name>.json (default "airl-transfer")
  *
  * The result file is rewritten after every method, so an interrupted run keeps what finished.
@@ -46,11 +50,11 @@ import {
   Gail,
   GanGcl,
 } from "@irlkit/adversarial";
-import { Rng, type StochasticPolicy, type Trajectory } from "@irlkit/core";
+import { Rng, type StochasticPolicy, type Trajectory, Transitions } from "@irlkit/core";
 import { make, pointMazeExpert, spec, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { RunningMeanVariance } from "@irlkit/rewards";
-import { Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
+import { BehaviourCloning, Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
 import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
@@ -75,6 +79,8 @@ if (expertKind !== "scripted" && expertKind !== "ppo") {
   throw new Error(`TRANSFER_EXPERT must be "scripted" or "ppo", not "${expertKind}".`);
 }
 const expertSteps = Number(process.env.TRANSFER_EXPERT_STEPS ?? 100_000);
+const normalizeInput = (process.env.TRANSFER_NORMALIZE_INPUT ?? "1") === "1";
+const bcEpochs = Number(process.env.TRANSFER_BC_EPOCHS ?? 0);
 const expertNoise = Number(process.env.TRANSFER_EXPERT_NOISE ?? 0);
 if (!(expertNoise >= 0)) {
   throw new Error(
@@ -178,10 +184,23 @@ async function learnOnLeft(
   const demonstrations = await leftDemonstrations(seed);
   const env = vectorEnv(LEFT);
   const ppo = new Ppo({ env, seed, config: PPO });
+  if (bcEpochs > 0) {
+    // The generator starts from behaviour cloning, so the discriminator never sees the near-random
+    // policies that wander where the expert never goes.
+    const bc = new BehaviourCloning({
+      demonstrations: Transitions.fromTrajectories(demonstrations),
+      seed,
+      policy: ppo.policy.actor,
+    });
+    await bc.train({ epochs: bcEpochs });
+    bc.dispose();
+    ppo.policy.refresh();
+  }
   const options = {
     observationSpace: env.singleObservationSpace,
     actionSpace: env.singleActionSpace,
     rng: new Rng(seed).derive("disc/init"),
+    normalizeInput,
   };
   const variant: AdversarialVariant =
     method === "gail"
@@ -345,6 +364,8 @@ function writeResults(): string {
       entropyWeight,
       actionLikelihood,
       expert: expertKind,
+      bcEpochs,
+      normalizeInput,
       expertSteps: expertKind === "ppo" ? expertSteps : null,
       expertNoise,
       observation,
