@@ -36,6 +36,9 @@
  *                           adversarial training (default 0: none)
  *   TRANSFER_NORMALIZE_INPUT "1" (default): the reward networks standardise their inputs with running
  *                           statistics (imitation's RunningNorm); "0": raw observations
+ *   TRANSFER_POLICY_REWARD  AIRL's policy reward besides −λ·log π: "shaped" (default, f) or "base" (g, as
+ *                           the AIRL authors' code; `AirlOptions.policyReward`)
+ *   TRANSFER_TRAINER        JSON merged into the trainer config, e.g. '{"generatorReplayBufferCapacity":40960}'
  *   TRANSFER_NAME           result name: bench/results/<name>.json (default "airl-transfer")
  *
  * The result file is rewritten after every method, so an interrupted run keeps what finished.
@@ -44,6 +47,7 @@
 import { writeFileSync } from "node:fs";
 import {
   AdversarialTrainer,
+  type AdversarialTrainerConfig,
   type AdversarialVariant,
   Airl,
   discriminatorInput,
@@ -79,6 +83,14 @@ if (expertKind !== "scripted" && expertKind !== "ppo") {
   throw new Error(`TRANSFER_EXPERT must be "scripted" or "ppo", not "${expertKind}".`);
 }
 const expertSteps = Number(process.env.TRANSFER_EXPERT_STEPS ?? 100_000);
+const policyRewardSetting = process.env.TRANSFER_POLICY_REWARD ?? "shaped";
+if (policyRewardSetting !== "shaped" && policyRewardSetting !== "base") {
+  throw new Error(
+    `TRANSFER_POLICY_REWARD must be "shaped" or "base", not "${policyRewardSetting}".`,
+  );
+}
+const policyReward: "shaped" | "base" = policyRewardSetting;
+const trainerOverride: AdversarialTrainerConfig = JSON.parse(process.env.TRANSFER_TRAINER ?? "{}");
 const normalizeInput = (process.env.TRANSFER_NORMALIZE_INPUT ?? "1") === "1";
 const bcEpochs = Number(process.env.TRANSFER_BC_EPOCHS ?? 0);
 const expertNoise = Number(process.env.TRANSFER_EXPERT_NOISE ?? 0);
@@ -212,13 +224,19 @@ async function learnOnLeft(
             discount: PPO.gamma!,
             stateOnly: method === "airl-state-only",
             entropyWeight,
+            policyReward,
           });
   const trainer = new AdversarialTrainer({
     variant,
     optimizer: ppo,
     demonstrations,
     seed,
-    config: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 8, actionLikelihood },
+    config: {
+      demoBatchSize: 1024,
+      discriminatorUpdatesPerRound: 8,
+      actionLikelihood,
+      ...trainerOverride,
+    },
   });
   const started = performance.now();
   await trainer.train(learnSteps, (metrics, t) => {
@@ -366,6 +384,8 @@ function writeResults(): string {
       expert: expertKind,
       bcEpochs,
       normalizeInput,
+      policyReward,
+      trainer: trainerOverride,
       expertSteps: expertKind === "ppo" ? expertSteps : null,
       expertNoise,
       observation,

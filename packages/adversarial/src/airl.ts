@@ -1,3 +1,4 @@
+import { describeValue, ValidationError } from "@irlkit/core";
 import { type RewardModel, type RewardNetworkOptions, ShapedReward } from "@irlkit/rewards";
 import {
   type AdversarialVariantOptions,
@@ -38,6 +39,15 @@ export interface AirlOptions extends AdversarialVariantOptions, EnergyBasedOptio
    * @default false (imitation's `BasicShapedRewardNet` uses the action)
    */
   stateOnly?: boolean;
+  /**
+   * What the policy is paid, besides −λ·log π: `"shaped"` f = g + γh(s′) − h(s) (the paper's §4
+   * log-odds, imitation's `reward_train`), or `"base"` g alone — the AIRL authors' code
+   * (`inverse_rl`, `score_discrim=False`), where the policy maximises the disentangled reward
+   * itself with an entropy bonus, so the reward later transferred is the one the generator was
+   * trained to optimise.
+   * @default "shaped"
+   */
+  policyReward?: "shaped" | "base";
 }
 
 /**
@@ -58,6 +68,8 @@ export class Airl extends EnergyBasedVariant {
   /** The shaped reward f = g + γ(1 − done)h(s′) − h(s) inside `rewardNetwork`. */
   readonly shapedReward: ShapedReward;
   readonly stateOnly: boolean;
+  /** What the policy is paid besides −λ·log π (see `AirlOptions.policyReward`). */
+  readonly policyReward: "shaped" | "base";
 
   constructor(options: AirlOptions) {
     const { observationSpace, actionSpace } = options;
@@ -93,7 +105,17 @@ export class Airl extends EnergyBasedVariant {
     }
     const network = withInputNormalization(shapedReward, normalize);
     // g under the same input normalisation, sharing its live statistics.
-    super(options, network, network.evaluationReward(), entropyWeight);
+    const base = network.evaluationReward();
+    const policyReward = options.policyReward ?? "shaped";
+    if (policyReward !== "shaped" && policyReward !== "base") {
+      throw new ValidationError(
+        "Airl policyReward",
+        '"shaped" or "base"',
+        describeValue(policyReward),
+      );
+    }
+    super(options, network, base, entropyWeight, policyReward === "base" ? base : network);
+    this.policyReward = policyReward;
     this.shapedReward = shapedReward;
     this.stateOnly = shapedReward.stateOnly;
   }

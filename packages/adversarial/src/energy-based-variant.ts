@@ -44,20 +44,27 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
   /** λ of the training reward f − λ·log π (see `EnergyBasedOptions.entropyWeight`). */
   readonly entropyWeight: number;
   readonly #evaluation: RewardView;
+  /** The r of the policy's reward r − λ·log π: f (`rewardNetwork`) unless a subclass chose otherwise. */
+  readonly #policyReward: RewardModel;
   #disposed = false;
 
-  /** `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view. */
+  /**
+   * `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view.
+   * `policyReward` is the r of the policy's reward r − λ·log π (default: f itself).
+   */
   protected constructor(
     spaces: { observationSpace: Space; actionSpace: Space },
     rewardNetwork: RewardModel,
     evaluation: RewardModel,
     entropyWeight: number | undefined,
+    policyReward: RewardModel = rewardNetwork,
   ) {
     this.observationSpace = spaces.observationSpace;
     this.actionSpace = spaces.actionSpace;
     this.entropyWeight = resolveEntropyWeight(entropyWeight);
     this.rewardNetwork = rewardNetwork;
     this.#evaluation = new RewardView(evaluation);
+    this.#policyReward = policyReward;
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -70,13 +77,16 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
     return tf.tidy(() => tf.sub(this.rewardNetwork.predict(tensors), logPi) as tf.Tensor1D);
   }
 
-  /** f − λ·log π(a|s); with λ = 1 (the default) log D − log(1 − D), the logit itself. */
+  /**
+   * f − λ·log π(a|s); with λ = 1 (the default) log D − log(1 − D), the logit itself. (AIRL with
+   * `policyReward: "base"`: g − λ·log π.)
+   */
   trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D {
     const logPi = requireLogProbs(logProbs, this.name);
     return tf.tidy(
       () =>
         tf.sub(
-          this.rewardNetwork.predict(tensors),
+          this.#policyReward.predict(tensors),
           tf.mul(logPi, this.entropyWeight),
         ) as tf.Tensor1D,
     );

@@ -232,6 +232,33 @@ describe("Airl", () => {
     );
   });
 
+  it('pays the policy g − λ·log π with policyReward "base" while the logit keeps f − log π', () => {
+    const airl = new Airl({
+      ...spaces,
+      base: linearStateActionReward(),
+      potential: linearPotential(),
+      discount: 0.9,
+      normalizeInput: false,
+      entropyWeight: 0.25,
+      policyReward: "base",
+    });
+    expect(airl.policyReward).toBe("base");
+    const { logits, training, evaluation } = evaluate(airl);
+    expectClose(logits, [4.05, 1.75]);
+    // g = [2.25, −1.25], log π = [−0.5, −2]: g − 0.25·log π = [2.375, −0.75].
+    expectClose(training, [2.375, -0.75]);
+    expectClose(evaluation, [2.25, -1.25]);
+    airl.dispose();
+    expect(
+      () =>
+        new Airl({
+          ...spaces,
+          rng: new Rng(0),
+          policyReward: "g" as unknown as "base",
+        }),
+    ).toThrow('Airl policyReward: expected "shaped" or "base", found "g"');
+  });
+
   it("with stateOnly, evaluates g(s): the reward ignores actions, next states and dones", () => {
     const airl = new Airl({
       ...spaces,
