@@ -85,6 +85,22 @@ function linearReward(): MlpReward {
   });
 }
 
+/** AIRL with g = linearReward(), h(s) = 2s + 1, γ 0.9 and raw inputs: f by hand. */
+function linearAirl(): Airl {
+  return new Airl({
+    ...spaces,
+    base: linearReward(),
+    potential: new MlpReward({
+      ...spaces,
+      inputs: { observation: true },
+      hiddenSizes: [],
+      weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
+    }),
+    discount: 0.9,
+    normalizeInput: false,
+  });
+}
+
 const softplus = (x: number): number => Math.log1p(Math.exp(x));
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const bernoulliEntropy = (x: number): number =>
@@ -249,18 +265,7 @@ describe("the discriminator", () => {
   });
 
   it("subtracts the generator's log π on both expert and generated rows (AIRL)", async () => {
-    const airl = new Airl({
-      ...spaces,
-      base: linearReward(),
-      potential: new MlpReward({
-        ...spaces,
-        inputs: { observation: true },
-        hiddenSizes: [],
-        weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
-      }),
-      discount: 0.9,
-      normalizeInput: false,
-    });
+    const airl = linearAirl();
     const trainer = new AdversarialTrainer({
       variant: airl,
       optimizer: fakeOptimizer,
@@ -281,18 +286,7 @@ describe("the discriminator", () => {
   });
 
   it('uses the clipped-action likelihood on both rows with actionLikelihood "clipped" (AIRL)', async () => {
-    const airl = new Airl({
-      ...spaces,
-      base: linearReward(),
-      potential: new MlpReward({
-        ...spaces,
-        inputs: { observation: true },
-        hiddenSizes: [],
-        weights: { kernels: [Float32Array.of(2)], biases: [Float32Array.of(1)] },
-      }),
-      discount: 0.9,
-      normalizeInput: false,
-    });
+    const airl = linearAirl();
     // envActionLogProb = −1 for a = 0 and −3 for a = 1 (logProb stays −0.5 / −2).
     const policy: StochasticPolicy = {
       ...fixedPolicy,
