@@ -84,6 +84,28 @@ const PENDULUM_ADVERSARIAL_PPO: PpoConfig = {
   learningRateSchedule: "linear",
 };
 
+/**
+ * AIRL and GAN-GCL on Pendulum share everything but the variant (GAN-GCL is AIRL without the
+ * shaping): log π of the clipped action the env received (the scripted expert's torques sit on
+ * the bounds) with the paper's λ = 1, and 4 discriminator updates per round. AIRL, seed 0, 250k
+ * steps: unclipped λ 0.1 −717, unclipped λ 0 −894, clipped λ 1 with 8 updates −259, clipped λ 0.5
+ * with 8 updates −227, clipped λ 1 with 4 updates −226 (docs/algorithms/adversarial.md).
+ */
+function pendulumEnergyTask(variant: "airl" | "gan-gcl"): Task {
+  return {
+    name: `pendulum-${variant}`,
+    envId: "Pendulum-v1",
+    variant,
+    steps: 250_000,
+    target: -230,
+    targetLabel: "return ≥ −230",
+    demoEpisodes: 10,
+    numEnvs: 4,
+    ppo: PENDULUM_ADVERSARIAL_PPO,
+    trainer: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 4, actionLikelihood: "clipped" },
+  };
+}
+
 const TASKS: Record<string, Task> = {
   "cartpole-gail": {
     name: "cartpole-gail",
@@ -121,35 +143,8 @@ const TASKS: Record<string, Task> = {
     ppo: PENDULUM_ADVERSARIAL_PPO,
     trainer: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 8 },
   },
-  "pendulum-airl": {
-    name: "pendulum-airl",
-    envId: "Pendulum-v1",
-    variant: "airl",
-    steps: 250_000,
-    target: -230,
-    targetLabel: "return ≥ −230",
-    demoEpisodes: 10,
-    numEnvs: 4,
-    ppo: PENDULUM_ADVERSARIAL_PPO,
-    // log π of the clipped action the env received (the scripted expert's torques sit on the
-    // bounds), with the paper's λ = 1; 4 discriminator updates per round. Seed 0, 250k steps:
-    // unclipped λ 0.1 −717, unclipped λ 0 −894, clipped λ 1 with 8 updates −259, clipped λ 0.5 with
-    // 8 updates −227, clipped λ 1 with 4 updates −226 (docs/algorithms/adversarial.md).
-    trainer: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 4, actionLikelihood: "clipped" },
-  },
-  "pendulum-gan-gcl": {
-    name: "pendulum-gan-gcl",
-    envId: "Pendulum-v1",
-    variant: "gan-gcl",
-    steps: 250_000,
-    target: -230,
-    targetLabel: "return ≥ −230",
-    demoEpisodes: 10,
-    numEnvs: 4,
-    ppo: PENDULUM_ADVERSARIAL_PPO,
-    // AIRL's settings (GAN-GCL is AIRL without the shaping).
-    trainer: { demoBatchSize: 1024, discriminatorUpdatesPerRound: 4, actionLikelihood: "clipped" },
-  },
+  "pendulum-airl": pendulumEnergyTask("airl"),
+  "pendulum-gan-gcl": pendulumEnergyTask("gan-gcl"),
   "mountaincar-gail": {
     name: "mountaincar-gail",
     envId: "seals/MountainCar-v0",

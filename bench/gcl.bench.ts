@@ -68,6 +68,26 @@ interface EnvSettings {
   >;
 }
 
+/**
+ * GCL's control settings (seals/CartPole-v0's; Pendulum changes the entropy weight and the reward
+ * range). See docs/algorithms/guided-cost-learning.md ("Control benchmarks") for why each one.
+ */
+const CONTROL_GCL: EnvSettings["gcl"] = {
+  segmentLength: 10,
+  historyLength: 5,
+  rewardUpdatesPerIteration: 10,
+  demonstrationBatchSize: 64,
+  sampleBatchSize: 64,
+  learningRate: 3e-3,
+  demonstrationDensity: "behaviourCloning",
+  demonstrationDensityFit: { epochs: 10, floor: 0.05 },
+  normalizePolicyRewards: true,
+  policyEntropyWeight: 1,
+  rewardRange: [-1, 0],
+  localConstancyWeight: 200,
+  weightDecay: 1e-4,
+};
+
 // PPO settings in the spirit of imitation's seals tutorials and rl-zoo; rollouts are whole
 // episodes per env (nSteps = the horizon) so every segment lies inside one episode.
 const settings: Record<string, EnvSettings> = {
@@ -89,22 +109,7 @@ const settings: Record<string, EnvSettings> = {
       hiddenSizes: [32, 32],
       normalizeInputs: true,
     },
-    // See docs/algorithms/guided-cost-learning.md ("Control benchmarks") for why each setting.
-    gcl: {
-      segmentLength: 10,
-      historyLength: 5,
-      rewardUpdatesPerIteration: 10,
-      demonstrationBatchSize: 64,
-      sampleBatchSize: 64,
-      learningRate: 3e-3,
-      demonstrationDensity: "behaviourCloning",
-      demonstrationDensityFit: { epochs: 10, floor: 0.05 },
-      normalizePolicyRewards: true,
-      policyEntropyWeight: 1,
-      rewardRange: [-1, 0],
-      localConstancyWeight: 200,
-      weightDecay: 1e-4,
-    },
+    gcl: CONTROL_GCL,
   },
   pendulum: {
     id: "Pendulum-v1",
@@ -131,21 +136,7 @@ const settings: Record<string, EnvSettings> = {
     // to outweigh samples whose log q is ~20 nats lower) and a small entropy weight (PPO's Gaussian
     // entropy, ~1.4 nats per step, otherwise outweighs the reward). See
     // docs/algorithms/guided-cost-learning.md ("Pendulum-v1").
-    gcl: {
-      segmentLength: 10,
-      historyLength: 5,
-      rewardUpdatesPerIteration: 10,
-      demonstrationBatchSize: 64,
-      sampleBatchSize: 64,
-      learningRate: 3e-3,
-      demonstrationDensity: "behaviourCloning",
-      demonstrationDensityFit: { epochs: 10, floor: 0.05 },
-      normalizePolicyRewards: true,
-      policyEntropyWeight: 0.1,
-      rewardRange: [-10, 0],
-      localConstancyWeight: 200,
-      weightDecay: 1e-4,
-    },
+    gcl: { ...CONTROL_GCL, policyEntropyWeight: 0.1, rewardRange: [-10, 0] },
   },
 };
 
