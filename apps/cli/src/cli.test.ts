@@ -362,7 +362,10 @@ describe("demos, training, evaluation, export", () => {
 
 describe("kill and resume", () => {
   /** Runs uninterrupted, then interrupted after the first checkpoint and resumed; compares. */
-  async function killAndResume(algorithm: string, args: string[]): Promise<void> {
+  async function killAndResume(
+    algorithm: string,
+    args: string[],
+  ): Promise<{ straight: string; resumed: string }> {
     const straightRoot = join(work, `straight-${algorithm}`);
     const resumedRoot = join(work, `resumed-${algorithm}`);
     const env = "seals/CartPole-v0";
@@ -416,6 +419,7 @@ describe("kill and resume", () => {
       JSON.parse(readFileSync(join(runDirectory(root, algorithm, env), "policy.json"), "utf8"))
         .parameters;
     expect(policy(resumedRoot)).toEqual(policy(straightRoot));
+    return { straight: runDirectory(straightRoot, algorithm, env), resumed: run };
   }
 
   it("ppo: a resumed seeded run ends with the same metrics and weights", async () => {
@@ -438,4 +442,38 @@ describe("kill and resume", () => {
     expect(made.code, made.stderr).toBe(0);
     await killAndResume("bc", ["--demos", demos, "--steps", "40", "--seed", "5"]);
   }, 60_000);
+
+  it("airl: a resumed seeded run ends with the same metrics, weights and reward", async () => {
+    // A 512-row replay buffer over 256-step rollouts and input-normalised g and h: the resume must
+    // restore the discriminator's Adam moments, the replay rows and the running statistics.
+    const demos = join(work, "demos", "airl-episode");
+    const made = await irlkit([
+      "demos",
+      "--env",
+      "seals/CartPole-v0",
+      "--episodes",
+      "1",
+      "--out",
+      demos,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const config = join(work, "resume-airl.yaml");
+    writeFileSync(
+      config,
+      "numEnvs: 2\nppo:\n  nSteps: 128\n  nEpochs: 1\ntrainer:\n  demoBatchSize: 64\n  discriminatorUpdatesPerRound: 2\n  replayBufferCapacity: 512\n",
+    );
+    const { straight, resumed } = await killAndResume("airl", [
+      "--demos",
+      demos,
+      "--config",
+      config,
+      "--steps",
+      "2560",
+      "--seed",
+      "4",
+    ]);
+    expect(readFileSync(join(resumed, "reward.json"), "utf8")).toBe(
+      readFileSync(join(straight, "reward.json"), "utf8"),
+    );
+  }, 90_000);
 });

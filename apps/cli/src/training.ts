@@ -405,7 +405,7 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
     const checkpoint = decodeTyped<AdversarialCheckpoint>(context.checkpoint);
     await ppo.loadState(checkpoint.ppo);
     env.restoreOnNextReset(checkpoint.env);
-    trainer.loadState(checkpoint.trainer);
+    await trainer.loadState(checkpoint.trainer);
     round = checkpoint.round;
   }
   const saveModels = () => {
@@ -429,7 +429,7 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
       metricLines: context.run.metricLineCount(),
       ppo: await ppo.saveState(),
       env: env.actionHistory(),
-      trainer: trainer.saveState(),
+      trainer: await trainer.saveState(),
     };
     context.run.writeCheckpoint(round, encodeTyped(state));
     saveModels();

@@ -18,10 +18,14 @@ import {
   type RewardTensors,
   rewardTensors,
 } from "@irlkit/rewards";
-import { type PolicyOptimizer, Ppo } from "@irlkit/rl";
+import { type PolicyOptimizer, Ppo, type PpoState } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AdversarialTrainer, rolloutTransitions } from "./adversarial-trainer.js";
+import {
+  AdversarialTrainer,
+  type AdversarialTrainerState,
+  rolloutTransitions,
+} from "./adversarial-trainer.js";
 import {
   type AdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
@@ -510,15 +514,119 @@ describe("AdversarialTrainer rounds", () => {
   it("saves and restores its state", async () => {
     const { trainer, dispose } = setup("airl", demonstrations, 0);
     await trainer.trainRound();
-    const state = trainer.saveState();
+    const state = await trainer.saveState();
     const other = setup("airl", demonstrations, 7);
-    other.trainer.loadState(state);
+    await other.trainer.loadState(state);
     expect(other.trainer.getDiscriminatorParameters()).toEqual(state.discriminatorParameters);
     expect(other.trainer.round).toBe(1);
     expect(other.trainer.rewardOutputStatistics.toJSON()).toEqual(state.rewardOutputStatistics);
     expect(other.trainer.sampleDemonstrations(5)).toEqual(trainer.sampleDemonstrations(5));
     other.dispose();
     dispose();
+  });
+});
+
+describe("resume", () => {
+  let demonstrations: Transitions;
+  beforeAll(async () => {
+    demonstrations = await cartPoleDemonstrations(1);
+  });
+
+  // Rollouts are 2 envs × 16 steps: a 96-row replay buffer holds three rounds, so its contents
+  // (not just the last rollout) decide the generator samples after a resume.
+  const config = { generatorReplayBufferCapacity: 96 };
+
+  /** Two rounds, then the state of the trainer and of PPO. */
+  async function trainedState(): Promise<{
+    original: Setup;
+    trainerState: AdversarialTrainerState;
+    ppoState: PpoState;
+  }> {
+    const original = setup("airl", demonstrations, 0, { config });
+    await original.trainer.trainRound();
+    await original.trainer.trainRound();
+    return {
+      original,
+      trainerState: await original.trainer.saveState(),
+      ppoState: await original.ppo.saveState(),
+    };
+  }
+
+  /** Three discriminator updates on sampled batches; the statistics and the final parameters. */
+  async function continueDiscriminator(trainer: AdversarialTrainer) {
+    const statistics = [];
+    for (let k = 0; k < 3; k++) {
+      statistics.push(
+        await trainer.updateDiscriminator(
+          trainer.sampleDemonstrations(32),
+          trainer.sampleGenerated(32),
+        ),
+      );
+    }
+    return { statistics, parameters: trainer.getDiscriminatorParameters() };
+  }
+
+  async function restored(
+    trainerState: AdversarialTrainerState,
+    ppoState: PpoState,
+  ): Promise<Setup> {
+    const copy = setup("airl", demonstrations, 7, { config });
+    await copy.ppo.loadState(ppoState);
+    await copy.trainer.loadState(trainerState);
+    return copy;
+  }
+
+  it("continues number for number: Adam moments, replay buffer and input statistics restored", async () => {
+    const { original, trainerState, ppoState } = await trainedState();
+    expect(trainerState.discriminatorOptimizer!.iterations).toBe(4);
+    expect(trainerState.replayBuffer!.dones.length).toBe(64);
+    expect(trainerState.inputStatistics!.count).toBeGreaterThan(0);
+    const copy = await restored(trainerState, ppoState);
+    const expected = await continueDiscriminator(original.trainer);
+    const resumed = await continueDiscriminator(copy.trainer);
+    expect(resumed.statistics).toEqual(expected.statistics);
+    expect(resumed.parameters).toEqual(expected.parameters);
+
+    // Each restored part matters: without it the continuation differs (or cannot sample).
+    const withoutAdam = await restored({ ...trainerState, discriminatorOptimizer: null }, ppoState);
+    expect((await continueDiscriminator(withoutAdam.trainer)).parameters).not.toEqual(
+      expected.parameters,
+    );
+    const withoutStatistics = await restored({ ...trainerState, inputStatistics: null }, ppoState);
+    expect((await continueDiscriminator(withoutStatistics.trainer)).statistics).not.toEqual(
+      expected.statistics,
+    );
+    const withoutReplay = await restored({ ...trainerState, replayBuffer: null }, ppoState);
+    expect(() => withoutReplay.trainer.sampleGenerated(1)).toThrow("replay buffer is empty");
+    for (const setupToDispose of [original, copy, withoutAdam, withoutStatistics, withoutReplay]) {
+      setupToDispose.dispose();
+    }
+  });
+
+  it("restores without leaking tensors and rejects a state for another network, changing nothing", async () => {
+    const { original, trainerState } = await trainedState();
+    await expectNoTensorLeak(() => original.trainer.loadState(trainerState));
+    const before = original.trainer.getDiscriminatorParameters();
+    const gail = setup("gail", demonstrations, 0, { config });
+    await gail.trainer.trainRound();
+    const gailState = await gail.trainer.saveState();
+    await expect(original.trainer.loadState(gailState)).rejects.toThrow(
+      /discriminator parameters: expected \d+ arrays \(one per variable\), found \d+/,
+    );
+    const wrongMoments = {
+      ...trainerState,
+      discriminatorOptimizer: {
+        ...trainerState.discriminatorOptimizer!,
+        secondMoments: trainerState.discriminatorOptimizer!.secondMoments.slice(1),
+      },
+    };
+    await expect(original.trainer.loadState(wrongMoments)).rejects.toThrow(
+      "discriminatorOptimizer.secondMoments: expected",
+    );
+    expect(original.trainer.getDiscriminatorParameters()).toEqual(before);
+    expect(original.trainer.round).toBe(2);
+    original.dispose();
+    gail.dispose();
   });
 });
 

@@ -43,6 +43,14 @@ import {
   resolveAdversarialTrainerConfig,
 } from "./adversarial-trainer-config.js";
 import type { AdversarialVariant } from "./adversarial-variant.js";
+import {
+  checkVariableArrays,
+  inputStatisticsOf,
+  newDiscriminatorOptimizer,
+  restoreOptimizer,
+  saveOptimizerState,
+  saveReplayBuffer,
+} from "./discriminator-checkpoint.js";
 
 // ─── 1. Config: adversarial-trainer-config.ts ───────────────────────────────────────────────────
 
@@ -84,6 +92,35 @@ export interface AdversarialTrainerState {
   demonstrationOrder: number[];
   demonstrationCursor: number;
   rewardOutputStatistics: RunningMeanVarianceState | null;
+  /** The discriminator's Adam state; null before its first update. */
+  discriminatorOptimizer: DiscriminatorOptimizerState | null;
+  /** The generator replay buffer's rows, oldest first; null before the first round. */
+  replayBuffer: ReplayBufferState | null;
+  /** The reward network's running input statistics; null without input normalisation. */
+  inputStatistics: RunningMeanVarianceState | null;
+}
+
+/** Adam's state for the discriminator, in `variant.trainableVariables` order. */
+export interface DiscriminatorOptimizerState {
+  /** Updates taken. */
+  iterations: number;
+  /**
+   * β₁ᵗ⁺¹ and β₂ᵗ⁺¹ as Adam accumulated them: float32 running products, which a recomputed power
+   * need not equal in the last bit.
+   */
+  beta1Power: number;
+  beta2Power: number;
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+}
+
+/** The generator replay buffer's capacity and rows, oldest first. */
+export interface ReplayBufferState {
+  capacity: number;
+  observations: Float32Array;
+  actions: Float32Array | Int32Array;
+  nextObservations: Float32Array;
+  dones: Uint8Array;
 }
 
 // ─── 2. The trainer ─────────────────────────────────────────────────────────────────────────────
@@ -113,7 +150,7 @@ export class AdversarialTrainer {
   /** Whether the training reward is standardised (config, else the variant's default). */
   readonly normalizeRewardOutput: boolean;
   readonly #metricSink: MetricSink;
-  readonly #discriminatorOptimizer: tf.AdamOptimizer;
+  #discriminatorOptimizer: tf.AdamOptimizer;
   #replayBuffer: ReplayBuffer | undefined;
   #demonstrationRng: Rng;
   #replayRng: Rng;
@@ -185,13 +222,7 @@ export class AdversarialTrainer {
     const rng = new Rng(seed).derive("adversarial");
     this.#demonstrationRng = rng.derive("demonstrations");
     this.#replayRng = rng.derive("replay");
-    // Detail 5: Adam with PyTorch's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as imitation.
-    this.#discriminatorOptimizer = tf.train.adam(
-      this.config.discriminatorLearningRate,
-      0.9,
-      0.999,
-      1e-8,
-    );
+    this.#discriminatorOptimizer = newDiscriminatorOptimizer(this.config.discriminatorLearningRate);
   }
 
   /** Running statistics of the training reward (updated when `normalizeRewardOutput`). */
@@ -546,32 +577,22 @@ export class AdversarialTrainer {
   /** Overwrites the discriminator's variables (same order and sizes as `getDiscriminatorParameters`). */
   setDiscriminatorParameters(parameters: readonly Float32Array[]): void {
     const variables = this.variant.trainableVariables;
-    if (parameters.length !== variables.length) {
-      throw new ValidationError(
-        "discriminator parameters",
-        `${variables.length} arrays (one per variable)`,
-        `${parameters.length}`,
-      );
-    }
-    variables.forEach((variable, index) => {
-      const values = parameters[index]!;
-      if (values.length !== variable.size) {
-        throw new ValidationError(
-          `discriminator parameters[${index}]`,
-          `${variable.size} numbers (shape [${variable.shape.join(", ")}])`,
-          `${values.length}`,
-        );
-      }
-      tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, "float32")));
+    checkVariableArrays(parameters, variables, "discriminator parameters");
+    tf.tidy(() => {
+      variables.forEach((variable, index) => {
+        variable.assign(tf.tensor(parameters[index]!, variable.shape, "float32"));
+      });
     });
   }
 
   /**
-   * The trainer's resumable state: round counter, discriminator parameters, sampling generators and
-   * reward-output statistics. (Adam's moments and the replay buffer restart on resume; the input
-   * normalisation statistics travel with the reward network's `toJSON()`.)
+   * The trainer's resumable state: round counter, discriminator parameters and its Adam state,
+   * sampling generators, the generator replay buffer, and the reward network's input and output
+   * statistics. With the policy optimiser's own state (`Ppo.saveState`) and the env's, a loaded run
+   * continues number for number.
    */
-  saveState(): AdversarialTrainerState {
+  async saveState(): Promise<AdversarialTrainerState> {
+    this.#assertLive("saveState");
     return {
       round: this.#round,
       discriminatorParameters: this.getDiscriminatorParameters(),
@@ -584,13 +605,49 @@ export class AdversarialTrainer {
       rewardOutputStatistics: this.normalizeRewardOutput
         ? this.rewardOutputStatistics.toJSON()
         : null,
+      discriminatorOptimizer: await saveOptimizerState(this.#discriminatorOptimizer),
+      replayBuffer: this.#replayBuffer === undefined ? null : saveReplayBuffer(this.#replayBuffer),
+      inputStatistics: inputStatisticsOf(this.variant)?.toJSON() ?? null,
     };
   }
 
-  /** Restores a `saveState()` snapshot (see there for what it holds). */
-  loadState(state: AdversarialTrainerState): void {
+  /**
+   * Restores a `saveState()` snapshot (see there for what it holds). Everything is checked before
+   * anything changes: a snapshot for another network or env throws `ValidationError` and leaves the
+   * trainer as it was. Snapshots without the optimiser, replay or input-statistics fields (older
+   * checkpoints) restart those parts.
+   */
+  async loadState(state: AdversarialTrainerState): Promise<void> {
     this.#assertLive("loadState");
+    const variables = this.variant.trainableVariables;
+    checkVariableArrays(state.discriminatorParameters, variables, "discriminator parameters");
+    const inputStatistics = inputStatisticsOf(this.variant);
+    const savedInputStatistics = state.inputStatistics ?? null;
+    if (savedInputStatistics !== null) {
+      if (inputStatistics === undefined) {
+        throw new ValidationError(
+          "inputStatistics",
+          "null (this variant's reward network does not normalise its inputs)",
+          "running statistics",
+        );
+      }
+      new RunningMeanVariance(inputStatistics.size, savedInputStatistics); // validates
+    }
+    const replayBuffer =
+      (state.replayBuffer ?? null) === null
+        ? undefined
+        : this.#restoreReplayBuffer(state.replayBuffer!);
+    const optimizer = await restoreOptimizer(
+      this.config.discriminatorLearningRate,
+      state.discriminatorOptimizer ?? null,
+      variables,
+    );
+    // Checked: commit.
     this.setDiscriminatorParameters(state.discriminatorParameters);
+    this.#discriminatorOptimizer.dispose();
+    this.#discriminatorOptimizer = optimizer;
+    this.#replayBuffer = replayBuffer;
+    if (savedInputStatistics !== null) inputStatistics!.setState(savedInputStatistics);
     this.#round = state.round;
     this.#demonstrationRng = Rng.fromState(state.rngs.demonstrations);
     this.#replayRng = Rng.fromState(state.rngs.replay);
@@ -600,6 +657,28 @@ export class AdversarialTrainer {
       1,
       state.rewardOutputStatistics ?? undefined,
     );
+  }
+
+  #restoreReplayBuffer(saved: ReplayBufferState): ReplayBuffer {
+    const buffer = new ReplayBuffer({
+      capacity: saved.capacity,
+      observationSpace: this.observationSpace,
+      actionSpace: this.actionSpace,
+    });
+    // Added oldest first, the rows keep their ages, and sampling draws by age.
+    if (saved.dones.length > 0) {
+      buffer.add(
+        new Transitions({
+          observationSpace: this.observationSpace,
+          actionSpace: this.actionSpace,
+          observations: saved.observations,
+          actions: saved.actions,
+          nextObservations: saved.nextObservations,
+          dones: saved.dones,
+        }),
+      );
+    }
+    return buffer;
   }
 
   /** Frees the discriminator's Adam state. The variant and the optimiser are the caller's. Idempotent. */

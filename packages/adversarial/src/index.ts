@@ -2,8 +2,10 @@ export {
   AdversarialTrainer,
   type AdversarialTrainerOptions,
   type AdversarialTrainerState,
+  type DiscriminatorOptimizerState,
   type DiscriminatorStatistics,
   discriminatorInput,
+  type ReplayBufferState,
   rolloutTransitions,
 } from "./adversarial-trainer.js";
 export {

@@ -74,4 +74,25 @@ describe("RunningMeanVariance", () => {
       "variance[1]: expected a finite number >= 0, found -1",
     );
   });
+
+  it("restores a snapshot in place and leaves itself unchanged on a bad one", () => {
+    const stats = new RunningMeanVariance(2);
+    stats.update([1, 2, 3, 5]);
+    const snapshot = stats.toJSON();
+    stats.update([10, 10]);
+    stats.setState(snapshot);
+    expect(stats.toJSON()).toEqual({ mean: [2, 3.5], variance: [1, 2.25], count: 2 });
+    // The merge after a restore is bit for bit the merge without the detour: (1,2), (3,5), then (7,8).
+    stats.update([7, 8]);
+    const straight = new RunningMeanVariance(2);
+    straight.update([1, 2, 3, 5]);
+    straight.update([7, 8]);
+    expect(stats.toJSON()).toEqual(straight.toJSON());
+    expect(stats.mean[0]).toBeCloseTo(11 / 3, 14);
+    expect(stats.count).toBe(3);
+    expect(() => stats.setState({ mean: [0], variance: [1], count: 1 })).toThrow(
+      "mean: expected an array of 2 numbers",
+    );
+    expect(stats.count).toBe(3);
+  });
 });

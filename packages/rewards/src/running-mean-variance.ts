@@ -37,32 +37,40 @@ export class RunningMeanVariance {
     this.size = size;
     this.#mean = new Float64Array(size);
     this.#variance = new Float64Array(size).fill(1);
-    if (state !== undefined) {
-      const { mean, variance, count } = state;
-      if (!Number.isSafeInteger(count) || count < 0) {
-        throw new ValidationError("count", "a non-negative integer", describeValue(count));
-      }
-      for (const [field, values] of [
-        ["mean", mean],
-        ["variance", variance],
-      ] as const) {
-        if (!Array.isArray(values) || values.length !== size) {
-          throw new ValidationError(field, `an array of ${size} numbers`, describeValue(values));
-        }
-        values.forEach((x, i) => {
-          if (typeof x !== "number" || !Number.isFinite(x) || (field === "variance" && x < 0)) {
-            throw new ValidationError(
-              `${field}[${i}]`,
-              field === "variance" ? "a finite number >= 0" : "a finite number",
-              describeValue(x),
-            );
-          }
-        });
-      }
-      this.#mean.set(mean);
-      this.#variance.set(variance);
-      this.#count = count;
+    if (state !== undefined) this.setState(state);
+  }
+
+  /**
+   * Replaces the statistics with a `toJSON()` snapshot, in place — views that share this object
+   * (e.g. a normalised reward's evaluation view) see the restored values.
+   * @throws ValidationError naming the field when the state does not fit `size`; nothing changes then.
+   */
+  setState(state: RunningMeanVarianceState): void {
+    const { size } = this;
+    const { mean, variance, count } = state;
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new ValidationError("count", "a non-negative integer", describeValue(count));
     }
+    for (const [field, values] of [
+      ["mean", mean],
+      ["variance", variance],
+    ] as const) {
+      if (!Array.isArray(values) || values.length !== size) {
+        throw new ValidationError(field, `an array of ${size} numbers`, describeValue(values));
+      }
+      values.forEach((x, i) => {
+        if (typeof x !== "number" || !Number.isFinite(x) || (field === "variance" && x < 0)) {
+          throw new ValidationError(
+            `${field}[${i}]`,
+            field === "variance" ? "a finite number >= 0" : "a finite number",
+            describeValue(x),
+          );
+        }
+      });
+    }
+    this.#mean.set(mean);
+    this.#variance.set(variance);
+    this.#count = count;
   }
 
   /** Copies of the running mean. */
