@@ -39,6 +39,9 @@
  *   TRANSFER_POLICY_REWARD  AIRL's policy reward besides −λ·log π: "shaped" (default, f) or "base" (g, as
  *                           the AIRL authors' code; `AirlOptions.policyReward`)
  *   TRANSFER_TRAINER        JSON merged into the trainer config, e.g. '{"generatorReplayBufferCapacity":40960}'
+ *   TRANSFER_BASE           JSON architecture of AIRL's g (\`AirlOptions.base\`), e.g. '{"activation":"tanh"}'
+ *   TRANSFER_PPO            JSON merged into the generator's PPO config during imitation only (the
+ *                           expert and the retraining keep the defaults), e.g. '{"nSteps":128}'
  *   TRANSFER_NAME           result name: bench/results/<name>.json (default "airl-transfer")
  *
  * The result file is rewritten after every method, so an interrupted run keeps what finished.
@@ -57,7 +60,7 @@ import {
 import { Rng, type StochasticPolicy, type Trajectory, Transitions } from "@irlkit/core";
 import { make, pointMazeExpert, spec, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
-import { RunningMeanVariance } from "@irlkit/rewards";
+import { type RewardNetworkOptions, RunningMeanVariance } from "@irlkit/rewards";
 import { BehaviourCloning, Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
 import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
 import { formatNumber, writeBenchResult } from "./lib.js";
@@ -91,6 +94,9 @@ if (policyRewardSetting !== "shaped" && policyRewardSetting !== "base") {
 }
 const policyReward: "shaped" | "base" = policyRewardSetting;
 const trainerOverride: AdversarialTrainerConfig = JSON.parse(process.env.TRANSFER_TRAINER ?? "{}");
+const baseArchitecture: RewardNetworkOptions | undefined =
+  process.env.TRANSFER_BASE === undefined ? undefined : JSON.parse(process.env.TRANSFER_BASE);
+const imitationPpoOverride: PpoConfig = JSON.parse(process.env.TRANSFER_PPO ?? "{}");
 const normalizeInput = (process.env.TRANSFER_NORMALIZE_INPUT ?? "1") === "1";
 const bcEpochs = Number(process.env.TRANSFER_BC_EPOCHS ?? 0);
 const expertNoise = Number(process.env.TRANSFER_EXPERT_NOISE ?? 0);
@@ -192,10 +198,9 @@ async function learnOnLeft(
   method: Exclude<Method, "ppo-true">,
   seed: number,
 ): Promise<{ variant: AdversarialVariant; ppo: Ppo; seconds: number }> {
-  const demoEnv = makeMaze(LEFT);
   const demonstrations = await leftDemonstrations(seed);
   const env = vectorEnv(LEFT);
-  const ppo = new Ppo({ env, seed, config: PPO });
+  const ppo = new Ppo({ env, seed, config: { ...PPO, ...imitationPpoOverride } });
   if (bcEpochs > 0) {
     // The generator starts from behaviour cloning, so the discriminator never sees the near-random
     // policies that wander where the expert never goes.
@@ -225,6 +230,7 @@ async function learnOnLeft(
             stateOnly: method === "airl-state-only",
             entropyWeight,
             policyReward,
+            ...(baseArchitecture === undefined ? {} : { base: baseArchitecture }),
           });
   const trainer = new AdversarialTrainer({
     variant,
@@ -386,6 +392,8 @@ function writeResults(): string {
       normalizeInput,
       policyReward,
       trainer: trainerOverride,
+      imitationPpo: imitationPpoOverride,
+      base: baseArchitecture ?? null,
       expertSteps: expertKind === "ppo" ? expertSteps : null,
       expertNoise,
       observation,
