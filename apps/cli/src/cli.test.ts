@@ -342,13 +342,16 @@ describe("demos, training, evaluation, export", () => {
     expect(config).toMatchObject({ seed: 7, ppo: { gamma: 0.9, nSteps: 256 } });
   });
 
-  it("takes the clipped-action likelihood and the entropy weight for airl", async () => {
+  it("takes the clipped-action likelihood, the gradient penalty and the entropy weight for airl", async () => {
     const file = join(work, "airl-clipped.yaml");
-    writeFileSync(file, "trainer:\n  actionLikelihood: clipped\nreward:\n  entropyWeight: 0.5\n");
+    writeFileSync(
+      file,
+      "trainer:\n  actionLikelihood: clipped\n  gradientPenaltyWeight: 10\nreward:\n  entropyWeight: 0.5\n",
+    );
     const result = await irlkit(["train", "airl", "--config", file, "--print-config"]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
-      trainer: { actionLikelihood: "clipped" },
+      trainer: { actionLikelihood: "clipped", gradientPenaltyWeight: 10 },
       reward: { entropyWeight: 0.5, stateOnly: true },
     });
   });

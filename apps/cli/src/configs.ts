@@ -109,6 +109,8 @@ export const configSchemas = {
            * clipped action the env received (Box actions; see `AdversarialTrainerConfig`).
            */
           actionLikelihood: z.enum(["unclipped", "clipped"]).default("unclipped"),
+          /** Weight of the discriminator's gradient penalty (0: off; see `AdversarialTrainerConfig`). */
+          gradientPenaltyWeight: z.number().min(0).default(0),
         })
         .strict()
         .prefault({}),

@@ -397,6 +397,7 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
       discriminatorLearningRate: config.trainer.discriminatorLearningRate,
       generatorReplayBufferCapacity: config.trainer.replayBufferCapacity,
       actionLikelihood: config.trainer.actionLikelihood,
+      gradientPenaltyWeight: config.trainer.gradientPenaltyWeight,
     },
     metricSink: sink,
   });

@@ -50,6 +50,15 @@ export interface AdversarialTrainerConfig {
    * @default "unclipped"
    */
   actionLikelihood?: "unclipped" | "clipped";
+  /**
+   * Weight λ_GP of a gradient penalty added to the discriminator's loss,
+   * λ_GP · E[(‖∇ₓ f(x̂)‖₂ − 1)²] on random interpolates x̂ of expert and generated transitions
+   * (WGAN-GP's penalty, used on GAIL's discriminator by Kostrikov et al. 2019, who take 10; see
+   * `gradient-penalty.ts`). It bounds how steeply the learned reward can change between and around
+   * the two sets of samples. Needs a real-valued (Box) observation or action input. 0 turns it off.
+   * @default 0 (imitation has no penalty)
+   */
+  gradientPenaltyWeight?: number;
 }
 
 /** A config with every default filled in and every value checked. */
@@ -60,6 +69,7 @@ export type ResolvedAdversarialTrainerConfig = Readonly<{
   generatorReplayBufferCapacity: number | null;
   normalizeRewardOutput: boolean | null;
   actionLikelihood: "unclipped" | "clipped";
+  gradientPenaltyWeight: number;
 }>;
 
 const CONFIG_KEYS: readonly (keyof AdversarialTrainerConfig)[] = [
@@ -69,6 +79,7 @@ const CONFIG_KEYS: readonly (keyof AdversarialTrainerConfig)[] = [
   "generatorReplayBufferCapacity",
   "normalizeRewardOutput",
   "actionLikelihood",
+  "gradientPenaltyWeight",
 ];
 
 /**
@@ -129,6 +140,18 @@ export function resolveAdversarialTrainerConfig(
       describeValue(actionLikelihood),
     );
   }
+  const gradientPenaltyWeight = config.gradientPenaltyWeight ?? 0;
+  if (
+    typeof gradientPenaltyWeight !== "number" ||
+    !Number.isFinite(gradientPenaltyWeight) ||
+    gradientPenaltyWeight < 0
+  ) {
+    throw new ValidationError(
+      "adversarial.gradientPenaltyWeight",
+      "a finite number >= 0",
+      describeValue(gradientPenaltyWeight),
+    );
+  }
   return Object.freeze({
     demoBatchSize: positiveInteger("demoBatchSize", 64),
     discriminatorUpdatesPerRound: positiveInteger("discriminatorUpdatesPerRound", 2),
@@ -136,5 +159,6 @@ export function resolveAdversarialTrainerConfig(
     generatorReplayBufferCapacity: capacity,
     normalizeRewardOutput,
     actionLikelihood,
+    gradientPenaltyWeight,
   });
 }

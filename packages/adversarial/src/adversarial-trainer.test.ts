@@ -205,6 +205,7 @@ describe("resolveAdversarialTrainerConfig", () => {
       generatorReplayBufferCapacity: null,
       normalizeRewardOutput: null,
       actionLikelihood: "unclipped",
+      gradientPenaltyWeight: 0,
     });
   });
 
@@ -220,6 +221,9 @@ describe("resolveAdversarialTrainerConfig", () => {
         actionLikelihood: "clip",
       } as unknown as AdversarialTrainerConfig),
     ).toThrow('adversarial.actionLikelihood: expected "unclipped" or "clipped", found "clip"');
+    expect(() => resolveAdversarialTrainerConfig({ gradientPenaltyWeight: -1 })).toThrow(
+      "adversarial.gradientPenaltyWeight: expected a finite number >= 0, found -1",
+    );
   });
 
   it('rejects "clipped" for a log π variant whose policy has no envActionLogProb', () => {
@@ -534,7 +538,8 @@ describe("resume", () => {
 
   // Rollouts are 2 envs × 16 steps: a 96-row replay buffer holds three rounds, so its contents
   // (not just the last rollout) decide the generator samples after a resume.
-  const config = { generatorReplayBufferCapacity: 96 };
+  // The gradient penalty's interpolation weights come from a generator of their own, saved too.
+  const config = { generatorReplayBufferCapacity: 96, gradientPenaltyWeight: 1 };
 
   /** Two rounds, then the state of the trainer and of PPO. */
   async function trainedState(): Promise<{

@@ -51,6 +51,7 @@ import {
   saveOptimizerState,
   saveReplayBuffer,
 } from "./discriminator-checkpoint.js";
+import { gradientPenalty, hasRealValuedInput, interpolateTransitions } from "./gradient-penalty.js";
 
 // ─── 1. Config: adversarial-trainer-config.ts ───────────────────────────────────────────────────
 
@@ -70,7 +71,7 @@ export interface AdversarialTrainerOptions {
 
 /** The discriminator's statistics on one balanced batch (before or without an update). */
 export interface DiscriminatorStatistics {
-  /** Mean binary cross-entropy, expert = 1. */
+  /** Mean binary cross-entropy, expert = 1 (without the gradient penalty). */
   loss: number;
   /** Fraction of expert rows with logit ≥ 0 (classified expert). */
   accuracyExpert: number;
@@ -80,6 +81,11 @@ export interface DiscriminatorStatistics {
   logitMeanGenerated: number;
   /** Mean Bernoulli entropy of D over the batch (nats; log 2 ≈ 0.693 when undecided). */
   entropy: number;
+  /**
+   * E[(‖∇ₓ f‖ − 1)²] on this update's interpolates, before the step; only with
+   * `gradientPenaltyWeight` > 0.
+   */
+  gradientPenalty?: number;
 }
 
 /** Resumable trainer state (the optimiser saves its own; see `Ppo.saveState`). */
@@ -87,7 +93,8 @@ export interface AdversarialTrainerState {
   round: number;
   /** The discriminator's variables, in `variant.trainableVariables` order. */
   discriminatorParameters: Float32Array[];
-  rngs: { demonstrations: RngState; replay: RngState };
+  /** `gradientPenalty` (the interpolation weights) is absent in snapshots from before it existed. */
+  rngs: { demonstrations: RngState; replay: RngState; gradientPenalty?: RngState };
   /** The current pass over the demonstrations and the position in it. */
   demonstrationOrder: number[];
   demonstrationCursor: number;
@@ -154,6 +161,7 @@ export class AdversarialTrainer {
   #replayBuffer: ReplayBuffer | undefined;
   #demonstrationRng: Rng;
   #replayRng: Rng;
+  #gradientPenaltyRng: Rng;
   /** The current pass over the demonstrations (detail 3) and the position in it. */
   #demonstrationOrder: Int32Array = new Int32Array(0);
   #demonstrationCursor = 0;
@@ -222,6 +230,17 @@ export class AdversarialTrainer {
     const rng = new Rng(seed).derive("adversarial");
     this.#demonstrationRng = rng.derive("demonstrations");
     this.#replayRng = rng.derive("replay");
+    this.#gradientPenaltyRng = rng.derive("gradient-penalty");
+    if (
+      this.config.gradientPenaltyWeight > 0 &&
+      !hasRealValuedInput(variant.rewardNetwork, this.observationSpace, this.actionSpace)
+    ) {
+      throw new ValidationError(
+        "adversarial.gradientPenaltyWeight",
+        "0 for a reward network without real-valued (Box) inputs (the penalty differentiates with respect to them)",
+        String(this.config.gradientPenaltyWeight),
+      );
+    }
     this.#discriminatorOptimizer = newDiscriminatorOptimizer(this.config.discriminatorLearningRate);
   }
 
@@ -323,8 +342,24 @@ export class AdversarialTrainer {
     const batch = await this.#discriminatorBatch(expert, generated);
     this.variant.updateStatistics(batch.input);
     const tensors = rewardTensors(batch.input, this.observationSpace, this.actionSpace);
+    const penaltyWeight = this.config.gradientPenaltyWeight;
+    const interpolates =
+      penaltyWeight > 0
+        ? rewardTensors(
+            interpolateTransitions(
+              expert,
+              generated,
+              this.observationSpace,
+              this.actionSpace,
+              this.#gradientPenaltyRng,
+            ),
+            this.observationSpace,
+            this.actionSpace,
+          )
+        : undefined;
     const variables = this.variant.trainableVariables;
     let summary: tf.Tensor1D | undefined;
+    let penalty: tf.Scalar | undefined;
     try {
       const { gradients, gradientNorm } = tf.tidy(() => {
         const logProbs = batch.logProbs === undefined ? undefined : tf.tensor1d(batch.logProbs);
@@ -332,7 +367,17 @@ export class AdversarialTrainer {
         const { value, grads } = tf.variableGrads(() => {
           const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
           summary = tf.keep(discriminatorSummary(logits, labels, expert.count));
-          return tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
+          const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
+          if (interpolates === undefined) return loss;
+          penalty = tf.keep(
+            gradientPenalty(
+              this.variant.rewardNetwork,
+              interpolates,
+              this.observationSpace,
+              this.actionSpace,
+            ),
+          );
+          return tf.add(loss, tf.mul(penalty, penaltyWeight)) as tf.Scalar;
         }, variables);
         value.dispose();
         const norm = tf.sqrt(
@@ -344,6 +389,10 @@ export class AdversarialTrainer {
       gradientNorm.dispose();
       const statistics = readSummary(summary!);
       summary = undefined;
+      if (penalty !== undefined) {
+        statistics.gradientPenalty = penalty.dataSync()[0]!;
+        checkFinite([statistics.gradientPenalty], "the discriminator's gradient penalty");
+      }
       if (!Number.isFinite(statistics.loss) || !Number.isFinite(norm)) {
         tf.dispose(Object.values(gradients));
         throw new TrainingDivergedError(
@@ -360,7 +409,9 @@ export class AdversarialTrainer {
       return statistics;
     } finally {
       summary?.dispose();
+      penalty?.dispose();
       disposeRewardTensors(tensors);
+      if (interpolates !== undefined) disposeRewardTensors(interpolates);
     }
   }
 
@@ -472,7 +523,7 @@ export class AdversarialTrainer {
     this.addGenerated(rolloutTransitions(batch));
 
     // Step 3: n discriminator updates on balanced minibatches.
-    const totals = {
+    const totals: Record<string, number> = {
       loss: 0,
       accuracyExpert: 0,
       accuracyGenerated: 0,
@@ -489,8 +540,8 @@ export class AdversarialTrainer {
           this.sampleDemonstrations(n),
           this.sampleGenerated(n),
         );
-        for (const key of Object.keys(totals) as (keyof DiscriminatorStatistics)[]) {
-          totals[key] += statistics[key];
+        for (const [key, value] of Object.entries(statistics)) {
+          totals[key] = (totals[key] ?? 0) + value;
         }
       }
       // Step 4: relabel with the updated discriminator; with clipped-action likelihoods, log π is
@@ -599,6 +650,7 @@ export class AdversarialTrainer {
       rngs: {
         demonstrations: this.#demonstrationRng.getState(),
         replay: this.#replayRng.getState(),
+        gradientPenalty: this.#gradientPenaltyRng.getState(),
       },
       demonstrationOrder: Array.from(this.#demonstrationOrder),
       demonstrationCursor: this.#demonstrationCursor,
@@ -651,6 +703,9 @@ export class AdversarialTrainer {
     this.#round = state.round;
     this.#demonstrationRng = Rng.fromState(state.rngs.demonstrations);
     this.#replayRng = Rng.fromState(state.rngs.replay);
+    if (state.rngs.gradientPenalty !== undefined) {
+      this.#gradientPenaltyRng = Rng.fromState(state.rngs.gradientPenalty);
+    }
     this.#demonstrationOrder = Int32Array.from(state.demonstrationOrder);
     this.#demonstrationCursor = state.demonstrationCursor;
     this.#rewardOutputStatistics = new RunningMeanVariance(

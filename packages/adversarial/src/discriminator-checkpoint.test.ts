@@ -14,7 +14,7 @@ function step(optimizer: tf.AdamOptimizer, variable: tf.Variable, target: number
       () => tf.sum(tf.square(tf.sub(variable, tf.tensor1d(target)))) as tf.Scalar,
       [variable],
     );
-    optimizer.applyGradients(grads);
+    optimizer.applyGradients([{ name: variable.name, tensor: grads[variable.name]! }]);
   });
 }
 

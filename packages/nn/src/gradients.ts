@@ -34,6 +34,15 @@ function unbroadcast(gradient: tf.Tensor, shape: number[]): tf.Tensor {
   return tf.reshape(reduced, shape);
 }
 
+/** The piece sizes of a split along an axis of length `length` (a count, or sizes with one −1). */
+function splitSizes(numOrSizeSplits: number | number[], length: number): number[] {
+  if (typeof numOrSizeSplits === "number") {
+    return new Array(numOrSizeSplits).fill(length / numOrSizeSplits);
+  }
+  const known = numOrSizeSplits.reduce((total, size) => (size === -1 ? total : total + size), 0);
+  return numOrSizeSplits.map((size) => (size === -1 ? length - known : size));
+}
+
 /** Reshapes a reduction's `dy` (and output) so it broadcasts against the input again. */
 function keepReducedDims(reduced: tf.Tensor, input: tf.Tensor, axis: unknown): tf.Tensor {
   if (reduced.rank === input.rank) return reduced; // keepDims was true
@@ -54,13 +63,20 @@ const unary = (
   gradFunc: (dy, saved, attrs) => ({ x: () => derivative(dy, saved0(saved), attrs) }),
 });
 
+/**
+ * A unary kernel whose derivative is written in its output y = forward(x). y is recomputed from the
+ * saved input rather than saved itself: the same values, but connected to x on the tape, so second
+ * derivatives (a gradient of a gradient, as in the discriminator's gradient penalty) come out right.
+ * tfjs's saved outputs do not carry that dependence.
+ */
 const ofOutput = (
   kernelName: string,
+  forward: (x: tf.Tensor) => tf.Tensor,
   derivative: (dy: tf.Tensor, y: tf.Tensor) => tf.Tensor,
 ): Gradient => ({
   kernelName,
-  outputsToSave: [true],
-  gradFunc: (dy, saved) => ({ x: () => derivative(dy, saved0(saved)) }),
+  inputsToSave: ["x"],
+  gradFunc: (dy, saved) => ({ x: () => derivative(dy, forward(saved0(saved))) }),
 });
 
 const binary = (
@@ -172,28 +188,27 @@ const GRADIENTS: readonly Gradient[] = [
     });
     return tf.transpose(dy, inverse);
   }),
-  ofOutput("Exp", (dy, y) => tf.mul(dy, y)),
-  ofOutput("Sqrt", (dy, y) => tf.div(dy, tf.mul(y, 2))),
-  ofOutput("Tanh", (dy, y) => tf.mul(dy, tf.sub(1, tf.square(y)))),
-  ofOutput("Sigmoid", (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y)))),
+  ofOutput("Exp", tf.exp, (dy, y) => tf.mul(dy, y)),
+  ofOutput("Sqrt", tf.sqrt, (dy, y) => tf.div(dy, tf.mul(y, 2))),
+  ofOutput("Tanh", tf.tanh, (dy, y) => tf.mul(dy, tf.sub(1, tf.square(y)))),
+  ofOutput("Sigmoid", tf.sigmoid, (dy, y) => tf.mul(dy, tf.mul(y, tf.sub(1, y)))),
   {
     kernelName: "Elu",
-    outputsToSave: [true],
+    inputsToSave: ["x"],
     gradFunc: (dy, saved) => ({
-      // d/dx elu(x) = 1 for x > 0, elu(x) + 1 otherwise.
-      x: () =>
-        tf.mul(
-          dy,
-          tf.where(tf.greater(saved0(saved), 0), tf.onesLike(dy), tf.add(saved0(saved), 1)),
-        ),
+      // d/dx elu(x) = 1 for x > 0, elu(x) + 1 otherwise (from the input; see `ofOutput`).
+      x: () => {
+        const x = saved0(saved);
+        return tf.mul(dy, tf.where(tf.greater(x, 0), tf.onesLike(dy), tf.add(tf.elu(x), 1)));
+      },
     }),
   },
   {
     kernelName: "Softmax",
-    outputsToSave: [true],
+    inputsToSave: ["logits"],
     gradFunc: (dy, saved, attrs) => {
-      const y = saved0(saved);
       const dim = (attrs.dim as number | undefined) ?? -1;
+      const y = tf.softmax(saved0(saved), dim);
       return { logits: () => tf.mul(y, tf.sub(dy, tf.sum(tf.mul(dy, y), dim, true))) };
     },
   },
@@ -318,6 +333,53 @@ const GRADIENTS: readonly Gradient[] = [
       const sizes = saved.map((input) => input.shape[axis]!);
       const pieces = tf.split(dy, sizes, axis);
       return pieces.map((piece) => () => piece);
+    },
+  },
+  {
+    // Split's gradient is the concatenation of the pieces' gradients (zeros for pieces that do not
+    // reach the output). Needed for second derivatives through Concat, whose gradient is a split:
+    // the discriminator's gradient penalty differentiates a network's input gradient.
+    kernelName: "SplitV",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      const x = saved[0]!;
+      const axis = tf.util.parseAxisParam(attrs.axis as number, x.shape)[0]!;
+      const sizes = splitSizes(attrs.numOrSizeSplits as number | number[], x.shape[axis]!);
+      const pieces = (dy as unknown as (tf.Tensor | null)[]).map((piece, index) => {
+        if (piece !== null) return piece;
+        const shape = [...x.shape];
+        shape[axis] = sizes[index]!;
+        return tf.zeros(shape);
+      });
+      return { x: () => tf.concat(pieces, axis) };
+    },
+  },
+  {
+    // Unstack's gradient stacks the pieces' gradients (zeros for pieces that do not reach the
+    // output): second derivatives through Pack, whose gradient is an unstack.
+    kernelName: "Unpack",
+    inputsToSave: ["value"],
+    gradFunc: (dy, saved, attrs) => {
+      const value = saved0(saved);
+      const axis = attrs.axis as number;
+      const pieceShape = value.shape.filter(
+        (_size, index) => index !== (axis + value.rank) % value.rank,
+      );
+      const pieces = (dy as unknown as (tf.Tensor | null)[]).map(
+        (piece) => piece ?? tf.zeros(pieceShape),
+      );
+      return { value: () => tf.stack(pieces, axis) };
+    },
+  },
+  {
+    // Padding's gradient is the slice of dy at the original position: second derivatives through
+    // Slice, whose gradient is a pad.
+    kernelName: "PadV2",
+    inputsToSave: ["x"],
+    gradFunc: (dy, saved, attrs) => {
+      const x = saved0(saved);
+      const begin = (attrs.paddings as [number, number][]).map(([before]) => before);
+      return { x: () => tf.slice(dy, begin, x.shape) };
     },
   },
   {
