@@ -21,11 +21,7 @@ import {
 import { type PolicyOptimizer, Ppo, type PpoState } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  AdversarialTrainer,
-  type AdversarialTrainerState,
-  rolloutTransitions,
-} from "./adversarial-trainer.js";
+import { AdversarialTrainer, rolloutTransitions } from "./adversarial-trainer.js";
 import {
   type AdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
@@ -34,6 +30,7 @@ import type { AdversarialVariant } from "./adversarial-variant.js";
 import { Airl } from "./airl.js";
 import { Gail } from "./gail.js";
 import { GanGcl } from "./gan-gcl.js";
+import type { AdversarialTrainerState } from "./trainer-checkpoint.js";
 
 beforeAll(async () => {
   await initBackend();

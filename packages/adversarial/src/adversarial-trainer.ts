@@ -21,7 +21,6 @@ import {
   nullMetricSink,
   type RewardInput,
   Rng,
-  type RngState,
   type Space,
   TrainingDivergedError,
   type Trajectory,
@@ -29,12 +28,7 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import { binaryCrossEntropyWithLogits, softplus, tf } from "@irlkit/nn";
-import {
-  disposeRewardTensors,
-  RunningMeanVariance,
-  type RunningMeanVarianceState,
-  rewardTensors,
-} from "@irlkit/rewards";
+import { disposeRewardTensors, RunningMeanVariance, rewardTensors } from "@irlkit/rewards";
 import { type PolicyOptimizer, type RolloutBatch, withRewards } from "@irlkit/rl";
 import { ReplayBuffer } from "@irlkit/samplers";
 import {
@@ -43,15 +37,17 @@ import {
   resolveAdversarialTrainerConfig,
 } from "./adversarial-trainer-config.js";
 import type { AdversarialVariant } from "./adversarial-variant.js";
+import { gradientPenalty, hasRealValuedInput, interpolateTransitions } from "./gradient-penalty.js";
 import {
+  type AdversarialTrainerState,
   checkVariableArrays,
   inputStatisticsOf,
   newDiscriminatorOptimizer,
   restoreOptimizer,
+  restoreReplayBuffer,
   saveOptimizerState,
   saveReplayBuffer,
-} from "./discriminator-checkpoint.js";
-import { gradientPenalty, hasRealValuedInput, interpolateTransitions } from "./gradient-penalty.js";
+} from "./trainer-checkpoint.js";
 
 // ─── 1. Config: adversarial-trainer-config.ts ───────────────────────────────────────────────────
 
@@ -86,48 +82,6 @@ export interface DiscriminatorStatistics {
    * `gradientPenaltyWeight` > 0.
    */
   gradientPenalty?: number;
-}
-
-/** Resumable trainer state (the optimiser saves its own; see `Ppo.saveState`). */
-export interface AdversarialTrainerState {
-  round: number;
-  /** The discriminator's variables, in `variant.trainableVariables` order. */
-  discriminatorParameters: Float32Array[];
-  /** `gradientPenalty` (the interpolation weights) is absent in snapshots from before it existed. */
-  rngs: { demonstrations: RngState; replay: RngState; gradientPenalty?: RngState };
-  /** The current pass over the demonstrations and the position in it. */
-  demonstrationOrder: number[];
-  demonstrationCursor: number;
-  rewardOutputStatistics: RunningMeanVarianceState | null;
-  /** The discriminator's Adam state; null before its first update. */
-  discriminatorOptimizer: DiscriminatorOptimizerState | null;
-  /** The generator replay buffer's rows, oldest first; null before the first round. */
-  replayBuffer: ReplayBufferState | null;
-  /** The reward network's running input statistics; null without input normalisation. */
-  inputStatistics: RunningMeanVarianceState | null;
-}
-
-/** Adam's state for the discriminator, in `variant.trainableVariables` order. */
-export interface DiscriminatorOptimizerState {
-  /** Updates taken. */
-  iterations: number;
-  /**
-   * β₁ᵗ⁺¹ and β₂ᵗ⁺¹ as Adam accumulated them: float32 running products, which a recomputed power
-   * need not equal in the last bit.
-   */
-  beta1Power: number;
-  beta2Power: number;
-  firstMoments: Float32Array[];
-  secondMoments: Float32Array[];
-}
-
-/** The generator replay buffer's capacity and rows, oldest first. */
-export interface ReplayBufferState {
-  capacity: number;
-  observations: Float32Array;
-  actions: Float32Array | Int32Array;
-  nextObservations: Float32Array;
-  dones: Uint8Array;
 }
 
 // ─── 2. The trainer ─────────────────────────────────────────────────────────────────────────────
@@ -688,7 +642,7 @@ export class AdversarialTrainer {
     const replayBuffer =
       (state.replayBuffer ?? null) === null
         ? undefined
-        : this.#restoreReplayBuffer(state.replayBuffer!);
+        : restoreReplayBuffer(state.replayBuffer!, this.observationSpace, this.actionSpace);
     const optimizer = await restoreOptimizer(
       this.config.discriminatorLearningRate,
       state.discriminatorOptimizer ?? null,
@@ -712,28 +666,6 @@ export class AdversarialTrainer {
       1,
       state.rewardOutputStatistics ?? undefined,
     );
-  }
-
-  #restoreReplayBuffer(saved: ReplayBufferState): ReplayBuffer {
-    const buffer = new ReplayBuffer({
-      capacity: saved.capacity,
-      observationSpace: this.observationSpace,
-      actionSpace: this.actionSpace,
-    });
-    // Added oldest first, the rows keep their ages, and sampling draws by age.
-    if (saved.dones.length > 0) {
-      buffer.add(
-        new Transitions({
-          observationSpace: this.observationSpace,
-          actionSpace: this.actionSpace,
-          observations: saved.observations,
-          actions: saved.actions,
-          nextObservations: saved.nextObservations,
-          dones: saved.dones,
-        }),
-      );
-    }
-    return buffer;
   }
 
   /** Frees the discriminator's Adam state. The variant and the optimiser are the caller's. Idempotent. */

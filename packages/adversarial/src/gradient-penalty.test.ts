@@ -2,7 +2,6 @@ import {
   type ActionBatch,
   Box,
   Discrete,
-  type PolicyOptimizer,
   type RewardInput,
   Rng,
   type StochasticPolicy,
@@ -11,6 +10,7 @@ import {
 import { initBackend, tf } from "@irlkit/nn";
 import { withBackend } from "@irlkit/nn/testing";
 import { disposeRewardTensors, MlpReward, type RewardModel, rewardTensors } from "@irlkit/rewards";
+import type { PolicyOptimizer } from "@irlkit/rl";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AdversarialTrainer } from "./adversarial-trainer.js";
 import { Airl } from "./airl.js";

@@ -1,11 +1,8 @@
 export {
   AdversarialTrainer,
   type AdversarialTrainerOptions,
-  type AdversarialTrainerState,
-  type DiscriminatorOptimizerState,
   type DiscriminatorStatistics,
   discriminatorInput,
-  type ReplayBufferState,
   rolloutTransitions,
 } from "./adversarial-trainer.js";
 export {
@@ -23,3 +20,8 @@ export { Airl, type AirlOptions } from "./airl.js";
 export { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
 export { Gail, type GailOptions } from "./gail.js";
 export { GanGcl, type GanGclOptions } from "./gan-gcl.js";
+export type {
+  AdversarialTrainerState,
+  DiscriminatorOptimizerState,
+  ReplayBufferState,
+} from "./trainer-checkpoint.js";

@@ -1,15 +1,60 @@
 /**
- * The pieces of `AdversarialTrainer.saveState` / `loadState` that are not plain numbers: the
- * discriminator's Adam state (tfjs `AdamOptimizer`), the generator replay buffer and the reward
+ * What `AdversarialTrainer.saveState` / `loadState` hold, and the pieces that are not plain numbers:
+ * the discriminator's Adam state (tfjs `AdamOptimizer`), the generator replay buffer and the reward
  * network's input statistics. Each save copies; each restore builds new objects and checks sizes
  * before the trainer commits anything.
  */
-import { ValidationError } from "@irlkit/core";
+import { type RngState, type Space, Transitions, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
-import { NormalizedInputReward, type RunningMeanVariance } from "@irlkit/rewards";
-import type { ReplayBuffer } from "@irlkit/samplers";
-import type { DiscriminatorOptimizerState, ReplayBufferState } from "./adversarial-trainer.js";
+import {
+  NormalizedInputReward,
+  type RunningMeanVariance,
+  type RunningMeanVarianceState,
+} from "@irlkit/rewards";
+import { ReplayBuffer } from "@irlkit/samplers";
 import type { AdversarialVariant } from "./adversarial-variant.js";
+
+/** Resumable trainer state (the optimiser saves its own; see `Ppo.saveState`). */
+export interface AdversarialTrainerState {
+  round: number;
+  /** The discriminator's variables, in `variant.trainableVariables` order. */
+  discriminatorParameters: Float32Array[];
+  /** `gradientPenalty` (the interpolation weights) is absent in snapshots from before it existed. */
+  rngs: { demonstrations: RngState; replay: RngState; gradientPenalty?: RngState };
+  /** The current pass over the demonstrations and the position in it. */
+  demonstrationOrder: number[];
+  demonstrationCursor: number;
+  rewardOutputStatistics: RunningMeanVarianceState | null;
+  /** The discriminator's Adam state; null before its first update. */
+  discriminatorOptimizer: DiscriminatorOptimizerState | null;
+  /** The generator replay buffer's rows, oldest first; null before the first round. */
+  replayBuffer: ReplayBufferState | null;
+  /** The reward network's running input statistics; null without input normalisation. */
+  inputStatistics: RunningMeanVarianceState | null;
+}
+
+/** Adam's state for the discriminator, in `variant.trainableVariables` order. */
+export interface DiscriminatorOptimizerState {
+  /** Updates taken. */
+  iterations: number;
+  /**
+   * β₁ᵗ⁺¹ and β₂ᵗ⁺¹ as Adam accumulated them: float32 running products, which a recomputed power
+   * need not equal in the last bit.
+   */
+  beta1Power: number;
+  beta2Power: number;
+  firstMoments: Float32Array[];
+  secondMoments: Float32Array[];
+}
+
+/** The generator replay buffer's capacity and rows, oldest first. */
+export interface ReplayBufferState {
+  capacity: number;
+  observations: Float32Array;
+  actions: Float32Array | Int32Array;
+  nextObservations: Float32Array;
+  dones: Uint8Array;
+}
 
 /** Detail 5: Adam with PyTorch's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as imitation. */
 export function newDiscriminatorOptimizer(learningRate: number): tf.AdamOptimizer {
@@ -102,6 +147,28 @@ export function saveReplayBuffer(buffer: ReplayBuffer): ReplayBufferState {
     nextObservations: Float32Array.from(rows.nextObservations as Float32Array),
     dones: Uint8Array.from(rows.dones),
   };
+}
+
+/** A buffer holding `saved`'s rows: added oldest first, they keep their ages (sampling is by age). */
+export function restoreReplayBuffer(
+  saved: ReplayBufferState,
+  observationSpace: Space,
+  actionSpace: Space,
+): ReplayBuffer {
+  const buffer = new ReplayBuffer({ capacity: saved.capacity, observationSpace, actionSpace });
+  if (saved.dones.length > 0) {
+    buffer.add(
+      new Transitions({
+        observationSpace,
+        actionSpace,
+        observations: saved.observations,
+        actions: saved.actions,
+        nextObservations: saved.nextObservations,
+        dones: saved.dones,
+      }),
+    );
+  }
+  return buffer;
 }
 
 /** The running input statistics of the variant's reward network, if it normalises its inputs. */

@@ -1,7 +1,7 @@
 import { initBackend, tf } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { restoreOptimizer, saveOptimizerState } from "./discriminator-checkpoint.js";
+import { restoreOptimizer, saveOptimizerState } from "./trainer-checkpoint.js";
 
 beforeAll(async () => {
   await initBackend();
