@@ -425,6 +425,22 @@ describe("kill and resume", () => {
     return { straight: runDirectory(straightRoot, algorithm, env), resumed: run };
   }
 
+  /** One scripted-expert CartPole episode written by `irlkit demos`; returns the directory. */
+  async function oneEpisodeDemos(name: string): Promise<string> {
+    const demos = join(work, "demos", name);
+    const made = await irlkit([
+      "demos",
+      "--env",
+      "seals/CartPole-v0",
+      "--episodes",
+      "1",
+      "--out",
+      demos,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    return demos;
+  }
+
   it("ppo: a resumed seeded run ends with the same metrics and weights", async () => {
     const config = join(work, "resume-ppo.yaml");
     writeFileSync(config, "numEnvs: 2\nppo:\n  nSteps: 128\n  batchSize: 64\n  nEpochs: 2\n");
@@ -432,34 +448,14 @@ describe("kill and resume", () => {
   }, 60_000);
 
   it("bc: a resumed seeded run ends with the same metrics and weights", async () => {
-    const demos = join(work, "demos", "one-episode");
-    const made = await irlkit([
-      "demos",
-      "--env",
-      "seals/CartPole-v0",
-      "--episodes",
-      "1",
-      "--out",
-      demos,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
+    const demos = await oneEpisodeDemos("one-episode");
     await killAndResume("bc", ["--demos", demos, "--steps", "40", "--seed", "5"]);
   }, 60_000);
 
   it("airl: a resumed seeded run ends with the same metrics, weights and reward", async () => {
     // A 512-row replay buffer over 256-step rollouts and input-normalised g and h: the resume must
     // restore the discriminator's Adam moments, the replay rows and the running statistics.
-    const demos = join(work, "demos", "airl-episode");
-    const made = await irlkit([
-      "demos",
-      "--env",
-      "seals/CartPole-v0",
-      "--episodes",
-      "1",
-      "--out",
-      demos,
-    ]);
-    expect(made.code, made.stderr).toBe(0);
+    const demos = await oneEpisodeDemos("airl-episode");
     const config = join(work, "resume-airl.yaml");
     writeFileSync(
       config,
