@@ -92,6 +92,59 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** What `runRounds` needs from one resumable trainer. */
+interface RoundLoop {
+  /** Rounds completed before this run (from a checkpoint), else 0. */
+  startRound: number;
+  /** Whether the budget is spent. */
+  finished(round: number): boolean;
+  /** Trains one round and returns its metrics. */
+  trainRound(): Promise<Metrics>;
+  /** The progress bar's position after `round` rounds (env steps or rounds). */
+  position(round: number): number;
+  timesteps(): number | null;
+  /** Writes the checkpoint after `round` rounds and saves the models. */
+  checkpoint(round: number): Promise<void> | void;
+}
+
+/**
+ * The loop every resumable trainer shares: a round, the progress bar, a yield so SIGINT/SIGTERM
+ * handlers run, a checkpoint every `checkpointEvery` rounds and on a stop request (then it returns
+ * "interrupted"), and a last checkpoint when the budget is spent or `context.stopWhen` holds.
+ */
+async function runRounds(
+  context: TrainContext,
+  stop: StopSignal,
+  checkpointEvery: number,
+  bar: { total: number; unit: string },
+  loop: RoundLoop,
+): Promise<TrainSummary> {
+  const progress = new Progress({
+    label: `${context.algorithm} ${context.envId}`,
+    ...bar,
+    quiet: context.quiet,
+  });
+  let round = loop.startRound;
+  let lastMetrics: Metrics = {};
+  try {
+    while (!loop.finished(round)) {
+      lastMetrics = await loop.trainRound();
+      round++;
+      progress.update(loop.position(round), lastMetrics);
+      await yieldToEventLoop();
+      if (context.stopWhen?.(lastMetrics)) break;
+      if (round % checkpointEvery === 0 || stop.requested) await loop.checkpoint(round);
+      if (stop.requested) {
+        return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "interrupted" };
+      }
+    }
+    await loop.checkpoint(round);
+    return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "completed" };
+  } finally {
+    progress.stop();
+  }
+}
+
 let backend: Promise<BackendInfo> | undefined;
 export function ensureBackend(): Promise<BackendInfo> {
   backend ??= initBackend();
@@ -165,6 +218,27 @@ function vectorEnv(envId: string, numEnvs: number): ReplayableVectorEnv {
   return new ReplayableVectorEnv(() => make(envId), { numEnvs, autoresetMode: "same-step" });
 }
 
+/** Writes PPO's actor-critic policy to the run's policy.json. */
+function savePpoPolicy(
+  context: TrainContext,
+  ppo: Ppo,
+  env: ReplayableVectorEnv,
+  hiddenSizes: readonly number[],
+): void {
+  savePolicyFile(
+    context.run.file("policy.json"),
+    describeMlpPolicy(
+      ppo.policy,
+      "actor-critic",
+      env.singleObservationSpace,
+      env.singleActionSpace,
+      {
+        hiddenSizes,
+      },
+    ),
+  );
+}
+
 function ppoConfig(file: PpoFileConfig["ppo"], totalTimesteps: number) {
   const { hiddenSizes, ...rest } = file;
   return { ...rest, totalTimesteps, policy: { hiddenSizes } };
@@ -189,61 +263,39 @@ async function trainPpo(context: TrainContext, stop: StopSignal): Promise<TrainS
     config: ppoConfig(config.ppo, config.totalTimesteps),
     metricSink: sink,
   });
-  let round = 0;
+  let startRound = 0;
   if (context.checkpoint !== undefined) {
     const checkpoint = decodeTyped<PpoCheckpoint>(context.checkpoint);
     await ppo.loadState(checkpoint.ppo);
     env.restoreOnNextReset(checkpoint.env);
-    round = checkpoint.round;
+    startRound = checkpoint.round;
   }
-  const savePolicy = () =>
-    savePolicyFile(
-      context.run.file("policy.json"),
-      describeMlpPolicy(
-        ppo.policy,
-        "actor-critic",
-        env.singleObservationSpace,
-        env.singleActionSpace,
-        {
-          hiddenSizes: config.ppo.hiddenSizes,
-        },
-      ),
-    );
-  const checkpoint = async () => {
-    const state: PpoCheckpoint = {
-      round,
-      metricLines: context.run.metricLineCount(),
-      ppo: await ppo.saveState(),
-      env: env.actionHistory(),
-    };
-    context.run.writeCheckpoint(round, encodeTyped(state));
-    savePolicy();
-  };
-  const progress = new Progress({
-    label: `ppo ${context.envId}`,
-    total: config.totalTimesteps,
-    unit: "steps",
-    quiet: context.quiet,
-  });
-  let lastMetrics: Metrics = {};
+  const savePolicy = () => savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
   try {
-    while (ppo.timesteps < config.totalTimesteps) {
-      const batch = await ppo.collect();
-      const metrics = await ppo.update(batch);
-      round++;
-      lastMetrics = metrics;
-      progress.update(ppo.timesteps, metrics);
-      await yieldToEventLoop();
-      if (round % config.checkpointEvery === 0 || stop.requested) await checkpoint();
-      if (stop.requested) {
-        progress.stop();
-        return { rounds: round, timesteps: ppo.timesteps, lastMetrics, status: "interrupted" };
-      }
-    }
-    await checkpoint();
-    return { rounds: round, timesteps: ppo.timesteps, lastMetrics, status: "completed" };
+    return await runRounds(
+      context,
+      stop,
+      config.checkpointEvery,
+      { total: config.totalTimesteps, unit: "steps" },
+      {
+        startRound,
+        finished: () => ppo.timesteps >= config.totalTimesteps,
+        trainRound: async () => ppo.update(await ppo.collect()),
+        position: () => ppo.timesteps,
+        timesteps: () => ppo.timesteps,
+        checkpoint: async (round) => {
+          const state: PpoCheckpoint = {
+            round,
+            metricLines: context.run.metricLineCount(),
+            ppo: await ppo.saveState(),
+            env: env.actionHistory(),
+          };
+          context.run.writeCheckpoint(round, encodeTyped(state));
+          savePolicy();
+        },
+      },
+    );
   } finally {
-    progress.stop();
     sink.close();
     ppo.dispose();
     env.close();
@@ -271,7 +323,7 @@ async function trainBc(context: TrainContext, stop: StopSignal): Promise<TrainSu
     config: { ...bcConfig, policy: { hiddenSizes } },
     metricSink: sink,
   });
-  let round = 0;
+  let startRound = 0;
   if (context.checkpoint !== undefined) {
     const checkpoint = decodeTyped<BcCheckpoint>(context.checkpoint);
     // BehaviourCloning has no saveState: recompute the completed epochs from the seed.
@@ -287,7 +339,7 @@ async function trainBc(context: TrainContext, stop: StopSignal): Promise<TrainSu
         "Resuming bc: recomputing the completed epochs did not reproduce the checkpoint's parameters (different backend or package version?).",
       );
     }
-    round = checkpoint.round;
+    startRound = checkpoint.round;
   }
   const observationSpace = demonstrations.observationSpace;
   const actionSpace = demonstrations.actionSpace;
@@ -296,37 +348,30 @@ async function trainBc(context: TrainContext, stop: StopSignal): Promise<TrainSu
       context.run.file("policy.json"),
       describeMlpPolicy(bc.policy, "mlp", observationSpace, actionSpace, { hiddenSizes }),
     );
-  const checkpoint = () => {
-    const state: BcCheckpoint = {
-      round,
-      metricLines: context.run.metricLineCount(),
-      parameters: bc.policy.getParameters(),
-    };
-    context.run.writeCheckpoint(round, encodeTyped(state));
-    savePolicy();
-  };
-  const progress = new Progress({
-    label: `bc ${context.envId}`,
-    total: config.epochs,
-    unit: "epochs",
-    quiet: context.quiet,
-  });
-  let lastMetrics: Metrics = {};
   try {
-    while (round < config.epochs) {
-      lastMetrics = await bc.train({ epochs: 1 });
-      round++;
-      progress.update(round, lastMetrics);
-      await yieldToEventLoop();
-      if (round % config.checkpointEvery === 0 || stop.requested) checkpoint();
-      if (stop.requested) {
-        return { rounds: round, timesteps: null, lastMetrics, status: "interrupted" };
-      }
-    }
-    checkpoint();
-    return { rounds: round, timesteps: null, lastMetrics, status: "completed" };
+    return await runRounds(
+      context,
+      stop,
+      config.checkpointEvery,
+      { total: config.epochs, unit: "epochs" },
+      {
+        startRound,
+        finished: (round) => round >= config.epochs,
+        trainRound: () => bc.train({ epochs: 1 }),
+        position: (round) => round,
+        timesteps: () => null,
+        checkpoint: (round) => {
+          const state: BcCheckpoint = {
+            round,
+            metricLines: context.run.metricLineCount(),
+            parameters: bc.policy.getParameters(),
+          };
+          context.run.writeCheckpoint(round, encodeTyped(state));
+          savePolicy();
+        },
+      },
+    );
   } finally {
-    progress.stop();
     jsonl.close();
     bc.dispose();
   }
@@ -401,63 +446,44 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
     },
     metricSink: sink,
   });
-  let round = 0;
+  let startRound = 0;
   if (context.checkpoint !== undefined) {
     const checkpoint = decodeTyped<AdversarialCheckpoint>(context.checkpoint);
     await ppo.loadState(checkpoint.ppo);
     env.restoreOnNextReset(checkpoint.env);
     await trainer.loadState(checkpoint.trainer);
-    round = checkpoint.round;
+    startRound = checkpoint.round;
   }
   const saveModels = () => {
-    savePolicyFile(
-      context.run.file("policy.json"),
-      describeMlpPolicy(
-        ppo.policy,
-        "actor-critic",
-        env.singleObservationSpace,
-        env.singleActionSpace,
-        {
-          hiddenSizes: config.ppo.hiddenSizes,
-        },
-      ),
-    );
+    savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
     saveRewardFile(context.run.file("reward.json"), variant.evaluationReward());
   };
-  const checkpoint = async () => {
-    const state: AdversarialCheckpoint = {
-      round,
-      metricLines: context.run.metricLineCount(),
-      ppo: await ppo.saveState(),
-      env: env.actionHistory(),
-      trainer: await trainer.saveState(),
-    };
-    context.run.writeCheckpoint(round, encodeTyped(state));
-    saveModels();
-  };
-  const progress = new Progress({
-    label: `${context.algorithm} ${context.envId}`,
-    total: config.totalTimesteps,
-    unit: "steps",
-    quiet: context.quiet,
-  });
-  let lastMetrics: Metrics = {};
   try {
-    while (ppo.timesteps < config.totalTimesteps) {
-      lastMetrics = await trainer.trainRound();
-      round++;
-      progress.update(ppo.timesteps, lastMetrics);
-      await yieldToEventLoop();
-      if (context.stopWhen?.(lastMetrics)) break;
-      if (round % config.checkpointEvery === 0 || stop.requested) await checkpoint();
-      if (stop.requested) {
-        return { rounds: round, timesteps: ppo.timesteps, lastMetrics, status: "interrupted" };
-      }
-    }
-    await checkpoint();
-    return { rounds: round, timesteps: ppo.timesteps, lastMetrics, status: "completed" };
+    return await runRounds(
+      context,
+      stop,
+      config.checkpointEvery,
+      { total: config.totalTimesteps, unit: "steps" },
+      {
+        startRound,
+        finished: () => ppo.timesteps >= config.totalTimesteps,
+        trainRound: () => trainer.trainRound(),
+        position: () => ppo.timesteps,
+        timesteps: () => ppo.timesteps,
+        checkpoint: async (round) => {
+          const state: AdversarialCheckpoint = {
+            round,
+            metricLines: context.run.metricLineCount(),
+            ppo: await ppo.saveState(),
+            env: env.actionHistory(),
+            trainer: await trainer.saveState(),
+          };
+          context.run.writeCheckpoint(round, encodeTyped(state));
+          saveModels();
+        },
+      },
+    );
   } finally {
-    progress.stop();
     sink.close();
     trainer.dispose();
     variant.dispose();
@@ -612,18 +638,7 @@ async function trainGcl(context: TrainContext, stop: StopSignal): Promise<TrainS
   let round = 0;
   let lastMetrics: Metrics = {};
   const saveModels = () => {
-    savePolicyFile(
-      context.run.file("policy.json"),
-      describeMlpPolicy(
-        ppo.policy,
-        "actor-critic",
-        env.singleObservationSpace,
-        env.singleActionSpace,
-        {
-          hiddenSizes: config.ppo.hiddenSizes,
-        },
-      ),
-    );
+    savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
     saveRewardFile(context.run.file("reward.json"), rewardModel);
   };
   try {
