@@ -343,17 +343,19 @@ export class AdversarialTrainer {
       gradientNorm.dispose();
       const statistics = readSummary(summary!);
       summary = undefined;
-      if (penalty !== undefined) {
-        statistics.gradientPenalty = penalty.dataSync()[0]!;
-        checkFinite([statistics.gradientPenalty], "the discriminator's gradient penalty");
-      }
-      if (!Number.isFinite(statistics.loss) || !Number.isFinite(norm)) {
+      if (penalty !== undefined) statistics.gradientPenalty = penalty.dataSync()[0]!;
+      const penaltyValue = statistics.gradientPenalty ?? 0;
+      if (
+        !Number.isFinite(statistics.loss) ||
+        !Number.isFinite(norm) ||
+        !Number.isFinite(penaltyValue)
+      ) {
         tf.dispose(Object.values(gradients));
         throw new TrainingDivergedError(
           this.variant.name,
           this.#round,
           this.#round - 1,
-          `the discriminator loss was ${statistics.loss} and its gradient norm ${norm}`,
+          `the discriminator loss was ${statistics.loss}${penalty === undefined ? "" : `, its gradient penalty ${penaltyValue}`} and its gradient norm ${norm}`,
         );
       }
       this.#discriminatorOptimizer.applyGradients(

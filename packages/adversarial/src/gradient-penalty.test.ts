@@ -8,7 +8,7 @@ import {
   Transitions,
 } from "@irlkit/core";
 import { initBackend, tf } from "@irlkit/nn";
-import { withBackend } from "@irlkit/nn/testing";
+import { expectNoTensorLeak, withBackend } from "@irlkit/nn/testing";
 import { disposeRewardTensors, MlpReward, type RewardModel, rewardTensors } from "@irlkit/rewards";
 import type { PolicyOptimizer } from "@irlkit/rl";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -247,6 +247,8 @@ describe("the trainer's gradient penalty", () => {
         statistics: await trainer.updateDiscriminator(rows([1, 0], 0), rows([0, 1], 1)),
         parameters: trainer.getDiscriminatorParameters(),
       });
+      // Adam's moments exist now: a further update, penalty included, leaves no tensor behind.
+      await expectNoTensorLeak(() => trainer.updateDiscriminator(rows([1, 0], 0), rows([0, 1], 1)));
       trainer.dispose();
       variant.dispose();
     }
