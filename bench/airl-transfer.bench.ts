@@ -7,6 +7,13 @@
  * and PPO on the true reward of the new maze (the reference). Higher is better; the paper reports
  * AIRL state-only −8.82, true-reward RL −8.45, GAIL −29.9, GAN-GCL −40.2 (its own maze scale).
  *
+ * The defaults are imitation's (position + velocity observations, standardised reward inputs, no
+ * gradient penalty), under which the transfer fails. The setting that reproduces the paper adds
+ * the paper's observation, raw inputs, 300k imitation steps and a gradient penalty:
+ *   TRANSFER_OBSERVATION=position TRANSFER_NORMALIZE_INPUT=0 TRANSFER_LEARN_STEPS=300000
+ *   TRANSFER_TRAINER='{"gradientPenaltyWeight":1}' pnpm bench airl-transfer
+ * (docs/algorithms/adversarial.md, "Reward transfer on PointMaze").
+ *
  * Run: `pnpm bench airl-transfer`. Environment variables:
  *   TRANSFER_SEEDS          comma-separated seeds (default 0,1,2)
  *   TRANSFER_LEARN_STEPS    env steps of imitation on the left maze (default 150000)
