@@ -81,25 +81,20 @@ const seeds = (process.env.TRANSFER_SEEDS ?? "0,1,2").split(",").map(Number);
 const learnSteps = Number(process.env.TRANSFER_LEARN_STEPS ?? 150_000);
 const retrainSteps = Number(process.env.TRANSFER_RETRAIN_STEPS ?? 80_000);
 const entropyWeight = Number(process.env.TRANSFER_ENTROPY_WEIGHT ?? 1);
-const actionLikelihoodSetting = process.env.TRANSFER_ACTION_LIKELIHOOD ?? "clipped";
-if (actionLikelihoodSetting !== "clipped" && actionLikelihoodSetting !== "unclipped") {
-  throw new Error(
-    `TRANSFER_ACTION_LIKELIHOOD must be "clipped" or "unclipped", not "${actionLikelihoodSetting}".`,
-  );
+/** The environment variable `name`, one of `allowed` (the first is the default). */
+function choice<T extends string>(name: string, allowed: readonly [T, ...T[]]): T {
+  const value = process.env[name] ?? allowed[0];
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(
+      `${name} must be ${allowed.map((a) => `"${a}"`).join(" or ")}, not "${value}".`,
+    );
+  }
+  return value as T;
 }
-const actionLikelihood: "clipped" | "unclipped" = actionLikelihoodSetting;
-const expertKind = process.env.TRANSFER_EXPERT ?? "scripted";
-if (expertKind !== "scripted" && expertKind !== "ppo") {
-  throw new Error(`TRANSFER_EXPERT must be "scripted" or "ppo", not "${expertKind}".`);
-}
+const actionLikelihood = choice("TRANSFER_ACTION_LIKELIHOOD", ["clipped", "unclipped"]);
+const expertKind = choice("TRANSFER_EXPERT", ["scripted", "ppo"]);
 const expertSteps = Number(process.env.TRANSFER_EXPERT_STEPS ?? 100_000);
-const policyRewardSetting = process.env.TRANSFER_POLICY_REWARD ?? "shaped";
-if (policyRewardSetting !== "shaped" && policyRewardSetting !== "base") {
-  throw new Error(
-    `TRANSFER_POLICY_REWARD must be "shaped" or "base", not "${policyRewardSetting}".`,
-  );
-}
-const policyReward: "shaped" | "base" = policyRewardSetting;
+const policyReward = choice("TRANSFER_POLICY_REWARD", ["shaped", "base"]);
 const trainerOverride: AdversarialTrainerConfig = JSON.parse(process.env.TRANSFER_TRAINER ?? "{}");
 const baseArchitecture: RewardNetworkOptions | undefined =
   process.env.TRANSFER_BASE === undefined ? undefined : JSON.parse(process.env.TRANSFER_BASE);
@@ -112,12 +107,7 @@ if (!(expertNoise >= 0)) {
     `TRANSFER_EXPERT_NOISE must be a number >= 0, not "${process.env.TRANSFER_EXPERT_NOISE}".`,
   );
 }
-const observation = process.env.TRANSFER_OBSERVATION ?? "position-velocity";
-if (observation !== "position" && observation !== "position-velocity") {
-  throw new Error(
-    `TRANSFER_OBSERVATION must be "position" or "position-velocity", not "${observation}".`,
-  );
-}
+const observation = choice("TRANSFER_OBSERVATION", ["position-velocity", "position"]);
 /** Every maze of the benchmark is made here, with the chosen observation. */
 const makeMaze = (envId: string) =>
   make(envId, { kwargs: { includeVelocity: observation === "position-velocity" } });

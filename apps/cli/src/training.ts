@@ -107,6 +107,18 @@ interface RoundLoop {
   checkpoint(round: number): Promise<void> | void;
 }
 
+/** A budget of env steps, counted by the PPO generator (ppo and the adversarial trainers). */
+function timestepBudget(
+  ppo: Ppo,
+  totalTimesteps: number,
+): Pick<RoundLoop, "finished" | "position" | "timesteps"> {
+  return {
+    finished: () => ppo.timesteps >= totalTimesteps,
+    position: () => ppo.timesteps,
+    timesteps: () => ppo.timesteps,
+  };
+}
+
 /**
  * The loop every resumable trainer shares: a round, the progress bar, a yield so SIGINT/SIGTERM
  * handlers run, a checkpoint every `checkpointEvery` rounds and on a stop request (then it returns
@@ -278,11 +290,9 @@ async function trainPpo(context: TrainContext, stop: StopSignal): Promise<TrainS
       config.checkpointEvery,
       { total: config.totalTimesteps, unit: "steps" },
       {
+        ...timestepBudget(ppo, config.totalTimesteps),
         startRound,
-        finished: () => ppo.timesteps >= config.totalTimesteps,
         trainRound: async () => ppo.update(await ppo.collect()),
-        position: () => ppo.timesteps,
-        timesteps: () => ppo.timesteps,
         checkpoint: async (round) => {
           const state: PpoCheckpoint = {
             round,
@@ -465,11 +475,9 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
       config.checkpointEvery,
       { total: config.totalTimesteps, unit: "steps" },
       {
+        ...timestepBudget(ppo, config.totalTimesteps),
         startRound,
-        finished: () => ppo.timesteps >= config.totalTimesteps,
         trainRound: () => trainer.trainRound(),
-        position: () => ppo.timesteps,
-        timesteps: () => ppo.timesteps,
         checkpoint: async (round) => {
           const state: AdversarialCheckpoint = {
             round,

@@ -9,7 +9,7 @@ import {
 } from "@irlkit/rewards";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AdversarialVariant } from "./adversarial-variant.js";
-import { Airl } from "./airl.js";
+import { Airl, type AirlOptions } from "./airl.js";
 import { Gail } from "./gail.js";
 import { GanGcl } from "./gan-gcl.js";
 
@@ -88,6 +88,18 @@ function expectClose(actual: number[], expected: number[]): void {
   expect(actual).toHaveLength(expected.length);
   actual.forEach((value, index) => {
     expect(value).toBeCloseTo(expected[index]!, 5);
+  });
+}
+
+/** AIRL with g = linearStateActionReward(), h = linearPotential(), γ 0.9, raw inputs: f by hand. */
+function handAirl(options: Pick<AirlOptions, "entropyWeight" | "policyReward"> = {}): Airl {
+  return new Airl({
+    ...spaces,
+    base: linearStateActionReward(),
+    potential: linearPotential(),
+    discount: 0.9,
+    normalizeInput: false,
+    ...options,
   });
 }
 
@@ -195,13 +207,7 @@ describe("GanGcl", () => {
 
 describe("Airl", () => {
   it("has logit f − log π with f = g + γ(1 − done)h(s′) − h(s), trains on it and evaluates g", () => {
-    const airl = new Airl({
-      ...spaces,
-      base: linearStateActionReward(),
-      potential: linearPotential(),
-      discount: 0.9,
-      normalizeInput: false,
-    });
+    const airl = handAirl();
     const { logits, training, evaluation } = evaluate(airl);
     // row 0: f = 2.25 + 0.9·7 − 5 = 3.55, logit = 3.55 + 0.5 = 4.05
     // row 1 (done): f = −1.25 + 0 − (−1) = −0.25, logit = −0.25 + 2 = 1.75
@@ -213,14 +219,7 @@ describe("Airl", () => {
   });
 
   it("trains on f − λ·log π with entropyWeight λ while the logit keeps f − log π", () => {
-    const airl = new Airl({
-      ...spaces,
-      base: linearStateActionReward(),
-      potential: linearPotential(),
-      discount: 0.9,
-      normalizeInput: false,
-      entropyWeight: 0.25,
-    });
+    const airl = handAirl({ entropyWeight: 0.25 });
     expect(airl.entropyWeight).toBe(0.25);
     const { logits, training } = evaluate(airl);
     expectClose(logits, [4.05, 1.75]);
@@ -233,15 +232,7 @@ describe("Airl", () => {
   });
 
   it('pays the policy g − λ·log π with policyReward "base" while the logit keeps f − log π', () => {
-    const airl = new Airl({
-      ...spaces,
-      base: linearStateActionReward(),
-      potential: linearPotential(),
-      discount: 0.9,
-      normalizeInput: false,
-      entropyWeight: 0.25,
-      policyReward: "base",
-    });
+    const airl = handAirl({ entropyWeight: 0.25, policyReward: "base" });
     expect(airl.policyReward).toBe("base");
     const { logits, training, evaluation } = evaluate(airl);
     expectClose(logits, [4.05, 1.75]);
