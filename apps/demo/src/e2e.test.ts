@@ -138,7 +138,7 @@ let baseUrl = "";
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `The demo's browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. Install it with \`apt-get update && apt-get install -y chromium\` (not \`playwright install\`).`,
+      `The demo's browser tests need Debian's Chromium at ${CHROMIUM}, which is missing. \`pnpm test\` installs it when it can (tools/system-deps); otherwise run \`sudo apt-get update && sudo apt-get install -y chromium\` (not \`playwright install\`).`,
     );
   }
   mkdirSync(outputDirectory, { recursive: true });
