@@ -3,7 +3,7 @@
  * `irlkit`: every irlkit algorithm from the command line. Each command composes the packages;
  * errors meant for people print one message on stderr (stack traces only with `--verbose`).
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, Option } from "commander";
 import { benchCommand } from "./commands/bench.js";
@@ -18,9 +18,18 @@ import { transferCommand } from "./commands/transfer.js";
 import { ALGORITHMS } from "./configs.js";
 import { CliError, describeError } from "./errors.js";
 
+/** The CLI's version, from its package.json (`../package.json` from both `src/` and `dist/`). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+  ) as { version: string };
+  return manifest.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command("irlkit")
     .description("Inverse reinforcement learning and adversarial imitation from the command line.")
+    .version(cliVersion(), "-V, --version", "print the irlkit CLI's version")
     .option("--verbose", "print stack traces with errors")
     .showSuggestionAfterError(true)
     .exitOverride()
