@@ -1,3 +1,25 @@
+export {
+  booleanSetting,
+  type ConfigLayer,
+  type ConfigSpec,
+  type ConfigValues,
+  choiceSetting,
+  customSetting,
+  describeConfigSpec,
+  integerListSetting,
+  integerSetting,
+  nullableSetting,
+  numberSetting,
+  type PartialConfig,
+  type ResolvedConfig,
+  resolveConfig,
+  resolveConfigLayers,
+  type Setting,
+  type SettingDescription,
+  type SettingSection,
+  type SettingSource,
+  settingSection,
+} from "./config-spec.js";
 export type { Action, Env, EnvSpec, Info, ResetArgs, ResetResult, StepResult } from "./env.js";
 export {
   combineMetricSinks,
