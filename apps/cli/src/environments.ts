@@ -3,11 +3,11 @@
  * ids) and the expert every env has: the registry's scripted expert, or, for tabular worlds that
  * expose their MDP, the optimal policy from value iteration on the true reward.
  */
-import type { Env, Policy, Trajectory } from "@irlkit/core";
+import type { Env, Trajectory } from "@irlkit/core";
 import { Rng } from "@irlkit/core";
 import { make, registeredIds, spec, TabularEnv, type TabularMdp, unwrap } from "@irlkit/envs";
 import { oneHotPolicy, sampleTabularTrajectories, valueIteration } from "@irlkit/rl";
-import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
+import { generateDemonstrations } from "@irlkit/samplers";
 import { CliError, didYouMean } from "./errors.js";
 
 /** Makes a registered env, or throws a `CliError` naming the nearest registered ids. */
@@ -75,26 +75,6 @@ export async function expertDemonstrations(
     );
     const policy = oneHotPolicy(solution.greedyActions, mdp.actionCount);
     return sampleTabularTrajectories(mdp, policy, { episodes, rng: new Rng(seed).derive("demos") });
-  } finally {
-    env.close();
-  }
-}
-
-/** Episodes of `policy` in a fresh `id` env, seeded from `seed`. */
-export async function rollOut(
-  id: string,
-  policy: Policy,
-  episodes: number,
-  seed: number,
-  deterministic = false,
-): Promise<Trajectory[]> {
-  const env = make(id);
-  try {
-    return await collectTrajectories(policy, env, {
-      episodes,
-      rng: new Rng(seed).derive("eval"),
-      deterministic,
-    });
   } finally {
     env.close();
   }

@@ -1,13 +1,14 @@
 /**
- * Evaluation: mean ± std of the true return over seeded episodes, and the normalised score
- * (score − random) / (expert − random) with the env's scripted (or value-iteration) expert and a
- * uniform random policy as anchors, as in the benchmarks.
+ * Evaluation: mean ± std of the true return over seeded episodes (`evaluatePolicy` from
+ * `@irlkit/samplers`), and the normalised score (score − random) / (expert − random) with the env's
+ * scripted (or value-iteration) expert and a uniform random policy as anchors, as in the benchmarks.
  */
-import { type Policy, Rng, type Trajectory } from "@irlkit/core";
+import { type Policy, Rng } from "@irlkit/core";
 import { make, spec } from "@irlkit/envs";
 import { oneHotPolicy, sampleTabularTrajectories, valueIteration } from "@irlkit/rl";
+import { type EpisodeStatistics, episodeStatistics, evaluatePolicy } from "@irlkit/samplers";
 import { UniformRandomPolicy } from "@irlkit/samplers/testing";
-import { rollOut, tabularMdp } from "./environments.js";
+import { tabularMdp } from "./environments.js";
 
 export interface EvaluationResult {
   env: string;
@@ -20,39 +21,31 @@ export interface EvaluationResult {
   randomReturn: number;
 }
 
-export function returnsOf(trajectories: readonly Trajectory[]): number[] {
-  return trajectories.map((trajectory) => {
-    let total = 0;
-    for (const reward of trajectory.rewards ?? []) total += reward;
-    return total;
-  });
-}
-
-export function meanAndStd(values: readonly number[]): { mean: number; std: number } {
-  const mean = values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-  const variance =
-    values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, values.length);
-  return { mean, std: Math.sqrt(variance) };
-}
-
-/** Returns of `policy` on `envId` (a tabular table is sampled on the MDP directly). */
-export async function policyReturns(
+/**
+ * Episodes of `policy` on `envId` with `evaluatePolicy` (episode i reset with `seed + i`); a
+ * tabular table is sampled on the MDP directly.
+ */
+export async function policyStatistics(
   envId: string,
   policy: Policy | { table: ArrayLike<number> },
   episodes: number,
   seed: number,
   deterministic = true,
-): Promise<number[]> {
-  if ("table" in policy) {
-    const mdp = tabularMdp(make(envId))!;
-    return returnsOf(
-      sampleTabularTrajectories(mdp, policy.table, {
-        episodes,
-        rng: new Rng(seed).derive("eval"),
-      }),
-    );
+): Promise<EpisodeStatistics> {
+  const env = make(envId);
+  try {
+    if ("table" in policy) {
+      return episodeStatistics(
+        sampleTabularTrajectories(tabularMdp(env)!, policy.table, {
+          episodes,
+          rng: new Rng(seed).derive("eval"),
+        }),
+      );
+    }
+    return await evaluatePolicy(policy, env, { episodes, seed, deterministic });
+  } finally {
+    env.close();
   }
-  return returnsOf(await rollOut(envId, policy, episodes, seed, deterministic));
 }
 
 /** Mean returns of the env's expert and of a uniform random policy (the normalisation anchors). */
@@ -71,30 +64,30 @@ export async function anchorReturns(
       mdp.horizon === undefined ? {} : { horizon: mdp.horizon },
     );
     const uniform = new Float64Array(mdp.stateCount * mdp.actionCount).fill(1 / mdp.actionCount);
-    const expert = meanAndStd(
-      await policyReturns(
+    const expert = (
+      await policyStatistics(
         envId,
         { table: oneHotPolicy(solution.greedyActions, mdp.actionCount) },
         episodes,
         seed,
-      ),
-    ).mean;
-    const random = meanAndStd(await policyReturns(envId, { table: uniform }, episodes, seed)).mean;
+      )
+    ).returnMean;
+    const random = (await policyStatistics(envId, { table: uniform }, episodes, seed)).returnMean;
     return { expert, random };
   }
-  const random = meanAndStd(
-    await policyReturns(
+  const random = (
+    await policyStatistics(
       envId,
       new UniformRandomPolicy(env.observationSpace, env.actionSpace as never),
       episodes,
       seed,
       false,
-    ),
-  ).mean;
+    )
+  ).returnMean;
   if (registration.scriptedExpert === undefined) return { expert: null, random };
-  const expert = meanAndStd(
-    await policyReturns(envId, registration.scriptedExpert(env), episodes, seed, true),
-  ).mean;
+  const expert = (
+    await policyStatistics(envId, registration.scriptedExpert(env), episodes, seed, true)
+  ).returnMean;
   return { expert, random };
 }
 
@@ -104,8 +97,12 @@ export async function evaluate(
   episodes: number,
   seed: number,
 ): Promise<EvaluationResult> {
-  const returns = await policyReturns(envId, policy, episodes, seed);
-  const { mean, std } = meanAndStd(returns);
+  const { returnMean: mean, returnStd: std } = await policyStatistics(
+    envId,
+    policy,
+    episodes,
+    seed,
+  );
   const anchors = await anchorReturns(envId, episodes, seed);
   const normalizedScore =
     anchors.expert === null || anchors.expert === anchors.random

@@ -40,6 +40,12 @@ export {
   pythonFloatRepr,
 } from "./datasets/python-json.js";
 export {
+  type EpisodeStatistics,
+  type EvaluatePolicyOptions,
+  episodeStatistics,
+  evaluatePolicy,
+} from "./evaluate-policy.js";
+export {
   effectiveSampleSize,
   logImportanceWeights,
   logMeanExp,

@@ -1,12 +1,11 @@
 import type { Trajectory } from "@irlkit/core";
 import { Rng } from "@irlkit/core";
 import { make } from "@irlkit/envs";
-import { collectTrajectories } from "@irlkit/samplers";
+import { collectTrajectories, episodeStatistics } from "@irlkit/samplers";
 import { writeTrajectoriesJsonLinesFile } from "@irlkit/samplers/node";
 import { writeDemonstrations } from "../datasets.js";
 import { checkEnvId, episodeHorizon, expertDemonstrations } from "../environments.js";
 import { CliError } from "../errors.js";
-import { meanAndStd, returnsOf } from "../evaluation.js";
 import { loadOnnxPolicyFile } from "../onnx.js";
 import { parseInteger } from "../options.js";
 import { formatNumber } from "../progress.js";
@@ -60,7 +59,7 @@ export async function demosCommand(options: {
       throw error;
     }
   }
-  const { mean, std } = meanAndStd(returnsOf(trajectories));
+  const { returnMean: mean, returnStd: std } = episodeStatistics(trajectories);
   const steps = trajectories.reduce((sum, trajectory) => sum + trajectory.length, 0);
   process.stdout.write(
     `Wrote ${trajectories.length} episodes (${steps} steps, return ${formatNumber(mean)} ± ${formatNumber(std)}) of ${options.env} to ${options.out}\n`,
