@@ -12,7 +12,7 @@ import {
   type Space,
   ValidationError,
 } from "@irlkit/core";
-import { tf } from "@irlkit/nn";
+import type { tf } from "@irlkit/nn";
 import {
   MlpReward,
   NormalizedInputReward,
@@ -195,32 +195,20 @@ export function isRewardModel(value: unknown): value is RewardModel {
 }
 
 /**
- * A non-owning view of a reward model with an optional elementwise transform of its output — how a
- * variant hands out its evaluation reward without handing out ownership. `dispose()` frees nothing;
- * the view is valid while its owner is alive.
+ * A non-owning view of a reward model — how a variant hands out its evaluation reward without
+ * handing out ownership. It computes and saves exactly what the target does; `dispose()` frees
+ * nothing, and the view is valid while its owner is alive. (GAIL's softplus(logit) is a
+ * `TransformedReward` from `@irlkit/rewards` around such a view.)
  */
 export class RewardView implements RewardModel {
   readonly #target: RewardModel;
-  readonly #transform: ((rewards: tf.Tensor1D) => tf.Tensor1D) | undefined;
-  readonly #transformName: string | undefined;
 
-  /**
-   * @param transform applied to the target's reward inside `predict` (e.g. GAIL's softplus).
-   * @param transformName recorded in `toJSON()` and `kind` (e.g. `"softplus"`).
-   */
-  constructor(
-    target: RewardModel,
-    transform?: { name: string; apply: (rewards: tf.Tensor1D) => tf.Tensor1D },
-  ) {
+  constructor(target: RewardModel) {
     this.#target = target;
-    this.#transform = transform?.apply;
-    this.#transformName = transform?.name;
   }
 
   get kind(): string {
-    return this.#transformName === undefined
-      ? this.#target.kind
-      : `${this.#transformName}(${this.#target.kind})`;
+    return this.#target.kind;
   }
 
   get observationSpace(): Space {
@@ -240,9 +228,7 @@ export class RewardView implements RewardModel {
   }
 
   predict(tensors: RewardTensors): tf.Tensor1D {
-    const transform = this.#transform;
-    if (transform === undefined) return this.#target.predict(tensors);
-    return tf.tidy(() => transform(this.#target.predict(tensors)));
+    return this.#target.predict(tensors);
   }
 
   reward(batch: RewardInput): Float32Array {
@@ -253,22 +239,9 @@ export class RewardView implements RewardModel {
     return this;
   }
 
-  /**
-   * The target's saved form; with a transform, wrapped as
-   * `{ kind: "transformed", config: { transform, model } }` (not loadable by `loadRewardModel`,
-   * which knows only untransformed models: load `config.model` and apply the transform).
-   */
+  /** The target's saved form. */
   toJSON(): SavedRewardModel {
-    const saved = this.#target.toJSON();
-    if (this.#transformName === undefined) return saved;
-    return {
-      format: saved.format,
-      version: saved.version,
-      kind: "transformed",
-      observationSpace: saved.observationSpace,
-      actionSpace: saved.actionSpace,
-      config: { transform: this.#transformName, model: saved },
-    };
+    return this.#target.toJSON();
   }
 
   /** Frees nothing: the owner frees the target. */

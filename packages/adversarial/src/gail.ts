@@ -1,6 +1,11 @@
 import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
 import { softplus, tf } from "@irlkit/nn";
-import type { RewardModel, RewardNetworkOptions, RewardTensors } from "@irlkit/rewards";
+import {
+  type RewardModel,
+  type RewardNetworkOptions,
+  type RewardTensors,
+  TransformedReward,
+} from "@irlkit/rewards";
 import {
   type AdversarialVariant,
   type AdversarialVariantOptions,
@@ -53,7 +58,7 @@ export class Gail implements AdversarialVariant {
   readonly rewardNetwork: RewardModel;
   /** See `GailOptions.trainingRewardForm`. */
   readonly trainingRewardForm: "softplus" | "logit";
-  readonly #evaluation: RewardView;
+  readonly #evaluation: TransformedReward;
   #disposed = false;
 
   constructor(options: GailOptions) {
@@ -66,7 +71,13 @@ export class Gail implements AdversarialVariant {
     }
     this.trainingRewardForm = form;
     this.rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
-    this.#evaluation = new RewardView(this.rewardNetwork, { name: "softplus", apply: softplus });
+    // softplus over a non-owning view: disposing the evaluation reward frees nothing. It saves as
+    // { kind: "transformed", config: { transform: "softplus", model } }, which loadRewardModel
+    // rebuilds and exportRewardToOnnx writes as graph ops.
+    this.#evaluation = new TransformedReward({
+      model: new RewardView(this.rewardNetwork),
+      transform: "softplus",
+    });
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -84,7 +95,10 @@ export class Gail implements AdversarialVariant {
     return tf.tidy(() => softplus(this.logitsExpertIsHigh(tensors)));
   }
 
-  /** softplus(r_ψ(s, a)) as a non-owning `RewardModel` view. */
+  /**
+   * softplus(r_ψ(s, a)) as a `TransformedReward` over a non-owning view of the network (its
+   * `dispose()` frees nothing).
+   */
   evaluationReward(): RewardModel {
     return this.#evaluation;
   }

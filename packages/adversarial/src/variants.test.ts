@@ -117,7 +117,12 @@ describe("Gail", () => {
     expectClose(training, [-Math.log(1 - 1 / (1 + Math.exp(-2.25))), softplus(-1.25)]);
     expectClose(evaluation, training);
     expect(gail.usesLogProbs).toBe(false);
-    expect(gail.evaluationReward().kind).toBe("softplus(mlp)");
+    const evaluationReward = gail.evaluationReward();
+    expect(evaluationReward.kind).toBe("transformed");
+    expect(evaluationReward.toJSON().config).toMatchObject({
+      transform: "softplus",
+      model: { kind: "mlp" },
+    });
     gail.dispose();
   });
 

@@ -1,4 +1,5 @@
-export { BoundedReward, type BoundedRewardOptions } from "./gcl/bounded-reward.js";
+/** Moved to `@irlkit/rewards` (so `loadRewardModel` and the ONNX exporter know it); re-exported. */
+export { BoundedReward, type BoundedRewardOptions } from "@irlkit/rewards";
 export {
   type DemonstratorDensityOptions,
   FlooredPolicyDensity,

@@ -2,7 +2,8 @@
  * Reward models → ONNX. The exporter reads a model's `toJSON()` document (architecture and weights
  * as plain data, the same document `loadRewardModel` rebuilds from), so it exports every model of
  * `@irlkit/rewards` and any nesting of them — a `NormalizedInputReward` around a `ShapedReward`
- * around two `MlpReward`s — and also a saved document read from disk, without rebuilding it.
+ * around two `MlpReward`s, GAIL's softplus(logit) (`TransformedReward`), GCL's bounded reward — and
+ * also a saved document read from disk, without rebuilding it.
  *
  * The graph computes exactly what the model's `predict` computes, op for op:
  *
@@ -45,6 +46,8 @@ export const EXPORTABLE_REWARD_KINDS = Object.freeze([
   "shaped",
   "normalized-input",
   "normalized-output",
+  "transformed",
+  "gcl-bounded",
 ] as const);
 
 export interface RewardExportOptions extends OnnxExportOptions {
@@ -164,6 +167,7 @@ function evaluationDocument(saved: SavedRewardModel, field: string): SavedReward
     case "normalized-output":
       return evaluationDocument(config.model as SavedRewardModel, `${field}.config.model`);
     case "normalized-input":
+    case "transformed":
       return {
         ...saved,
         config: {
@@ -371,12 +375,88 @@ function buildReward(
       );
       return builder.node("Div", [centered, builder.floatScalar(std[0]!)], `${scope}/normalize`);
     }
+    case "transformed": {
+      // GAIL's −log(1 − σ(logit)) = softplus(logit), as TransformedReward.predict computes it.
+      if (config.transform !== "softplus") {
+        throw new UnsupportedModuleError(
+          `transformed (${describeValue(config.transform)})`,
+          `exportRewardToOnnx: unknown transform ${describeValue(config.transform)} at ${at("config.transform")}; supported transforms: "softplus".`,
+        );
+      }
+      const inner = buildReward(
+        builder,
+        config.model as SavedRewardModel,
+        sources,
+        `${scope}/inner`,
+        at("config.model"),
+        cache,
+      );
+      return softplus(builder, inner, `${scope}/softplus`);
+    }
+    case "gcl-bounded": {
+      // low + (high − low)·σ(f), in BoundedReward.predict's order.
+      const { low, high } = config;
+      if (
+        typeof low !== "number" ||
+        typeof high !== "number" ||
+        !Number.isFinite(low) ||
+        !Number.isFinite(high) ||
+        !(high > low)
+      ) {
+        throw new ValidationError(
+          at("config"),
+          "finite low < high",
+          `low ${describeValue(low)}, high ${describeValue(high)}`,
+        );
+      }
+      const inner = buildReward(
+        builder,
+        config.model as SavedRewardModel,
+        sources,
+        `${scope}/inner`,
+        at("config.model"),
+        cache,
+      );
+      const scaled = builder.node(
+        "Mul",
+        [builder.node("Sigmoid", [inner], `${scope}/sigmoid`), builder.floatScalar(high - low)],
+        `${scope}/scale`,
+      );
+      return builder.node("Add", [scaled, builder.floatScalar(low)], `${scope}/bounded`);
+    }
     default:
       throw new UnsupportedModuleError(
         saved.kind,
         `exportRewardToOnnx: cannot export a reward model of kind "${saved.kind}"${field === "" ? "" : ` (at ${field})`}; supported kinds: ${EXPORTABLE_REWARD_KINDS.join(", ")} and any nesting of them.`,
       );
   }
+}
+
+/**
+ * softplus(x) = log(1 + eˣ) in the stable form of `@irlkit/nn`'s `softplus`,
+ * max(x, 0) + log(1 + e^(−|x|)): the exponent is never positive, so nothing overflows (ONNX has no
+ * Log1p; for |x| > 16 the float32 sum 1 + e^(−|x|) rounds to 1, an absolute error below 1.2e-7).
+ */
+function softplus(builder: GraphBuilder, x: string, scope: string): string {
+  const tail = builder.node(
+    "Log",
+    [
+      builder.node(
+        "Add",
+        [
+          builder.floatScalar(1),
+          builder.node(
+            "Exp",
+            [builder.node("Neg", [builder.node("Abs", [x], `${scope}/abs`)], `${scope}/neg`)],
+            `${scope}/exp`,
+          ),
+        ],
+        `${scope}/one_plus`,
+      ),
+    ],
+    `${scope}/log`,
+  );
+  return builder.node("Add", [builder.node("Relu", [x], `${scope}/relu`), tail], `${scope}/sum`);
 }
 
 /** 0-based int64 indices `[batch]` of Discrete values (value − start). */

@@ -1,5 +1,7 @@
 /**
- * Detail 14 of docs/algorithms/guided-cost-learning.md: a reward with a bounded range,
+ * A reward with a bounded range — Guided Cost Learning's detail 14
+ * (docs/algorithms/guided-cost-learning.md), kept here so `loadRewardModel` and the ONNX exporter
+ * know it:
  *
  *     r_ψ(s, a) = low + (high − low) · σ(f_ψ(s, a)),
  *
@@ -14,15 +16,14 @@
  */
 import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
-import {
-  predictBatch,
-  REWARD_MODEL_FORMAT,
-  REWARD_MODEL_VERSION,
-  type RewardModel,
-  type RewardModelInputs,
-  type RewardTensors,
-  type SavedRewardModel,
-} from "@irlkit/rewards";
+import type {
+  RewardModel,
+  RewardModelInputs,
+  RewardTensors,
+  SavedRewardModel,
+} from "./reward-model.js";
+import { predictBatch } from "./reward-tensors.js";
+import { savedModel } from "./saved-model.js";
 
 export interface BoundedRewardOptions {
   /** f_ψ; ownership passes to the wrapper. */
@@ -91,18 +92,16 @@ export class BoundedReward implements RewardModel {
     return this;
   }
 
-  /** The envelope of a saved reward model; `loadRewardModel` does not know this kind yet. */
+  /** `{ kind: "gcl-bounded", config: { low, high, model } }`, rebuilt by `loadRewardModel`. */
   toJSON(): SavedRewardModel {
-    return {
-      format: REWARD_MODEL_FORMAT,
-      version: REWARD_MODEL_VERSION,
-      kind: this.kind,
-      observationSpace: this.observationSpace.toJSON(),
-      actionSpace: this.actionSpace.toJSON(),
-      config: { low: this.low, high: this.high, model: this.model.toJSON() },
-    };
+    return savedModel(this.kind, this.observationSpace, this.actionSpace, {
+      low: this.low,
+      high: this.high,
+      model: this.model.toJSON(),
+    });
   }
 
+  /** Frees the wrapped model. */
   dispose(): void {
     this.model.dispose();
   }

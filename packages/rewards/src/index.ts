@@ -1,3 +1,4 @@
+export { BoundedReward, type BoundedRewardOptions } from "./bounded-reward.js";
 export { LinearReward, type LinearRewardOptions } from "./linear-reward.js";
 export {
   loadRewardModel,
@@ -39,3 +40,9 @@ export {
 export { REWARD_MODEL_FORMAT, REWARD_MODEL_VERSION } from "./saved-model.js";
 export { ShapedReward, type ShapedRewardOptions } from "./shaped-reward.js";
 export { TabularReward, type TabularRewardOptions } from "./tabular-reward.js";
+export {
+  REWARD_TRANSFORMS,
+  type RewardTransform,
+  TransformedReward,
+  type TransformedRewardOptions,
+} from "./transformed-reward.js";

@@ -2,6 +2,7 @@ import { Box, Discrete, Rng } from "@irlkit/core";
 import { encodeBase64, initBackend } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BoundedReward } from "./bounded-reward.js";
 import { LinearReward } from "./linear-reward.js";
 import { loadRewardModel } from "./load-reward-model.js";
 import { MlpReward } from "./mlp-reward.js";
@@ -10,6 +11,7 @@ import { NormalizedOutputReward } from "./normalized-output-reward.js";
 import type { RewardModel, SavedRewardModel } from "./reward-model.js";
 import { ShapedReward } from "./shaped-reward.js";
 import { TabularReward } from "./tabular-reward.js";
+import { TransformedReward } from "./transformed-reward.js";
 
 beforeAll(async () => {
   await initBackend();
@@ -91,6 +93,51 @@ const cases: Record<string, { make: () => RewardModel; batch: typeof boxBatch }>
     batch: boxBatch,
   },
   "normalized-output(normalized-input(shaped))": { make: normalized, batch: boxBatch },
+  // GAIL's evaluation reward: softplus of the input-normalised discriminator network.
+  "transformed(normalized-input(mlp))": {
+    make: () => {
+      const input = new NormalizedInputReward({
+        model: new MlpReward({
+          observationSpace: box2,
+          actionSpace: discrete2,
+          inputs: { observation: true, action: true },
+          rng: new Rng(5),
+        }),
+      });
+      input.updateStatistics(boxBatch);
+      return new TransformedReward({ model: input, transform: "softplus" });
+    },
+    batch: boxBatch,
+  },
+  // GCL with rewardRange: low + (high − low)·σ(f).
+  "gcl-bounded(mlp)": {
+    make: () =>
+      new BoundedReward({
+        model: new MlpReward({
+          observationSpace: box2,
+          actionSpace: discrete2,
+          inputs: { observation: true, action: true },
+          rng: new Rng(6),
+        }),
+        low: -2,
+        high: 0.5,
+      }),
+    batch: boxBatch,
+  },
+  // A transform around AIRL's shaped reward: the evaluation reward is softplus(g).
+  "transformed(shaped)": {
+    make: () =>
+      new TransformedReward({
+        model: new ShapedReward({
+          observationSpace: box2,
+          actionSpace: discrete2,
+          stateOnly: true,
+          rng: new Rng(8),
+        }),
+        transform: "softplus",
+      }),
+    batch: boxBatch,
+  },
 };
 
 describe("save/load round trip", () => {
@@ -161,12 +208,19 @@ describe("loadRewardModel errors", () => {
   let shapedSaved: SavedRewardModel;
   let tabularSaved: SavedRewardModel;
   let mlpSaved: SavedRewardModel;
+  let transformedSaved: SavedRewardModel;
+  let boundedSaved: SavedRewardModel;
   beforeAll(() => {
     for (const [make, set] of [
       [cases.linear!.make, (s: SavedRewardModel) => (linearSaved = s)],
       [cases.shaped!.make, (s: SavedRewardModel) => (shapedSaved = s)],
       [cases.tabular!.make, (s: SavedRewardModel) => (tabularSaved = s)],
       [cases.mlp!.make, (s: SavedRewardModel) => (mlpSaved = s)],
+      [
+        cases["transformed(normalized-input(mlp))"]!.make,
+        (s: SavedRewardModel) => (transformedSaved = s),
+      ],
+      [cases["gcl-bounded(mlp)"]!.make, (s: SavedRewardModel) => (boundedSaved = s)],
     ] as const) {
       const model = make();
       set(JSON.parse(JSON.stringify(model.toJSON())));
@@ -206,7 +260,7 @@ describe("loadRewardModel errors", () => {
     );
     expectLoadError(
       edit(linearSaved, (c) => (c.kind = "eval")),
-      'kind: expected one of "tabular", "linear", "mlp", "shaped", "normalized-input", "normalized-output", found "eval"',
+      'kind: expected one of "tabular", "linear", "mlp", "shaped", "normalized-input", "normalized-output", "transformed", "gcl-bounded", found "eval"',
     );
     expectLoadError(
       edit(linearSaved, (c) => (c.observationSpace = { type: "Boxy" })),
@@ -253,6 +307,33 @@ describe("loadRewardModel errors", () => {
     expectLoadError(
       edit(mlpSaved, (c) => (c.config.inputs.action = 1)),
       "config.inputs.action: expected true or false, found 1",
+    );
+  });
+
+  it("rejects unknown transforms and bad bounds, naming the field", () => {
+    expectLoadError(
+      edit(transformedSaved, (c) => (c.config.transform = "tanh")),
+      'config.transform: expected one of "softplus", found "tanh"',
+    );
+    expectLoadError(
+      edit(transformedSaved, (c) => (c.config.transform = "x => process.exit(1)")),
+      'config.transform: expected one of "softplus", found "x => process.exit(1)"',
+    );
+    expectLoadError(
+      edit(transformedSaved, (c) => delete c.config.transform),
+      "config.transform: expected a value, found a missing key",
+    );
+    expectLoadError(
+      edit(transformedSaved, (c) => (c.config.model.config.epsilon = 0)),
+      "config.model.config.epsilon: expected a finite number > 0, found 0",
+    );
+    expectLoadError(
+      edit(boundedSaved, (c) => (c.config.high = -3)),
+      "config.high: expected a number > low (-2), found -3",
+    );
+    expectLoadError(
+      edit(boundedSaved, (c) => (c.config.low = "-1")),
+      'config.low: expected a finite number, found "-1"',
     );
   });
 

@@ -1,5 +1,6 @@
 import { describeValue, type Space, spaceFromJson, ValidationError } from "@irlkit/core";
 import { loadMlpFromJson } from "@irlkit/nn";
+import { BoundedReward } from "./bounded-reward.js";
 import { LinearReward } from "./linear-reward.js";
 import { MlpReward } from "./mlp-reward.js";
 import { NormalizedInputReward } from "./normalized-input-reward.js";
@@ -20,6 +21,7 @@ import {
 } from "./saved-model.js";
 import { checkSpaces, ShapedReward } from "./shaped-reward.js";
 import { TabularReward } from "./tabular-reward.js";
+import { checkTransform, TransformedReward } from "./transformed-reward.js";
 
 /** The `kind`s `loadRewardModel` rebuilds. */
 export const REWARD_MODEL_KINDS = Object.freeze([
@@ -29,18 +31,22 @@ export const REWARD_MODEL_KINDS = Object.freeze([
   "shaped",
   "normalized-input",
   "normalized-output",
+  "transformed",
+  "gcl-bounded",
 ] as const);
 
 export type RewardModelKind = (typeof REWARD_MODEL_KINDS)[number];
 
 /**
  * Rebuilds a reward model from its `toJSON()` output (or that output as JSON text): any model of
- * this package, wrappers and `ShapedReward` recursively. The result computes bit-identical rewards
+ * this package, wrappers and `ShapedReward` recursively — every reward a trainer of irlkit saves
+ * (GAIL's `transformed` softplus(logit) and GCL's `gcl-bounded` reward included). The result computes bit-identical rewards
  * to the saved model.
  *
  * Safe on untrusted input: text is read with `JSON.parse` only, nothing is executed, and
  * everything is checked before a tensor is made — format tag, version, kind, both spaces (Minari's
- * JSON form via `spaceFromJson`), every config key, and the size of every weight array.
+ * JSON form via `spaceFromJson`), every config key, transform names (from a closed list), and the
+ * size of every weight array.
  *
  * @throws ValidationError naming the field (nested models under `config.<part>.`), what was
  * expected and what was found.
@@ -210,6 +216,26 @@ function loadAt(value: unknown, prefix: string): RewardModel {
         model.dispose();
         throw error;
       }
+    }
+    case "transformed": {
+      const config = expectObject(record.config, configField, ["transform", "model"]);
+      const transform = checkTransform(config.transform, `${configField}.transform`);
+      const model = loadPart(config.model, `${configField}.model`, spaces);
+      return new TransformedReward({ model, transform });
+    }
+    case "gcl-bounded": {
+      const config = expectObject(record.config, configField, ["low", "high", "model"]);
+      const low = expectNumber(config.low, `${configField}.low`);
+      const high = expectNumber(config.high, `${configField}.high`);
+      if (!(high > low)) {
+        throw new ValidationError(
+          `${configField}.high`,
+          `a number > low (${low})`,
+          describeValue(high),
+        );
+      }
+      const model = loadPart(config.model, `${configField}.model`, spaces);
+      return new BoundedReward({ model, low, high });
     }
   }
 }

@@ -1,8 +1,7 @@
 import { Box, Discrete, Rng, type StochasticPolicy, Trajectory } from "@irlkit/core";
 import { initBackend, tf } from "@irlkit/nn";
-import { MlpReward } from "@irlkit/rewards";
+import { BoundedReward, MlpReward } from "@irlkit/rewards";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BoundedReward } from "./bounded-reward.js";
 import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
 import { resolveGuidedCostLearningConfig } from "./guided-cost-learning.js";
 

@@ -36,6 +36,7 @@ import {
 } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import {
+  BoundedReward,
   disposeRewardTensors,
   type RewardModel,
   RunningMeanVariance,
@@ -53,7 +54,6 @@ import {
   type SnapshotPolicy,
   segmentLogDensities,
 } from "./background.js";
-import { BoundedReward } from "./bounded-reward.js";
 import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
 import { guidedCostObjective } from "./objective.js";
 import {
