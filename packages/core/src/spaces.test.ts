@@ -196,3 +196,106 @@ describe("spaceFromJson", () => {
     );
   });
 });
+
+describe("Box.equals and Gymnasium < 1.0's float32-max bounds", () => {
+  // Gymnasium 0.26–0.29's CartPole-v1 declares its velocities unbounded as ±np.finfo(np.float32).max;
+  // Gymnasium 1.x and irlkit declare them ±inf.
+  const floatMax = 3.4028234663852886e38;
+  const cartPoleLow = [-4.8, Number.NEGATIVE_INFINITY, -0.41887903, Number.NEGATIVE_INFINITY];
+  const cartPoleHigh = [4.8, Number.POSITIVE_INFINITY, 0.41887903, Number.POSITIVE_INFINITY];
+  const cartPole = new Box({ shape: [4], low: cartPoleLow, high: cartPoleHigh });
+  const gymnasium029 = new Box({
+    shape: [4],
+    low: [-4.8, -floatMax, -0.41887903, -floatMax],
+    high: [4.8, floatMax, 0.41887903, floatMax],
+  });
+
+  it("treats ±FLT_MAX as ±inf in float32 boxes, both ways round", () => {
+    expect(Math.fround(3.4028235e38)).toBe(floatMax);
+    expect(gymnasium029.high[1]).toBe(floatMax);
+    expect(gymnasium029.equals(cartPole)).toBe(true);
+    expect(cartPole.equals(gymnasium029)).toBe(true);
+    // Minari's JSON of Gymnasium 0.29's space (numpy's float32 max printed by Python's json).
+    const fromJson = spaceFromJson({
+      type: "Box",
+      dtype: "float32",
+      shape: [4],
+      low: [
+        -4.800000190734863, -3.4028234663852886e38, -0.41887903213500977, -3.4028234663852886e38,
+      ],
+      high: [4.800000190734863, 3.4028234663852886e38, 0.41887903213500977, 3.4028234663852886e38],
+    });
+    expect(fromJson.equals(cartPole)).toBe(true);
+    // The rule is per bound and sign-preserving: +FLT_MAX is not −inf.
+    const flipped = new Box({ shape: [1], low: -floatMax, high: floatMax });
+    expect(flipped.equals(new Box({ shape: [1] }))).toBe(true);
+    expect(flipped.equals(new Box({ shape: [1], low: floatMax, high: floatMax }))).toBe(false);
+    expect(
+      new Box({ shape: [1], low: floatMax, high: floatMax }).equals(
+        new Box({ shape: [1], low: Number.POSITIVE_INFINITY, high: Number.POSITIVE_INFINITY }),
+      ),
+    ).toBe(true);
+  });
+
+  it("keeps every other bound exact", () => {
+    // float64 boxes: FLT_MAX is an ordinary finite bound, far below float64's range.
+    const wide = (bound: number) =>
+      new Box({ shape: [1], low: -bound, high: bound, dtype: "float64" });
+    expect(wide(floatMax).equals(wide(Number.POSITIVE_INFINITY))).toBe(false);
+    expect(wide(Number.POSITIVE_INFINITY).equals(wide(floatMax))).toBe(false);
+    expect(wide(floatMax).equals(wide(floatMax))).toBe(true);
+    // The float32 just below FLT_MAX (one ulp, 2^104 less) bounds fewer values than inf.
+    const belowMax = floatMax - 2 ** 104;
+    expect(Math.fround(belowMax)).toBe(belowMax);
+    const near = new Box({ shape: [1], low: -belowMax, high: belowMax });
+    expect(near.equals(new Box({ shape: [1] }))).toBe(false);
+    expect(near.equals(new Box({ shape: [1], low: -floatMax, high: floatMax }))).toBe(false);
+    // 1e38 is not a stand-in for infinity either, nor is FLT_MAX for another finite bound.
+    expect(new Box({ shape: [1], high: 1e38 }).equals(new Box({ shape: [1] }))).toBe(false);
+    expect(
+      new Box({ shape: [1], high: floatMax }).equals(new Box({ shape: [1], high: 1e38 })),
+    ).toBe(false);
+    // The dtype still has to match: a float64 ±inf box is not a float32 ±FLT_MAX box.
+    expect(
+      gymnasium029.equals(
+        new Box({ shape: [4], low: cartPoleLow, high: cartPoleHigh, dtype: "float64" }),
+      ),
+    ).toBe(false);
+    // Finite bounds are compared exactly, as before.
+    expect(
+      cartPole.equals(
+        new Box({ shape: [4], low: cartPoleLow, high: [4.9, ...cartPoleHigh.slice(1)] }),
+      ),
+    ).toBe(false);
+  });
+
+  it("leaves Discrete and MultiDiscrete equality unchanged", () => {
+    expect(new Discrete(2).equals(new Discrete(2))).toBe(true);
+    expect(new Discrete(2).equals(new Discrete(2, 1))).toBe(false);
+    expect(new Discrete(2).equals(new Discrete(3))).toBe(false);
+    expect(new Discrete(2).equals(new Box({ shape: [1], low: 0, high: 1 }))).toBe(false);
+    expect(new MultiDiscrete([3, 2]).equals(new MultiDiscrete([3, 2], [0, 1]))).toBe(false);
+  });
+
+  it("reads numpy's spellings of the Box dtypes", () => {
+    for (const [spelling, dtype] of [
+      ["float32", "float32"],
+      ["<f4", "float32"],
+      ["f4", "float32"],
+      ["=f4", "float32"],
+      ["float64", "float64"],
+      ["<f8", "float64"],
+      ["f8", "float64"],
+      ["=f8", "float64"],
+    ] as const) {
+      const space = spaceFromJson({ type: "Box", dtype: spelling, shape: [1], low: 0, high: 1 });
+      expect((space as Box).dtype).toBe(dtype);
+    }
+    expect(() =>
+      spaceFromJson({ type: "Box", dtype: ["float32"], shape: [1], low: 0, high: 1 }),
+    ).toThrow('space.dtype: expected "float32" or "float64", found an array of length 1');
+    expect(() => spaceFromJson({ type: "Box", dtype: ">f4", shape: [1], low: 0, high: 1 })).toThrow(
+      'space.dtype: expected "float32" or "float64", found ">f4"',
+    );
+  });
+});

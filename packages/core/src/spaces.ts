@@ -183,13 +183,19 @@ export class Box {
     };
   }
 
+  /**
+   * Same dtype, shape and bounds. For float32 boxes a bound of ±FLT_MAX (±3.4028234663852886e38,
+   * what Gymnasium before 1.0 declared for unbounded dimensions, e.g. CartPole's velocities)
+   * equals ±Infinity: no finite float32 lies beyond it, so both bound the same finite values. No
+   * other bound is rounded, and float64 boxes compare their bounds exactly.
+   */
   equals(other: Space): boolean {
     return (
       other.kind === "Box" &&
       other.dtype === this.dtype &&
       sameNumbers(other.shape, this.shape) &&
-      sameNumbers(other.low, this.low) &&
-      sameNumbers(other.high, this.high)
+      sameBounds(other.low, this.low, this.dtype) &&
+      sameBounds(other.high, this.high, this.dtype)
     );
   }
 }
@@ -358,9 +364,18 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
           JSON.stringify(shape),
         );
       }
-      const dtype = record.dtype ?? "float32";
-      if (dtype !== "float32" && dtype !== "float64") {
-        throw new ValidationError(`${field}.dtype`, '"float32" or "float64"', describeValue(dtype));
+      const dtype =
+        record.dtype === undefined
+          ? "float32"
+          : typeof record.dtype === "string"
+            ? BOX_DTYPE_SPELLINGS.get(record.dtype)
+            : undefined;
+      if (dtype === undefined) {
+        throw new ValidationError(
+          `${field}.dtype`,
+          '"float32" or "float64"',
+          describeValue(record.dtype),
+        );
       }
       const size = (shape as number[]).reduce((a, b) => a * b, 1);
       const low = flattenBound(record.low, size, `${field}.low`);
@@ -401,6 +416,21 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
       );
   }
 }
+
+/**
+ * numpy's spellings of the two Box dtypes: `str(dtype)` (what Minari's `serialize_space` writes
+ * with every Gymnasium version), `dtype.str` and the short codes.
+ */
+const BOX_DTYPE_SPELLINGS: ReadonlyMap<string, BoxDtype> = new Map<string, BoxDtype>([
+  ["float32", "float32"],
+  ["f4", "float32"],
+  ["<f4", "float32"],
+  ["=f4", "float32"],
+  ["float64", "float64"],
+  ["f8", "float64"],
+  ["<f8", "float64"],
+  ["=f8", "float64"],
+]);
 
 function broadcastBound(
   bound: number | ArrayLike<number>,
@@ -496,6 +526,25 @@ function summariseBounds(bounds: Float64Array): string {
 function isArrayLikeOfNumbers(value: unknown): value is ArrayLike<number> {
   if (ArrayBuffer.isView(value)) return !(value instanceof DataView);
   return Array.isArray(value) && value.every((x) => typeof x === "number");
+}
+
+/** The largest finite float32, `Math.fround(3.4028235e38)`. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A float32 bound with ±FLT_MAX read as ±Infinity (the same finite float32 values lie within). */
+function float32Bound(bound: number): number {
+  if (bound === FLOAT32_MAX) return Number.POSITIVE_INFINITY;
+  if (bound === -FLOAT32_MAX) return Number.NEGATIVE_INFINITY;
+  return bound;
+}
+
+function sameBounds(a: Float64Array, b: Float64Array, dtype: BoxDtype): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (dtype !== "float32" || float32Bound(a[i]!) !== float32Bound(b[i]!)) return false;
+  }
+  return true;
 }
 
 function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
