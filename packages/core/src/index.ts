@@ -34,6 +34,9 @@ export { editDistance, type NearestNamesOptions, nearestNames } from "./nearest-
 export {
   type ActionBatch,
   type ActOptions,
+  actArguments,
+  actDeterministically,
+  type DeterministicActOptions,
   isStochasticPolicy,
   type Policy,
   type StochasticPolicy,

@@ -7,6 +7,8 @@
 import {
   type ActionBatch,
   type ActOptions,
+  actArguments,
+  type DeterministicActOptions,
   describeValue,
   type Rng,
   type Space,
@@ -115,8 +117,16 @@ export class ActorCriticPolicy implements DifferentiablePolicy {
     return [...this.actor.trainableVariables, ...this.critic.trainableVariables];
   }
 
-  act(observations: Float32Array, rng: Rng, options: ActOptions = {}): ActionBatch {
-    return this.actor.act(observations, rng, options);
+  /** The actor's actions: sampled with `rng`, or the mode with `{ deterministic: true }` (no `Rng`). */
+  act(observations: Float32Array, options: DeterministicActOptions): ActionBatch;
+  act(observations: Float32Array, rng: Rng, options?: ActOptions): ActionBatch;
+  act(
+    observations: Float32Array,
+    rngOrOptions: Rng | ActOptions,
+    options?: ActOptions,
+  ): ActionBatch {
+    const resolved = actArguments(rngOrOptions, options, "ActorCriticPolicy.act");
+    return this.actor.act(observations, resolved.rng, resolved.options);
   }
 
   /**

@@ -7,7 +7,9 @@
 import {
   type ActionBatch,
   type ActOptions,
+  actArguments,
   Box,
+  type DeterministicActOptions,
   describeValue,
   type Rng,
   type Space,
@@ -207,8 +209,19 @@ export class MlpCategoricalPolicy implements DifferentiablePolicy {
     return { rows, logits: this.#logits };
   }
 
-  act(observations: Float32Array, rng: Rng, options: ActOptions = {}): Int32Array {
-    return this.sample(observations, rng, options).actions as Int32Array;
+  /**
+   * Actions for a batch: sampled with `rng`, or the most likely ones with `{ deterministic: true }`
+   * (then no `Rng` is needed: `act(observations, { deterministic: true })`).
+   */
+  act(observations: Float32Array, options: DeterministicActOptions): Int32Array;
+  act(observations: Float32Array, rng: Rng, options?: ActOptions): Int32Array;
+  act(
+    observations: Float32Array,
+    rngOrOptions: Rng | ActOptions,
+    options?: ActOptions,
+  ): Int32Array {
+    const resolved = actArguments(rngOrOptions, options, "MlpCategoricalPolicy.act");
+    return this.sample(observations, resolved.rng, resolved.options).actions as Int32Array;
   }
 
   sample(observations: Float32Array, rng: Rng, options: ActOptions = {}): PolicySample {
@@ -382,8 +395,19 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
     return { rows, means: this.#means };
   }
 
-  act(observations: Float32Array, rng: Rng, options: ActOptions = {}): Float32Array {
-    return this.sample(observations, rng, options).envActions as Float32Array;
+  /**
+   * Actions for a batch, clipped to the bounds: sampled with `rng`, or the means with
+   * `{ deterministic: true }` (then no `Rng` is needed: `act(observations, { deterministic: true })`).
+   */
+  act(observations: Float32Array, options: DeterministicActOptions): Float32Array;
+  act(observations: Float32Array, rng: Rng, options?: ActOptions): Float32Array;
+  act(
+    observations: Float32Array,
+    rngOrOptions: Rng | ActOptions,
+    options?: ActOptions,
+  ): Float32Array {
+    const resolved = actArguments(rngOrOptions, options, "MlpGaussianPolicy.act");
+    return this.sample(observations, resolved.rng, resolved.options).envActions as Float32Array;
   }
 
   sample(observations: Float32Array, rng: Rng, options: ActOptions = {}): PolicySample {

@@ -5,6 +5,7 @@
 import {
   type ActionBatch,
   type ActOptions,
+  actArguments,
   Discrete,
   describeValue,
   type Rng,
@@ -160,7 +161,18 @@ export class TabularPolicy implements StochasticPolicy {
     });
   }
 
-  act(observations: Float32Array, rng: Rng, options: TabularActOptions = {}): Int32Array {
+  /**
+   * Actions for a batch: drawn with `rng`, or the most likely ones (ties: the lowest action) with
+   * `{ deterministic: true }`, which needs no `Rng`: `act(observations, { deterministic: true })`.
+   */
+  act(observations: Float32Array, options: TabularActOptions & { deterministic: true }): Int32Array;
+  act(observations: Float32Array, rng: Rng, options?: TabularActOptions): Int32Array;
+  act(
+    observations: Float32Array,
+    rngOrOptions: Rng | TabularActOptions,
+    actOptions?: TabularActOptions,
+  ): Int32Array {
+    const { rng, options } = actArguments(rngOrOptions, actOptions, "TabularPolicy.act");
     const rows = this.#rows(observations, options, "act");
     const n = this.actionCount;
     const actions = new Int32Array(observations.length);
