@@ -344,7 +344,7 @@ describe("errors", () => {
       },
     );
     await expect(loadOnnxPolicy(twoOutputs)).rejects.toThrow(
-      /cannot tell which output.*"out0", "out1".*outputName/,
+      /cannot tell which output.*#0 "out0" \(float32 \[N, 2\]\), #1 "out1".*outputName/,
     );
     await expect(loadOnnxPolicy(twoOutputs, { outputName: "nope" })).rejects.toThrow(
       /no output "nope"/,

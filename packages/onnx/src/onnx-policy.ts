@@ -4,17 +4,25 @@
  * so an expert trained elsewhere can generate irlkit demonstrations. `act` returns a promise, which
  * core's `Policy` spec allows and `collectRollout` awaits.
  *
+ * The spaces: `options.observationSpace` / `actionSpace`, else the irlkit metadata's, else
+ * `options.env`'s (bounds included), else inferred from the shapes (unbounded). The graph's input
+ * and output shapes are checked against them (`OnnxModelError` naming the file, the tensor and both
+ * shapes).
+ *
  * How the outputs are read (first match wins):
  * 1. `options.outputName` / `options.outputKind` when given;
  * 2. an output named `logits` → categorical logits; `mean` (+ `log_std`) → a diagonal Gaussian;
- * 3. a single output: integer → actions; float named like `action` → actions, like `logit` →
- *    logits; otherwise logits when the action space is Discrete, actions when it is a Box.
+ * 3. an output named `actions` or `action`; the only output besides `value`; the only integer
+ *    output among several (Stable-Baselines3's documented export: int64 actions, float values and
+ *    log-probabilities, outputs named by number);
+ * 4. what it holds: integer → actions; float named like `action` → actions, like `logit` →
+ *    logits; otherwise logits `[batch, n]` when the action space is Discrete, actions when a Box.
  */
 import {
   type ActionBatch,
   type ActOptions,
-  Box,
-  Discrete,
+  type Box,
+  type Discrete,
   describeValue,
   type Policy,
   type Rng,
@@ -25,6 +33,14 @@ import { POLICY_TENSOR_NAMES } from "./export-policy.js";
 import type { OnnxModelSummary, OnnxTensorInfo } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
+  checkPolicyShapes,
+  chooseOutputs,
+  inferActionSpace,
+  inferObservationSpace,
+  type OnnxPolicyOutputKind,
+  type SpaceWithOrigin,
+} from "./policy-graph.js";
+import {
   type OnnxRuntimeAdapter,
   openModel,
   type RuntimeSession,
@@ -33,21 +49,27 @@ import {
   toRuntimeData,
 } from "./runtime.js";
 
-/** How a loaded policy turns its output into actions. */
-export type OnnxPolicyOutputKind = "logits" | "gaussian" | "action";
+export type { OnnxPolicyOutputKind } from "./policy-graph.js";
 
 export interface LoadOnnxPolicyOptions {
   /**
    * The observation space.
-   * @default the `irlkit.observation_space` metadata, else an unbounded Box of the input's shape
+   * @default the `irlkit.observation_space` metadata, else `env`'s, else an unbounded Box of the
+   * input's shape
    */
   observationSpace?: Space;
   /**
    * The action space.
-   * @default the `irlkit.action_space` metadata, else `Discrete(n)` for a logits output `[batch, n]`
-   * or an unbounded Box for a float action output `[batch, d]`
+   * @default the `irlkit.action_space` metadata, else `env`'s, else `Discrete(n)` for a logits
+   * output `[batch, n]` or an unbounded Box for a float action output `[batch, d]`
    */
   actionSpace?: Space;
+  /**
+   * The env the policy will act in (an `Env`, or anything with its two spaces). A model without
+   * irlkit metadata takes its spaces, bounds included, once its input and output shapes are checked
+   * against them; a model with metadata keeps the recorded spaces.
+   */
+  env?: { readonly observationSpace: Space; readonly actionSpace: Space };
   /**
    * The output to read, for models with several outputs (Stable-Baselines3 exports return
    * actions, values and log-probabilities).
@@ -291,8 +313,6 @@ function readActions(values: Float32Array, rows: number, space: Space): ActionBa
   return Int32Array.from(values, (value) => Math.round(value));
 }
 
-const FLOAT_TYPES = new Set(["float32", "float64", "type 10"]);
-
 /** Opens a policy: finds its observation input and action outputs and resolves its spaces. */
 export async function createOnnxPolicy(
   runtime: OnnxRuntimeAdapter,
@@ -302,12 +322,11 @@ export async function createOnnxPolicy(
 ): Promise<OnnxPolicy> {
   const { summary, session } = await openModel(runtime, bytes, source);
   try {
-    const names = (values: readonly OnnxTensorInfo[]): string =>
-      values.map((value) => `"${value.name}"`).join(", ");
     if (summary.inputs.length !== 1) {
+      const names = summary.inputs.map((input) => `"${input.name}"`).join(", ");
       throw new OnnxModelError(
         source,
-        `a policy needs exactly one observation input; the graph has ${summary.inputs.length} (${names(summary.inputs) || "none"})`,
+        `a policy needs exactly one observation input; the graph has ${summary.inputs.length} (${names || "none"})`,
       );
     }
     const input = summary.inputs[0]!;
@@ -323,72 +342,30 @@ export async function createOnnxPolicy(
         `it is an irlkit ${summary.irlkit.modelKind} model, not a policy${summary.irlkit.modelKind === "reward" ? "; use loadOnnxReward" : ""}`,
       );
     }
-    const byName = (name: string): OnnxTensorInfo | undefined =>
-      summary.outputs.find((output) => output.name === name);
-    if (options.outputName !== undefined && byName(options.outputName) === undefined) {
-      throw new OnnxModelError(
-        source,
-        `it has no output "${options.outputName}" (outputs: ${names(summary.outputs)})`,
-      );
-    }
-    const observationSpace =
-      options.observationSpace ??
-      summary.irlkit.observationSpace ??
-      inferObservationSpace(input, source);
-    let actionSpace = options.actionSpace ?? summary.irlkit.actionSpace;
-    let outputKind: OnnxPolicyOutputKind;
-    let outputs: string[];
-    const chosen = options.outputName === undefined ? undefined : byName(options.outputName)!;
-    if (
-      chosen === undefined &&
-      options.outputKind === undefined &&
-      byName(POLICY_TENSOR_NAMES.logits) !== undefined
-    ) {
-      outputKind = "logits";
-      outputs = [POLICY_TENSOR_NAMES.logits];
-    } else if (
-      chosen === undefined &&
-      options.outputKind === undefined &&
-      byName(POLICY_TENSOR_NAMES.mean) !== undefined
-    ) {
-      if (byName(POLICY_TENSOR_NAMES.logStd) !== undefined) {
-        outputKind = "gaussian";
-        outputs = [POLICY_TENSOR_NAMES.mean, POLICY_TENSOR_NAMES.logStd];
-      } else {
-        outputKind = "action";
-        outputs = [POLICY_TENSOR_NAMES.mean];
-      }
-    } else {
-      const candidates = summary.outputs.filter(
-        (output) => output.name !== POLICY_TENSOR_NAMES.value,
-      );
-      const output = chosen ?? (candidates.length === 1 ? candidates[0] : undefined);
-      if (output === undefined) {
-        throw new OnnxModelError(
-          source,
-          `cannot tell which output holds the actions or logits (outputs: ${names(summary.outputs) || "none"}); name one "logits", or pass { outputName, outputKind }`,
-        );
-      }
-      outputs = [output.name];
-      if (options.outputKind !== undefined) {
-        outputKind = options.outputKind;
-      } else if (!FLOAT_TYPES.has(output.elementType)) {
-        outputKind = "action";
-      } else if (/action/i.test(output.name)) {
-        outputKind = "action";
-      } else if (/logit/i.test(output.name)) {
-        outputKind = "logits";
-      } else if (actionSpace !== undefined) {
-        outputKind = actionSpace.kind === "Discrete" ? "logits" : "action";
-      } else {
-        throw new OnnxModelError(
-          source,
-          `cannot tell whether output "${output.name}" holds logits or actions; pass { outputKind: "logits" } or { outputKind: "action" } (or an actionSpace)`,
-        );
-      }
-    }
-    const primary = byName(outputs[0]!)!;
-    actionSpace ??= inferActionSpace(primary, outputKind, source);
+    const observation = resolveSpace(
+      options.observationSpace,
+      summary.irlkit.observationSpace,
+      options.env?.observationSpace,
+      "observation",
+    );
+    const declaredAction = resolveSpace(
+      options.actionSpace,
+      summary.irlkit.actionSpace,
+      options.env?.actionSpace,
+      "action",
+    );
+    const { kind: outputKind, names: outputs } = chooseOutputs(
+      summary.outputs,
+      options,
+      declaredAction?.space,
+      source,
+    );
+    const primary = summary.outputs.find((output) => output.name === outputs[0])!;
+    const action = declaredAction ?? {
+      space: inferActionSpace(primary, outputKind, source),
+      origin: "the inferred action space",
+    };
+    const actionSpace = action.space;
     if (outputKind === "logits" && actionSpace.kind !== "Discrete") {
       throw new OnnxModelError(
         source,
@@ -401,7 +378,18 @@ export async function createOnnxPolicy(
         `a Gaussian policy needs a Box action space; found ${actionSpace.describe()}`,
       );
     }
-    const valueOutput = byName(POLICY_TENSOR_NAMES.value)?.name;
+    const observationSpace = observation?.space ?? inferObservationSpace(input, source);
+    checkPolicyShapes(
+      input,
+      primary,
+      outputKind,
+      observation ?? { space: observationSpace, origin: "the inferred observation space" },
+      action,
+      source,
+    );
+    const valueOutput = summary.outputs.find(
+      (output) => output.name === POLICY_TENSOR_NAMES.value,
+    )?.name;
     return new OnnxPolicy({
       runtime,
       session,
@@ -419,39 +407,17 @@ export async function createOnnxPolicy(
   }
 }
 
-function inferObservationSpace(input: OnnxTensorInfo, source: string): Space {
-  const dims = input.shape?.slice(1);
-  if (
-    dims === undefined ||
-    dims.length === 0 ||
-    !dims.every((d): d is number => typeof d === "number" && d > 0)
-  ) {
-    throw new OnnxModelError(
-      source,
-      `cannot infer the observation space from input "${input.name}" of shape [${(input.shape ?? []).map(String).join(", ")}]; pass observationSpace in the options`,
-    );
+/** The options' space, else the irlkit metadata's, else the env's, named for messages. */
+function resolveSpace(
+  fromOptions: Space | undefined,
+  fromMetadata: Space | undefined,
+  fromEnv: Space | undefined,
+  what: "observation" | "action",
+): SpaceWithOrigin | undefined {
+  if (fromOptions !== undefined) return { space: fromOptions, origin: `the ${what}Space option` };
+  if (fromMetadata !== undefined) {
+    return { space: fromMetadata, origin: `the ${what} space in its irlkit metadata` };
   }
-  return new Box({ shape: dims });
-}
-
-function inferActionSpace(
-  output: OnnxTensorInfo,
-  kind: OnnxPolicyOutputKind,
-  source: string,
-): Space {
-  const last = output.shape?.[output.shape.length - 1];
-  const rank = output.shape?.length;
-  if (kind === "logits" && typeof last === "number" && rank === 2) return new Discrete(last);
-  if (
-    kind !== "logits" &&
-    FLOAT_TYPES.has(output.elementType) &&
-    typeof last === "number" &&
-    rank === 2
-  ) {
-    return new Box({ shape: [last] });
-  }
-  throw new OnnxModelError(
-    source,
-    `cannot infer the action space from output "${output.name}" (${output.elementType}, shape [${(output.shape ?? []).map(String).join(", ")}]); pass actionSpace in the options`,
-  );
+  if (fromEnv !== undefined) return { space: fromEnv, origin: `the env's ${what} space` };
+  return undefined;
 }
