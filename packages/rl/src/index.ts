@@ -59,6 +59,12 @@ export {
   type MlpPolicyOptions,
 } from "./policies/mlp-policy.js";
 export {
+  actorCriticPolicyConfigSpec,
+  actorCriticPolicyOptions,
+  mlpPolicyConfigSpec,
+  mlpPolicyOptions,
+} from "./policies/mlp-policy-config.js";
+export {
   type TabularActOptions,
   TabularPolicy,
   type TabularPolicyInit,
@@ -70,13 +76,11 @@ export {
   withRewards,
 } from "./policy-optimizer.js";
 export { computeGae, type GaeInput, type GaeResult } from "./ppo/compute-gae.js";
+export { explainedVariance, Ppo, type PpoOptions, type PpoState } from "./ppo/ppo.js";
 export {
-  explainedVariance,
-  Ppo,
   type PpoConfig,
-  type PpoOptions,
   type PpoSchedule,
-  type PpoState,
+  ppoConfigSpec,
   type ResolvedPpoConfig,
   resolvePpoConfig,
-} from "./ppo/ppo.js";
+} from "./ppo/ppo-config.js";

@@ -3,6 +3,7 @@ import {
   Discrete,
   type Env,
   InMemoryMetricSink,
+  Rng,
   type StepResult,
   TrainingDivergedError,
 } from "@irlkit/core";
@@ -10,8 +11,10 @@ import { make, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { withRewards } from "../policy-optimizer.js";
-import { Ppo, resolvePpoConfig } from "./ppo.js";
+import { Ppo } from "./ppo.js";
+import { resolvePpoConfig } from "./ppo-config.js";
 
 beforeAll(async () => {
   await initBackend();
@@ -68,16 +71,16 @@ describe("resolvePpoConfig", () => {
 
   it("names the key and the allowed values", () => {
     expect(() => resolvePpoConfig({ gamma: 1.5 })).toThrow(
-      "ppo.gamma: expected a number in [0, 1], found 1.5",
+      "ppo.gamma: expected a finite number >= 0 and <= 1, found 1.5",
     );
     expect(() => resolvePpoConfig({ batchSize: 1 })).toThrow(
-      "ppo.batchSize: expected an integer >= 2",
+      "ppo.batchSize: expected an integer >= 2, found 1",
     );
     expect(() => resolvePpoConfig({ clipRangeVf: -1 })).toThrow(
-      "ppo.clipRangeVf: expected a number > 0, or null",
+      "ppo.clipRangeVf: expected a finite number > 0, or null, found -1",
     );
     expect(() => resolvePpoConfig({ learningRateSchedule: "cosine" as "linear" })).toThrow(
-      'ppo.learningRateSchedule: expected "constant" or "linear"',
+      'ppo.learningRateSchedule: expected one of "constant", "linear", found "cosine"',
     );
     expect(() => resolvePpoConfig({ learningRateSchedule: "linear" })).toThrow(
       "ppo.totalTimesteps: expected a positive integer (the budget",
@@ -93,6 +96,54 @@ describe("resolvePpoConfig", () => {
       autoresetMode: "next-step",
     });
     expect(() => new Ppo({ env: nextStep, seed: 0 })).toThrow('autoresetMode "same-step"');
+  });
+
+  it("rejects a misspelt key with a suggestion, in the policy section too", () => {
+    expect(() => resolvePpoConfig({ nStep: 5 } as never)).toThrow(
+      'ppo.nStep: expected one of the keys nSteps, batchSize, nEpochs, gamma, gaeLambda, clipRange, clipRangeVf, entCoef, vfCoef, maxGradNorm, learningRate, learningRateSchedule, clipRangeSchedule, totalTimesteps, normalizeAdvantage, targetKl, adamEpsilon, policy (did you mean "nSteps"?), found an unknown key',
+    );
+    expect(() => resolvePpoConfig({ policy: { hiddenSize: [8] } } as never)).toThrow(
+      /^ppo\.policy\.hiddenSize: expected one of the keys .*\(did you mean "hiddenSizes"\?\), found an unknown key$/,
+    );
+    expect(() => resolvePpoConfig({ policy: { activation: "swish" as "tanh" } })).toThrow(
+      'ppo.policy.activation: expected one of "relu", "tanh", "elu", "leakyRelu", "sigmoid", "identity", found "swish"',
+    );
+  });
+
+  it("fills in the default policy section: SB3's MlpPolicy, the critic as wide as the actor", () => {
+    expect(resolvePpoConfig().policy).toEqual({
+      hiddenSizes: [64, 64],
+      activation: "tanh",
+      initialization: "orthogonal",
+      actionHeadGain: 0.01,
+      inferenceTfjsMinRows: 64,
+      logStdInit: 0,
+      criticHiddenSizes: null,
+      valueHeadGain: 1,
+    });
+    // The policy Ppo builds from the resolved section is the one ActorCriticPolicy's own defaults
+    // give, weight for weight.
+    const env = cartPoleEnv(1);
+    const ppo = new Ppo({ env, seed: 7 });
+    const reference = new ActorCriticPolicy(
+      env.singleObservationSpace,
+      env.singleActionSpace,
+      new Rng(7).derive("ppo").derive("policy"),
+    );
+    expect(ppo.policy.getParameters()).toEqual(reference.getParameters());
+    reference.dispose();
+    ppo.dispose();
+    const narrow = new Ppo({ env, seed: 0, config: { policy: { hiddenSizes: [8] } } });
+    expect(narrow.policy.critic.architecture.sizes).toEqual([4, 8, 1]);
+    narrow.dispose();
+    const separate = new Ppo({
+      env,
+      seed: 0,
+      config: { policy: { hiddenSizes: [8], criticHiddenSizes: [5, 3] } },
+    });
+    expect(separate.policy.critic.architecture.sizes).toEqual([4, 5, 3, 1]);
+    expect(separate.policy.actor.network.architecture.sizes).toEqual([4, 8, 2]);
+    separate.dispose();
   });
 });
 
