@@ -1,11 +1,17 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { CliError } from "../errors.js";
-import { loadPolicy, readPolicyFile, readRewardFile } from "../models.js";
+import { loadPolicy, loadReward, readPolicyFile, readRewardFile } from "../models.js";
 import { onnxModule } from "../onnx.js";
 import { openRun } from "../run-directory.js";
 import { ensureBackend } from "../training.js";
 
-/** Writes `policy.onnx` and (when the run learned one) `reward.onnx`; returns the paths. */
+/**
+ * Writes `policy.onnx` and (when the run learned one) `reward.onnx`; returns the paths. The reward
+ * is loaded and validated like `transfer` loads it, then exported as its evaluation reward.
+ *
+ * @throws CliError when a model in the run cannot be exported (after writing the ones that
+ * could, which the message lists) or when nothing in the run is exportable.
+ */
 export async function exportRunToOnnx(runPath: string): Promise<string[]> {
   const run = openRun(runPath);
   const meta = run.readMeta();
@@ -23,16 +29,27 @@ export async function exportRunToOnnx(runPath: string): Promise<string[]> {
       loaded.dispose();
     }
   }
-  if (existsSync(run.file("reward.json"))) {
-    const reward = readRewardFile(run.file("reward.json"));
+  const rewardPath = run.file("reward.json");
+  if (existsSync(rewardPath)) {
+    const alsoWritten =
+      written.length === 0 ? "" : ` (wrote ${written.join(", ")}; reward.onnx not written)`;
+    let reward: ReturnType<typeof loadReward>;
+    try {
+      reward = loadReward(readRewardFile(rewardPath), rewardPath);
+    } catch (error) {
+      throw new CliError(`${describe(error)}${alsoWritten}`, { cause: error });
+    }
     try {
       const bytes = onnx.exportRewardToOnnx(reward, { envId: meta.env, variant: "evaluation" });
       writeFileSync(run.file("reward.onnx"), bytes);
       written.push(run.file("reward.onnx"));
     } catch (error) {
-      process.stderr.write(
-        `Reward not exported: ${error instanceof Error ? error.message : String(error)}\n`,
+      throw new CliError(
+        `Cannot export the reward in ${rewardPath} to ONNX: ${describe(error)}${alsoWritten}`,
+        { cause: error },
       );
+    } finally {
+      reward.dispose();
     }
   }
   if (written.length === 0) {
@@ -41,6 +58,10 @@ export async function exportRunToOnnx(runPath: string): Promise<string[]> {
     );
   }
   return written;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export async function exportCommand(runPath: string, options: { onnx?: boolean }): Promise<void> {
