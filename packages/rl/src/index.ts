@@ -3,6 +3,7 @@ export {
   type BcOptions,
   type BcTrainOptions,
   BehaviourCloning,
+  behaviourCloningConfigSpec,
   type ResolvedBcConfig,
   resolveBcConfig,
 } from "./bc/behaviour-cloning.js";

@@ -3,7 +3,7 @@ import { CartPoleExpert, make, PendulumExpert } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MlpGaussianPolicy } from "../policies/mlp-policy.js";
+import { createMlpPolicy, MlpGaussianPolicy } from "../policies/mlp-policy.js";
 import { BehaviourCloning, resolveBcConfig } from "./behaviour-cloning.js";
 
 beforeAll(async () => {
@@ -62,10 +62,32 @@ describe("resolveBcConfig", () => {
     expect(() => resolveBcConfig({ batchSize: 0 })).toThrow(
       "bc.batchSize: expected an integer >= 1, found 0",
     );
-    expect(() => resolveBcConfig({ l2Weight: -1 })).toThrow("bc.l2Weight: expected a number >= 0");
+    expect(() => resolveBcConfig({ l2Weight: -1 })).toThrow(
+      "bc.l2Weight: expected a finite number >= 0, found -1",
+    );
     expect(() => resolveBcConfig({ ent_weight: 1 } as never)).toThrow(
       "bc.ent_weight: expected one of the keys",
     );
+  });
+
+  it("rejects a misspelt key with a suggestion, in the policy section too", () => {
+    expect(() => resolveBcConfig({ entWieght: 1 } as never)).toThrow(
+      'bc.entWieght: expected one of the keys batchSize, entWeight, l2Weight, learningRate, adamEpsilon, policy (did you mean "entWeight"?), found an unknown key',
+    );
+    expect(() => resolveBcConfig({ policy: { hidenSizes: [8] } } as never)).toThrow(
+      /^bc\.policy\.hidenSizes: expected one of the keys .*\(did you mean "hiddenSizes"\?\), found an unknown key$/,
+    );
+  });
+
+  it("fills in the default policy section: imitation's FeedForward32Policy", () => {
+    expect(resolveBcConfig().policy).toEqual({
+      hiddenSizes: [32, 32],
+      activation: "tanh",
+      initialization: "orthogonal",
+      actionHeadGain: 0.01,
+      inferenceTfjsMinRows: 64,
+      logStdInit: 0,
+    });
   });
 });
 
@@ -73,6 +95,19 @@ describe("BehaviourCloning", () => {
   const env = make<Float32Array, unknown>("CartPole-v1");
   const expert = new CartPoleExpert();
   const demonstrations = Transitions.fromTrajectories(expertTrajectories(env, expert, 4, 0));
+
+  it("builds the default policy from the resolved section, weight for weight as before", () => {
+    const bc = new BehaviourCloning({ demonstrations, seed: 5 });
+    const reference = createMlpPolicy(
+      demonstrations.observationSpace,
+      demonstrations.actionSpace,
+      new Rng(5).derive("bc").derive("policy"),
+      { hiddenSizes: [32, 32] },
+    );
+    expect(bc.policy.getParameters()).toEqual(reference.getParameters());
+    reference.dispose();
+    bc.dispose();
+  });
   const heldOut = Transitions.fromTrajectories(expertTrajectories(env, expert, 2, 1000));
 
   it("matches the CartPole expert's actions on held-out states", async () => {

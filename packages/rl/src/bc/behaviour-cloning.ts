@@ -15,11 +15,19 @@
  * ```
  */
 import {
+  type ConfigSpec,
+  type ConfigValues,
   describeValue,
+  integerListSetting,
+  integerSetting,
   type MetricSink,
   type Metrics,
   nullMetricSink,
+  numberSetting,
+  type PartialConfig,
   Rng,
+  resolveConfig,
+  settingSection,
   TrainingDivergedError,
   Transitions,
   ValidationError,
@@ -27,99 +35,63 @@ import {
 import { tf } from "@irlkit/nn";
 import { Adam, computeGradients } from "../optim/adam.js";
 import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
-import { createMlpPolicy, type MlpPolicyOptions } from "../policies/mlp-policy.js";
+import { createMlpPolicy } from "../policies/mlp-policy.js";
+import { mlpPolicyConfigSpec, mlpPolicyOptions } from "../policies/mlp-policy-config.js";
 
 // ─── Config ─────────────────────────────────────────────────────────────────────────────────────
 
-/** BC's hyperparameters; defaults are imitation's `BC`. */
-export interface BcConfig {
-  /**
-   * Demonstration transitions per gradient step.
-   * @default 32
-   */
-  batchSize?: number;
-  /**
-   * Weight of the entropy bonus (`ent_weight`).
-   * @default 1e-3
-   */
-  entWeight?: number;
-  /**
-   * Weight of the L2 penalty ½‖θ‖² (`l2_weight`).
-   * @default 0
-   */
-  l2Weight?: number;
-  /**
-   * Adam's learning rate (PyTorch's default, which imitation keeps).
-   * @default 1e-3
-   */
-  learningRate?: number;
-  /**
-   * Adam's ε (PyTorch's default).
-   * @default 1e-8
-   */
-  adamEpsilon?: number;
-  /**
-   * The default policy's network when no `policy` is given: imitation's `FeedForward32Policy`.
-   * @default { hiddenSizes: [32, 32] } (tanh, orthogonal initialisation)
-   */
-  policy?: MlpPolicyOptions;
-}
+/** BC's hyperparameters; every default is imitation's `BC`. */
+export const behaviourCloningConfigSpec = {
+  batchSize: integerSetting({
+    default: 32,
+    minimum: 1,
+    doc: "Demonstration transitions per gradient step (imitation's batch_size).",
+  }),
+  entWeight: numberSetting({
+    default: 1e-3,
+    minimum: 0,
+    doc: "Weight of the entropy bonus (imitation's ent_weight).",
+  }),
+  l2Weight: numberSetting({
+    default: 0,
+    minimum: 0,
+    doc: "Weight of the L2 penalty ½‖θ‖² (imitation's l2_weight).",
+  }),
+  learningRate: numberSetting({
+    default: 1e-3,
+    exclusiveMinimum: 0,
+    doc: "Adam's learning rate (PyTorch's default, which imitation keeps).",
+  }),
+  adamEpsilon: numberSetting({
+    default: 1e-8,
+    exclusiveMinimum: 0,
+    doc: "Adam's ε (PyTorch's default).",
+  }),
+  policy: settingSection(
+    "The default policy's network when no policy is given: imitation's FeedForward32Policy (32-32 tanh, orthogonal initialisation).",
+    {
+      ...mlpPolicyConfigSpec,
+      hiddenSizes: integerListSetting({
+        default: [32, 32],
+        minimum: 1,
+        doc: "Widths of the hidden layers (imitation's FeedForward32Policy: 32-32).",
+      }),
+    },
+  ),
+} satisfies ConfigSpec;
 
-export type ResolvedBcConfig = Readonly<Required<Omit<BcConfig, "policy">>> & {
-  readonly policy: MlpPolicyOptions;
-};
+/** BC's hyperparameters as a caller gives them: any key may be left out. */
+export type BcConfig = PartialConfig<typeof behaviourCloningConfigSpec>;
 
-const BC_KEYS: readonly (keyof BcConfig)[] = [
-  "batchSize",
-  "entWeight",
-  "l2Weight",
-  "learningRate",
-  "adamEpsilon",
-  "policy",
-];
+/** A `BcConfig` with every default filled in and every value checked. */
+export type ResolvedBcConfig = ConfigValues<typeof behaviourCloningConfigSpec>;
 
-/** Fills in imitation's defaults and validates; errors name the key (`bc.<key>`) and the allowed values. */
+/**
+ * Fills in imitation's defaults and validates; errors name the key (`bc.<key>`) and the allowed
+ * values, and a misspelt key gets a suggestion.
+ */
 export function resolveBcConfig(config: BcConfig = {}): ResolvedBcConfig {
-  if (typeof config !== "object" || config === null) {
-    throw new ValidationError(
-      "bc config",
-      "an object of BC hyperparameters",
-      describeValue(config),
-    );
-  }
-  for (const key of Object.keys(config)) {
-    if (!BC_KEYS.includes(key as keyof BcConfig)) {
-      throw new ValidationError(
-        `bc.${key}`,
-        `one of the keys ${BC_KEYS.join(", ")}`,
-        "an unknown key",
-      );
-    }
-  }
-  const number = (
-    key: Exclude<keyof BcConfig, "policy">,
-    fallback: number,
-    check: (x: number) => boolean,
-    allowed: string,
-  ): number => {
-    const value = config[key] ?? fallback;
-    if (typeof value !== "number" || !Number.isFinite(value) || !check(value)) {
-      throw new ValidationError(`bc.${key}`, allowed, describeValue(value));
-    }
-    return value;
-  };
-  const policy = config.policy ?? { hiddenSizes: [32, 32] };
-  if (typeof policy !== "object" || policy === null) {
-    throw new ValidationError("bc.policy", "an object of MlpPolicyOptions", describeValue(policy));
-  }
-  return Object.freeze({
-    batchSize: number("batchSize", 32, (x) => Number.isSafeInteger(x) && x >= 1, "an integer >= 1"),
-    entWeight: number("entWeight", 1e-3, (x) => x >= 0, "a number >= 0"),
-    l2Weight: number("l2Weight", 0, (x) => x >= 0, "a number >= 0"),
-    learningRate: number("learningRate", 1e-3, (x) => x > 0, "a number > 0"),
-    adamEpsilon: number("adamEpsilon", 1e-8, (x) => x > 0, "a number > 0"),
-    policy: Object.freeze({ ...policy }),
-  });
+  return resolveConfig(behaviourCloningConfigSpec, config, "bc");
 }
 
 export interface BcOptions {
@@ -177,7 +149,7 @@ export class BehaviourCloning {
         demonstrations.observationSpace,
         demonstrations.actionSpace,
         rng.derive("policy"),
-        this.config.policy,
+        mlpPolicyOptions(this.config.policy),
       );
     if (
       !this.policy.observationSpace.equals(demonstrations.observationSpace) ||
