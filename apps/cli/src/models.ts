@@ -1,89 +1,103 @@
 /**
- * Saving and loading the models a run produces: `policy.json` (an MLP policy's architecture and
- * parameters, or a tabular policy's table) and `reward.json` (a reward model's `toJSON()`, loaded
- * with `loadRewardModel`). Weights and architecture only — never code.
+ * Saving and loading the models a run produces: `policy.json` (`savePolicy` / `loadPolicy` of
+ * `@irlkit/rl`: an MLP or actor-critic policy's architecture and weights, or a tabular policy's
+ * table) and `reward.json` (a reward model's `toJSON()`, loaded with `loadRewardModel`). Weights and
+ * architecture only — never code. Policy files written before the `irlkit.policy` format are
+ * upgraded on reading.
  */
 import { existsSync } from "node:fs";
-import { type Policy, Rng, type Space, type SpaceJson, spaceFromJson } from "@irlkit/core";
+import { Discrete, type Policy } from "@irlkit/core";
 import { loadRewardModel, type RewardModel, type SavedRewardModel } from "@irlkit/rewards";
 import {
-  ActorCriticPolicy,
-  type ActorCriticPolicyOptions,
-  createMlpPolicy,
-  type MlpPolicyOptions,
+  loadPolicy as loadSavedPolicy,
+  POLICY_FORMAT,
+  POLICY_FORMAT_VERSION,
+  parseSavedPolicy,
+  type SavablePolicy,
+  type SavedPolicy,
+  savePolicy,
   TabularPolicy,
 } from "@irlkit/rl";
 import { CliError } from "./errors.js";
 import { readJson, writeJsonAtomic } from "./run-directory.js";
-import { decodeTyped, encodeTyped } from "./serialization.js";
+import { decodeTyped } from "./serialization.js";
 
-export type SavedPolicy =
-  | {
-      kind: "actor-critic" | "mlp";
-      observationSpace: SpaceJson;
-      actionSpace: SpaceJson;
-      options: ActorCriticPolicyOptions;
-      parameters: Float32Array[];
-    }
-  | {
-      kind: "tabular";
-      stateCount: number;
-      actionCount: number;
-      horizon: number | null;
-      table: Float64Array;
-    };
+export type { SavedPolicy };
 
-export function savePolicyFile(path: string, policy: SavedPolicy): void {
-  writeJsonAtomic(path, encodeTyped(policy));
+export function savePolicyFile(path: string, policy: SavablePolicy | Policy): void {
+  writeJsonAtomic(path, savePolicy(policy));
 }
 
+/** Reads and checks a run's policy.json (any kind; nothing is built yet). */
 export function readPolicyFile(path: string): SavedPolicy {
   if (!existsSync(path)) {
     throw new CliError(`No policy in the run: ${path} is missing (did training finish?).`);
   }
-  return decodeTyped<SavedPolicy>(readJson(path, "Policy file"));
+  try {
+    return parseSavedPolicy(upgradeLegacyPolicy(readJson<unknown>(path, "Policy file")));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(
+      `Cannot load the policy in ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
-export function describeMlpPolicy(
-  policy: ActorCriticPolicy | { getParameters(): Float32Array[] },
-  kind: "actor-critic" | "mlp",
-  observationSpace: Space,
-  actionSpace: Space,
-  options: ActorCriticPolicyOptions | MlpPolicyOptions,
-): SavedPolicy {
-  return {
-    kind,
-    observationSpace: observationSpace.toJSON(),
-    actionSpace: actionSpace.toJSON(),
-    options: options as ActorCriticPolicyOptions,
-    parameters: policy.getParameters(),
-  };
-}
-
-/** Rebuilds a saved policy (the caller disposes MLP policies). */
+/** Rebuilds a saved policy (the caller disposes it). */
 export function loadPolicy(saved: SavedPolicy): {
   policy: Policy;
   tabular?: TabularPolicy;
   dispose(): void;
 } {
-  if (saved.kind === "tabular") {
-    const tabular = new TabularPolicy({
-      table: saved.table,
-      stateCount: saved.stateCount,
-      actionCount: saved.actionCount,
-      ...(saved.horizon === null ? {} : { horizon: saved.horizon }),
-    });
-    return { policy: tabular, tabular, dispose() {} };
+  const policy = loadSavedPolicy(saved);
+  return {
+    policy,
+    ...(policy instanceof TabularPolicy ? { tabular: policy } : {}),
+    dispose: () => policy.dispose(),
+  };
+}
+
+/**
+ * A policy.json of the CLI before the `irlkit.policy` format — `{ kind, observationSpace,
+ * actionSpace, options: { hiddenSizes }, parameters }` or `{ kind: "tabular", stateCount,
+ * actionCount, horizon, table }`, typed arrays as `{ $typed, base64 }` — in the current format;
+ * anything else is returned as it is (and checked by `parseSavedPolicy`).
+ */
+export function upgradeLegacyPolicy(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || "format" in value) {
+    return value;
   }
-  const observationSpace = spaceFromJson(saved.observationSpace);
-  const actionSpace = spaceFromJson(saved.actionSpace);
-  const rng = new Rng(0).derive("load");
-  const policy =
-    saved.kind === "actor-critic"
-      ? new ActorCriticPolicy(observationSpace, actionSpace, rng, saved.options)
-      : createMlpPolicy(observationSpace, actionSpace, rng, saved.options);
-  policy.setParameters(saved.parameters);
-  return { policy, dispose: () => policy.dispose() };
+  const legacy = value as Record<string, unknown>;
+  const envelope = { format: POLICY_FORMAT, version: POLICY_FORMAT_VERSION };
+  if (legacy.kind === "tabular") {
+    const table = decodeTyped<unknown>(legacy.table);
+    return {
+      ...envelope,
+      kind: "tabular",
+      observationSpace: new Discrete(legacy.stateCount as number).toJSON(),
+      actionSpace: new Discrete(legacy.actionCount as number).toJSON(),
+      config: { horizon: legacy.horizon },
+      table: ArrayBuffer.isView(table) ? Array.from(table as Float64Array) : table,
+    };
+  }
+  const options = (legacy.options ?? {}) as { hiddenSizes?: number[]; activation?: string };
+  const hiddenSizes = options.hiddenSizes ?? [64, 64];
+  return {
+    ...envelope,
+    kind: legacy.kind,
+    observationSpace: legacy.observationSpace,
+    actionSpace: legacy.actionSpace,
+    config: {
+      hiddenSizes,
+      activation: options.activation ?? "tanh",
+      ...(legacy.kind === "actor-critic" ? { criticHiddenSizes: hiddenSizes } : {}),
+    },
+    // A legacy `{ $typed: "Float32Array", base64 }` holds the array's bytes in the machine's order:
+    // little-endian on every platform Node runs on, as the format wants.
+    parameters: Array.isArray(legacy.parameters)
+      ? legacy.parameters.map((entry: { base64?: unknown } | null) => entry?.base64)
+      : legacy.parameters,
+  };
 }
 
 export function saveRewardFile(path: string, reward: RewardModel | SavedRewardModel): void {

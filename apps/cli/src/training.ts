@@ -27,7 +27,7 @@ import { JsonLinesMetricSink } from "@irlkit/core/node";
 import { make } from "@irlkit/envs";
 import { type BackendInfo, initBackend } from "@irlkit/nn";
 import { MlpReward, TabularReward } from "@irlkit/rewards";
-import { BehaviourCloning, Ppo, type PpoState } from "@irlkit/rl";
+import { BehaviourCloning, Ppo, type PpoState, TabularPolicy } from "@irlkit/rl";
 import type {
   AdversarialFileConfig,
   Algorithm,
@@ -39,7 +39,7 @@ import type {
 import { checkDemonstrationSpaces, readDemonstrations } from "./datasets.js";
 import { makeEnv, tabularMdp } from "./environments.js";
 import { CliError } from "./errors.js";
-import { describeMlpPolicy, savePolicyFile, saveRewardFile } from "./models.js";
+import { savePolicyFile, saveRewardFile } from "./models.js";
 import { Progress } from "./progress.js";
 import { type ActionHistory, ReplayableVectorEnv } from "./replayable-vector-env.js";
 import { type RunDirectory, writeJsonAtomic } from "./run-directory.js";
@@ -231,24 +231,8 @@ function vectorEnv(envId: string, numEnvs: number): ReplayableVectorEnv {
 }
 
 /** Writes PPO's actor-critic policy to the run's policy.json. */
-function savePpoPolicy(
-  context: TrainContext,
-  ppo: Ppo,
-  env: ReplayableVectorEnv,
-  hiddenSizes: readonly number[],
-): void {
-  savePolicyFile(
-    context.run.file("policy.json"),
-    describeMlpPolicy(
-      ppo.policy,
-      "actor-critic",
-      env.singleObservationSpace,
-      env.singleActionSpace,
-      {
-        hiddenSizes,
-      },
-    ),
-  );
+function savePpoPolicy(context: TrainContext, ppo: Ppo): void {
+  savePolicyFile(context.run.file("policy.json"), ppo.policy);
 }
 
 function ppoConfig(file: PpoFileConfig["ppo"], totalTimesteps: number) {
@@ -282,7 +266,7 @@ async function trainPpo(context: TrainContext, stop: StopSignal): Promise<TrainS
     env.restoreOnNextReset(checkpoint.env);
     startRound = checkpoint.round;
   }
-  const savePolicy = () => savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
+  const savePolicy = () => savePpoPolicy(context, ppo);
   try {
     return await runRounds(
       context,
@@ -351,13 +335,7 @@ async function trainBc(context: TrainContext, stop: StopSignal): Promise<TrainSu
     }
     startRound = checkpoint.round;
   }
-  const observationSpace = demonstrations.observationSpace;
-  const actionSpace = demonstrations.actionSpace;
-  const savePolicy = () =>
-    savePolicyFile(
-      context.run.file("policy.json"),
-      describeMlpPolicy(bc.policy, "mlp", observationSpace, actionSpace, { hiddenSizes }),
-    );
+  const savePolicy = () => savePolicyFile(context.run.file("policy.json"), bc.policy);
   try {
     return await runRounds(
       context,
@@ -465,7 +443,7 @@ async function trainAdversarial(context: TrainContext, stop: StopSignal): Promis
     startRound = checkpoint.round;
   }
   const saveModels = () => {
-    savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
+    savePpoPolicy(context, ppo);
     saveRewardFile(context.run.file("reward.json"), variant.evaluationReward());
   };
   try {
@@ -571,13 +549,15 @@ async function trainTabular(context: TrainContext): Promise<TrainSummary> {
     }
     iterations = result.iterations;
     const horizon = result.policy.length / (mdp.stateCount * mdp.actionCount);
-    savePolicyFile(context.run.file("policy.json"), {
-      kind: "tabular",
-      stateCount: mdp.stateCount,
-      actionCount: mdp.actionCount,
-      horizon,
-      table: result.policy,
-    });
+    savePolicyFile(
+      context.run.file("policy.json"),
+      new TabularPolicy({
+        table: result.policy,
+        stateCount: mdp.stateCount,
+        actionCount: mdp.actionCount,
+        horizon,
+      }),
+    );
     context.run.writeCheckpoint(1, { round: 1, metricLines: context.run.metricLineCount() });
     saveRewardFile(context.run.file("reward.json"), {
       ...(result.rewardModel.toJSON() as object),
@@ -646,7 +626,7 @@ async function trainGcl(context: TrainContext, stop: StopSignal): Promise<TrainS
   let round = 0;
   let lastMetrics: Metrics = {};
   const saveModels = () => {
-    savePpoPolicy(context, ppo, env, config.ppo.hiddenSizes);
+    savePpoPolicy(context, ppo);
     saveRewardFile(context.run.file("reward.json"), rewardModel);
   };
   try {

@@ -66,6 +66,18 @@ export {
   mlpPolicyOptions,
 } from "./policies/mlp-policy-config.js";
 export {
+  type LoadPolicyOptions,
+  loadPolicy,
+  POLICY_FORMAT,
+  POLICY_FORMAT_VERSION,
+  parseSavedPolicy,
+  type SavablePolicy,
+  type SavedMlpPolicy,
+  type SavedPolicy,
+  type SavedTabularPolicy,
+  savePolicy,
+} from "./policies/saved-policy.js";
+export {
   type TabularActOptions,
   TabularPolicy,
   type TabularPolicyInit,

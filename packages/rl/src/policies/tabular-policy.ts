@@ -231,6 +231,9 @@ export class TabularPolicy implements StochasticPolicy {
     return out;
   }
 
+  /** Nothing to free (a table holds no tensors); here so every loaded policy can be disposed. */
+  dispose(): void {}
+
   /** The table row (t * S + s) of each observation. */
   #rows(observations: Float32Array, options: TabularActOptions, method: string): Int32Array {
     if (!(observations instanceof Float32Array)) {
