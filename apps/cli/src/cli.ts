@@ -5,7 +5,7 @@
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { benchCommand } from "./commands/bench.js";
 import { demosCommand } from "./commands/demos.js";
 import { envsCommand } from "./commands/envs.js";
@@ -33,7 +33,8 @@ export function buildProgram(): Command {
     .option("--verbose", "print stack traces with errors")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureHelp({ optionDescription: markRequired });
 
   program
     .command("envs [id]")
@@ -48,7 +49,13 @@ export function buildProgram(): Command {
     .requiredOption("--env <id>", "environment id")
     .requiredOption("--episodes <n>", "number of episodes")
     .requiredOption("--out <dir>", "dataset directory (or a .jsonl file)")
-    .option("--expert <expert>", "scripted, or a policy exported as PATH.onnx", "scripted")
+    .option(
+      "--expert <expert>",
+      "scripted, an ONNX policy (MODEL.onnx, irlkit's or another library's) or a run directory (RUN)",
+      "scripted",
+    )
+    .addOption(outputOption())
+    .addOption(outputKindOption())
     .option("--seed <s>", "episode i is reset with seed + i", "0")
     .option("--overwrite", "replace an existing dataset")
     .action(demosCommand);
@@ -71,7 +78,9 @@ export function buildProgram(): Command {
   program
     .command("eval <target>")
     .description("evaluate a run's policy (RUN) or an ONNX policy (MODEL.onnx)")
-    .requiredOption("--env <id>", "environment id")
+    .option("--env <id>", "environment id (default: the one RUN or an irlkit export records)")
+    .addOption(outputOption())
+    .addOption(outputKindOption())
     .option("--episodes <n>", "episodes", "10")
     .option("--seed <s>", "seed of the evaluation episodes", "1000")
     .option("--json", "print one JSON object")
@@ -120,6 +129,27 @@ export function buildProgram(): Command {
     .action(showcaseCommand);
 
   return program;
+}
+
+/** Help marks required options, which commander's default help does not. */
+function markRequired(option: Option): string {
+  const description = new Help().optionDescription(option);
+  return option.mandatory ? `${description} (required)` : description;
+}
+
+/** For ONNX policies from other libraries: the loader's `outputName` and `outputKind`. */
+function outputOption(): Option {
+  return new Option(
+    "--output <name|index>",
+    "ONNX policy: the output holding the actions or logits, by name or index (outputName)",
+  );
+}
+
+function outputKindOption(): Option {
+  return new Option(
+    "--output-kind <kind>",
+    "ONNX policy: what that output holds (outputKind)",
+  ).choices(["logits", "action"]);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -2,7 +2,9 @@
  * The ONNX side, loaded on first use so the other commands work without onnxruntime-node, with a
  * clear message when @irlkit/onnx or onnxruntime-node is not available.
  */
+import { existsSync, readFileSync } from "node:fs";
 import type { Policy } from "@irlkit/core";
+import { make } from "@irlkit/envs";
 import { CliError } from "./errors.js";
 
 type OnnxModule = typeof import("@irlkit/onnx");
@@ -28,13 +30,69 @@ async function onnxNodeModule(): Promise<OnnxNodeModule> {
   }
 }
 
-export async function loadOnnxPolicyFile(path: string): Promise<Policy> {
-  const onnx = await onnxNodeModule();
+/** `--output NAME|INDEX` and `--output-kind logits|action`: which output of an ONNX policy to read. */
+export interface OnnxOutputChoice {
+  output?: string | undefined;
+  outputKind?: "logits" | "action" | undefined;
+}
+
+/** The model's bytes, or a `CliError` when the file is missing. */
+export function readOnnxFile(path: string): Uint8Array {
+  if (!existsSync(path)) throw new CliError(`ONNX model not found: ${path}`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** The env id in an irlkit export's metadata (`irlkit.env_id`), or undefined. */
+export async function recordedOnnxEnv(path: string): Promise<string | undefined> {
+  const onnx = await onnxModule();
   try {
-    return await onnx.loadOnnxPolicy(path);
+    return onnx.inspectOnnxModel(readOnnxFile(path), path).irlkit.envId;
   } catch (error) {
-    throw new CliError(
-      `Cannot load the ONNX policy ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    if (error instanceof CliError) throw error;
+    throw new CliError(`Cannot load the ONNX policy ${path}: ${problemOf(error, onnx)}`);
   }
+}
+
+/**
+ * Loads an ONNX policy to act in `envId`: a model without irlkit metadata takes the env's spaces
+ * once its shapes fit them. `--output` is an output's name, or its index when no output has that
+ * name.
+ */
+export async function loadOnnxPolicyFile(
+  path: string,
+  envId: string,
+  choice: OnnxOutputChoice = {},
+): Promise<Policy> {
+  const bytes = readOnnxFile(path);
+  const made = make(envId);
+  const env = { observationSpace: made.observationSpace, actionSpace: made.actionSpace };
+  made.close();
+  const [onnx, onnxNode] = [await onnxModule(), await onnxNodeModule()];
+  try {
+    let outputName = choice.output;
+    if (outputName !== undefined && /^\d+$/.test(outputName)) {
+      const outputs = onnx.inspectOnnxModel(bytes, path).outputs;
+      const index = Number(outputName);
+      if (!outputs.some((output) => output.name === outputName) && index < outputs.length) {
+        outputName = outputs[index]!.name;
+      }
+    }
+    return await onnxNode.loadOnnxPolicy(bytes, {
+      env,
+      ...(outputName === undefined ? {} : { outputName }),
+      ...(choice.outputKind === undefined ? {} : { outputKind: choice.outputKind }),
+    });
+  } catch (error) {
+    const message = problemOf(error, onnx);
+    const hint = /outputName|outputKind|has no output "/.test(message)
+      ? `${message.endsWith(".") ? "" : "."} Choose the output with --output NAME|INDEX and what it holds with --output-kind logits|action.`
+      : "";
+    throw new CliError(`Cannot load the ONNX policy ${path}: ${message}${hint}`);
+  }
+}
+
+/** What is wrong, without the file name the loader put in front (the CLI names the path). */
+function problemOf(error: unknown, onnx: OnnxModule): string {
+  if (error instanceof onnx.OnnxModelError) return error.problem;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,14 +1,20 @@
-import type { Trajectory } from "@irlkit/core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Policy, Trajectory } from "@irlkit/core";
 import { Rng } from "@irlkit/core";
 import { make } from "@irlkit/envs";
+import { sampleTabularTrajectories } from "@irlkit/rl";
 import { collectTrajectories, episodeStatistics } from "@irlkit/samplers";
 import { writeTrajectoriesJsonLinesFile } from "@irlkit/samplers/node";
 import { writeDemonstrations } from "../datasets.js";
-import { checkEnvId, episodeHorizon, expertDemonstrations } from "../environments.js";
+import { checkEnvId, episodeHorizon, expertDemonstrations, tabularMdp } from "../environments.js";
 import { CliError } from "../errors.js";
+import { loadPolicy, readPolicyFile } from "../models.js";
 import { loadOnnxPolicyFile } from "../onnx.js";
 import { parseInteger } from "../options.js";
 import { formatNumber } from "../progress.js";
+import { openRun } from "../run-directory.js";
+import { ensureBackend } from "../training.js";
 
 export async function demosCommand(options: {
   env: string;
@@ -17,26 +23,32 @@ export async function demosCommand(options: {
   expert: string;
   seed: string;
   overwrite?: boolean;
+  output?: string;
+  outputKind?: "logits" | "action";
 }): Promise<void> {
   checkEnvId(options.env);
   const episodes = parseInteger(options.episodes, "--episodes", 1);
   const seed = parseInteger(options.seed, "--seed");
+  const isOnnx = options.expert.endsWith(".onnx");
+  if (!isOnnx && (options.output !== undefined || options.outputKind !== undefined)) {
+    throw new CliError(
+      `--output and --output-kind choose an output of an ONNX expert (--expert MODEL.onnx); found --expert ${options.expert}.`,
+    );
+  }
   let trajectories: Trajectory[];
   if (options.expert === "scripted") {
     trajectories = await expertDemonstrations(options.env, episodes, seed);
-  } else if (options.expert.endsWith(".onnx")) {
-    const policy = await loadOnnxPolicyFile(options.expert);
-    const env = make(options.env);
-    trajectories = await collectTrajectories(policy, env, {
-      episodes,
-      seed,
-      rng: new Rng(seed).derive("demos"),
-      deterministic: true,
+  } else if (isOnnx) {
+    const policy = await loadOnnxPolicyFile(options.expert, options.env, {
+      output: options.output,
+      outputKind: options.outputKind,
     });
-    env.close();
+    trajectories = await recordEpisodes(policy, options.env, episodes, seed);
+  } else if (existsSync(join(options.expert, "meta.json"))) {
+    trajectories = await runDemonstrations(options.expert, options.env, episodes, seed);
   } else {
     throw new CliError(
-      `--expert must be "scripted" or a path to an ONNX policy ending in .onnx; found "${options.expert}".`,
+      `--expert must be "scripted", an ONNX policy (MODEL.onnx) or a run directory (RUN, holding meta.json and policy.json); found "${options.expert}".`,
     );
   }
   const seeds = trajectories.map((_, index) => seed + index);
@@ -64,4 +76,52 @@ export async function demosCommand(options: {
   process.stdout.write(
     `Wrote ${trajectories.length} episodes (${steps} steps, return ${formatNumber(mean)} ± ${formatNumber(std)}) of ${options.env} to ${options.out}\n`,
   );
+}
+
+/** Deterministic episodes of `policy`; episode i is reset with seed + i. */
+async function recordEpisodes(
+  policy: Policy,
+  envId: string,
+  episodes: number,
+  seed: number,
+): Promise<Trajectory[]> {
+  const env = make(envId);
+  try {
+    return await collectTrajectories(policy, env, {
+      episodes,
+      seed,
+      rng: new Rng(seed).derive("demos"),
+      deterministic: true,
+    });
+  } finally {
+    env.close();
+  }
+}
+
+/** Demonstrations of a run's policy.json (a tabular policy samples on the env's MDP). */
+async function runDemonstrations(
+  path: string,
+  envId: string,
+  episodes: number,
+  seed: number,
+): Promise<Trajectory[]> {
+  const run = openRun(path);
+  await ensureBackend();
+  const saved = readPolicyFile(run.file("policy.json"));
+  if (saved.kind === "tabular") {
+    const mdp = tabularMdp(make(envId));
+    if (mdp === undefined) {
+      throw new CliError(`${path} holds a tabular policy, but ${envId} is not a tabular world.`);
+    }
+    return sampleTabularTrajectories(mdp, saved.table, {
+      episodes,
+      rng: new Rng(seed).derive("demos"),
+    });
+  }
+  const loaded = loadPolicy(saved);
+  try {
+    return await recordEpisodes(loaded.policy, envId, episodes, seed);
+  } finally {
+    loaded.dispose();
+  }
 }
