@@ -8,7 +8,9 @@ export { type D4rlImport, type ReadD4rlOptions, readD4rlHdf5 } from "./datasets/
 export {
   type MinariDataset,
   type MinariDatasetFiles,
+  type MinariDatasetFilesWithMetadata,
   type MinariDatasetInit,
+  minariDatasetInit,
   type ReadMinariDatasetOptions,
   readMinariDataset,
   writeMinariDataset,

@@ -4,7 +4,7 @@
  * entry stays free of `node:` modules so it runs in browsers and workers.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type D4rlImport, type ReadD4rlOptions, readD4rlHdf5 } from "./datasets/d4rl.js";
 import type { DatasetEpisodesInit } from "./datasets/dataset.js";
@@ -22,34 +22,45 @@ import {
 import {
   type MinariDataset,
   type MinariDatasetInit,
+  type ReadMinariDatasetOptions,
   readMinariDataset,
   writeMinariDataset,
 } from "./datasets/minari-hdf5.js";
 
-/** Where a Minari dataset's files live: `<directory>/data/metadata.json` and `main_data.hdf5`. */
+const MINARI_FILES = ["metadata.json", "main_data.hdf5"] as const;
+
+/**
+ * Where a Minari dataset's files live: `<directory>/data/` holding `main_data.hdf5` (and, since
+ * Minari 0.5, `metadata.json`).
+ */
 export function minariDataDirectory(directory: string): string {
   // Accept the dataset directory (Minari's layout) or its data/ directory itself.
-  return existsSync(join(directory, "data", "metadata.json")) ||
-    !existsSync(join(directory, "metadata.json"))
-    ? join(directory, "data")
-    : directory;
+  const holds = (path: string) => MINARI_FILES.some((file) => existsSync(join(path, file)));
+  return holds(join(directory, "data")) || !holds(directory) ? join(directory, "data") : directory;
 }
 
 /**
  * Reads the Minari dataset in `directory` (the dataset directory, e.g.
- * `~/.minari/datasets/cartpole/expert-v0`, or its `data/` directory). Needs `h5wasm`.
+ * `~/.minari/datasets/cartpole/expert-v0`, or its `data/` directory). A directory without
+ * `metadata.json` is a Minari 0.3 / 0.4 dataset (metadata in `main_data.hdf5`; pass
+ * `options.spaces` for Minari 0.3's, which store no spaces). Needs `h5wasm`.
  */
-export async function readMinariDatasetDirectory(directory: string): Promise<MinariDataset> {
+export async function readMinariDatasetDirectory(
+  directory: string,
+  options: Pick<ReadMinariDatasetOptions, "spaces"> = {},
+): Promise<MinariDataset> {
   const data = minariDataDirectory(directory);
   const metadataFile = join(data, "metadata.json");
   const hdf5File = join(data, "main_data.hdf5");
   const [metadataJson, hdf5] = await Promise.all([
-    readFile(metadataFile, "utf8"),
+    existsSync(metadataFile) || !existsSync(hdf5File)
+      ? readFile(metadataFile, "utf8")
+      : Promise.resolve(undefined),
     readFile(hdf5File),
   ]);
   return readMinariDataset(
     { metadataJson, hdf5: new Uint8Array(hdf5.buffer, hdf5.byteOffset, hdf5.byteLength) },
-    { metadataFile, hdf5File },
+    { ...options, metadataFile, hdf5File },
   );
 }
 
@@ -61,7 +72,8 @@ export interface WriteMinariDatasetDirectoryOptions {
 /**
  * Writes `<directory>/data/main_data.hdf5` and `<directory>/data/metadata.json` so that
  * `minari.load_dataset` (with the directory under `MINARI_DATASETS_PATH`) or
- * `MinariDataset(<directory>/data)` opens it. Needs `h5wasm`.
+ * `MinariDataset(<directory>/data)` opens it; with `init.layout: "0.4"` only `main_data.hdf5`
+ * (what Minari 0.4 reads), and an older `metadata.json` there is removed. Needs `h5wasm`.
  */
 export async function writeMinariDatasetDirectory(
   directory: string,
@@ -70,15 +82,17 @@ export async function writeMinariDatasetDirectory(
 ): Promise<void> {
   const data = join(directory, "data");
   const metadataFile = join(data, "metadata.json");
-  if (!options.overwrite && existsSync(metadataFile)) {
+  const existing = MINARI_FILES.map((file) => join(data, file)).find((path) => existsSync(path));
+  if (!options.overwrite && existing !== undefined) {
     throw new Error(
-      `${metadataFile} already exists: a dataset is already stored in ${directory}. Delete it, choose another directory, or pass { overwrite: true }.`,
+      `${existing} already exists: a dataset is already stored in ${directory}. Delete it, choose another directory, or pass { overwrite: true }.`,
     );
   }
   const files = await writeMinariDataset(init);
   await mkdir(data, { recursive: true });
   await writeFile(join(data, "main_data.hdf5"), files.hdf5);
-  await writeFile(metadataFile, files.metadataJson);
+  if (files.metadataJson === undefined) await rm(metadataFile, { force: true });
+  else await writeFile(metadataFile, files.metadataJson);
 }
 
 /** Reads a JSON-lines trajectory file (see `formatTrajectoriesJsonLines`). */

@@ -10,8 +10,11 @@ import {
 export interface DatasetEpisode {
   /** The episode's id in its file (`episode_{id}` in Minari's HDF5, the line order in JSON lines). */
   id: number;
-  /** The seed its first observation was reset with, when recorded. */
-  seed: number | undefined;
+  /**
+   * The seed its first observation was reset with, when recorded: a number, or a `bigint` beyond
+   * ±2^53 (Minari ≥ 0.4.3's collectors draw 64-bit seeds).
+   */
+  seed: number | bigint | undefined;
   trajectory: Trajectory;
 }
 
@@ -19,8 +22,11 @@ export interface DatasetEpisode {
 export interface DatasetEpisodesInit {
   /** Every trajectory must have the dataset's spaces. */
   trajectories: readonly Trajectory[];
-  /** One seed (or `undefined`) per trajectory. @default no seeds recorded */
-  seeds?: readonly (number | undefined)[];
+  /**
+   * One seed (or `undefined`) per trajectory: safe integers, or `bigint`s in [−2^63, 2^64) for
+   * Minari's files (JSON lines takes only safe integers). @default no seeds recorded
+   */
+  seeds?: readonly (number | bigint | undefined)[];
   /** Required when `trajectories` is empty; otherwise must equal the trajectories' spaces. @default trajectories[0].observationSpace */
   observationSpace?: Space;
   /** @default trajectories[0].actionSpace */
@@ -31,7 +37,7 @@ export interface DatasetEpisodesInit {
 export function resolveEpisodes(init: DatasetEpisodesInit): {
   observationSpace: Space;
   actionSpace: Space;
-  seeds: readonly (number | undefined)[];
+  seeds: readonly (number | bigint | undefined)[];
 } {
   const { trajectories } = init;
   if (!Array.isArray(trajectories)) {
@@ -72,10 +78,15 @@ export function resolveEpisodes(init: DatasetEpisodesInit): {
     );
   }
   seeds.forEach((seed, index) => {
-    if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    const valid =
+      seed === undefined ||
+      (typeof seed === "bigint"
+        ? seed >= -(2n ** 63n) && seed < 2n ** 64n
+        : Number.isSafeInteger(seed));
+    if (!valid) {
       throw new ValidationError(
         `seeds[${index}]`,
-        "a safe integer or undefined",
+        "a safe integer, a bigint in [−2^63, 2^64), or undefined",
         describeValue(seed),
       );
     }

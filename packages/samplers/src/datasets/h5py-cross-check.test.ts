@@ -3,7 +3,7 @@
 // /usr/bin/python3 (`apt-get install -y python3-h5py`); otherwise the test's name says the
 // cross-check did not run, and it checks what it can without Python.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,7 @@ import { Box, Discrete, Rng } from "@irlkit/core";
 import { describe, expect, it } from "vitest";
 import { readMinariDatasetDirectory, writeMinariDatasetDirectory } from "../node.js";
 import { randomTrajectory } from "../testing.js";
-import { writeMinariDataset } from "./minari-hdf5.js";
+import { minariDatasetInit, writeMinariDataset } from "./minari-hdf5.js";
 import { parsePythonJson } from "./python-json.js";
 
 const python = "/usr/bin/python3";
@@ -137,6 +137,93 @@ describe("Minari files and h5py", () => {
       expect(Array.from(first!.rewards!)).toEqual([1, 1.5, 2]);
       expect([first!.terminated, first!.truncated]).toEqual([true, false]);
       expect([second!.terminated, second!.truncated]).toEqual([false, true]);
+    },
+  );
+});
+
+const layoutsScript = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "fixtures",
+  "minari-layouts",
+  "minari_layouts.py",
+);
+
+interface LayoutSummary {
+  metadata: Record<string, unknown>;
+  total_steps: number;
+  observation_space: { high: number[] };
+  episodes: { id: number; seed: string | null; seed_type: string; total_steps: number }[];
+}
+
+describe("older Minari layouts written back, read by h5py as that Minari did", () => {
+  it(
+    h5pyAvailable
+      ? "h5py reads irlkit's Minari 0.4 root attributes and 64-bit seeds (cross-check ran)"
+      : "h5py cross-check of the 0.4 layout NOT RUN (no h5py for /usr/bin/python3): checks our attributes with h5wasm only",
+    async () => {
+      const fixtures = dirname(layoutsScript);
+      const old = await readMinariDatasetDirectory(join(fixtures, "cartpole-minari-0.4"));
+      const modern = await readMinariDatasetDirectory(
+        join(fixtures, "cartpole-minari-0.5-gymnasium-0.29"),
+      );
+      const ours = mkdtempSync(join(tmpdir(), "irlkit-minari-0.4-"));
+      const rewrite = (dataset: typeof old, directory: string) =>
+        writeMinariDatasetDirectory(directory, minariDatasetInit(dataset));
+      await rewrite(old, join(ours, "old"));
+      await rewrite(modern, join(ours, "modern"));
+      expect(existsSync(join(ours, "old", "data", "metadata.json"))).toBe(false);
+      expect(existsSync(join(ours, "modern", "data", "metadata.json"))).toBe(true);
+      if (!h5pyAvailable) {
+        const reread = await readMinariDatasetDirectory(join(ours, "old"));
+        expect(reread.metadata.layout).toBe("0.4");
+        expect(reread.episodes.map((episode) => episode.seed)).toEqual([
+          10,
+          11,
+          12,
+          undefined,
+          undefined,
+        ]);
+        return;
+      }
+      const read = (layout: string, path: string): LayoutSummary => {
+        const result = spawnSync(python, [layoutsScript, "read", layout, path], {
+          encoding: "utf8",
+        });
+        if (result.status !== 0) throw new Error(`${layoutsScript} read failed:\n${result.stderr}`);
+        return parsePythonJson(result.stdout) as unknown as LayoutSummary;
+      };
+      const legacy = read("0.4", join(ours, "old", "data"));
+      expect(legacy.metadata).toMatchObject({
+        total_episodes: 5,
+        total_steps: 2500,
+        dataset_id: "cartpole-expert-v0",
+        minari_version: "~=0.4",
+      });
+      expect(legacy.observation_space.high).toEqual([
+        Math.fround(4.8),
+        3.4028234663852886e38,
+        Math.fround(0.41887903),
+        3.4028234663852886e38,
+      ]);
+      expect(legacy.episodes.map((episode) => [episode.seed, episode.seed_type])).toEqual([
+        ["10", "int64"],
+        ["11", "int64"],
+        ["12", "int64"],
+        ["None", "str"],
+        ["None", "str"],
+      ]);
+      expect(legacy.episodes.map((episode) => episode.total_steps)).toEqual([
+        500, 500, 500, 500, 500,
+      ]);
+      const current = read("0.5", join(ours, "modern", "data"));
+      expect(current.episodes.map((episode) => [episode.seed, episode.seed_type])).toEqual([
+        ["12345678901234567890", "uint64"],
+        ["4611686018427387909", "int64"],
+        ["2024", "int64"],
+        [null, "NoneType"],
+      ]);
     },
   );
 });

@@ -19,6 +19,7 @@ export interface H5Module {
 export type H5Group = H5Wasm.Group;
 export type H5Dataset = H5Wasm.Dataset;
 export type H5File = H5Wasm.File;
+export type H5Attribute = H5Wasm.Attribute;
 
 let loading: Promise<H5Module> | undefined;
 let counter = 0;
@@ -68,8 +69,9 @@ export function readHdf5<T>(
     }
     return read(handle);
   } catch (error) {
-    // An HDF5 failure while reading objects (a corrupt header or chunk); anything else propagates.
-    if (isHdf5Error(error)) {
+    // An HDF5 failure while reading objects (a corrupt header or chunk); anything else — our own
+    // ValidationErrors included, whose messages may quote HDF5 — propagates unchanged.
+    if (!(error instanceof ValidationError) && isHdf5Error(error)) {
       throw new ValidationError("contents", "a readable HDF5 file", hdf5Problem(error), { file });
     }
     throw error;

@@ -54,6 +54,15 @@ export function formatTrajectoriesJsonLines(
   options: FormatJsonLinesOptions = {},
 ): string {
   const { observationSpace, actionSpace, seeds } = resolveEpisodes(init);
+  seeds.forEach((seed, index) => {
+    if (typeof seed === "bigint") {
+      throw new ValidationError(
+        `seeds[${index}]`,
+        "a safe integer (JSON lines stores seeds as JSON numbers; Minari's HDF5 keeps 64-bit seeds)",
+        `${seed}n`,
+      );
+    }
+  });
   const totalSteps = init.trajectories.reduce((sum, trajectory) => sum + trajectory.length, 0);
   const header: Record<string, unknown> = {
     format: JSON_LINES_FORMAT,

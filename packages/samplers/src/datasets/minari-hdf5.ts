@@ -1,14 +1,19 @@
 /**
- * Minari datasets (`<dataset>/data/main_data.hdf5` + `<dataset>/data/metadata.json`), read and
- * written through h5wasm with the layout of Minari's HDF5 storage
- * (`minari/dataset/_storages/hdf5_storage.py`):
+ * Minari datasets (`<dataset>/data/main_data.hdf5`, plus `<dataset>/data/metadata.json` since
+ * Minari 0.5), read and written through h5wasm with the layout of Minari's HDF5 storage
+ * (`minari/dataset/_storages/hdf5_storage.py`; `minari/dataset/minari_storage.py` before 0.5):
  *
  * - one group `episode_{id}` per episode, ids 0, 1, … in order, with attributes `id` (int64),
- *   `seed` (int64, only when known) and `total_steps` (int64);
+ *   `seed` and `total_steps` (int64);
  * - datasets `observations` [T+1, ...shape], `actions` [T, ...shape], `rewards` [T] (float64),
  *   `terminations` [T] and `truncations` [T] (booleans), and a group `infos`;
  * - observations and actions in the space's dtype: float32/float64 for `Box`, int64 for
  *   `Discrete` (shape [T+1] / [T]) and `MultiDiscrete`.
+ *
+ * The three layouts (`MinariLayout`) differ in where the metadata lives and how an unseeded
+ * episode is marked: Minari 0.5 writes `metadata.json` and omits `seed`; Minari 0.3 / 0.4 keep the
+ * metadata in the HDF5 root attributes (`minari-root-attributes.ts`) and write `seed = "None"`.
+ * Seeds are numbers, or `bigint`s beyond ±2^53 (Minari ≥ 0.4.3's 64-bit automatic seeds).
  *
  * Flags: h5py stores numpy booleans as an HDF5 enum {FALSE: 0, TRUE: 1} over int8; h5wasm cannot
  * create enum types, so irlkit writes int8 0/1 (the same bytes and base type; h5py and Minari read
@@ -34,18 +39,38 @@ import {
 } from "./h5wasm-file.js";
 import {
   formatMinariMetadata,
+  type MinariLayout,
   type MinariMetadata,
   type MinariMetadataInit,
+  type MinariSpaces,
   parseMinariMetadata,
 } from "./minari-metadata.js";
-import { type NumericArray, readIntegerAttribute, readNumericDataset } from "./read-array.js";
+import {
+  readRootAttributeMetadata,
+  writeRootAttributes,
+  writeStringAttribute,
+} from "./minari-root-attributes.js";
+import {
+  type NumericArray,
+  readIntegerAttribute,
+  readNumericDataset,
+  readSeedAttribute,
+} from "./read-array.js";
 
-/** The two files of a Minari dataset's `data/` directory. */
+/** The files of a Minari dataset's `data/` directory. */
 export interface MinariDatasetFiles {
-  /** The text of `data/metadata.json`. */
-  metadataJson: string;
+  /**
+   * The text of `data/metadata.json`; `undefined` for Minari 0.3 / 0.4 datasets, whose metadata
+   * is in `main_data.hdf5`'s root attributes.
+   */
+  metadataJson?: string | undefined;
   /** The bytes of `data/main_data.hdf5`. */
   hdf5: Uint8Array;
+}
+
+/** What `writeMinariDataset` returns for Minari 0.5's layout: both files. */
+export interface MinariDatasetFilesWithMetadata extends MinariDatasetFiles {
+  metadataJson: string;
 }
 
 /** A Minari dataset in memory. */
@@ -58,19 +83,37 @@ export interface MinariDataset {
 
 /** A dataset to write: episodes plus Minari's metadata (spaces and counts come from the episodes). */
 export type MinariDatasetInit = DatasetEpisodesInit &
-  Omit<MinariMetadataInit, "observationSpace" | "actionSpace" | "totalEpisodes" | "totalSteps">;
+  Omit<MinariMetadataInit, "observationSpace" | "actionSpace" | "totalEpisodes" | "totalSteps"> & {
+    /**
+     * The layout to write. `"0.5"`: `metadata.json` + `main_data.hdf5`, unseeded episodes without
+     * a `seed` attribute. `"0.4"`: `main_data.hdf5` alone with the metadata in its root attributes
+     * and `seed = "None"` for unseeded episodes, what Minari 0.4 reads — pass a dataset's own
+     * `metadata.layout` to rewrite it in its own conventions. `"0.3"` is written as `"0.4"` (which
+     * adds the spaces): h5wasm cannot create the numpy-boolean `flatten_*` attributes Minari 0.3
+     * asserts on.
+     * @default "0.5"
+     */
+    layout?: MinariLayout;
+  };
 
 export interface ReadMinariDatasetOptions {
   /** How errors name the metadata file. @default "data/metadata.json" */
   metadataFile?: string;
   /** How errors name the HDF5 file. @default "data/main_data.hdf5" */
   hdf5File?: string;
+  /**
+   * The spaces of a dataset whose files store none — Minari 0.3 rebuilt them with
+   * `gym.make(env_spec)`, so pass the env's (e.g. `make(metadata.envSpec.id)`'s). Ignored when
+   * the files store spaces. @default none (a Minari 0.3 file without them is refused)
+   */
+  spaces?: MinariSpaces;
 }
 
 /**
- * Reads a Minari dataset from its two files. Needs the optional peer dependency `h5wasm`.
- * Episodes `episode_0 … episode_{total_episodes − 1}` are read (Minari's own view); `infos` groups
- * are not read.
+ * Reads a Minari dataset (layouts 0.3, 0.4 and 0.5, see `MinariLayout`): `metadata.json` when
+ * given, else the metadata in `main_data.hdf5`'s root attributes. Needs the optional peer
+ * dependency `h5wasm`. Episodes `episode_0 … episode_{total_episodes − 1}` are read (Minari's
+ * own view); `infos` groups are not read.
  */
 export async function readMinariDataset(
   files: MinariDatasetFiles,
@@ -81,28 +124,50 @@ export async function readMinariDataset(
   if (typeof files !== "object" || files === null) {
     throw new ValidationError("files", "{ metadataJson, hdf5 }", describeValue(files));
   }
-  const metadata = parseMinariMetadata(files.metadataJson, metadataFile);
+  const fromJson =
+    files.metadataJson === undefined
+      ? undefined
+      : parseMinariMetadata(files.metadataJson, metadataFile);
   const h5 = await loadH5wasm();
-  const episodes = readHdf5(h5, files.hdf5, hdf5File, (root) =>
-    readEpisodes(h5, root, metadata, hdf5File),
-  );
+  const read = readHdf5(h5, files.hdf5, hdf5File, (root) => {
+    const metadata =
+      fromJson ??
+      withContext({ file: hdf5File }, () => readRootAttributeMetadata(root, options.spaces));
+    return { metadata, episodes: readEpisodes(h5, root, metadata, hdf5File) };
+  });
+  const { episodes } = read;
+  let { metadata } = read;
   const totalSteps = episodes.reduce((sum, episode) => sum + episode.trajectory.length, 0);
   if (totalSteps !== metadata.totalSteps) {
-    throw new ValidationError(
-      "total_steps",
-      `${metadata.totalSteps} (the sum of the episodes' steps must match)`,
-      `${totalSteps} steps in ${hdf5File}`,
-      { file: metadataFile },
-    );
+    // Minari 0.3.x–0.4.2's create_dataset_from_buffers stored twice the last episode's length.
+    const last = episodes[episodes.length - 1]?.trajectory.length;
+    if (metadata.layout === "0.5" || last === undefined || metadata.totalSteps !== 2 * last) {
+      throw new ValidationError(
+        metadata.layout === "0.5" ? "total_steps" : "root attribute total_steps",
+        `${metadata.totalSteps} (the sum of the episodes' steps must match)`,
+        `${totalSteps} steps in ${hdf5File}`,
+        { file: metadata.layout === "0.5" ? metadataFile : hdf5File },
+      );
+    }
+    metadata = { ...metadata, totalSteps };
   }
   return { metadata, episodes, trajectories: episodes.map((episode) => episode.trajectory) };
 }
 
 /**
- * Writes a dataset as Minari's two files. Needs `h5wasm`. Every trajectory must have rewards
- * (Minari stores them); episode i is `episode_{i}` with `seed` when `seeds[i]` is given.
+ * Writes a dataset as Minari's files (`init.layout`, default Minari 0.5's two files). Needs
+ * `h5wasm`. Every trajectory must have rewards (Minari stores them); episode i is `episode_{i}`,
+ * with `seed` when `seeds[i]` is given (int64, uint64 from 2^63).
  */
+export async function writeMinariDataset(
+  init: MinariDatasetInit & { layout?: "0.5" },
+): Promise<MinariDatasetFilesWithMetadata>;
+export async function writeMinariDataset(init: MinariDatasetInit): Promise<MinariDatasetFiles>;
 export async function writeMinariDataset(init: MinariDatasetInit): Promise<MinariDatasetFiles> {
+  const layout = init.layout ?? "0.5";
+  if (layout !== "0.3" && layout !== "0.4" && layout !== "0.5") {
+    throw new ValidationError("layout", '"0.5", "0.4" or "0.3"', describeValue(layout));
+  }
   const { observationSpace, actionSpace, seeds } = resolveEpisodes(init);
   init.trajectories.forEach((trajectory, index) => {
     if (trajectory.rewards === undefined) {
@@ -124,14 +189,59 @@ export async function writeMinariDataset(init: MinariDatasetInit): Promise<Minar
   // Validates the id and every metadata field before any HDF5 work.
   formatMinariMetadata(metadataOnly);
   const h5 = await loadH5wasm();
+  const rootAttributes = layout !== "0.5";
   const hdf5 = writeHdf5(h5, (root) => {
     init.trajectories.forEach((trajectory, index) => {
-      writeEpisode(root, index, seeds[index], trajectory);
+      writeEpisode(root, index, seeds[index], trajectory, rootAttributes);
     });
+    if (rootAttributes) writeRootAttributes(root, metadataOnly);
   });
+  if (rootAttributes) return { metadataJson: undefined, hdf5 };
   const datasetSize = Math.round(hdf5.length / 100_000) / 10;
   const metadataJson = formatMinariMetadata({ ...metadataOnly, datasetSize });
   return { metadataJson, hdf5 };
+}
+
+/**
+ * What `writeMinariDataset` needs to write `dataset` back as it was read: its episodes, seeds,
+ * metadata, Minari version and layout (a Minari 0.4 dataset stays in root attributes with "None"
+ * seeds; see `MinariDatasetInit.layout`). Spread it and change what you need, e.g.
+ * `{ ...minariDatasetInit(dataset), trajectories, seeds }` to extend it.
+ */
+export function minariDatasetInit(dataset: MinariDataset): MinariDatasetInit {
+  const { metadata } = dataset;
+  if (metadata.datasetId === undefined) {
+    throw new ValidationError("dataset_id", "a dataset id to write the dataset back", "none");
+  }
+  return {
+    datasetId: metadata.datasetId,
+    trajectories: dataset.trajectories,
+    seeds: dataset.episodes.map((episode) => episode.seed),
+    observationSpace: metadata.observationSpace,
+    actionSpace: metadata.actionSpace,
+    layout: metadata.layout,
+    ...definedFields({
+      envSpec: metadata.envSpec,
+      evalEnvSpec: metadata.evalEnvSpec,
+      algorithmName: metadata.algorithmName,
+      author: metadata.author,
+      authorEmail: metadata.authorEmail,
+      codePermalink: metadata.codePermalink,
+      description: metadata.description,
+      minariVersion: metadata.minariVersion,
+      refMinScore: metadata.refMinScore,
+      refMaxScore: metadata.refMaxScore,
+      numEpisodesAverageScore: metadata.numEpisodesAverageScore,
+      requirements: metadata.requirements,
+    }),
+  };
+}
+
+/** `fields` without its undefined entries (for optional properties under exactOptionalPropertyTypes). */
+function definedFields<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function readEpisodes(
@@ -149,7 +259,7 @@ function readEpisodes(
         if (group === null || !(group instanceof h5.api.Group)) {
           throw new ValidationError(
             name,
-            `a group (metadata.json says total_episodes = ${metadata.totalEpisodes})`,
+            `a group (${metadata.layout === "0.5" ? "metadata.json" : "the root attribute"} says total_episodes = ${metadata.totalEpisodes})`,
             group === null ? "nothing" : `a ${group.constructor.name.toLowerCase()}`,
           );
         }
@@ -195,7 +305,7 @@ function readEpisode(
       String(totalSteps),
     );
   }
-  const seed = readIntegerAttribute(group, "seed", "attribute seed");
+  const seed = readSeedAttribute(group, "attribute seed");
   const trajectory = new Trajectory({
     observationSpace,
     actionSpace,
@@ -274,14 +384,22 @@ const FLETCHER32_FILTER = 3;
 function writeEpisode(
   root: H5File,
   id: number,
-  seed: number | undefined,
+  seed: number | bigint | undefined,
   trajectory: Trajectory,
+  noneSeeds: boolean,
 ): void {
   const group = root.create_group(`episode_${id}`, true);
-  // Python ints become int64 scalar attributes in h5py.
+  // Python ints become int64 scalar attributes in h5py (uint64 from 2^63).
   const int64 = (value: number) => BigInt64Array.of(BigInt(value));
   group.create_attribute("id", int64(id), [], "<q");
-  if (seed !== undefined) group.create_attribute("seed", int64(seed), [], "<q");
+  if (seed !== undefined) {
+    const value = BigInt(seed);
+    if (value >= 2n ** 63n) group.create_attribute("seed", BigUint64Array.of(value), [], "<Q");
+    else group.create_attribute("seed", BigInt64Array.of(value), [], "<q");
+  } else if (noneSeeds) {
+    // Minari ≤ 0.4: str(None) for an episode reset without a seed.
+    writeStringAttribute(group, "seed", "None");
+  }
   group.create_attribute("total_steps", int64(trajectory.length), [], "<q");
   const steps = trajectory.length;
   writeRows(group, "observations", trajectory.observations, trajectory.observationSpace, steps + 1);

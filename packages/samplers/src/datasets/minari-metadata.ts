@@ -30,8 +30,20 @@ export const MINARI_VERSION = "0.5.3";
 /** Minari's dataset id syntax: `(namespace/)name-v(version)` (`minari/dataset/minari_dataset.py`). */
 const DATASET_ID_PATTERN = /^(?:[-_\w][-_\w/]*[-_\w]+\/)?[-_\w]+?-v\d+$/;
 
-/** `metadata.json` of a Minari dataset, as irlkit models it. */
+/**
+ * The Minari version whose storage layout a dataset's files follow:
+ *
+ * - `"0.5"`: `data/metadata.json` + `data/main_data.hdf5` (Minari 0.5);
+ * - `"0.4"`: `data/main_data.hdf5` alone, the metadata in its root attributes with the spaces as
+ *   `serialize_space` JSON strings (Minari 0.4);
+ * - `"0.3"`: the same without spaces (Minari 0.3 rebuilt them with `gym.make(env_spec)`).
+ */
+export type MinariLayout = "0.3" | "0.4" | "0.5";
+
+/** `metadata.json` of a Minari dataset (or the root attributes of an older one), as irlkit models it. */
 export interface MinariMetadata {
+  /** Which Minari's files these are (see `MinariLayout`). */
+  layout: MinariLayout;
   /** `dataset_id`, e.g. `"cartpole/expert-v0"`. */
   datasetId: string | undefined;
   totalEpisodes: number;
@@ -58,7 +70,7 @@ export interface MinariMetadata {
   datasetSize: number | undefined;
   /** `jpeg_encoding`: Minari's JPEG storage of image observations (irlkit writes raw arrays). */
   jpegEncoding: boolean | undefined;
-  /** Every key exactly as read, including those irlkit does not model. */
+  /** Every key exactly as read (root attributes for layouts 0.3 / 0.4), modelled or not. */
   raw: Readonly<Record<string, unknown>>;
 }
 
@@ -267,6 +279,12 @@ export function parseMinariMetadata(text: string, file = "metadata.json"): Minar
   }
 }
 
+/** The spaces to use for a dataset whose files store none (Minari 0.3). */
+export interface MinariSpaces {
+  observationSpace: Space;
+  actionSpace: Space;
+}
+
 function parseMetadataRecord(text: string): MinariMetadata {
   if (typeof text !== "string") {
     throw new ValidationError("metadata.json", "JSON text", describeValue(text));
@@ -284,20 +302,29 @@ function parseMetadataRecord(text: string): MinariMetadata {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ValidationError("metadata.json", "a JSON object", describeValue(json));
   }
-  const raw = json as Record<string, unknown>;
-  if (raw.observation_space === undefined) {
-    throw new ValidationError(
-      "observation_space",
-      "a serialised space (irlkit cannot rebuild spaces from env_spec)",
-      "no observation_space key",
-    );
-  }
-  if (raw.action_space === undefined) {
-    throw new ValidationError(
-      "action_space",
-      "a serialised space (irlkit cannot rebuild spaces from env_spec)",
-      "no action_space key",
-    );
+  return minariMetadataFromRecord(json as Record<string, unknown>, "0.5");
+}
+
+/**
+ * Validates Minari's metadata keys, whether they came from `metadata.json` (layout 0.5) or from
+ * the HDF5 root attributes of an older dataset. `spaces` stands in for spaces the record does not
+ * store (layout 0.3). Problems are `ValidationError`s naming the key.
+ */
+export function minariMetadataFromRecord(
+  raw: Record<string, unknown>,
+  layout: MinariLayout,
+  spaces?: MinariSpaces,
+): MinariMetadata {
+  for (const key of ["observation_space", "action_space"] as const) {
+    if (raw[key] === undefined && spaces === undefined) {
+      throw new ValidationError(
+        key,
+        layout === "0.3"
+          ? "a serialised space (Minari 0.3 files store none: Minari rebuilt them with gym.make(env_spec)); pass the env's spaces, e.g. readMinariDataset(files, { spaces: { observationSpace, actionSpace } })"
+          : "a serialised space (irlkit cannot rebuild spaces from env_spec)",
+        `no ${key} ${layout === "0.5" ? "key" : "attribute"}`,
+      );
+    }
   }
   const dataFormat = raw.data_format ?? "hdf5";
   if (dataFormat !== "hdf5") {
@@ -307,19 +334,29 @@ function parseMetadataRecord(text: string): MinariMetadata {
       describeValue(dataFormat),
     );
   }
+  // Minari 0.3 and 0.4's collectors stored str(argument), so an unset field reads "None".
+  const unset = (key: string): Record<string, unknown> =>
+    layout !== "0.5" && raw[key] === "None" ? { ...raw, [key]: undefined } : raw;
   return {
+    layout,
     datasetId: optionalString(raw, "dataset_id"),
     totalEpisodes: count(raw, "total_episodes"),
     totalSteps: count(raw, "total_steps"),
-    observationSpace: parseMinariSpace(raw.observation_space, "observation_space"),
-    actionSpace: parseMinariSpace(raw.action_space, "action_space"),
+    observationSpace:
+      raw.observation_space === undefined && spaces !== undefined
+        ? spaces.observationSpace
+        : parseMinariSpace(raw.observation_space, "observation_space"),
+    actionSpace:
+      raw.action_space === undefined && spaces !== undefined
+        ? spaces.actionSpace
+        : parseMinariSpace(raw.action_space, "action_space"),
     dataFormat,
     envSpec: optionalEnvSpec(raw, "env_spec"),
     evalEnvSpec: optionalEnvSpec(raw, "eval_env_spec"),
-    algorithmName: optionalString(raw, "algorithm_name"),
-    author: optionalStrings(raw, "author"),
-    authorEmail: optionalStrings(raw, "author_email"),
-    codePermalink: optionalString(raw, "code_permalink"),
+    algorithmName: optionalString(unset("algorithm_name"), "algorithm_name"),
+    author: optionalStrings(unset("author"), "author"),
+    authorEmail: optionalStrings(unset("author_email"), "author_email"),
+    codePermalink: optionalString(unset("code_permalink"), "code_permalink"),
     description: optionalString(raw, "description"),
     minariVersion: optionalString(raw, "minari_version"),
     refMinScore: optionalNumber(raw, "ref_min_score"),

@@ -5,7 +5,7 @@
  * was found.
  */
 import { ValidationError } from "@irlkit/core";
-import type { H5Group, H5Module } from "./h5wasm-file.js";
+import type { H5Attribute, H5Group, H5Module } from "./h5wasm-file.js";
 
 /** HDF5 type classes (`H5T_class_t`). */
 const H5T_INTEGER = 0;
@@ -116,6 +116,46 @@ export function readIntegerAttribute(
     throw new ValidationError(field, "an integer attribute", describeAttribute(value));
   }
   return number;
+}
+
+/**
+ * An episode's `seed` attribute: `undefined` when absent (Minari 0.5's unseeded episodes) or the
+ * string `"None"` (Minari ≤ 0.4's `str(None)`); a number, or a `bigint` beyond ±2^53 (Minari ≥
+ * 0.4.3's collectors seed with 64-bit random integers, stored as int64 or, from 2^63, uint64).
+ */
+export function readSeedAttribute(group: H5Group, field: string): number | bigint | undefined {
+  const attribute = group.attrs.seed;
+  if (attribute === undefined) return undefined;
+  const value = attributeValue(attribute);
+  if (value === "None") return undefined;
+  if (typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value))) {
+    return value;
+  }
+  throw new ValidationError(
+    field,
+    'an integer attribute (or "None", Minari ≤ 0.4\'s unseeded episodes)',
+    describeAttribute(value),
+  );
+}
+
+/**
+ * An HDF5 attribute as a plain value: strings, numbers (int64 as a number when within ±2^53,
+ * else a `bigint`), booleans for h5py's boolean enum, arrays of those for array attributes.
+ */
+export function attributeValue(attribute: H5Attribute): unknown {
+  const { metadata } = attribute;
+  const boolean = metadata.type === H5T_ENUM && isH5pyBoolean(metadata.enum_type);
+  const convert = (x: unknown): unknown => {
+    if (typeof x === "bigint") return bigintToNumber(x) ?? x;
+    if (boolean && (x === 0 || x === 1)) return x === 1;
+    return x;
+  };
+  const value: unknown = attribute.value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<unknown>, convert);
+  }
+  if (Array.isArray(value)) return value.map(convert);
+  return convert(value);
 }
 
 function toNumbers(value: unknown, field: string): NumericArray["values"] {
