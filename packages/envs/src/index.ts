@@ -48,6 +48,11 @@ export {
   registeredIds,
   spec,
 } from "./registry/default-registry.js";
+export type {
+  BuiltinEnv,
+  BuiltinEnvId,
+  BuiltinEnvTypes,
+} from "./registry/registered-env-types.js";
 export {
   createRegistry,
   type MakeOverrides,

@@ -3,6 +3,7 @@ import { classicControlRegistrations } from "../classic-control/index.js";
 import { pointMazeRegistrations } from "../point-maze/index.js";
 import type { EnvRegistration } from "../registration.js";
 import { tabularRegistrations } from "../tabular/index.js";
+import type { BuiltinEnv, BuiltinEnvId } from "./registered-env-types.js";
 import { createRegistry, type MakeOverrides, type Registry } from "./registry.js";
 
 /** Every built-in registration: classic control, tabular worlds and the point-mass mazes. */
@@ -18,12 +19,18 @@ export const builtinRegistrations: readonly EnvRegistration[] = Object.freeze([
  */
 export const defaultRegistry: Registry = createRegistry(builtinRegistrations);
 
-/** Builds a registered env (see `Registry.make`): `make("CartPole-v1")`. */
+/**
+ * Builds a registered env (see `Registry.make`). A built-in id gives a typed env —
+ * `make("CartPole-v1")` is an `Env<Float32Array, number>` (see `BuiltinEnvTypes`); any other id an
+ * `Env<unknown, unknown>`, or `Env<Obs, Act>` with `make<Obs, Act>(id)`.
+ */
+export function make<Id extends BuiltinEnvId>(id: Id, overrides?: MakeOverrides): BuiltinEnv<Id>;
 export function make<Obs = unknown, Act = unknown>(
   id: string,
   overrides?: MakeOverrides,
-): Env<Obs, Act> {
-  return defaultRegistry.make<Obs, Act>(id, overrides);
+): Env<Obs, Act>;
+export function make(id: string, overrides?: MakeOverrides): Env<unknown, unknown> {
+  return defaultRegistry.make(id, overrides);
 }
 
 /** Adds a registration to the default registry (see `Registry.register`). */
