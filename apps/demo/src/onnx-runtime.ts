@@ -6,7 +6,7 @@
 import { exportRewardToOnnx } from "@irlkit/onnx";
 
 export { inspectOnnxModel } from "@irlkit/onnx";
-export { loadOnnxPolicy, loadOnnxReward } from "@irlkit/onnx/web";
+export { loadOnnxPolicy, loadOnnxReward, loadOnnxValue } from "@irlkit/onnx/web";
 
 let configured: Promise<void> | undefined;
 

@@ -31,4 +31,5 @@ export {
 export { OnnxModelError, UnsupportedModuleError } from "./onnx-model-error.js";
 export type { LoadOnnxPolicyOptions, OnnxPolicy, OnnxPolicyOutputKind } from "./onnx-policy.js";
 export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
+export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
 export { IRLKIT_ONNX_VERSION } from "./version.js";

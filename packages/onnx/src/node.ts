@@ -14,6 +14,11 @@ import { readFile } from "node:fs/promises";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
 import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
+import {
+  createOnnxValue,
+  type LoadOnnxValueOptions,
+  type OnnxValueFunction,
+} from "./onnx-value.js";
 import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
 
 export type {
@@ -22,6 +27,7 @@ export type {
   OnnxPolicyOutputKind,
 } from "./onnx-policy.js";
 export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
+export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
 
 /** onnxruntime-node behind the loaders' adapter interface, imported on first use. */
 export const nodeRuntime: () => Promise<OnnxRuntimeAdapter> = lazyRuntime(loadNodeRuntime);
@@ -100,4 +106,18 @@ export async function loadOnnxPolicy(
 ): Promise<OnnxPolicy> {
   const { bytes, source } = await readModel(pathOrBytes);
   return createOnnxPolicy(await nodeRuntime(), bytes, source, options);
+}
+
+/**
+ * Loads an ONNX value function V(s): an `exportPolicyToOnnx(policy, { heads: "value" })` file, or
+ * the `value` output of an actor-critic export.
+ *
+ * @throws OnnxModelError naming the file and what is wrong.
+ */
+export async function loadOnnxValue(
+  pathOrBytes: string | Uint8Array,
+  options: LoadOnnxValueOptions = {},
+): Promise<OnnxValueFunction> {
+  const { bytes, source } = await readModel(pathOrBytes);
+  return createOnnxValue(await nodeRuntime(), bytes, source, options);
 }

@@ -339,7 +339,7 @@ export async function createOnnxPolicy(
     if (summary.irlkit.modelKind === "reward" || summary.irlkit.modelKind === "value") {
       throw new OnnxModelError(
         source,
-        `it is an irlkit ${summary.irlkit.modelKind} model, not a policy${summary.irlkit.modelKind === "reward" ? "; use loadOnnxReward" : ""}`,
+        `it is an irlkit ${summary.irlkit.modelKind} model, not a policy; use ${summary.irlkit.modelKind === "reward" ? "loadOnnxReward" : "loadOnnxValue"}`,
       );
     }
     const observation = resolveSpace(

@@ -170,6 +170,13 @@ export async function createOnnxReward(
 ): Promise<OnnxReward> {
   const { summary, session } = await openModel(runtime, bytes, source);
   try {
+    const kind = summary.irlkit.modelKind;
+    if (kind !== undefined && kind !== "reward") {
+      throw new OnnxModelError(
+        source,
+        `it is an irlkit ${kind} model, not a reward; use ${kind === "value" ? "loadOnnxValue" : "loadOnnxPolicy"}`,
+      );
+    }
     if (summary.inputs.length === 0) {
       throw new OnnxModelError(
         source,
@@ -191,13 +198,6 @@ export async function createOnnxReward(
       throw new OnnxModelError(
         source,
         `missing output "${REWARD_OUTPUT_NAME}" (found outputs: ${summary.outputs.map((value) => value.name).join(", ")})`,
-      );
-    }
-    const kind = summary.irlkit.modelKind;
-    if (kind !== undefined && kind !== "reward") {
-      throw new OnnxModelError(
-        source,
-        `it is an irlkit ${kind} model, not a reward; use loadOnnxPolicy`,
       );
     }
     const observationSpace = options.observationSpace ?? summary.irlkit.observationSpace;

@@ -11,6 +11,11 @@
 import { OnnxModelError } from "./onnx-model-error.js";
 import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
 import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
+import {
+  createOnnxValue,
+  type LoadOnnxValueOptions,
+  type OnnxValueFunction,
+} from "./onnx-value.js";
 import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
 
 export type {
@@ -19,6 +24,7 @@ export type {
   OnnxPolicyOutputKind,
 } from "./onnx-policy.js";
 export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
+export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
 
 /** Bytes, or where to fetch them. */
 export type OnnxModelInput = Uint8Array | ArrayBuffer | URL | string;
@@ -109,4 +115,13 @@ export async function loadOnnxPolicy(
 ): Promise<OnnxPolicy> {
   const { bytes, source } = await readModel(input);
   return createOnnxPolicy(await webRuntime(), bytes, source, options);
+}
+
+/** `loadOnnxValue` of `@irlkit/onnx/node`, for bytes or a URL. */
+export async function loadOnnxValue(
+  input: OnnxModelInput,
+  options: LoadOnnxValueOptions = {},
+): Promise<OnnxValueFunction> {
+  const { bytes, source } = await readModel(input);
+  return createOnnxValue(await webRuntime(), bytes, source, options);
 }

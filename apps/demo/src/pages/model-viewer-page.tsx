@@ -1,30 +1,19 @@
 /**
- * Model viewer: open an exported `.onnx` reward or policy (file picker or drag and drop), run it
+ * Model viewer: open an exported `.onnx` reward, policy or value function (file picker or drag and
+ * drop; every kind `@irlkit/onnx` writes, see `model-viewer-loading.ts`), run it
  * with onnxruntime-web, and draw its output over a 2-D slice of the observation space (the other
  * dimensions held at the middle of their range, or 0 when unbounded).
  */
-import type { Rng as RngType, Space } from "@irlkit/core";
+import type { Space } from "@irlkit/core";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { drawHeatmap, extent } from "../components/canvas-drawing.js";
 import { demoData, type ModelViewerData } from "../demo-state.js";
+import { type LoadedModel, openViewerModel } from "./model-viewer-loading.js";
 
 const RESOLUTION = 48;
+const ROLE_LABELS = { reward: "Reward", policy: "Policy action", value: "Value V(s)" } as const;
 /** Unbounded (or huge) observation dimensions are drawn over ±this. */
 const DEFAULT_HALF_RANGE = 3;
-
-interface LoadedModel {
-  source: string;
-  kind: "reward" | "policy";
-  modelKind: string;
-  envId: string | undefined;
-  observationSpace: Space;
-  actionSpace: Space;
-  inputs: string[];
-  producer: string;
-  /** Scores a batch of observations `[N * obsSize]`: rewards, or the policy's first action value. */
-  evaluate(observations: Float32Array, action: number): Promise<Float32Array>;
-  dispose(): Promise<void>;
-}
 
 function publish(update: Partial<ModelViewerData>): void {
   const data = demoData();
@@ -49,61 +38,11 @@ function dimensionRange(space: Space, dimension: number): { low: number; high: n
   return { low, high };
 }
 
+/** Opens a model with onnxruntime-web, loaded on first use (see `openViewerModel`). */
 async function openModel(bytes: Uint8Array, source: string): Promise<LoadedModel> {
   const runtime = await import("../onnx-runtime.js");
   await runtime.configureRuntime();
-  const summary = runtime.inspectOnnxModel(bytes, source);
-  const modelKind = summary.irlkit.modelKind ?? "unknown";
-  const producer = `${summary.producerName} ${summary.producerVersion}`.trim();
-  const inputs = summary.inputs.map((input) => input.name);
-  if (modelKind.startsWith("policy")) {
-    const policy = await runtime.loadOnnxPolicy(bytes);
-    const { Rng } = await import("@irlkit/core");
-    const rng: RngType = new Rng(0);
-    return {
-      source,
-      kind: "policy",
-      modelKind,
-      envId: summary.irlkit.envId,
-      observationSpace: policy.observationSpace,
-      actionSpace: policy.actionSpace,
-      inputs,
-      producer,
-      async evaluate(observations) {
-        const actions = await policy.act(observations, rng, { deterministic: true });
-        const width = policy.actionSpace.flatSize;
-        const first = new Float32Array(observations.length / policy.observationSpace.flatSize);
-        for (let row = 0; row < first.length; row++) first[row] = Number(actions[row * width]);
-        return first;
-      },
-      dispose: () => policy.dispose(),
-    };
-  }
-  const reward = await runtime.loadOnnxReward(bytes);
-  return {
-    source,
-    kind: "reward",
-    modelKind,
-    envId: summary.irlkit.envId,
-    observationSpace: reward.observationSpace,
-    actionSpace: reward.actionSpace,
-    inputs,
-    producer,
-    evaluate(observations, action) {
-      const rows = observations.length / reward.observationSpace.flatSize;
-      const actions =
-        reward.actionSpace.kind === "Box"
-          ? new Float32Array(rows * reward.actionSpace.flatSize)
-          : new Int32Array(rows * reward.actionSpace.flatSize).fill(action);
-      return reward.rewardAsync({
-        observations,
-        actions,
-        nextObservations: observations,
-        dones: new Uint8Array(rows),
-      });
-    },
-    dispose: () => reward.dispose(),
-  };
+  return openViewerModel(bytes, source, runtime);
 }
 
 export function ModelViewerPage() {
@@ -261,7 +200,7 @@ export function ModelViewerPage() {
         {status === "error" && `Error: ${error}`}
         {status === "rendered" &&
           model !== undefined &&
-          `${model.kind === "reward" ? "Reward" : "Policy action"} over observation dimensions ${xDimension} (→) and ${yDimension} (↑); values ${range?.low.toFixed(3)} … ${range?.high.toFixed(3)}.`}
+          `${ROLE_LABELS[model.role]} over observation dimensions ${xDimension} (→) and ${yDimension} (↑); values ${range?.low.toFixed(3)} … ${range?.high.toFixed(3)}.`}
       </p>
       {model !== undefined && (
         <div className="controls">
@@ -291,7 +230,7 @@ export function ModelViewerPage() {
               ))}
             </select>
           </label>
-          {model.kind === "reward" && model.actionSpace.kind === "Discrete" && (
+          {model.role === "reward" && model.actionSpace?.kind === "Discrete" && (
             <label>
               action{" "}
               <select value={action} onChange={(event) => setAction(Number(event.target.value))}>
@@ -328,7 +267,7 @@ export function ModelViewerPage() {
               <dt>observations</dt>
               <dd>{describeSpace(model.observationSpace)}</dd>
               <dt>actions</dt>
-              <dd>{describeSpace(model.actionSpace)}</dd>
+              <dd>{model.actionSpace === undefined ? "–" : describeSpace(model.actionSpace)}</dd>
               <dt>producer</dt>
               <dd>{model.producer}</dd>
             </dl>

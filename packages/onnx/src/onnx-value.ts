@@ -1,0 +1,141 @@
+/**
+ * A state-value function V(s) backed by an ONNX Runtime session: what `exportPolicyToOnnx(policy,
+ * { heads: "value" })` writes (model kind `value`), or the `value` output of an actor-critic export.
+ */
+import { describeValue, type Space, ValidationError } from "@irlkit/core";
+import { POLICY_TENSOR_NAMES } from "./export-policy.js";
+import type { OnnxModelSummary } from "./inspect.js";
+import { OnnxModelError } from "./onnx-model-error.js";
+import {
+  type OnnxRuntimeAdapter,
+  openModel,
+  type RuntimeSession,
+  runtimeValues,
+  toRuntimeData,
+} from "./runtime.js";
+
+export interface LoadOnnxValueOptions {
+  /**
+   * The observation space, for models without irlkit metadata.
+   * @default the `irlkit.observation_space` metadata
+   */
+  observationSpace?: Space;
+}
+
+/** An ONNX value function: `value(observations)` returns V(sᵢ) in one session run. */
+export class OnnxValueFunction {
+  readonly observationSpace: Space;
+  /** The file or URL the model came from (`<bytes>` when loaded from memory). */
+  readonly source: string;
+  /** Inputs, outputs and metadata of the model. */
+  readonly summary: OnnxModelSummary;
+  readonly #runtime: OnnxRuntimeAdapter;
+  readonly #session: RuntimeSession;
+  readonly #outputName: string;
+
+  /** Use `loadOnnxValue` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
+  constructor(init: {
+    runtime: OnnxRuntimeAdapter;
+    session: RuntimeSession;
+    summary: OnnxModelSummary;
+    source: string;
+    observationSpace: Space;
+    outputName: string;
+  }) {
+    this.#runtime = init.runtime;
+    this.#session = init.session;
+    this.summary = init.summary;
+    this.source = init.source;
+    this.observationSpace = init.observationSpace;
+    this.#outputName = init.outputName;
+  }
+
+  /** V(sᵢ) for a batch of observations (`Float32Array [N * observationSize]`), `Float32Array [N]`. */
+  async value(observations: Float32Array): Promise<Float32Array> {
+    const size = this.observationSpace.flatSize;
+    if (!(observations instanceof Float32Array) || observations.length % size !== 0) {
+      throw new ValidationError(
+        "OnnxValueFunction observations",
+        `a Float32Array [N * ${size}]`,
+        describeValue(observations),
+      );
+    }
+    const rows = observations.length / size;
+    const input = this.summary.inputs[0]!;
+    const feed = this.#runtime.createTensor(
+      input.elementType === "int64" ? "int64" : "float32",
+      toRuntimeData(observations, input.elementType, "observations"),
+      input.shape !== undefined && input.shape.length === 1 ? [rows] : [rows, size],
+    );
+    const results = await this.#session.run({ [input.name]: feed }, [this.#outputName]);
+    const output = results[this.#outputName];
+    if (output === undefined) {
+      throw new OnnxModelError(this.source, `the session returned no "${this.#outputName}" output`);
+    }
+    const values = runtimeValues(output);
+    if (values.length !== rows) {
+      throw new OnnxModelError(
+        this.source,
+        `output "${this.#outputName}" has ${values.length} values for ${rows} observations`,
+      );
+    }
+    return Float32Array.from(values);
+  }
+
+  /** Releases the session. */
+  async dispose(): Promise<void> {
+    await this.#session.release();
+  }
+}
+
+/** Opens a value model: one observation input and a `value` output (or a single output). */
+export async function createOnnxValue(
+  runtime: OnnxRuntimeAdapter,
+  bytes: Uint8Array,
+  source: string,
+  options: LoadOnnxValueOptions,
+): Promise<OnnxValueFunction> {
+  const { summary, session } = await openModel(runtime, bytes, source);
+  try {
+    const kind = summary.irlkit.modelKind;
+    if (kind !== undefined && kind !== "value" && !kind.startsWith("actor-critic/")) {
+      throw new OnnxModelError(
+        source,
+        `it is an irlkit ${kind} model, which has no value output; use ${kind === "reward" ? "loadOnnxReward" : "loadOnnxPolicy"}`,
+      );
+    }
+    if (summary.inputs.length !== 1) {
+      throw new OnnxModelError(
+        source,
+        `a value function reads one observation input; found ${summary.inputs.length} (${summary.inputs.map((input) => input.name).join(", ")})`,
+      );
+    }
+    const output =
+      summary.outputs.find((value) => value.name === POLICY_TENSOR_NAMES.value) ??
+      (summary.outputs.length === 1 ? summary.outputs[0] : undefined);
+    if (output === undefined) {
+      throw new OnnxModelError(
+        source,
+        `missing output "${POLICY_TENSOR_NAMES.value}" (found outputs: ${summary.outputs.map((value) => value.name).join(", ")})`,
+      );
+    }
+    const observationSpace = options.observationSpace ?? summary.irlkit.observationSpace;
+    if (observationSpace === undefined) {
+      throw new OnnxModelError(
+        source,
+        "the model has no irlkit.observation_space metadata; pass observationSpace in the options",
+      );
+    }
+    return new OnnxValueFunction({
+      runtime,
+      session,
+      summary,
+      source,
+      observationSpace,
+      outputName: output.name,
+    });
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
