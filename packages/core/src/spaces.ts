@@ -117,7 +117,7 @@ export class Box {
    * `flatSize` numbers (row-major).
    */
   explain(value: unknown): string | undefined {
-    if (!isArrayLikeOfNumbers(value)) return `a value of type ${describeValue(value)}`;
+    if (!isArrayLikeOfNumbers(value)) return describeNonArray(value, this.flatSize);
     if (value.length !== this.flatSize) {
       return `${value.length} numbers (${describeValue(value)})`;
     }
@@ -551,4 +551,16 @@ function sameNumbers(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** What a `Box` found instead of an array: a number (with the fix for one value), a string, … */
+function describeNonArray(value: unknown, flatSize: number): string {
+  if (typeof value === "number") {
+    const shown = describeValue(value);
+    return flatSize === 1
+      ? `the number ${shown} (a Box element is an array even with one value: pass [${shown}] or Float32Array.of(${shown}))`
+      : `the number ${shown}`;
+  }
+  if (typeof value === "string") return `the string ${describeValue(value)}`;
+  return describeValue(value);
 }
