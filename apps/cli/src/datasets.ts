@@ -1,11 +1,12 @@
 /**
- * Demonstration datasets on disk: Minari's layout (`DIR/data/metadata.json` + `main_data.hdf5`)
+ * Demonstration datasets on disk: Minari's layout (`DIR/data/main_data.hdf5`, with
+ * `metadata.json` since Minari 0.5; Minari 0.3 / 0.4 datasets keep the metadata in the HDF5 file)
  * or a JSON-lines file (`*.jsonl`). Errors name the file, the episode and the field, and
  * demonstrations whose spaces differ from the env's are refused before training starts.
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Env, type Trajectory, ValidationError } from "@irlkit/core";
+import { type Env, type Space, type Trajectory, ValidationError } from "@irlkit/core";
 import {
   minariDataDirectory,
   readMinariDatasetDirectory,
@@ -14,24 +15,29 @@ import {
 } from "@irlkit/samplers/node";
 import { CliError } from "./errors.js";
 
-/** Reads demonstrations from a Minari dataset directory or a `.jsonl` file. */
-export async function readDemonstrations(path: string): Promise<Trajectory[]> {
+/**
+ * Reads demonstrations from a Minari dataset directory or a `.jsonl` file. `spaces` (the env's)
+ * stand in for the spaces Minari 0.3 datasets do not store.
+ */
+export async function readDemonstrations(
+  path: string,
+  spaces?: { observationSpace: Space; actionSpace: Space },
+): Promise<Trajectory[]> {
   if (!existsSync(path)) {
     throw new CliError(
-      `Demonstration dataset not found: ${path} (expected a Minari dataset directory with data/metadata.json and data/main_data.hdf5, or a .jsonl file; make one with \`irlkit demos --env ID --episodes N --out ${path}\`).`,
+      `Demonstration dataset not found: ${path} (expected a Minari dataset directory with data/main_data.hdf5 and, since Minari 0.5, data/metadata.json, or a .jsonl file; make one with \`irlkit demos --env ID --episodes N --out ${path}\`).`,
     );
   }
   try {
     if (statSync(path).isFile()) return (await readTrajectoriesJsonLinesFile(path)).trajectories;
     const data = minariDataDirectory(path);
-    for (const file of ["metadata.json", "main_data.hdf5"]) {
-      if (!existsSync(join(data, file))) {
-        throw new CliError(
-          `Demonstration dataset ${path} is incomplete: ${join(data, file)} is missing (a Minari dataset has data/metadata.json and data/main_data.hdf5).`,
-        );
-      }
+    if (!existsSync(join(data, "main_data.hdf5"))) {
+      throw new CliError(
+        `Demonstration dataset ${path} is incomplete: ${join(data, "main_data.hdf5")} is missing (a Minari dataset has data/main_data.hdf5 and, since Minari 0.5, data/metadata.json).`,
+      );
     }
-    return (await readMinariDatasetDirectory(path)).trajectories;
+    return (await readMinariDatasetDirectory(path, spaces === undefined ? {} : { spaces }))
+      .trajectories;
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof ValidationError) {

@@ -178,14 +178,18 @@ export async function loadTrainingDemonstrations(
   path: string,
   envId: string,
 ): Promise<Trajectory[]> {
-  const trajectories = await readDemonstrations(path);
   const env = makeEnv(envId);
   try {
+    // The env's spaces stand in for those a Minari 0.3 dataset does not store.
+    const trajectories = await readDemonstrations(path, {
+      observationSpace: env.observationSpace,
+      actionSpace: env.actionSpace,
+    });
     checkDemonstrationSpaces(trajectories, env, path, envId);
+    return trajectories;
   } finally {
     env.close();
   }
-  return trajectories;
 }
 
 export async function train(context: TrainContext, stop: StopSignal): Promise<TrainSummary> {
