@@ -153,7 +153,7 @@ describe("checkEnv", () => {
   it("rejects steps that are not reproducible from the seed and actions", () => {
     expect(failuresOf("unseededStep")).toEqual([
       expect.stringMatching(
-        /^\[step-determinism\] reset\(\{ seed: 123 \}\) and the same actions gave different episodes: at step 0 the observation was \[.*\] then \[.*\]; draw every random number from the env's seeded Rng$/,
+        /^\[step-determinism\] reset\(\{ seed: 123 \}\) and the same actions gave different episodes: at step 0 the observation was \[.*\] then \[.*\] \(first difference at index 0: [-\d.e]+ then [-\d.e]+\); draw every random number from the env's seeded Rng$/,
       ),
     ]);
   });

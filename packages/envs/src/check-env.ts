@@ -192,7 +192,7 @@ export function checkEnv(
     if (!sameValue(first, second)) {
       fail(
         "reset-seed-determinism",
-        `reset({ seed: ${seed} }) twice gave different observations (${formatValue(first)} then ${formatValue(second)}); seed the env's Rng from the reset seed`,
+        `reset({ seed: ${seed} }) twice gave different observations (${formatValue(first)} then ${formatValue(second)}${firstDifferingIndex(first, second)}); seed the env's Rng from the reset seed`,
       );
     } else pass("reset-seed-determinism");
     if (options.deterministicReset === true) {
@@ -423,25 +423,40 @@ function copyValue<T>(value: T): T {
   return value;
 }
 
+/** A plain array or a typed array (observations may be either). */
+function isArrayOfValues(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
+/** Equal numbers, or arrays (plain or typed, nested) equal element by element. */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" || typeof b === "number") return Object.is(a, b);
-  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
-    const x = a as unknown as ArrayLike<number>;
-    const y = b as unknown as ArrayLike<number>;
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  if (isArrayOfValues(a) && isArrayOfValues(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
     return true;
   }
   return Object.is(a, b);
 }
 
+/** A value with its numbers: `[0.1, 0.2, …]` for arrays (the first six), else `describeValue`. */
 function formatValue(value: unknown): string {
-  if (ArrayBuffer.isView(value)) {
-    const values = Array.from(value as unknown as ArrayLike<number>);
-    const shown = values.slice(0, 6).join(", ");
+  if (isArrayOfValues(value)) {
+    const values = Array.from(value);
+    const shown = values.slice(0, 6).map(formatValue).join(", ");
     return `[${shown}${values.length > 6 ? ", …" : ""}]`;
   }
   return describeValue(value);
+}
+
+/** Where two arrays first differ, e.g. ` (first difference at index 3: 0.25 then 0.5)`, or "". */
+function firstDifferingIndex(a: unknown, b: unknown): string {
+  if (!isArrayOfValues(a) || !isArrayOfValues(b) || a.length !== b.length) return "";
+  for (let i = 0; i < a.length; i++) {
+    if (!sameValue(a[i], b[i])) {
+      return ` (first difference at index ${i}: ${formatValue(a[i])} then ${formatValue(b[i])})`;
+    }
+  }
+  return "";
 }
 
 function firstDifference(a: StepRecord[], b: StepRecord[]): string | undefined {
@@ -451,7 +466,7 @@ function firstDifference(a: StepRecord[], b: StepRecord[]): string | undefined {
     const y = b[t]!;
     for (const key of ["observation", "reward", "terminated", "truncated"] as const) {
       if (!sameValue(x[key], y[key])) {
-        return `at step ${t} the ${key} was ${formatValue(x[key])} then ${formatValue(y[key])}`;
+        return `at step ${t} the ${key} was ${formatValue(x[key])} then ${formatValue(y[key])}${firstDifferingIndex(x[key], y[key])}`;
       }
     }
   }

@@ -171,7 +171,7 @@ describe("Registry", () => {
       corridor("Pendulum-v1"),
     ]);
     expect(() => registry.make("CartPol-v1")).toThrow(
-      "CartPol-v1 is not registered; did you mean CartPole-v1? (3 environments registered; list them with ids())",
+      "CartPol-v1 is not registered; did you mean CartPole-v1? (3 environments registered; list them with registeredIds(), or registry.ids() on a registry of your own)",
     );
     expect(() => registry.make("cartpole-v1")).toThrow("did you mean CartPole-v1?");
     expect(() => registry.make("Zzz-v1")).toThrow(

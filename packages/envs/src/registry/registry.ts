@@ -237,7 +237,7 @@ export class Registry {
     }
     const suggestions = nearestIds(textId, this.ids());
     const registered = this.#registrations.size;
-    return `${textId} is not registered${suggestions.length > 0 ? `; did you mean ${formatList(suggestions)}?` : "."} (${registered} environment${registered === 1 ? "" : "s"} registered; list them with ids())`;
+    return `${textId} is not registered${suggestions.length > 0 ? `; did you mean ${formatList(suggestions)}?` : "."} (${registered} environment${registered === 1 ? "" : "s"} registered; list them with registeredIds(), or registry.ids() on a registry of your own)`;
   }
 }
 
