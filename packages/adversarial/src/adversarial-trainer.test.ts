@@ -217,9 +217,17 @@ describe("resolveAdversarialTrainerConfig", () => {
       resolveAdversarialTrainerConfig({
         actionLikelihood: "clip",
       } as unknown as AdversarialTrainerConfig),
-    ).toThrow('adversarial.actionLikelihood: expected "unclipped" or "clipped", found "clip"');
+    ).toThrow('adversarial.actionLikelihood: expected one of "unclipped", "clipped", found "clip"');
     expect(() => resolveAdversarialTrainerConfig({ gradientPenaltyWeight: -1 })).toThrow(
       "adversarial.gradientPenaltyWeight: expected a finite number >= 0, found -1",
+    );
+  });
+
+  it("rejects a misspelt key with a suggestion", () => {
+    expect(() =>
+      resolveAdversarialTrainerConfig({ demoBatchSise: 32 } as AdversarialTrainerConfig),
+    ).toThrow(
+      'adversarial.demoBatchSise: expected one of the keys demoBatchSize, discriminatorUpdatesPerRound, discriminatorLearningRate, generatorReplayBufferCapacity, normalizeRewardOutput, actionLikelihood, gradientPenaltyWeight (did you mean "demoBatchSize"?), found an unknown key',
     );
   });
 

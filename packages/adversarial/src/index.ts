@@ -7,6 +7,7 @@ export {
 } from "./adversarial-trainer.js";
 export {
   type AdversarialTrainerConfig,
+  adversarialTrainerConfigSpec,
   type ResolvedAdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
 } from "./adversarial-trainer-config.js";
