@@ -2,13 +2,20 @@
  * The strategy contract of the adversarial family: what GAIL, GAN-GCL and AIRL each supply to the
  * one `AdversarialTrainer` round loop — the discriminator logit, the reward the policy trains on,
  * and the reward to evaluate or transfer (imitation's `logits_expert_is_high`, `reward_train`,
- * `reward_test`). Plus the pieces the three share: input normalisation of the reward network and
- * a non-owning view for evaluation rewards.
+ * `reward_test`). Plus the pieces the three share: the setting every variant takes and the reading
+ * of a variant's settings out of its options, input normalisation of the reward network and a
+ * non-owning view for evaluation rewards.
  */
 import {
-  describeValue,
+  booleanSetting,
+  type ConfigSpec,
+  type ConfigValues,
+  nearestNames,
+  nullableSetting,
+  type PartialConfig,
   type RewardInput,
   type Rng,
+  resolveConfig,
   type Space,
   ValidationError,
 } from "@irlkit/core";
@@ -77,8 +84,20 @@ export interface AdversarialVariant {
   dispose(): void;
 }
 
-/** Options every variant takes. */
-export interface AdversarialVariantOptions {
+/** The hyperparameter every variant takes; each variant's spec spreads it. */
+export const adversarialVariantConfigSpec = {
+  normalizeInput: nullableSetting(booleanSetting({ default: true, doc: "" }), {
+    default: null,
+    doc: "Running normalisation of the reward network's observation inputs (NormalizedInputReward; imitation's normalize_input_layer=RunningNorm in its GAIL and AIRL tutorials); null: on for Box observation spaces, off otherwise (only Box observations can be normalised).",
+  }),
+} satisfies ConfigSpec;
+
+/**
+ * Options every variant takes: its collaborators (spaces, the Rng) and the settings of
+ * `adversarialVariantConfigSpec`.
+ */
+export interface AdversarialVariantOptions
+  extends PartialConfig<typeof adversarialVariantConfigSpec> {
   observationSpace: Space;
   actionSpace: Space;
   /**
@@ -86,25 +105,37 @@ export interface AdversarialVariantOptions {
    * `rng.derive("disc/init")`. Required unless `rewardNetwork` is a model.
    */
   rng?: Rng;
-  /**
-   * Running normalisation of the network's observation inputs (`NormalizedInputReward`, imitation's
-   * `normalize_input_layer=RunningNorm` in its GAIL and AIRL tutorials). Only Box observation spaces
-   * can be normalised; `true` with another space is an error.
-   * @default true for Box observation spaces, false otherwise
-   */
-  normalizeInput?: boolean;
 }
 
+const COMMON_COLLABORATORS: readonly string[] = ["observationSpace", "actionSpace", "rng"];
+
 /**
- * Resolves the weight λ of the −log π term in the training reward f − λ·log π (GAN-GCL and AIRL).
- * @throws ValidationError unless a finite number ≥ 0.
+ * A variant's hyperparameters read out of its constructor options: the options other than its
+ * collaborators (spaces, Rng, models: `collaborators` adds the variant's own) are resolved against
+ * `spec` under `path`. An option that is neither is an error with a suggestion.
  */
-export function resolveEntropyWeight(value: number | undefined): number {
-  const weight = value ?? 1;
-  if (typeof weight !== "number" || !Number.isFinite(weight) || weight < 0) {
-    throw new ValidationError("entropyWeight", "a finite number >= 0", describeValue(weight));
+export function resolveVariantConfig<S extends ConfigSpec>(
+  spec: S,
+  options: object,
+  collaborators: readonly string[],
+  path: AdversarialVariantName,
+): ConfigValues<S> {
+  const known = [...COMMON_COLLABORATORS, ...collaborators, ...Object.keys(spec)];
+  const settings: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (Object.hasOwn(spec, key)) {
+      settings[key] = value;
+    } else if (!known.includes(key)) {
+      const suggestions = nearestNames(key, known).map((name) => `"${name}"`);
+      const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.join(" or ")}?)` : "";
+      throw new ValidationError(
+        `${path}.${key}`,
+        `one of the keys ${known.join(", ")}${hint}`,
+        "an unknown key",
+      );
+    }
   }
-  return weight;
+  return resolveConfig(spec, settings as PartialConfig<S>, path);
 }
 
 /** Throws unless `logProbs` is given when the variant reads log π. */
@@ -122,19 +153,19 @@ export function requireLogProbs(
   return logProbs;
 }
 
-/** Resolves `normalizeInput` against the observation space (see `AdversarialVariantOptions`). */
-export function resolveNormalizeInput(options: AdversarialVariantOptions): boolean {
-  const value = options.normalizeInput;
-  const isBox = options.observationSpace.kind === "Box";
-  if (value === undefined) return isBox;
-  if (typeof value !== "boolean") {
-    throw new ValidationError("normalizeInput", "true or false", describeValue(value));
-  }
+/** Resolves a variant's `normalizeInput` setting against its observation space (null: Box or not). */
+export function resolveNormalizeInput(
+  observationSpace: Space,
+  value: boolean | null,
+  path: AdversarialVariantName,
+): boolean {
+  const isBox = observationSpace.kind === "Box";
+  if (value === null) return isBox;
   if (value && !isBox) {
     throw new ValidationError(
-      "normalizeInput",
-      "false for a non-Box observation space (only real-valued observations are normalised)",
-      `true with a ${options.observationSpace.kind} observation space`,
+      `${path}.normalizeInput`,
+      "false or null for a non-Box observation space (only real-valued observations are normalised)",
+      `true with a ${observationSpace.kind} observation space`,
     );
   }
   return value;

@@ -1,15 +1,46 @@
-import { describeValue, ValidationError } from "@irlkit/core";
+import {
+  booleanSetting,
+  type ConfigSpec,
+  choiceSetting,
+  numberSetting,
+  type PartialConfig,
+} from "@irlkit/core";
 import { type RewardModel, type RewardNetworkOptions, ShapedReward } from "@irlkit/rewards";
 import {
   type AdversarialVariantOptions,
+  adversarialVariantConfigSpec,
   isRewardModel,
-  resolveEntropyWeight,
   resolveNormalizeInput,
+  resolveVariantConfig,
   withInputNormalization,
 } from "./adversarial-variant.js";
-import { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
+import { EnergyBasedVariant, energyBasedConfigSpec } from "./energy-based-variant.js";
 
-export interface AirlOptions extends AdversarialVariantOptions, EnergyBasedOptions {
+/** AIRL's hyperparameters (its constructor options besides the spaces, the Rng and the networks). */
+export const airlConfigSpec = {
+  ...adversarialVariantConfigSpec,
+  ...energyBasedConfigSpec,
+  discount: numberSetting({
+    default: 0.99,
+    minimum: 0,
+    maximum: 1,
+    doc: "γ of the shaping term γ(1 − done)h(s′) − h(s); set it to the policy optimiser's discount, the only γ for which f is a potential-shaped g with the same optimal policies (Ng et al. 1999; imitation's discount_factor 0.99).",
+  }),
+  stateOnly: booleanSetting({
+    default: false,
+    doc: "g(s) instead of g(s, a): the disentangled reward of AIRL's Theorem 5.1, which transfers to new dynamics (Fu et al. 2018, §5–7); false, as imitation's BasicShapedRewardNet, entangles the reward with the training dynamics.",
+  }),
+  policyReward: choiceSetting({
+    default: "shaped",
+    values: ["shaped", "base"],
+    doc: 'What the policy is paid besides −λ·log π: "shaped" f = g + γh(s′) − h(s) (the paper\'s §4 log-odds, imitation\'s reward_train) or "base" g alone (the AIRL authors\' inverse_rl code, score_discrim=False: the generator optimises the reward that is later transferred).',
+  }),
+} satisfies ConfigSpec;
+
+/** Options of `Airl`: its collaborators and the settings of `airlConfigSpec`. */
+export interface AirlOptions
+  extends AdversarialVariantOptions,
+    PartialConfig<typeof airlConfigSpec> {
   /**
    * The reward g: a model (ownership passes to the variant) or an MLP architecture. With
    * `stateOnly` a given model must read the observation only.
@@ -26,28 +57,6 @@ export interface AirlOptions extends AdversarialVariantOptions, EnergyBasedOptio
    * `base`, `potential`, `discount` and `stateOnly`.
    */
   shapedReward?: ShapedReward;
-  /**
-   * γ of the shaping term γ(1 − done)h(s′) − h(s). Set it to the policy optimiser's discount:
-   * only then is f a potential-shaped version of g with the same optimal policies (Ng et al. 1999).
-   * @default 0.99 (imitation's `discount_factor`)
-   */
-  discount?: number;
-  /**
-   * g(s) instead of g(s, a): the disentangled reward of AIRL's Theorem 5.1, which transfers to new
-   * dynamics (Fu et al. 2018, §5–7). With the default the reward is entangled with the dynamics
-   * it was learned in.
-   * @default false (imitation's `BasicShapedRewardNet` uses the action)
-   */
-  stateOnly?: boolean;
-  /**
-   * What the policy is paid, besides −λ·log π: `"shaped"` f = g + γh(s′) − h(s) (the paper's §4
-   * log-odds, imitation's `reward_train`), or `"base"` g alone — the AIRL authors' code
-   * (`inverse_rl`, `score_discrim=False`), where the policy maximises the disentangled reward
-   * itself with an entropy bonus, so the reward later transferred is the one the generator was
-   * trained to optimise.
-   * @default "shaped"
-   */
-  policyReward?: "shaped" | "base";
 }
 
 /**
@@ -68,13 +77,18 @@ export class Airl extends EnergyBasedVariant {
   /** The shaped reward f = g + γ(1 − done)h(s′) − h(s) inside `rewardNetwork`. */
   readonly shapedReward: ShapedReward;
   readonly stateOnly: boolean;
-  /** What the policy is paid besides −λ·log π (see `AirlOptions.policyReward`). */
+  /** What the policy is paid besides −λ·log π (see `airlConfigSpec.policyReward`). */
   readonly policyReward: "shaped" | "base";
 
   constructor(options: AirlOptions) {
     const { observationSpace, actionSpace } = options;
-    const entropyWeight = resolveEntropyWeight(options.entropyWeight);
-    const normalize = resolveNormalizeInput(options);
+    const config = resolveVariantConfig(
+      airlConfigSpec,
+      options,
+      ["base", "potential", "shapedReward"],
+      "airl",
+    );
+    const normalize = resolveNormalizeInput(observationSpace, config.normalizeInput, "airl");
     let shapedReward: ShapedReward;
     if (options.shapedReward !== undefined) {
       for (const key of ["base", "potential", "discount", "stateOnly"] as const) {
@@ -98,23 +112,16 @@ export class Airl extends EnergyBasedVariant {
         actionSpace,
         ...(options.base === undefined ? {} : { base: options.base }),
         ...(options.potential === undefined ? {} : { potential: options.potential }),
-        ...(options.discount === undefined ? {} : { discount: options.discount }),
-        ...(options.stateOnly === undefined ? {} : { stateOnly: options.stateOnly }),
+        discount: config.discount,
+        stateOnly: config.stateOnly,
         ...(options.rng === undefined ? {} : { rng: options.rng.derive("shaped") }),
       });
     }
     const network = withInputNormalization(shapedReward, normalize);
     // g under the same input normalisation, sharing its live statistics.
     const base = network.evaluationReward();
-    const policyReward = options.policyReward ?? "shaped";
-    if (policyReward !== "shaped" && policyReward !== "base") {
-      throw new ValidationError(
-        "Airl policyReward",
-        '"shaped" or "base"',
-        describeValue(policyReward),
-      );
-    }
-    super(options, network, base, entropyWeight, policyReward === "base" ? base : network);
+    const policyReward = config.policyReward;
+    super(options, network, base, config.entropyWeight, policyReward === "base" ? base : network);
     this.policyReward = policyReward;
     this.shapedReward = shapedReward;
     this.stateOnly = shapedReward.stateOnly;

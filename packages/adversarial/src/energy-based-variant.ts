@@ -1,4 +1,10 @@
-import type { RewardInput, Space } from "@irlkit/core";
+import {
+  type ConfigSpec,
+  numberSetting,
+  type PartialConfig,
+  type RewardInput,
+  type Space,
+} from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import type { RewardModel, RewardTensors } from "@irlkit/rewards";
 import {
@@ -6,23 +12,20 @@ import {
   type AdversarialVariantName,
   RewardView,
   requireLogProbs,
-  resolveEntropyWeight,
   updateInputStatistics,
 } from "./adversarial-variant.js";
 
-export interface EnergyBasedOptions {
-  /**
-   * λ in the policy's training reward f − λ·log π(a|s). λ = 1 is the paper's
-   * log D − log(1 − D) (entropy-regularised RL on f with temperature 1); λ = 0 is imitation's
-   * `reward_train` (f alone, entropy left to PPO's `entCoef`); the AIRL authors' code adds a
-   * λ-weighted entropy bonus (`entropy_weight`). The discriminator's logit always uses the full
-   * f − log π. With Box actions that the env clips, a weight near 1 rewards the policy for widening
-   * its Gaussian past the bounds (−log π of the unclipped sample grows with σ while the env sees
-   * the same saturated actions): use a small λ there.
-   * @default 1
-   */
-  entropyWeight?: number;
-}
+/** The setting GAN-GCL and AIRL add to `adversarialVariantConfigSpec`. */
+export const energyBasedConfigSpec = {
+  entropyWeight: numberSetting({
+    default: 1,
+    minimum: 0,
+    doc: "λ in the policy's training reward f − λ·log π(a|s): 1 is the paper's log D − log(1 − D) (entropy-regularised RL on f), 0 imitation's reward_train (f alone, entropy left to PPO's entCoef), the AIRL authors' code weights an entropy bonus (entropy_weight); the logit always uses f − log π. With Box actions that the env clips, use a small λ: near 1 it pays the policy to widen its Gaussian past the bounds.",
+  }),
+} satisfies ConfigSpec;
+
+/** The energy-based variants' extra option (see `energyBasedConfigSpec`). */
+export type EnergyBasedOptions = PartialConfig<typeof energyBasedConfigSpec>;
 
 /**
  * The energy-form discriminator GAN-GCL and AIRL share (Finn et al. 2016; Fu et al. 2018):
@@ -41,7 +44,7 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
   readonly actionSpace: Space;
   /** f, input normalisation included when enabled; owned by the variant. */
   readonly rewardNetwork: RewardModel;
-  /** λ of the training reward f − λ·log π (see `EnergyBasedOptions.entropyWeight`). */
+  /** λ of the training reward f − λ·log π (see `energyBasedConfigSpec.entropyWeight`). */
   readonly entropyWeight: number;
   readonly #evaluation: RewardView;
   /** The r of the policy's reward r − λ·log π: f (`rewardNetwork`) unless a subclass chose otherwise. */
@@ -50,18 +53,19 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
 
   /**
    * `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view.
-   * `policyReward` is the r of the policy's reward r − λ·log π (default: f itself).
+   * `entropyWeight` is the resolved λ. `policyReward` is the r of the policy's reward r − λ·log π
+   * (default: f itself).
    */
   protected constructor(
     spaces: { observationSpace: Space; actionSpace: Space },
     rewardNetwork: RewardModel,
     evaluation: RewardModel,
-    entropyWeight: number | undefined,
+    entropyWeight: number,
     policyReward: RewardModel = rewardNetwork,
   ) {
     this.observationSpace = spaces.observationSpace;
     this.actionSpace = spaces.actionSpace;
-    this.entropyWeight = resolveEntropyWeight(entropyWeight);
+    this.entropyWeight = entropyWeight;
     this.rewardNetwork = rewardNetwork;
     this.#evaluation = new RewardView(evaluation);
     this.#policyReward = policyReward;

@@ -1,4 +1,10 @@
-import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import {
+  type ConfigSpec,
+  choiceSetting,
+  type PartialConfig,
+  type RewardInput,
+  type Space,
+} from "@irlkit/core";
 import { softplus, tf } from "@irlkit/nn";
 import {
   type RewardModel,
@@ -9,29 +15,35 @@ import {
 import {
   type AdversarialVariant,
   type AdversarialVariantOptions,
+  adversarialVariantConfigSpec,
   buildRewardNetwork,
   RewardView,
   resolveNormalizeInput,
+  resolveVariantConfig,
   updateInputStatistics,
   withInputNormalization,
 } from "./adversarial-variant.js";
 
-export interface GailOptions extends AdversarialVariantOptions {
+/** GAIL's hyperparameters (its constructor options besides the spaces, the Rng and the network). */
+export const gailConfigSpec = {
+  ...adversarialVariantConfigSpec,
+  trainingRewardForm: choiceSetting({
+    default: "softplus",
+    values: ["softplus", "logit"],
+    doc: "The policy's training reward: \"softplus\" −log(1 − D) = softplus(logit), GAIL's and imitation's, or \"logit\" log D − log(1 − D), the logit itself (AIRL's form without π), which still ranks samples the discriminator confidently rejects (logit ≪ 0, where softplus is near 0 and flat, e.g. MountainCar before the car first reaches the hill top).",
+  }),
+} satisfies ConfigSpec;
+
+/** Options of `Gail`: its collaborators and the settings of `gailConfigSpec`. */
+export interface GailOptions
+  extends AdversarialVariantOptions,
+    PartialConfig<typeof gailConfigSpec> {
   /**
    * The discriminator network r_ψ(s, a) whose output is the logit: a model (ownership passes to
    * the variant) or the architecture of an `MlpReward` over observation and action.
    * @default an MLP with hidden sizes [32, 32] and relu (imitation's `BasicRewardNet`)
    */
   rewardNetwork?: RewardModel | RewardNetworkOptions;
-  /**
-   * The policy's training reward: `"softplus"` is −log(1 − D) = softplus(logit), GAIL's and
-   * imitation's; `"logit"` is log D − log(1 − D) = the logit itself (AIRL's form without π). Where
-   * the discriminator confidently rejects every generator sample (logit ≪ 0, e.g. MountainCar before
-   * the car first reaches the hill top), softplus(logit) ≈ e^logit is near 0 and flat, while the
-   * logit still ranks those samples linearly.
-   * @default "softplus"
-   */
-  trainingRewardForm?: "softplus" | "logit";
 }
 
 /**
@@ -56,7 +68,7 @@ export class Gail implements AdversarialVariant {
   readonly observationSpace: Space;
   readonly actionSpace: Space;
   readonly rewardNetwork: RewardModel;
-  /** See `GailOptions.trainingRewardForm`. */
+  /** See `gailConfigSpec.trainingRewardForm`. */
   readonly trainingRewardForm: "softplus" | "logit";
   readonly #evaluation: TransformedReward;
   #disposed = false;
@@ -64,12 +76,13 @@ export class Gail implements AdversarialVariant {
   constructor(options: GailOptions) {
     this.observationSpace = options.observationSpace;
     this.actionSpace = options.actionSpace;
-    const normalize = resolveNormalizeInput(options);
-    const form = options.trainingRewardForm ?? "softplus";
-    if (form !== "softplus" && form !== "logit") {
-      throw new ValidationError("trainingRewardForm", '"softplus" or "logit"', describeValue(form));
-    }
-    this.trainingRewardForm = form;
+    const config = resolveVariantConfig(gailConfigSpec, options, ["rewardNetwork"], "gail");
+    const normalize = resolveNormalizeInput(
+      options.observationSpace,
+      config.normalizeInput,
+      "gail",
+    );
+    this.trainingRewardForm = config.trainingRewardForm;
     this.rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
     // softplus over a non-owning view: disposing the evaluation reward frees nothing. It saves as
     // { kind: "transformed", config: { transform: "softplus", model } }, which loadRewardModel

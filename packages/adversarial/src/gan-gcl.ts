@@ -1,12 +1,24 @@
+import type { ConfigSpec } from "@irlkit/core";
 import type { RewardModel, RewardNetworkOptions } from "@irlkit/rewards";
 import {
   type AdversarialVariantOptions,
+  adversarialVariantConfigSpec,
   buildRewardNetwork,
-  resolveEntropyWeight,
   resolveNormalizeInput,
+  resolveVariantConfig,
   withInputNormalization,
 } from "./adversarial-variant.js";
-import { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
+import {
+  type EnergyBasedOptions,
+  EnergyBasedVariant,
+  energyBasedConfigSpec,
+} from "./energy-based-variant.js";
+
+/** GAN-GCL's hyperparameters (its constructor options besides the spaces, the Rng and the network). */
+export const ganGclConfigSpec = {
+  ...adversarialVariantConfigSpec,
+  ...energyBasedConfigSpec,
+} satisfies ConfigSpec;
 
 export interface GanGclOptions extends AdversarialVariantOptions, EnergyBasedOptions {
   /**
@@ -40,12 +52,12 @@ export class GanGcl extends EnergyBasedVariant {
   readonly name = "gan-gcl";
 
   constructor(options: GanGclOptions) {
-    const entropyWeight = resolveEntropyWeight(options.entropyWeight);
+    const config = resolveVariantConfig(ganGclConfigSpec, options, ["rewardNetwork"], "gan-gcl");
     const network = withInputNormalization(
       buildRewardNetwork(options),
-      resolveNormalizeInput(options),
+      resolveNormalizeInput(options.observationSpace, config.normalizeInput, "gan-gcl"),
     );
     // The evaluation reward is f itself.
-    super(options, network, network, entropyWeight);
+    super(options, network, network, config.entropyWeight);
   }
 }

@@ -11,16 +11,21 @@ export {
   type ResolvedAdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
 } from "./adversarial-trainer-config.js";
-export type {
-  AdversarialVariant,
-  AdversarialVariantName,
-  AdversarialVariantOptions,
+export {
+  type AdversarialVariant,
+  type AdversarialVariantName,
+  type AdversarialVariantOptions,
+  adversarialVariantConfigSpec,
+  RewardView,
 } from "./adversarial-variant.js";
-export { RewardView } from "./adversarial-variant.js";
-export { Airl, type AirlOptions } from "./airl.js";
-export { type EnergyBasedOptions, EnergyBasedVariant } from "./energy-based-variant.js";
-export { Gail, type GailOptions } from "./gail.js";
-export { GanGcl, type GanGclOptions } from "./gan-gcl.js";
+export { Airl, type AirlOptions, airlConfigSpec } from "./airl.js";
+export {
+  type EnergyBasedOptions,
+  EnergyBasedVariant,
+  energyBasedConfigSpec,
+} from "./energy-based-variant.js";
+export { Gail, type GailOptions, gailConfigSpec } from "./gail.js";
+export { GanGcl, type GanGclOptions, ganGclConfigSpec } from "./gan-gcl.js";
 export type {
   AdversarialTrainerState,
   DiscriminatorOptimizerState,

@@ -1,4 +1,4 @@
-import { Box, Discrete, type RewardInput, Rng } from "@irlkit/core";
+import { Box, Discrete, type RewardInput, Rng, resolveConfig } from "@irlkit/core";
 import { initBackend, tf } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import {
@@ -9,9 +9,9 @@ import {
 } from "@irlkit/rewards";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AdversarialVariant } from "./adversarial-variant.js";
-import { Airl, type AirlOptions } from "./airl.js";
-import { Gail } from "./gail.js";
-import { GanGcl } from "./gan-gcl.js";
+import { Airl, type AirlOptions, airlConfigSpec } from "./airl.js";
+import { Gail, type GailOptions, gailConfigSpec } from "./gail.js";
+import { GanGcl, type GanGclOptions, ganGclConfigSpec } from "./gan-gcl.js";
 
 beforeAll(async () => {
   await initBackend();
@@ -252,7 +252,7 @@ describe("Airl", () => {
           rng: new Rng(0),
           policyReward: "g" as unknown as "base",
         }),
-    ).toThrow('Airl policyReward: expected "shaped" or "base", found "g"');
+    ).toThrow('airl.policyReward: expected one of "shaped", "base", found "g"');
   });
 
   it("with stateOnly, evaluates g(s): the reward ignores actions, next states and dones", () => {
@@ -324,6 +324,64 @@ describe("variants", () => {
       variant.dispose();
       variant.dispose();
     }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("declare their settings with the defaults they train with", () => {
+    expect(resolveConfig(gailConfigSpec, {})).toEqual({
+      normalizeInput: null,
+      trainingRewardForm: "softplus",
+    });
+    expect(resolveConfig(ganGclConfigSpec, {})).toEqual({ normalizeInput: null, entropyWeight: 1 });
+    expect(resolveConfig(airlConfigSpec, {})).toEqual({
+      normalizeInput: null,
+      entropyWeight: 1,
+      discount: 0.99,
+      stateOnly: false,
+      policyReward: "shaped",
+    });
+    const gail = new Gail({ ...spaces, rng: new Rng(0) });
+    expect(gail.trainingRewardForm).toBe("softplus");
+    expect(gail.rewardNetwork).toBeInstanceOf(NormalizedInputReward);
+    const ganGcl = new GanGcl({ ...spaces, rng: new Rng(0), normalizeInput: null });
+    expect(ganGcl.entropyWeight).toBe(1);
+    expect(ganGcl.rewardNetwork).toBeInstanceOf(NormalizedInputReward);
+    const airl = new Airl({ ...spaces, rng: new Rng(0) });
+    expect([airl.entropyWeight, airl.discount, airl.stateOnly, airl.policyReward]).toEqual([
+      1,
+      0.99,
+      false,
+      "shaped",
+    ]);
+    // null normalises Box observations only.
+    const discrete = new Gail({ observationSpace: new Discrete(3), actionSpace, rng: new Rng(0) });
+    expect(discrete.rewardNetwork).toBeInstanceOf(MlpReward);
+    for (const variant of [gail, ganGcl, airl, discrete]) variant.dispose();
+  });
+
+  it("reject a misspelt option with a suggestion before building any network", () => {
+    const before = tf.memory().numTensors;
+    const rng = new Rng(0);
+    expect(
+      () => new Gail({ ...spaces, rng, trainingRewardFrom: "logit" } as unknown as GailOptions),
+    ).toThrow(
+      'gail.trainingRewardFrom: expected one of the keys observationSpace, actionSpace, rng, rewardNetwork, normalizeInput, trainingRewardForm (did you mean "trainingRewardForm"?), found an unknown key',
+    );
+    expect(
+      () => new GanGcl({ ...spaces, rng, entropyWieght: 0 } as unknown as GanGclOptions),
+    ).toThrow(
+      /^gan-gcl\.entropyWieght: expected one of the keys .* \(did you mean "entropyWeight"\?\), found an unknown key$/,
+    );
+    expect(() => new Airl({ ...spaces, rng, stateOnyl: true } as unknown as AirlOptions)).toThrow(
+      /^airl\.stateOnyl: expected one of the keys .* \(did you mean "stateOnly"\?\), found an unknown key$/,
+    );
+    // The collaborators' names are suggested too.
+    expect(() => new Airl({ ...spaces, rng, potental: {} } as unknown as AirlOptions)).toThrow(
+      'airl.potental: expected one of the keys observationSpace, actionSpace, rng, base, potential, shapedReward, normalizeInput, entropyWeight, discount, stateOnly, policyReward (did you mean "potential"?), found an unknown key',
+    );
+    expect(() => new Airl({ ...spaces, rng, discount: 1.5 })).toThrow(
+      "airl.discount: expected a finite number >= 0 and <= 1, found 1.5",
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
