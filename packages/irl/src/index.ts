@@ -32,17 +32,41 @@ export {
 } from "./metrics.js";
 export {
   type DeepMaxEntIrlConfig,
+  type DeepMaxEntIrlOptions,
   type DeepMaxEntIrlResult,
+  DeepMaxEntIrlTrainer,
+  type DeepMaxEntIrlTrainerOptions,
   deepMaxEntIrl,
+  deepMaxEntIrlConfigSpec,
+  type ResolvedDeepMaxEntIrlConfig,
 } from "./tabular/deep-max-ent-irl.js";
 export {
   type DemonstrationOccupancyOptions,
   demonstrationOccupancy,
 } from "./tabular/demonstration-occupancy.js";
-export { type MaxEntIrlConfig, type MaxEntIrlResult, maxEntIrl } from "./tabular/max-ent-irl.js";
+export {
+  type FeatureIrlInputs,
+  type MaxEntIrlConfig,
+  type MaxEntIrlOptions,
+  type MaxEntIrlResult,
+  MaxEntIrlTrainer,
+  type MaxEntIrlTrainerOptions,
+  maxEntIrl,
+  maxEntIrlConfigSpec,
+  type ResolvedMaxEntIrlConfig,
+} from "./tabular/max-ent-irl.js";
+export {
+  type MceIrlOptions,
+  type MceIrlResult,
+  MceIrlTrainer,
+  type MceIrlTrainerOptions,
+  type MceIrlTrainerState,
+  mceIrl,
+  type TabularIrlInputs,
+} from "./tabular/mce-irl.js";
 export {
   type MceIrlConfig,
-  type MceIrlResult,
-  mceIrl,
+  mceIrlConfigSpec,
+  type ResolvedMceIrlConfig,
   resolveMceIrlConfig,
-} from "./tabular/mce-irl.js";
+} from "./tabular/mce-irl-config.js";

@@ -4,26 +4,53 @@
  *
  *     ∂L/∂r(s) = μ_π(s) − μ_D(s),     ∇_ψ L = Σ_s (μ_π(s) − μ_D(s)) ∇_ψ r_ψ(φ(s)) + 2λψ
  *
- * It is `mceIrl` (maximum causal entropy backward pass) with an `MlpReward` over the feature
+ * It is `MceIrlTrainer` (maximum causal entropy backward pass) with an `MlpReward` over the feature
  * matrix and L2 weight decay, as in the paper.
  */
-import { Box, Discrete, type Rng, ValidationError } from "@irlkit/core";
-import type { Activation } from "@irlkit/nn";
+import {
+  Box,
+  type ConfigSpec,
+  type ConfigValues,
+  choiceSetting,
+  Discrete,
+  integerListSetting,
+  type PartialConfig,
+  type Rng,
+  resolveConfig,
+} from "@irlkit/core";
+import { ACTIVATIONS } from "@irlkit/nn";
 import { MlpReward } from "@irlkit/rewards";
-import { type MceIrlConfig, type MceIrlResult, mceIrl } from "./mce-irl.js";
+import type { FeatureIrlInputs } from "./max-ent-irl.js";
+import { type MceIrlResult, MceIrlTrainer, trainToEnd } from "./mce-irl.js";
+import { backwardPassSetting, tabularIrlSettings } from "./mce-irl-config.js";
+import { featureMatrix } from "./tabular-inputs.js";
 
-export interface DeepMaxEntIrlConfig
-  extends Omit<MceIrlConfig, "rewardModel" | "stateObservations"> {
-  /** Draws the network's initial weights. */
+/** `deepMaxEntIrl`'s hyperparameters: `mceIrl`'s with weight decay on, plus the network's shape. */
+export const deepMaxEntIrlConfigSpec = {
+  ...tabularIrlSettings({
+    default: 1e-3,
+    doc: "L2 penalty λ Σ‖ψ‖² added to the loss (1e-3: Wulfmeier et al. regularise with L2).",
+  }),
+  backwardPass: backwardPassSetting("causal"),
+  hiddenSizes: integerListSetting({
+    default: [32, 32],
+    minimum: 1,
+    doc: "Hidden layer widths of the reward network.",
+  }),
+  activation: choiceSetting({
+    default: "relu",
+    values: ACTIVATIONS,
+    doc: "Hidden activation of the reward network.",
+  }),
+} satisfies ConfigSpec;
+
+export type DeepMaxEntIrlConfig = PartialConfig<typeof deepMaxEntIrlConfigSpec>;
+export type ResolvedDeepMaxEntIrlConfig = ConfigValues<typeof deepMaxEntIrlConfigSpec>;
+
+export interface DeepMaxEntIrlTrainerOptions extends FeatureIrlInputs {
+  /** Draws the network's initial weights (through `rng.derive("deepMaxEntIrl/reward")`). */
   rng: Rng;
-  /** φ: `[S * featureCount]` row-major. @default the MDP's feature matrix */
-  features?: ArrayLike<number>;
-  /** Columns of `features`. @default the MDP's featureCount */
-  featureCount?: number;
-  /** Hidden layer widths. @default [32, 32] */
-  hiddenSizes?: readonly number[];
-  /** Hidden activation. @default "relu" */
-  activation?: Activation;
+  config?: DeepMaxEntIrlConfig | undefined;
 }
 
 export interface DeepMaxEntIrlResult extends MceIrlResult {
@@ -31,45 +58,74 @@ export interface DeepMaxEntIrlResult extends MceIrlResult {
   rewardModel: MlpReward;
 }
 
-/** Defaults that differ from `mceIrl`'s: weight decay 1e-3 (Wulfmeier et al. regularise with L2), lr 1e-2. */
-export function deepMaxEntIrl(config: DeepMaxEntIrlConfig): DeepMaxEntIrlResult {
-  const { mdp } = config;
-  const featureCount = config.featureCount ?? mdp.featureCount;
-  const features = config.features ?? mdp.features;
-  if (features === undefined || featureCount <= 0) {
-    throw new ValidationError(
-      "deepMaxEntIrl: features",
-      "a feature matrix (the MDP has none: pass features)",
-      "undefined",
-    );
-  }
-  if (features.length !== mdp.stateCount * featureCount) {
-    throw new ValidationError(
-      "deepMaxEntIrl: features",
-      `${mdp.stateCount * featureCount} numbers (${mdp.stateCount} states × ${featureCount} features)`,
-      `${features.length}`,
-    );
-  }
-  const rewardModel = new MlpReward({
-    observationSpace: new Box({ shape: [featureCount] }),
-    actionSpace: new Discrete(mdp.actionCount),
-    inputs: { observation: true },
-    hiddenSizes: config.hiddenSizes ?? [32, 32],
-    activation: config.activation ?? "relu",
-    rng: config.rng.derive("deepMaxEntIrl/reward"),
-  });
-  try {
-    const result = mceIrl({
-      weightDecay: 1e-3,
-      algorithmName: "deepMaxEntIrl",
-      ...config,
-      backwardPass: "causal",
-      rewardModel,
-      stateObservations: Float32Array.from(features),
+/**
+ * Deep MaxEnt IRL as a trainer (see `MceIrlTrainer`). It builds its `MlpReward` from
+ * `hiddenSizes`, `activation` and `rng`; the reward model outlives the trainer and is the caller's
+ * to dispose.
+ */
+export class DeepMaxEntIrlTrainer extends MceIrlTrainer<MlpReward> {
+  declare readonly config: ResolvedDeepMaxEntIrlConfig;
+
+  constructor(options: DeepMaxEntIrlTrainerOptions) {
+    const algorithmName = options.algorithmName ?? "deepMaxEntIrl";
+    const config = resolveConfig(deepMaxEntIrlConfigSpec, options.config, algorithmName);
+    const { hiddenSizes, activation, ...training } = config;
+    const { features, featureCount } = featureMatrix(options.mdp, options, algorithmName);
+    const rewardModel = new MlpReward({
+      observationSpace: new Box({ shape: [featureCount] }),
+      actionSpace: new Discrete(options.mdp.actionCount),
+      inputs: { observation: true },
+      hiddenSizes,
+      activation,
+      rng: options.rng.derive("deepMaxEntIrl/reward"),
     });
-    return { ...result, rewardModel };
-  } catch (error) {
-    rewardModel.dispose();
-    throw error;
+    try {
+      super({
+        ...options,
+        algorithmName,
+        config: training,
+        rewardModel,
+        stateObservations: features,
+      });
+    } catch (error) {
+      rewardModel.dispose();
+      throw error;
+    }
+    this.config = config;
   }
+
+  override result(): DeepMaxEntIrlResult {
+    return { ...super.result(), rewardModel: this.rewardModel };
+  }
+}
+
+/** `deepMaxEntIrl`'s argument: the trainer's inputs and its hyperparameters in one object. */
+export type DeepMaxEntIrlOptions = Omit<DeepMaxEntIrlTrainerOptions, "config"> &
+  DeepMaxEntIrlConfig;
+
+/** Trains a `DeepMaxEntIrlTrainer` to the end of its budget (or convergence); returns its result. */
+export function deepMaxEntIrl(options: DeepMaxEntIrlOptions): DeepMaxEntIrlResult {
+  const {
+    mdp,
+    demonstrations,
+    expertOccupancy,
+    metricSink,
+    algorithmName,
+    features,
+    featureCount,
+    rng,
+    ...config
+  } = options;
+  const trainer = new DeepMaxEntIrlTrainer({
+    mdp,
+    demonstrations,
+    expertOccupancy,
+    metricSink,
+    algorithmName,
+    features,
+    featureCount,
+    rng,
+    config,
+  });
+  return trainToEnd(trainer, true);
 }

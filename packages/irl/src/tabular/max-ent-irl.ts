@@ -5,18 +5,41 @@
  *     ∇_θ L = Σ_s (μ_π(s) − μ_D(s)) φ(s)  =  learner feature counts − expert feature counts
  *
  * with the paper's backward pass (`maxEntPartition`: the expectation over next states outside the
- * exponent). It is `mceIrl` with a `LinearReward` and `backwardPass: "maxent"`; pass
+ * exponent). It is `MceIrlTrainer` with a `LinearReward` and `backwardPass: "maxent"`; pass
  * `backwardPass: "causal"` for linear MCE IRL.
  */
-import { Box, Discrete, ValidationError } from "@irlkit/core";
+import {
+  Box,
+  type ConfigSpec,
+  type ConfigValues,
+  Discrete,
+  type PartialConfig,
+  resolveConfig,
+} from "@irlkit/core";
 import { LinearReward } from "@irlkit/rewards";
-import { type MceIrlConfig, type MceIrlResult, mceIrl } from "./mce-irl.js";
+import { type MceIrlResult, MceIrlTrainer, type TabularIrlInputs, trainToEnd } from "./mce-irl.js";
+import { backwardPassSetting, tabularIrlSettings } from "./mce-irl-config.js";
+import { featureMatrix } from "./tabular-inputs.js";
 
-export interface MaxEntIrlConfig extends Omit<MceIrlConfig, "rewardModel" | "stateObservations"> {
+/** `maxEntIrl`'s hyperparameters: `mceIrl`'s with the 2008 backward pass. */
+export const maxEntIrlConfigSpec = {
+  ...tabularIrlSettings({ default: 0, doc: "L2 penalty λ Σ‖θ‖² added to the loss; 0: none." }),
+  backwardPass: backwardPassSetting("maxent"),
+} satisfies ConfigSpec;
+
+export type MaxEntIrlConfig = PartialConfig<typeof maxEntIrlConfigSpec>;
+export type ResolvedMaxEntIrlConfig = ConfigValues<typeof maxEntIrlConfigSpec>;
+
+/** The inputs of the feature-based methods: the MDP's data plus a feature matrix. */
+export interface FeatureIrlInputs extends TabularIrlInputs {
   /** φ: `[S * featureCount]` row-major. @default the MDP's feature matrix */
-  features?: ArrayLike<number>;
+  features?: ArrayLike<number> | undefined;
   /** Columns of `features`. @default the MDP's featureCount */
-  featureCount?: number;
+  featureCount?: number | undefined;
+}
+
+export interface MaxEntIrlTrainerOptions extends FeatureIrlInputs {
+  config?: MaxEntIrlConfig | undefined;
 }
 
 export interface MaxEntIrlResult extends MceIrlResult {
@@ -26,39 +49,61 @@ export interface MaxEntIrlResult extends MceIrlResult {
   rewardModel: LinearReward;
 }
 
-export function maxEntIrl(config: MaxEntIrlConfig): MaxEntIrlResult {
-  const { mdp } = config;
-  const featureCount = config.featureCount ?? mdp.featureCount;
-  const features = config.features ?? mdp.features;
-  if (features === undefined || featureCount <= 0) {
-    throw new ValidationError(
-      "maxEntIrl: features",
-      "a feature matrix (the MDP has none: pass features)",
-      "undefined",
-    );
-  }
-  if (features.length !== mdp.stateCount * featureCount) {
-    throw new ValidationError(
-      "maxEntIrl: features",
-      `${mdp.stateCount * featureCount} numbers (${mdp.stateCount} states × ${featureCount} features)`,
-      `${features.length}`,
-    );
-  }
-  const rewardModel = new LinearReward({
-    observationSpace: new Box({ shape: [featureCount] }),
-    actionSpace: new Discrete(mdp.actionCount),
-  });
-  try {
-    const result = mceIrl({
-      backwardPass: "maxent",
-      algorithmName: "maxEntIrl",
-      ...config,
-      rewardModel,
-      stateObservations: Float32Array.from(features),
+/**
+ * MaxEnt IRL as a trainer (see `MceIrlTrainer`). It builds its `LinearReward` (θ = 0); the reward
+ * model outlives the trainer and is the caller's to dispose.
+ */
+export class MaxEntIrlTrainer extends MceIrlTrainer<LinearReward> {
+  constructor(options: MaxEntIrlTrainerOptions) {
+    const algorithmName = options.algorithmName ?? "maxEntIrl";
+    const config = resolveConfig(maxEntIrlConfigSpec, options.config, algorithmName);
+    const { features, featureCount } = featureMatrix(options.mdp, options, algorithmName);
+    const rewardModel = new LinearReward({
+      observationSpace: new Box({ shape: [featureCount] }),
+      actionSpace: new Discrete(options.mdp.actionCount),
     });
-    return { ...result, weights: Float64Array.from(rewardModel.weights.dataSync()), rewardModel };
-  } catch (error) {
-    rewardModel.dispose();
-    throw error;
+    try {
+      super({ ...options, algorithmName, config, rewardModel, stateObservations: features });
+    } catch (error) {
+      rewardModel.dispose();
+      throw error;
+    }
   }
+
+  /** θ, `[featureCount]`. */
+  get weights(): Float64Array {
+    return Float64Array.from(this.rewardModel.weights.dataSync());
+  }
+
+  override result(): MaxEntIrlResult {
+    return { ...super.result(), weights: this.weights, rewardModel: this.rewardModel };
+  }
+}
+
+/** `maxEntIrl`'s argument: the trainer's inputs and its hyperparameters in one object. */
+export type MaxEntIrlOptions = FeatureIrlInputs & MaxEntIrlConfig;
+
+/** Trains a `MaxEntIrlTrainer` to the end of its budget (or convergence) and returns its result. */
+export function maxEntIrl(options: MaxEntIrlOptions): MaxEntIrlResult {
+  const {
+    mdp,
+    demonstrations,
+    expertOccupancy,
+    metricSink,
+    algorithmName,
+    features,
+    featureCount,
+    ...config
+  } = options;
+  const trainer = new MaxEntIrlTrainer({
+    mdp,
+    demonstrations,
+    expertOccupancy,
+    metricSink,
+    algorithmName,
+    features,
+    featureCount,
+    config,
+  });
+  return trainToEnd(trainer, true);
 }

@@ -116,7 +116,7 @@ describe("mceIrl", () => {
       /mceIrl: demonstrations\[0\]\.observations\[\d+\]: expected a state index in \[0, 4\) of the MDP, found \d+/,
     );
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy, horizon: 0 })).toThrow(
-      "mceIrl: horizon: expected a positive integer, found 0",
+      "mceIrl.horizon: expected an integer >= 1, or null, found 0",
     );
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy: [1, 2] })).toThrow(
       "mceIrl: expertOccupancy: expected 25 numbers (one per state), found 2",
@@ -140,7 +140,7 @@ describe("mceIrl", () => {
       "mceIrl: stateObservations: expected observations for every state",
     );
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy, learningRate: -1 })).toThrow(
-      "mceIrl: learningRate: expected a positive number, found -1",
+      "mceIrl.learningRate: expected a finite number > 0, found -1",
     );
     for (const model of [reward, actionReward, wrongSpace]) model.dispose();
   });

@@ -2,7 +2,7 @@
  * Maximum causal entropy IRL with known tabular dynamics (Ziebart, Bagnell, Dey 2010), finite
  * horizon, for any differentiable state reward r_ψ(s) — the loop of imitation's `MCEIRL`:
  *
- *     repeat
+ *     repeat                                                   (one `trainRound()`)
  *       r      ← r_ψ(s) for every state                      (one batched forward pass)
  *       π      ← soft value iteration on r                    (backward pass, exact log Z)
  *       μ_π    ← state occupancy of π                         (forward pass)
@@ -11,19 +11,29 @@
  *     until ‖μ_π − μ_D‖∞ < occupancyTolerance and ‖∇_ψ L‖₂ < gradientTolerance
  *
  * The negative log-likelihood of the demonstrations is L(ψ) = −Σ_s μ_D(s) r_ψ(s) + log Z(ψ), and
- * ∂ log Z / ∂r(s) = μ_π(s), which is why only the two occupancies are needed. `maxEntIrl` and
- * `deepMaxEntIrl` are this loop with other defaults (see their files).
+ * ∂ log Z / ∂r(s) = μ_π(s), which is why only the two occupancies are needed. `MaxEntIrlTrainer`
+ * and `DeepMaxEntIrlTrainer` are this trainer with their own reward model and defaults (see their
+ * files). Reads top to bottom: config → trainer → the round → the train loop → checkpoints → the
+ * `mceIrl()` function, which runs a trainer to the end.
  */
 import {
+  describeValue,
   type MetricSink,
+  type Metrics,
   nullMetricSink,
+  type RewardInput,
   TrainingDivergedError,
   type Trajectory,
   ValidationError,
 } from "@irlkit/core";
 import type { TabularMdp } from "@irlkit/envs";
 import { tf } from "@irlkit/nn";
-import { disposeRewardTensors, type RewardModel, rewardTensors } from "@irlkit/rewards";
+import {
+  disposeRewardTensors,
+  type RewardModel,
+  type RewardTensors,
+  rewardTensors,
+} from "@irlkit/rewards";
 import {
   maxEntPartition,
   occupancyMeasure,
@@ -31,52 +41,48 @@ import {
   resolveHorizon,
   softValueIteration,
 } from "@irlkit/rl";
-import { demonstrationOccupancy } from "./demonstration-occupancy.js";
+import {
+  type AdamState,
+  checkVariableArrays,
+  readVariables,
+  restoreAdamState,
+  saveAdamState,
+  writeVariables,
+} from "./adam-state.js";
+import {
+  type MceIrlConfig,
+  type ResolvedMceIrlConfig,
+  resolveMceIrlConfig,
+} from "./mce-irl-config.js";
+import { resolveExpertOccupancy, resolveStateObservations } from "./tabular-inputs.js";
 
-// ------------------------------------------------------------------------------------------------
-// Config
+// ─── 1. Config: mce-irl-config.ts; the inputs ─────────────────────────────────────────────────
 
-export interface MceIrlConfig {
+/** The data and sinks every tabular IRL trainer takes (collaborators, not settings). */
+export interface TabularIrlInputs {
   /** The known dynamics. */
   mdp: TabularMdp;
-  /** A state reward model r_ψ(s) (it must read observations only). */
-  rewardModel: RewardModel;
   /** Expert demonstrations with state-index observations; or give `expertOccupancy`. */
-  demonstrations?: readonly Trajectory[];
+  demonstrations?: readonly Trajectory[] | undefined;
   /** The expert's total occupancy μ_D `[S]` (Σ_{t=0..H} γ^t D_t), instead of demonstrations. */
-  expertOccupancy?: ArrayLike<number>;
+  expertOccupancy?: ArrayLike<number> | undefined;
+  /** Receives `irl/*` metrics every `logInterval` iterations. @default a sink that drops them */
+  metricSink?: MetricSink | undefined;
+  /** Names the algorithm in errors, divergence messages and config paths. @default the method's */
+  algorithmName?: string | undefined;
+}
+
+export interface MceIrlTrainerOptions<R extends RewardModel = RewardModel>
+  extends TabularIrlInputs {
+  /** A state reward model r_ψ(s) (it must read observations only; the caller owns it). */
+  rewardModel: R;
   /**
    * What the reward model observes in each state, `Float32Array [S * observationSize]`.
    * @default the state index when the model's observation space is Discrete; the MDP's feature
    * matrix when it is a Box with `featureCount` entries
    */
-  stateObservations?: Float32Array;
-  /** Horizon H. @default the MDP's horizon */
-  horizon?: number;
-  /** γ. @default the MDP's discount (imitation's MCEIRL default is 1) */
-  discount?: number;
-  /** Adam learning rate. @default 1e-2 (imitation's MCEIRL) */
-  learningRate?: number;
-  /** L2 penalty λ Σ‖ψ‖² added to the loss (Wulfmeier et al. use weight decay). @default 0 */
-  weightDecay?: number;
-  /** Iteration budget. @default 1000 */
-  maxIterations?: number;
-  /** Stop when ‖μ_π − μ_D‖∞ is below this (and the gradient test holds). @default 1e-3 (imitation's linf_eps) */
-  occupancyTolerance?: number;
-  /** Stop when ‖∇_ψ L‖₂ is below this (and the occupancy test holds). @default 1e-4 (imitation's grad_l2_eps) */
-  gradientTolerance?: number;
-  /**
-   * `"causal"`: maximum causal entropy (soft value iteration, Ziebart 2010). `"maxent"`: the 2008
-   * MaxEnt backward pass (`maxEntPartition`), which differs under stochastic dynamics.
-   * @default "causal"
-   */
-  backwardPass?: "causal" | "maxent";
-  /** Receives `irl/*` metrics every `logInterval` iterations. @default a sink that drops them */
-  metricSink?: MetricSink;
-  /** @default 1 */
-  logInterval?: number;
-  /** Name used in errors and divergence messages. @default "mceIrl" */
-  algorithmName?: string;
+  stateObservations?: Float32Array | undefined;
+  config?: MceIrlConfig | undefined;
 }
 
 export interface MceIrlResult {
@@ -97,286 +103,425 @@ export interface MceIrlResult {
   gradientNorm: number;
 }
 
-export function resolveMceIrlConfig(config: MceIrlConfig) {
-  const { mdp, rewardModel } = config;
-  const algorithm = config.algorithmName ?? "mceIrl";
-  const horizon = resolveHorizon(mdp, config.horizon, `${algorithm}: horizon`);
-  const discount = resolveDiscount(mdp, config.discount, `${algorithm}: discount`);
-  const { inputs } = rewardModel;
-  if (!inputs.observation || inputs.action || inputs.nextObservation || inputs.done) {
-    throw new ValidationError(
-      `${algorithm}: rewardModel.inputs`,
-      "a state reward r(s) reading observations only",
-      JSON.stringify(inputs),
-    );
-  }
-  const positive = (
-    key: string,
-    value: number | undefined,
-    fallback: number,
-    integer = false,
-  ): number => {
-    const resolved = value ?? fallback;
-    if (!(resolved > 0) || !Number.isFinite(resolved) || (integer && !Number.isInteger(resolved))) {
-      throw new ValidationError(
-        `${algorithm}: ${key}`,
-        integer ? "a positive integer" : "a positive number",
-        String(resolved),
-      );
-    }
-    return resolved;
-  };
-  const weightDecay = config.weightDecay ?? 0;
-  if (!(weightDecay >= 0))
-    throw new ValidationError(`${algorithm}: weightDecay`, "a number >= 0", String(weightDecay));
-  const backwardPass = config.backwardPass ?? "causal";
-  if (backwardPass !== "causal" && backwardPass !== "maxent") {
-    throw new ValidationError(
-      `${algorithm}: backwardPass`,
-      '"causal" or "maxent"',
-      JSON.stringify(backwardPass),
-    );
-  }
-  return {
-    algorithm,
-    horizon,
-    discount,
-    learningRate: positive("learningRate", config.learningRate, 1e-2),
-    weightDecay,
-    maxIterations: positive("maxIterations", config.maxIterations, 1000, true),
-    occupancyTolerance: positive("occupancyTolerance", config.occupancyTolerance, 1e-3),
-    gradientTolerance: positive("gradientTolerance", config.gradientTolerance, 1e-4),
-    logInterval: positive("logInterval", config.logInterval, 1, true),
-    backwardPass,
-    metricSink: config.metricSink ?? nullMetricSink,
-    expertOccupancy: resolveExpertOccupancy(config, algorithm, horizon, discount),
-    stateObservations: resolveStateObservations(config, algorithm),
-  };
+/** What `saveState` holds: with it a new trainer on the same inputs continues number for number. */
+export interface MceIrlTrainerState {
+  /** Gradient steps taken. */
+  iteration: number;
+  converged: boolean;
+  /** ‖μ_π − μ_D‖∞ and ‖∇‖₂ at the last check; null before the first. */
+  occupancyLinf: number | null;
+  gradientNorm: number | null;
+  /** The reward model's trainable variables, in `rewardModel.trainableVariables` order. */
+  rewardParameters: Float32Array[];
+  /** Adam's state (moments in the same order); null before the first step. */
+  optimizer: AdamState | null;
 }
 
-// ------------------------------------------------------------------------------------------------
-// Training loop
+// ─── 2. The trainer ─────────────────────────────────────────────────────────────────────────────
 
-export function mceIrl(config: MceIrlConfig): MceIrlResult {
-  const settings = resolveMceIrlConfig(config);
-  const { mdp, rewardModel } = config;
-  const { algorithm, horizon, discount, expertOccupancy, metricSink } = settings;
-  const S = mdp.stateCount;
+/**
+ * MCE IRL as a trainer, shaped like `AdversarialTrainer`: collaborators in the options,
+ * hyperparameters in `mceIrlConfigSpec`, `trainRound()` (one gradient step), `train(rounds)`,
+ * `saveState()` / `loadState()` (exact continuation) and `result()`.
+ *
+ * ```ts
+ * const reward = new TabularReward({ observationSpace: new Discrete(S), actionSpace });
+ * const trainer = new MceIrlTrainer({ mdp, rewardModel: reward, demonstrations, config: { learningRate: 0.05 } });
+ * trainer.train();
+ * const { stateRewards, policy } = trainer.result();
+ * trainer.dispose(); // its Adam state and tensors; the reward model stays the caller's
+ * ```
+ */
+export class MceIrlTrainer<R extends RewardModel = RewardModel> {
+  readonly config: ResolvedMceIrlConfig;
+  readonly algorithmName: string;
+  readonly mdp: TabularMdp;
+  readonly rewardModel: R;
+  /** H and γ: the config's, else the MDP's. */
+  readonly horizon: number;
+  readonly discount: number;
+  /** μ_D `[S]`. */
+  readonly expertOccupancy: Float64Array;
+  /** What the reward model observes in each state. */
+  readonly stateObservations: Float32Array;
+  readonly #metricSink: MetricSink;
+  readonly #stateBatch: RewardInput;
+  readonly #stateTensors: RewardTensors;
+  #optimizer: tf.AdamOptimizer;
+  #iteration: number;
+  #converged: boolean;
+  #occupancyLinf: number;
+  #gradientNorm: number;
+  /** r_ψ(s) of the current parameters, known to be finite; undefined until computed. */
+  #rewards: Float64Array | undefined;
+  #disposed: boolean;
 
-  // The batch of all states, as tensors, built once: the reward model reads only observations.
-  const actionRows =
-    rewardModel.actionSpace.kind === "Box"
-      ? new Float32Array(S * rewardModel.actionSpace.flatSize)
-      : new Int32Array(S * rewardModel.actionSpace.flatSize);
-  const stateBatch = {
-    observations: settings.stateObservations,
-    actions: actionRows,
-    nextObservations: settings.stateObservations,
-    dones: new Uint8Array(S),
-  };
-  const stateTensors = rewardTensors(
-    stateBatch,
-    rewardModel.observationSpace,
-    rewardModel.actionSpace,
-  );
-  const optimizer = tf.train.adam(settings.learningRate);
-  const variables = rewardModel.trainableVariables;
-  let lastGood = variables.map((v) => tf.keep(v.clone()));
-
-  const plan = (rewards: Float64Array) => {
-    const { policy } =
-      settings.backwardPass === "causal"
-        ? softValueIteration(mdp, rewards, { horizon, discount, keepQValues: false })
-        : maxEntPartition(mdp, rewards, { horizon });
-    return { policy, occupancy: occupancyMeasure(mdp, policy, { horizon, discount }).total };
-  };
-
-  let iteration = 0;
-  let converged = false;
-  let occupancyLinf = Number.POSITIVE_INFINITY;
-  let gradientNorm = Number.POSITIVE_INFINITY;
-  try {
-    for (; iteration < settings.maxIterations; iteration++) {
-      // 1. Rewards of every state under the current ψ; stop on non-finite values.
-      const rewards = Float64Array.from(rewardModel.reward(stateBatch));
-      const bad = rewards.findIndex((r) => !Number.isFinite(r));
-      if (bad >= 0) {
-        restore(variables, lastGood);
-        throw new TrainingDivergedError(
-          algorithm,
-          iteration,
-          iteration - 1,
-          `r_ψ(state ${bad}) = ${rewards[bad]}`,
-        );
-      }
-
-      // 2–3. Backward and forward passes: the learner's occupancy under r_ψ.
-      const { occupancy } = plan(rewards);
-      const difference = new Float32Array(S);
-      occupancyLinf = 0;
-      for (let s = 0; s < S; s++) {
-        difference[s] = occupancy[s]! - expertOccupancy[s]!;
-        occupancyLinf = Math.max(occupancyLinf, Math.abs(difference[s]!));
-      }
-
-      // 4. ∇_ψ L = Σ_s (μ_π − μ_D)(s) ∇_ψ r_ψ(s) (+ 2λψ), then an Adam step.
-      const { value, grads } = tf.variableGrads(
-        () =>
-          tf.tidy(() => {
-            const weights = tf.tensor1d(difference);
-            let loss = tf.sum(tf.mul(weights, rewardModel.predict(stateTensors)));
-            if (settings.weightDecay > 0) {
-              for (const variable of variables)
-                loss = tf.add(loss, tf.mul(settings.weightDecay, tf.sum(tf.square(variable))));
-            }
-            return loss as tf.Scalar;
-          }),
-        variables,
+  constructor(options: MceIrlTrainerOptions<R>) {
+    const algorithm = options.algorithmName ?? "mceIrl";
+    const { mdp, rewardModel } = options;
+    this.algorithmName = algorithm;
+    this.config = resolveMceIrlConfig(options.config, algorithm);
+    this.mdp = mdp;
+    this.rewardModel = rewardModel;
+    this.horizon = resolveHorizon(mdp, this.config.horizon ?? undefined, `${algorithm}: horizon`);
+    this.discount = resolveDiscount(
+      mdp,
+      this.config.discount ?? undefined,
+      `${algorithm}: discount`,
+    );
+    const { inputs } = rewardModel;
+    if (!inputs.observation || inputs.action || inputs.nextObservation || inputs.done) {
+      throw new ValidationError(
+        `${algorithm}: rewardModel.inputs`,
+        "a state reward r(s) reading observations only",
+        JSON.stringify(inputs),
       );
-      gradientNorm = Math.sqrt(
-        Object.values(grads).reduce(
-          (total, gradient) => total + tf.tidy(() => tf.sum(tf.square(gradient)).dataSync()[0]!),
-          0,
-        ),
-      );
-      const lossValue = value.dataSync()[0]!;
-      value.dispose();
+    }
+    this.expertOccupancy = resolveExpertOccupancy(options, algorithm, this.horizon, this.discount);
+    this.stateObservations = resolveStateObservations(
+      mdp,
+      rewardModel,
+      options.stateObservations,
+      algorithm,
+    );
+    this.#metricSink = options.metricSink ?? nullMetricSink;
+    this.#iteration = 0;
+    this.#converged = false;
+    this.#occupancyLinf = Number.POSITIVE_INFINITY;
+    this.#gradientNorm = Number.POSITIVE_INFINITY;
+    this.#rewards = undefined;
+    this.#disposed = false;
 
-      if (iteration % settings.logInterval === 0) {
-        metricSink.log(iteration, {
-          "irl/occupancyLinf": occupancyLinf,
-          "irl/occupancyL1": difference.reduce((total, d) => total + Math.abs(d), 0),
-          "irl/gradientNorm": gradientNorm,
-          "irl/loss": lossValue,
-        });
-      }
-      if (
-        occupancyLinf < settings.occupancyTolerance &&
-        gradientNorm < settings.gradientTolerance
-      ) {
-        tf.dispose(grads);
-        converged = true;
-        break;
-      }
-      if (!Number.isFinite(gradientNorm)) {
-        tf.dispose(grads);
-        restore(variables, lastGood);
-        throw new TrainingDivergedError(
-          algorithm,
-          iteration,
-          iteration - 1,
-          `the gradient norm is ${gradientNorm}`,
-        );
-      }
-      tf.dispose(lastGood);
-      lastGood = variables.map((v) => tf.keep(v.clone()));
-      optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
-      tf.dispose(grads);
+    // The batch of all states, as tensors, built once: the reward model reads only observations.
+    const S = mdp.stateCount;
+    const actions =
+      rewardModel.actionSpace.kind === "Box"
+        ? new Float32Array(S * rewardModel.actionSpace.flatSize)
+        : new Int32Array(S * rewardModel.actionSpace.flatSize);
+    this.#stateBatch = {
+      observations: this.stateObservations,
+      actions,
+      nextObservations: this.stateObservations,
+      dones: new Uint8Array(S),
+    };
+    this.#stateTensors = rewardTensors(
+      this.#stateBatch,
+      rewardModel.observationSpace,
+      rewardModel.actionSpace,
+    );
+    this.#optimizer = this.#newOptimizer();
+  }
+
+  /** Gradient steps taken. */
+  get iteration(): number {
+    return this.#iteration;
+  }
+
+  /** Both stopping tests held at the last check. */
+  get converged(): boolean {
+    return this.#converged;
+  }
+
+  // ─── 3. The round ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * One iteration: rewards → backward pass → occupancy → gradient, then one Adam step — unless both
+   * stopping tests hold, when it sets `converged` and takes no step. Returns (and every
+   * `logInterval` iterations logs) `irl/occupancyLinf`, `irl/occupancyL1`, `irl/gradientNorm` and
+   * `irl/loss`, measured before the step.
+   *
+   * Divergence: a non-finite gradient norm throws `TrainingDivergedError` before anything is
+   * applied; a step that makes a state reward non-finite is undone (the parameters from before it
+   * are restored) and throws too. Either way the reward model keeps its last good parameters.
+   */
+  trainRound(): Metrics {
+    this.#assertLive("trainRound");
+    const algorithm = this.algorithmName;
+    const iteration = this.#iteration;
+    const { weightDecay } = this.config;
+    const variables = this.rewardModel.trainableVariables;
+    const S = this.mdp.stateCount;
+
+    // 1. Rewards of every state under the current ψ (checked finite when computed).
+    const rewards = this.#rewards ?? this.#checkedRewards(iteration, "");
+    this.#rewards = rewards;
+
+    // 2–3. Backward and forward passes: the learner's occupancy under r_ψ.
+    const { occupancy } = this.#plan(rewards);
+    const difference = new Float32Array(S);
+    let occupancyLinf = 0;
+    for (let s = 0; s < S; s++) {
+      difference[s] = occupancy[s]! - this.expertOccupancy[s]!;
+      occupancyLinf = Math.max(occupancyLinf, Math.abs(difference[s]!));
     }
 
-    // The policy and occupancy of the final reward, for the caller.
-    const stateRewards = Float64Array.from(rewardModel.reward(stateBatch));
-    const { policy, occupancy } = plan(stateRewards);
+    // 4. ∇_ψ L = Σ_s (μ_π − μ_D)(s) ∇_ψ r_ψ(s) (+ 2λψ).
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          const weights = tf.tensor1d(difference);
+          let loss = tf.sum(tf.mul(weights, this.rewardModel.predict(this.#stateTensors)));
+          if (weightDecay > 0) {
+            for (const variable of variables)
+              loss = tf.add(loss, tf.mul(weightDecay, tf.sum(tf.square(variable))));
+          }
+          return loss as tf.Scalar;
+        }),
+      variables,
+    );
+    const gradientNorm = Math.sqrt(
+      Object.values(grads).reduce(
+        (total, gradient) => total + tf.tidy(() => tf.sum(tf.square(gradient)).dataSync()[0]!),
+        0,
+      ),
+    );
+    const loss = value.dataSync()[0]!;
+    value.dispose();
+    const metrics: Metrics = Object.freeze({
+      "irl/occupancyLinf": occupancyLinf,
+      "irl/occupancyL1": difference.reduce((total, d) => total + Math.abs(d), 0),
+      "irl/gradientNorm": gradientNorm,
+      "irl/loss": loss,
+    });
+    if (iteration % this.config.logInterval === 0) this.#metricSink.log(iteration, metrics);
+
+    if (
+      occupancyLinf < this.config.occupancyTolerance &&
+      gradientNorm < this.config.gradientTolerance
+    ) {
+      tf.dispose(grads);
+      this.#record(occupancyLinf, gradientNorm);
+      this.#converged = true;
+      return metrics;
+    }
+    if (!Number.isFinite(gradientNorm)) {
+      tf.dispose(grads);
+      throw new TrainingDivergedError(
+        algorithm,
+        iteration,
+        iteration - 1,
+        `the gradient norm is ${gradientNorm}`,
+      );
+    }
+
+    // 5. The Adam step; the parameters from before it are kept until its rewards prove finite.
+    const before = variables.map((variable) => variable.clone());
+    try {
+      this.#optimizer.applyGradients(
+        variables.map((variable) => ({ name: variable.name, tensor: grads[variable.name]! })),
+      );
+    } finally {
+      tf.dispose(grads);
+    }
+    try {
+      this.#rewards = this.#checkedRewards(iteration, " after this iteration's step");
+    } catch (error) {
+      tf.tidy(() => {
+        variables.forEach((variable, index) => {
+          variable.assign(before[index]!);
+        });
+      });
+      throw error;
+    } finally {
+      tf.dispose(before);
+    }
+    this.#iteration++;
+    this.#record(occupancyLinf, gradientNorm);
+    this.#converged = false;
+    return metrics;
+  }
+
+  // ─── 4. Train loop ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs up to `rounds` more iterations (default: the rest of the `maxIterations` budget), never
+   * past the budget, stopping early once converged. `onRound` sees each round's metrics; returning
+   * `false` stops training.
+   */
+  train(
+    rounds = Math.max(0, this.config.maxIterations - this.#iteration),
+    onRound?: (metrics: Metrics, trainer: this) => boolean | undefined,
+  ): void {
+    if (!Number.isSafeInteger(rounds) || rounds < 0) {
+      throw new ValidationError(
+        `${this.algorithmName}.train rounds`,
+        "an integer >= 0",
+        describeValue(rounds),
+      );
+    }
+    for (let round = 0; round < rounds; round++) {
+      if (this.#converged || this.#iteration >= this.config.maxIterations) return;
+      const metrics = this.trainRound();
+      if (onRound?.(metrics, this) === false) return;
+    }
+  }
+
+  /** The current reward with its soft-optimal policy and occupancy (see `MceIrlResult`). */
+  result(): MceIrlResult {
+    this.#assertLive("result");
+    const stateRewards = Float64Array.from(this.rewardModel.reward(this.#stateBatch));
+    const { policy, occupancy } = this.#plan(stateRewards);
     return {
-      iterations: iteration,
-      converged,
+      iterations: this.#iteration,
+      converged: this.#converged,
       stateRewards,
       policy,
       learnerOccupancy: occupancy,
-      expertOccupancy,
-      occupancyLinf,
-      gradientNorm,
+      expertOccupancy: Float64Array.from(this.expertOccupancy),
+      occupancyLinf: this.#occupancyLinf,
+      gradientNorm: this.#gradientNorm,
     };
-  } finally {
-    tf.dispose(lastGood);
-    optimizer.dispose();
-    disposeRewardTensors(stateTensors);
   }
-}
 
-function restore(variables: tf.Variable[], saved: tf.Tensor[]): void {
-  variables.forEach((variable, i) => {
-    variable.assign(saved[i]!);
-  });
-}
+  // ─── 5. Checkpoints ─────────────────────────────────────────────────────────────────────────
 
-// ------------------------------------------------------------------------------------------------
-// Inputs
-
-function resolveExpertOccupancy(
-  config: MceIrlConfig,
-  algorithm: string,
-  horizon: number,
-  discount: number,
-): Float64Array {
-  const S = config.mdp.stateCount;
-  if ((config.demonstrations === undefined) === (config.expertOccupancy === undefined)) {
-    throw new ValidationError(
-      `${algorithm}: demonstrations / expertOccupancy`,
-      "exactly one of the two",
-      config.demonstrations === undefined ? "neither" : "both",
-    );
+  /** The resumable state (see `MceIrlTrainerState`): copies, safe to keep and serialise. */
+  async saveState(): Promise<MceIrlTrainerState> {
+    this.#assertLive("saveState");
+    const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
+    return {
+      iteration: this.#iteration,
+      converged: this.#converged,
+      occupancyLinf: finiteOrNull(this.#occupancyLinf),
+      gradientNorm: finiteOrNull(this.#gradientNorm),
+      rewardParameters: readVariables(this.rewardModel.trainableVariables),
+      optimizer: await saveAdamState(this.#optimizer),
+    };
   }
-  if (config.demonstrations !== undefined) {
-    try {
-      return demonstrationOccupancy(config.demonstrations, { stateCount: S, discount, horizon });
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new ValidationError(`${algorithm}: ${error.field}`, error.expected, error.found);
+
+  /**
+   * Restores a `saveState()` snapshot into this trainer (same MDP, reward architecture and
+   * config). Everything is checked before anything changes: a snapshot for another model throws
+   * `ValidationError` and leaves the trainer as it was.
+   */
+  async loadState(state: MceIrlTrainerState): Promise<void> {
+    this.#assertLive("loadState");
+    const variables = this.rewardModel.trainableVariables;
+    if (!Number.isSafeInteger(state.iteration) || state.iteration < 0) {
+      throw new ValidationError("iteration", "an integer >= 0", describeValue(state.iteration));
+    }
+    if (typeof state.converged !== "boolean") {
+      throw new ValidationError("converged", "true or false", describeValue(state.converged));
+    }
+    for (const key of ["occupancyLinf", "gradientNorm"] as const) {
+      const value = state[key];
+      if (value !== null && !(typeof value === "number" && value >= 0 && Number.isFinite(value))) {
+        throw new ValidationError(key, "a finite number >= 0, or null", describeValue(value));
       }
-      throw error;
+    }
+    checkVariableArrays(state.rewardParameters, variables, "rewardParameters");
+    const optimizer = await restoreAdamState(
+      () => this.#newOptimizer(),
+      state.optimizer ?? null,
+      variables,
+      "optimizer",
+    );
+    // Checked: commit.
+    writeVariables(variables, state.rewardParameters, "rewardParameters");
+    this.#optimizer.dispose();
+    this.#optimizer = optimizer;
+    this.#iteration = state.iteration;
+    this.#converged = state.converged;
+    this.#occupancyLinf = state.occupancyLinf ?? Number.POSITIVE_INFINITY;
+    this.#gradientNorm = state.gradientNorm ?? Number.POSITIVE_INFINITY;
+    this.#rewards = undefined;
+  }
+
+  /** Frees the Adam state and the state tensors; the reward model stays the caller's. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#optimizer.dispose();
+    disposeRewardTensors(this.#stateTensors);
+  }
+
+  // ─── Helpers ────────────────────────────────────────────────────────────────────────────────
+
+  #newOptimizer(): tf.AdamOptimizer {
+    return tf.train.adam(this.config.learningRate);
+  }
+
+  #plan(rewards: Float64Array): { policy: Float64Array; occupancy: Float64Array } {
+    const { mdp, horizon, discount } = this;
+    const { policy } =
+      this.config.backwardPass === "causal"
+        ? softValueIteration(mdp, rewards, { horizon, discount, keepQValues: false })
+        : maxEntPartition(mdp, rewards, { horizon });
+    return { policy, occupancy: occupancyMeasure(mdp, policy, { horizon, discount }).total };
+  }
+
+  /** r_ψ(s) of every state; a non-finite one throws `TrainingDivergedError` at `iteration`. */
+  #checkedRewards(iteration: number, when: string): Float64Array {
+    const rewards = Float64Array.from(this.rewardModel.reward(this.#stateBatch));
+    const bad = rewards.findIndex((r) => !Number.isFinite(r));
+    if (bad >= 0) {
+      throw new TrainingDivergedError(
+        this.algorithmName,
+        iteration,
+        iteration - 1,
+        `r_ψ(state ${bad}) = ${rewards[bad]}${when}`,
+      );
+    }
+    return rewards;
+  }
+
+  #record(occupancyLinf: number, gradientNorm: number): void {
+    this.#occupancyLinf = occupancyLinf;
+    this.#gradientNorm = gradientNorm;
+  }
+
+  #assertLive(method: string): void {
+    if (this.#disposed) {
+      throw new Error(`${this.algorithmName} trainer: ${method} was called after dispose().`);
     }
   }
-  const given = config.expertOccupancy!;
-  if (given.length !== S) {
-    throw new ValidationError(
-      `${algorithm}: expertOccupancy`,
-      `${S} numbers (one per state)`,
-      `${given.length}`,
-    );
-  }
-  const occupancy = Float64Array.from(given);
-  const bad = occupancy.findIndex((x) => !(x >= 0) || !Number.isFinite(x));
-  if (bad >= 0) {
-    throw new ValidationError(
-      `${algorithm}: expertOccupancy[${bad}]`,
-      "a finite number >= 0",
-      String(occupancy[bad]),
-    );
-  }
-  return occupancy;
 }
 
-function resolveStateObservations(config: MceIrlConfig, algorithm: string): Float32Array {
-  const { mdp, rewardModel } = config;
-  const S = mdp.stateCount;
-  const space = rewardModel.observationSpace;
-  if (config.stateObservations !== undefined) {
-    if (config.stateObservations.length !== S * space.flatSize) {
-      throw new ValidationError(
-        `${algorithm}: stateObservations`,
-        `${S * space.flatSize} numbers (${S} states × observation size ${space.flatSize})`,
-        `${config.stateObservations.length}`,
-      );
-    }
-    return config.stateObservations;
+// ─── 6. The function: a trainer run to the end ─────────────────────────────────────────────────
+
+/** `mceIrl`'s argument: the trainer's collaborators and its hyperparameters in one object. */
+export type MceIrlOptions = Omit<MceIrlTrainerOptions, "config"> & MceIrlConfig;
+
+/** Trains an `MceIrlTrainer` to the end of its budget (or convergence) and returns its result. */
+export function mceIrl(options: MceIrlOptions): MceIrlResult {
+  const {
+    mdp,
+    rewardModel,
+    demonstrations,
+    expertOccupancy,
+    stateObservations,
+    metricSink,
+    algorithmName,
+    ...config
+  } = options;
+  const trainer = new MceIrlTrainer({
+    mdp,
+    rewardModel,
+    demonstrations,
+    expertOccupancy,
+    stateObservations,
+    metricSink,
+    algorithmName,
+    config,
+  });
+  return trainToEnd(trainer, false);
+}
+
+/**
+ * Runs `trainer.train()` and returns `trainer.result()`, disposing the trainer; on an error also
+ * the reward model when `ownsRewardModel` (the trainer built it for the caller).
+ */
+export function trainToEnd<Result>(
+  trainer: { train(): void; result(): Result; dispose(): void; readonly rewardModel: RewardModel },
+  ownsRewardModel: boolean,
+): Result {
+  try {
+    trainer.train();
+    return trainer.result();
+  } catch (error) {
+    if (ownsRewardModel) trainer.rewardModel.dispose();
+    throw error;
+  } finally {
+    trainer.dispose();
   }
-  if (space.kind === "Discrete") {
-    if (space.n !== S || space.start !== 0) {
-      throw new ValidationError(
-        `${algorithm}: rewardModel.observationSpace`,
-        `Discrete(${S}) (one index per state)`,
-        space.describe(),
-      );
-    }
-    return Float32Array.from({ length: S }, (_, s) => s);
-  }
-  if (space.kind === "Box" && mdp.features !== undefined && space.flatSize === mdp.featureCount) {
-    return Float32Array.from(mdp.features);
-  }
-  throw new ValidationError(
-    `${algorithm}: stateObservations`,
-    `observations for every state: pass stateObservations, or use a reward model over Discrete(${S}) states or over the MDP's ${mdp.featureCount} features`,
-    `a reward model observing ${space.describe()}`,
-  );
 }
