@@ -22,6 +22,13 @@ export type {
   SavedRewardModel,
 } from "./reward-model.js";
 export {
+  buildMlpReward,
+  type MlpRewardConfig,
+  mlpRewardConfigSpec,
+  rewardInputsConfigSpec,
+  rewardNetworkConfigSpec,
+} from "./reward-model-config.js";
+export {
   concatenateInputs,
   discreteIndices,
   disposeRewardTensors,
