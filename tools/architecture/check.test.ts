@@ -68,13 +68,13 @@ describe("architecture check", () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         "packages/envs/src/index.ts: @irlkit/envs must not import @tensorflow/tfjs-core: only @irlkit/nn knows the tensor library (in src/index.ts)",
-        "packages/rl/package.json: @irlkit/rl must not depend on @irlkit/rewards (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers; see ARCHITECTURE.md)",
-        "packages/rl/src/ppo.ts: @irlkit/rl must not depend on @irlkit/rewards (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers; see ARCHITECTURE.md) (in src/ppo.ts)",
-        "packages/irl/src/gcl.ts: @irlkit/irl must not depend on @irlkit/adversarial (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers, @irlkit/rewards, @irlkit/rl; see ARCHITECTURE.md) (in src/gcl.ts)",
+        "packages/rl/package.json: @irlkit/rl must not depend on @irlkit/rewards (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers; see docs/architecture.md)",
+        "packages/rl/src/ppo.ts: @irlkit/rl must not depend on @irlkit/rewards (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers; see docs/architecture.md) (in src/ppo.ts)",
+        "packages/irl/src/gcl.ts: @irlkit/irl must not depend on @irlkit/adversarial (allowed: @irlkit/core, @irlkit/nn, @irlkit/envs, @irlkit/samplers, @irlkit/rewards, @irlkit/rl; see docs/architecture.md) (in src/gcl.ts)",
         "packages/irl/src/fs.ts: @irlkit/irl imports node:fs in src/fs.ts, which browsers load; move Node-only code to a node.ts / node/ subpath.",
         "packages/irl/src/missing.ts: @irlkit/irl imports @irlkit/envs in src/missing.ts but its package.json does not declare it.",
         "packages/core/src/index.ts: @irlkit/core must not import third-party lodash (it has no runtime dependencies) (in src/index.ts)",
-        "packages/mystery/package.json: @irlkit/mystery has no entry in the dependency table (tools/architecture/rules.ts); add one that matches ARCHITECTURE.md.",
+        "packages/mystery/package.json: @irlkit/mystery has no entry in the dependency table (tools/architecture/rules.ts); add one that matches docs/architecture.md.",
       ]),
     );
     expect(messages).toHaveLength(8);

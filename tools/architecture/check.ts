@@ -46,7 +46,7 @@ export function checkArchitecture(
       violations.push({
         file: manifestFile,
         specifier: name,
-        message: `${name} has no entry in the dependency table (tools/architecture/rules.ts); add one that matches ARCHITECTURE.md.`,
+        message: `${name} has no entry in the dependency table (tools/architecture/rules.ts); add one that matches docs/architecture.md.`,
       });
       continue;
     }
@@ -113,7 +113,7 @@ function forbiddenReason(
   if (packageName.startsWith("@irlkit/")) {
     const allowed = [...rule.internal, ...(inTests ? (rule.internalInTests ?? []) : [])];
     if (!allowed.includes(packageName)) {
-      return `${name} must not depend on ${packageName} (allowed: ${allowed.length > 0 ? allowed.join(", ") : "no workspace packages"}; see ARCHITECTURE.md)`;
+      return `${name} must not depend on ${packageName} (allowed: ${allowed.length > 0 ? allowed.join(", ") : "no workspace packages"}; see docs/architecture.md)`;
     }
     return undefined;
   }

@@ -1,4 +1,4 @@
-// `pnpm lint` runs this: prints every import that breaks ARCHITECTURE.md's dependency table.
+// `pnpm lint` runs this: prints every import that breaks docs/architecture.md's dependency table.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkArchitecture } from "./check.js";
@@ -10,4 +10,4 @@ if (violations.length > 0) {
   for (const violation of violations) console.error(`  ${violation.file}: ${violation.message}`);
   process.exit(1);
 }
-console.log("Architecture check passed: every import follows ARCHITECTURE.md.");
+console.log("Architecture check passed: every import follows docs/architecture.md.");

@@ -1,5 +1,5 @@
 /**
- * The dependency table of ../shared/design/ARCHITECTURE.md as data. `check.ts` enforces it on every
+ * The dependency table of docs/architecture.md as data. `check.ts` enforces it on every
  * import in `packages/<name>/src` and on every package.json; apps may import anything.
  */
 export interface PackageRule {

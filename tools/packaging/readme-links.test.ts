@@ -1,7 +1,7 @@
 // A package's README ships in its tarball, where the rest of the repository does not: its links
 // must stay inside the package or be absolute URLs. Links to the repository use its
 // package.json `repository` URL and must name files that exist.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -51,4 +51,50 @@ describe("package READMEs", () => {
       expect(problems).toEqual([]);
     });
   }
+});
+
+describe("repository docs", () => {
+  const documents = [
+    "README.md",
+    "CONTRIBUTING.md",
+    ...[
+      "docs",
+      "docs/algorithms",
+      "docs/decisions",
+      "docs/guides",
+      "apps/cli",
+      "apps/demo",
+      "bench",
+    ]
+      .filter((directory) => existsSync(join(root, directory)))
+      .flatMap((directory) =>
+        readdirSync(join(root, directory))
+          .filter((name) => name.endsWith(".md"))
+          .map((name) => `${directory}/${name}`),
+      ),
+  ];
+
+  it("link and name only paths inside the repository that exist", () => {
+    const problems: string[] = [];
+    for (const document of documents) {
+      const text = readFileSync(join(root, document), "utf8");
+      const directory = dirname(join(root, document));
+      const targets = [
+        ...[...text.matchAll(MARKDOWN_LINK)].map((match) => match[1]!),
+        // Paths in code spans that climb out of their folder, e.g. `../shared/design/…`.
+        ...[...text.matchAll(/`(\.\.\/[^`\s]+)`/g)].map((match) => match[1]!),
+      ];
+      for (const target of targets) {
+        const link = target.split("#")[0]!;
+        if (link === "" || /^[a-z]+:/.test(link)) continue;
+        const resolved = resolve(directory, link);
+        if (relative(root, resolved).startsWith("..")) {
+          problems.push(`${document}: ${target} is outside the repository`);
+        } else if (!existsSync(resolved)) {
+          problems.push(`${document}: ${target} does not exist`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
