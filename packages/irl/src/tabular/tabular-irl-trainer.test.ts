@@ -327,6 +327,12 @@ describe("tabular IRL trainers", () => {
       expertOccupancy: objectExpert,
       rng: new Rng(0),
     });
+    expect(deep.config).toMatchObject({
+      hiddenSizes: [32, 32],
+      activation: "relu",
+      weightDecay: 1e-3,
+      backwardPass: "causal",
+    });
     const before = parameters(deep);
     await expect(deep.loadState(state)).rejects.toThrow(
       "rewardParameters: expected 6 arrays (one per variable), found 1",
