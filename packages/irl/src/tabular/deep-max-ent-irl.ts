@@ -21,7 +21,13 @@ import {
 import { ACTIVATIONS } from "@irlkit/nn";
 import { MlpReward } from "@irlkit/rewards";
 import type { FeatureIrlInputs } from "./max-ent-irl.js";
-import { type MceIrlResult, MceIrlTrainer, trainToEnd } from "./mce-irl.js";
+import {
+  type MceIrlResult,
+  MceIrlTrainer,
+  splitConfig,
+  TABULAR_INPUT_KEYS,
+  trainToEnd,
+} from "./mce-irl.js";
 import { backwardPassSetting, tabularIrlSettings } from "./mce-irl-config.js";
 import { featureMatrix } from "./tabular-inputs.js";
 
@@ -105,27 +111,6 @@ export type DeepMaxEntIrlOptions = Omit<DeepMaxEntIrlTrainerOptions, "config"> &
 
 /** Trains a `DeepMaxEntIrlTrainer` to the end of its budget (or convergence); returns its result. */
 export function deepMaxEntIrl(options: DeepMaxEntIrlOptions): DeepMaxEntIrlResult {
-  const {
-    mdp,
-    demonstrations,
-    expertOccupancy,
-    metricSink,
-    algorithmName,
-    features,
-    featureCount,
-    rng,
-    ...config
-  } = options;
-  const trainer = new DeepMaxEntIrlTrainer({
-    mdp,
-    demonstrations,
-    expertOccupancy,
-    metricSink,
-    algorithmName,
-    features,
-    featureCount,
-    rng,
-    config,
-  });
-  return trainToEnd(trainer, true);
+  const inputs = [...TABULAR_INPUT_KEYS, "features", "featureCount", "rng"] as const;
+  return trainToEnd(new DeepMaxEntIrlTrainer(splitConfig(options, inputs)), true);
 }

@@ -17,7 +17,14 @@ import {
   resolveConfig,
 } from "@irlkit/core";
 import { LinearReward } from "@irlkit/rewards";
-import { type MceIrlResult, MceIrlTrainer, type TabularIrlInputs, trainToEnd } from "./mce-irl.js";
+import {
+  type MceIrlResult,
+  MceIrlTrainer,
+  splitConfig,
+  TABULAR_INPUT_KEYS,
+  type TabularIrlInputs,
+  trainToEnd,
+} from "./mce-irl.js";
 import { backwardPassSetting, tabularIrlSettings } from "./mce-irl-config.js";
 import { featureMatrix } from "./tabular-inputs.js";
 
@@ -85,25 +92,6 @@ export type MaxEntIrlOptions = FeatureIrlInputs & MaxEntIrlConfig;
 
 /** Trains a `MaxEntIrlTrainer` to the end of its budget (or convergence) and returns its result. */
 export function maxEntIrl(options: MaxEntIrlOptions): MaxEntIrlResult {
-  const {
-    mdp,
-    demonstrations,
-    expertOccupancy,
-    metricSink,
-    algorithmName,
-    features,
-    featureCount,
-    ...config
-  } = options;
-  const trainer = new MaxEntIrlTrainer({
-    mdp,
-    demonstrations,
-    expertOccupancy,
-    metricSink,
-    algorithmName,
-    features,
-    featureCount,
-    config,
-  });
-  return trainToEnd(trainer, true);
+  const inputs = [...TABULAR_INPUT_KEYS, "features", "featureCount"] as const;
+  return trainToEnd(new MaxEntIrlTrainer(splitConfig(options, inputs)), true);
 }

@@ -484,27 +484,34 @@ export type MceIrlOptions = Omit<MceIrlTrainerOptions, "config"> & MceIrlConfig;
 
 /** Trains an `MceIrlTrainer` to the end of its budget (or convergence) and returns its result. */
 export function mceIrl(options: MceIrlOptions): MceIrlResult {
-  const {
-    mdp,
-    rewardModel,
-    demonstrations,
-    expertOccupancy,
-    stateObservations,
-    metricSink,
-    algorithmName,
-    ...config
-  } = options;
-  const trainer = new MceIrlTrainer({
-    mdp,
-    rewardModel,
-    demonstrations,
-    expertOccupancy,
-    stateObservations,
-    metricSink,
-    algorithmName,
-    config,
-  });
-  return trainToEnd(trainer, false);
+  const inputs = [...TABULAR_INPUT_KEYS, "rewardModel", "stateObservations"] as const;
+  return trainToEnd(new MceIrlTrainer(splitConfig(options, inputs)), false);
+}
+
+/** The keys of `TabularIrlInputs`: what a flat options object holds besides the settings. */
+export const TABULAR_INPUT_KEYS = [
+  "mdp",
+  "demonstrations",
+  "expertOccupancy",
+  "metricSink",
+  "algorithmName",
+] as const satisfies readonly (keyof TabularIrlInputs)[];
+
+/**
+ * A flat options object as trainer options: the `inputs` keys as they are, every other key in
+ * `config` (where the spec rejects what it does not know).
+ */
+export function splitConfig<O extends object, K extends keyof O>(
+  options: O,
+  inputs: readonly K[],
+): Pick<O, K> & { config: Omit<O, K> } {
+  const picked: Record<string, unknown> = {};
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if ((inputs as readonly PropertyKey[]).includes(key)) picked[key] = value;
+    else config[key] = value;
+  }
+  return { ...picked, config } as Pick<O, K> & { config: Omit<O, K> };
 }
 
 /**
