@@ -1,23 +1,43 @@
 /** Moved to `@irlkit/rewards` (so `loadRewardModel` and the ONNX exporter know it); re-exported. */
 export { BoundedReward, type BoundedRewardOptions } from "@irlkit/rewards";
 export {
+  type BackgroundBatch,
+  type BackgroundBatchState,
+  type BackgroundDiagnostics,
+  BackgroundHistory,
+  type BackgroundHistoryState,
+  type FusedLogDensities,
+  type NewBackgroundBatch,
+  type SegmentSetState,
+} from "./gcl/background-history.js";
+export {
   type DemonstratorDensityOptions,
   FlooredPolicyDensity,
   fitDemonstratorDensity,
 } from "./gcl/demonstrator-density.js";
 export {
-  type GuidedCostLearningConfig,
   type GuidedCostLearningResult,
-  type GuidedCostObjective,
-  type GuidedCostObjectiveInput,
+  type GuidedCostLearningRunOptions,
   guidedCostLearning,
-  guidedCostObjective,
+} from "./gcl/guided-cost-learning.js";
+export {
+  type GuidedCostLearningConfig,
+  guidedCostLearningConfigSpec,
   type ResolvedGuidedCostLearningConfig,
   resolveGuidedCostLearningConfig,
-  rolloutSegments,
-  type SegmentSet,
-  trajectorySegments,
-} from "./gcl/guided-cost-learning.js";
+} from "./gcl/guided-cost-learning-config.js";
+export type {
+  GuidedCostLearningBudget,
+  GuidedCostLearningOptions,
+} from "./gcl/guided-cost-learning-options.js";
+export type { GuidedCostLearningState } from "./gcl/guided-cost-learning-state.js";
+export { GuidedCostLearning } from "./gcl/guided-cost-learning-trainer.js";
+export {
+  type GuidedCostObjective,
+  type GuidedCostObjectiveInput,
+  guidedCostObjective,
+} from "./gcl/objective.js";
+export { rolloutSegments, type SegmentSet, trajectorySegments } from "./gcl/segments.js";
 export {
   SoftmaxTabularPolicy,
   SoftPolicyIterationOptimizer,

@@ -1,10 +1,9 @@
 /**
- * Details 3–4 of docs/algorithms/guided-cost-learning.md: the background distribution — log q(τ)
- * of segments under the current and earlier policies, the fused mixture density, and the
- * minibatch draws from the stored history.
+ * Details 3–4 of docs/algorithms/guided-cost-learning.md: log q(τ) of segments under a policy, the
+ * policy snapshots that score earlier batches, and the minibatch draws from the stored history
+ * (which `BackgroundHistory` in background-history.ts keeps).
  */
 import type { Rng, StochasticPolicy } from "@irlkit/core";
-import { mixtureLogDensity } from "@irlkit/samplers";
 import { type SegmentSet, segmentSums } from "./segments.js";
 
 // ─── The background distribution ─────────────────────────────────────────────────────────────
@@ -22,14 +21,6 @@ export function isSnapshotPolicy(policy: StochasticPolicy): policy is SnapshotPo
   );
 }
 
-/** One stored sample batch: its segments and log q_k(τ) under every policy snapshot k kept. */
-export interface HistoryEntry {
-  iteration: number;
-  segments: SegmentSet;
-  /** Snapshot iteration → log q_k of every segment. */
-  logDensities: Map<number, Float64Array>;
-}
-
 /** log π(τ) = Σ_t log π(a_t | s_t) of every segment (detail 3: the dynamics cancel). */
 export async function segmentLogDensities(
   policy: StochasticPolicy,
@@ -38,25 +29,6 @@ export async function segmentLogDensities(
   if (segments.count === 0) return new Float64Array(0);
   const logProbs = await policy.logProb(segments.rewardInput.observations, segments.policyActions);
   return segmentSums(logProbs, segments.count, segments.length);
-}
-
-/** The key of the demonstrator's density model π̂_D among a segment set's log-densities. */
-export const DEMONSTRATOR = -1;
-
-/**
- * Detail 4: log z(τ) of every segment under the fused background distribution
- * z = Σ_c α_c q_c over the components c (policy snapshots, and π̂_D when given) — the paper's
- * z(τ) = (1/k) Σ_κ q_κ(τ), with each component weighted by the share of segments it contributes.
- */
-export function backgroundLogDensity(
-  logDensities: Map<number, Float64Array>,
-  components: readonly number[],
-  mixtureWeights: readonly number[],
-): Float64Array {
-  return mixtureLogDensity(
-    components.map((k) => logDensities.get(k)!),
-    mixtureWeights,
-  );
 }
 
 /** `size` indices in [0, n), drawn uniformly with replacement. */
@@ -69,7 +41,7 @@ export function drawIndices(rng: Rng, n: number, size: number): Int32Array {
 /** `size` segments drawn uniformly with replacement from the whole history, grouped by batch. */
 export function drawHistoryIndices(
   rng: Rng,
-  history: readonly HistoryEntry[],
+  history: readonly { readonly segments: SegmentSet }[],
   size: number,
 ): number[][] {
   const total = history.reduce((sum, stored) => sum + stored.segments.count, 0);

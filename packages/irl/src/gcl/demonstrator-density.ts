@@ -122,11 +122,17 @@ export interface DemonstratorDensityOptions {
   floor?: number;
   /** BC hyperparameters (imitation's defaults otherwise). */
   bc?: BcConfig;
+  /**
+   * The BC policy's parameters from an earlier fit (`density.policy.getParameters()`, e.g. from a
+   * checkpoint): loaded instead of training, so the density is that fit's exactly.
+   */
+  parameters?: readonly Float32Array[];
 }
 
 /**
- * Fits π̂_D by behaviour cloning on the demonstrations and floors it (see the module comment). The
- * returned density owns the BC policy: `dispose()` frees it.
+ * Fits π̂_D by behaviour cloning on the demonstrations and floors it (see the module comment), or
+ * rebuilds an earlier fit from its `parameters`. The returned density owns the BC policy:
+ * `dispose()` frees it.
  */
 export async function fitDemonstratorDensity(
   demonstrations: readonly Trajectory[],
@@ -137,6 +143,15 @@ export async function fitDemonstratorDensity(
     seed: options.seed,
     ...(options.bc === undefined ? {} : { config: options.bc }),
   });
-  await bc.train({ epochs: options.epochs ?? 50 });
+  if (options.parameters === undefined) {
+    await bc.train({ epochs: options.epochs ?? 50 });
+  } else {
+    try {
+      bc.policy.setParameters(options.parameters);
+    } catch (error) {
+      bc.dispose();
+      throw error;
+    }
+  }
   return new FlooredPolicyDensity(bc.policy, options.floor ?? 0.05, () => bc.dispose());
 }

@@ -1,0 +1,96 @@
+/**
+ * Step 2 of Guided Cost Learning: one Adam step of r_ψ on L(ψ) = −E_demos[R_ψ(τ)] + log Ẑ(ψ) plus
+ * the regularisers of detail 8, over one demonstration minibatch and one background minibatch
+ * (details 6 and 8 of docs/algorithms/guided-cost-learning.md).
+ */
+import { tf } from "@irlkit/nn";
+import { disposeRewardTensors, type RewardModel, rewardTensors } from "@irlkit/rewards";
+import type { ResolvedGuidedCostLearningConfig } from "./guided-cost-learning-config.js";
+import { guidedCostObjective } from "./objective.js";
+import { concatenateSegments, type SegmentSet } from "./segments.js";
+
+/** The settings a reward step reads. */
+export type RewardStepSettings = Pick<
+  ResolvedGuidedCostLearningConfig,
+  "segmentLength" | "localConstancyWeight" | "monotonicityWeight" | "weightDecay"
+>;
+
+/**
+ * One Adam step of the reward on a demonstration minibatch and a background minibatch. Returns
+ * [loss, log Ẑ, g_lcr, g_mono, ‖∇ψ‖] read back in one transfer; the step is skipped (and the
+ * numbers are non-finite) when the loss or gradient is not finite.
+ */
+export function rewardStep(
+  rewardModel: RewardModel,
+  adam: tf.Optimizer,
+  variables: tf.Variable[],
+  demonstrations: SegmentSet,
+  background: readonly SegmentSet[],
+  backgroundLogDensities: Float64Array,
+  settings: RewardStepSettings,
+): number[] {
+  const L = settings.segmentLength;
+  const demoCount = demonstrations.count;
+  const backgroundCount = backgroundLogDensities.length;
+  // One tensor batch for both: demonstration rows first, then the background rows.
+  const input = concatenateSegments([demonstrations, ...background]);
+  const tensors = rewardTensors(input, rewardModel.observationSpace, rewardModel.actionSpace);
+  // log z varies over hundreds of nats; subtracting its mean before float32 keeps the precision
+  // (log Ẑ shifts by the same constant, which is added back; the gradient is unchanged).
+  const shift = mean(backgroundLogDensities);
+  const centred = Float32Array.from(backgroundLogDensities, (x) => x - shift);
+  try {
+    let statistics: tf.Tensor1D | undefined;
+    const { gradients, summary } = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const rewards = tf.reshape(rewardModel.predict(tensors), [demoCount + backgroundCount, L]);
+        const objective = guidedCostObjective({
+          demonstrationRewards: tf.slice(rewards, [0, 0], [demoCount, L]) as tf.Tensor2D,
+          backgroundRewards: tf.slice(rewards, [demoCount, 0], [backgroundCount, L]) as tf.Tensor2D,
+          backgroundLogDensities: tf.tensor1d(centred),
+          localConstancyWeight: settings.localConstancyWeight,
+          monotonicityWeight: settings.monotonicityWeight,
+        });
+        let loss = objective.loss;
+        if (settings.weightDecay > 0) {
+          for (const variable of variables) {
+            loss = tf.add(loss, tf.mul(tf.sum(tf.square(variable)), settings.weightDecay));
+          }
+        }
+        statistics = tf.keep(
+          tf.stack([
+            objective.loss,
+            objective.logPartition,
+            objective.localConstancy,
+            objective.monotonicity,
+          ]) as tf.Tensor1D,
+        );
+        return loss;
+      }, variables);
+      value.dispose();
+      const names = Object.keys(grads);
+      const norm = tf.sqrt(tf.addN(names.map((name) => tf.sum(tf.square(grads[name]!)))));
+      return {
+        gradients: names.map((name) => ({ name, tensor: grads[name]! })),
+        summary: tf.concat([statistics!, tf.reshape(norm, [1])]),
+      };
+    });
+    statistics?.dispose();
+    const values = Array.from(summary.dataSync());
+    summary.dispose();
+    // Undo the centring of log z: the loss and log Ẑ are reported with the true densities.
+    values[0] = values[0]! - shift;
+    values[1] = values[1]! - shift;
+    if (values.every(Number.isFinite)) adam.applyGradients(gradients);
+    tf.dispose(gradients.map(({ tensor }) => tensor));
+    return values;
+  } finally {
+    disposeRewardTensors(tensors);
+  }
+}
+
+function mean(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return values.length > 0 ? total / values.length : Number.NaN;
+}
