@@ -77,7 +77,7 @@ import {
   trajectorySegments,
 } from "./segments.js";
 
-// ─── 1. The trainer (options: guided-cost-learning-options.ts; settings: …-config.ts) ─────────────────────────────────────────────────────────────────────────────
+// ─── 1. The trainer (options: guided-cost-learning-options.ts) ──────────────────────────────────
 
 /**
  * Guided Cost Learning as a round loop (see the module comment). Owns its Adam optimiser for ψ
@@ -111,7 +111,7 @@ export class GuidedCostLearning {
     this.config = resolveGuidedCostLearningConfig(options.config);
     if (!Number.isSafeInteger(seed)) {
       throw new ValidationError(
-        `${GUIDED_COST_LEARNING} seed`,
+        `${GUIDED_COST_LEARNING}.seed`,
         "a safe integer",
         describeValue(seed),
       );
