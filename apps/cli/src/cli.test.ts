@@ -282,19 +282,23 @@ describe("demos, training, evaluation, export", () => {
     writeFileSync(badSchedule, "ppo:\n  learningRateSchedule: cosine\n");
     cases.push([
       ["train", "ppo", "--env", cartPole, "--config", badSchedule],
-      '"ppo.learningRateSchedule" must be one of "constant", "linear"; found "cosine"',
+      'ppo.learningRateSchedule: expected one of "constant", "linear", found "cosine" (from the config file',
     ]);
     const badLikelihood = join(work, "bad-likelihood.yaml");
     writeFileSync(badLikelihood, "trainer:\n  actionLikelihood: clip\n");
     cases.push([
       ["train", "airl", "--env", cartPole, "--demos", demos, "--config", badLikelihood],
-      '"trainer.actionLikelihood" must be one of "unclipped", "clipped"; found "clip"',
+      'trainer.actionLikelihood: expected one of "unclipped", "clipped", found "clip" (from the config file',
     ]);
     const unknownKey = join(work, "unknown-key.json");
     writeFileSync(unknownKey, JSON.stringify({ ppo: { learningRat: 0.1 } }));
     cases.push([
       ["train", "ppo", "--env", cartPole, "--config", unknownKey],
-      'unknown key "ppo.learningRat"; did you mean "learningRate"',
+      "ppo.learningRat: expected one of the keys nSteps, batchSize",
+    ]);
+    cases.push([
+      ["train", "ppo", "--env", cartPole, "--config", unknownKey],
+      '(did you mean "learningRate"?), found an unknown key in the config file',
     ]);
     const broken = join(work, "demos", "broken");
     execFileSync("cp", ["-r", demos, broken]);
@@ -325,35 +329,48 @@ describe("demos, training, evaluation, export", () => {
     expect(verbose.stderr).toContain("    at ");
   }, 60_000);
 
-  it("prints the resolved config with flags over the file", async () => {
+  it("prints the resolved config with each value's source: default < preset < file < flags", async () => {
     const file = join(work, "print.yaml");
-    writeFileSync(file, "seed: 3\nppo:\n  gamma: 0.9\n");
-    const result = await irlkit([
-      "train",
-      "ppo",
-      "--config",
-      file,
-      "--seed",
-      "7",
-      "--print-config",
-    ]);
+    writeFileSync(file, "seed: 3\nppo:\n  gamma: 0.9\n  nEpochs: 4\n");
+    const args = ["train", "ppo", "--env", "CartPole-v1", "--config", file, "--seed", "7"];
+    const result = await irlkit([...args, "--set", "ppo.nEpochs=3", "--print-config", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    const config = JSON.parse(result.stdout);
-    expect(config).toMatchObject({ seed: 7, ppo: { gamma: 0.9, nSteps: 256 } });
+    const { values, sources } = JSON.parse(result.stdout);
+    // CartPole-v1's preset (rl-zoo) sets nSteps 32 and γ 0.98; the file's γ and the flags win.
+    expect(values).toMatchObject({
+      seed: 7,
+      ppo: { gamma: 0.9, nSteps: 32, nEpochs: 3, vfCoef: 0.5 },
+    });
+    expect(sources).toMatchObject({
+      seed: "flags",
+      "ppo.gamma": `config file ${file}`,
+      "ppo.nSteps": "preset presets/ppo.yml#CartPole-v1",
+      "ppo.nEpochs": "flags",
+      "ppo.vfCoef": "default",
+    });
+    const text = await irlkit([...args, "--print-config"]);
+    expect(text.stdout).toMatch(/^ppo\.nSteps: 32 +# preset presets\/ppo\.yml#CartPole-v1$/m);
+    const noPreset = await irlkit([...args, "--no-preset", "--print-config", "--json"]);
+    expect(JSON.parse(noPreset.stdout).values.ppo.nSteps).toBe(2048);
+    const settings = await irlkit(["train", "gcl", "--settings"]);
+    expect(settings.stdout).toContain("gcl.segmentLength = ");
+    expect(settings.stdout).toContain("reward.normalizeInput = false");
   });
 
   it("takes the clipped-action likelihood, the gradient penalty and the entropy weight for airl", async () => {
     const file = join(work, "airl-clipped.yaml");
     writeFileSync(
       file,
-      "trainer:\n  actionLikelihood: clipped\n  gradientPenaltyWeight: 10\nreward:\n  entropyWeight: 0.5\n",
+      "trainer:\n  actionLikelihood: clipped\n  gradientPenaltyWeight: 10\nairl:\n  entropyWeight: 0.5\n  stateOnly: true\nppo:\n  gamma: 0.9\n",
     );
-    const result = await irlkit(["train", "airl", "--config", file, "--print-config"]);
+    const result = await irlkit(["train", "airl", "--config", file, "--print-config", "--json"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({
+    const { values, sources } = JSON.parse(result.stdout);
+    expect(values).toMatchObject({
       trainer: { actionLikelihood: "clipped", gradientPenaltyWeight: 10 },
-      reward: { entropyWeight: 0.5, stateOnly: true },
+      airl: { entropyWeight: 0.5, stateOnly: true, discount: 0.9 },
     });
+    expect(sources["airl.discount"]).toBe("derived from ppo.gamma");
   });
 
   it("bench explains or runs the benchmarks", async () => {
@@ -368,10 +385,10 @@ describe("kill and resume", () => {
   async function killAndResume(
     algorithm: string,
     args: string[],
+    env = "seals/CartPole-v0",
   ): Promise<{ straight: string; resumed: string }> {
     const straightRoot = join(work, `straight-${algorithm}`);
     const resumedRoot = join(work, `resumed-${algorithm}`);
-    const env = "seals/CartPole-v0";
     const straight = await irlkit([
       "train",
       algorithm,
@@ -459,7 +476,7 @@ describe("kill and resume", () => {
     const config = join(work, "resume-airl.yaml");
     writeFileSync(
       config,
-      "numEnvs: 2\nppo:\n  nSteps: 128\n  nEpochs: 1\ntrainer:\n  demoBatchSize: 64\n  discriminatorUpdatesPerRound: 2\n  replayBufferCapacity: 512\n",
+      "numEnvs: 2\nppo:\n  nSteps: 128\n  nEpochs: 1\ntrainer:\n  demoBatchSize: 64\n  discriminatorUpdatesPerRound: 2\n  generatorReplayBufferCapacity: 512\n",
     );
     const { straight, resumed } = await killAndResume("airl", [
       "--demos",
@@ -474,5 +491,50 @@ describe("kill and resume", () => {
     expect(readFileSync(join(resumed, "reward.json"), "utf8")).toBe(
       readFileSync(join(straight, "reward.json"), "utf8"),
     );
+  }, 90_000);
+
+  it("gcl: a resumed seeded run ends with the same metrics, weights and reward", async () => {
+    // The preset's recipe (π̂_D fitted by BC, a 5-batch background history, input-normalised and
+    // bounded reward): the resume restores the reward's Adam moments, the history and π̂_D.
+    const demos = await oneEpisodeDemos("gcl-episode");
+    const { straight, resumed } = await killAndResume("gcl", [
+      "--demos",
+      demos,
+      "--set",
+      "numEnvs=2",
+      "--set",
+      "ppo.nSteps=100",
+      "--steps",
+      "2400",
+      "--seed",
+      "6",
+    ]);
+    expect(readFileSync(join(resumed, "reward.json"), "utf8")).toBe(
+      readFileSync(join(straight, "reward.json"), "utf8"),
+    );
+  }, 90_000);
+
+  it("mce: a resumed seeded run ends with the same metrics, policy and reward", async () => {
+    const demos = join(work, "demos", "grid-resume");
+    const made = await irlkit([
+      "demos",
+      "--env",
+      "GridWorld-v0",
+      "--episodes",
+      "10",
+      "--out",
+      demos,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const { straight, resumed } = await killAndResume(
+      "mce",
+      ["--demos", demos, "--steps", "400", "--set", "occupancyTolerance=1e-12", "--seed", "2"],
+      "GridWorld-v0",
+    );
+    for (const file of ["reward.json", "state-rewards.json"]) {
+      expect(readFileSync(join(resumed, file), "utf8")).toBe(
+        readFileSync(join(straight, file), "utf8"),
+      );
+    }
   }, 90_000);
 });

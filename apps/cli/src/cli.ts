@@ -67,11 +67,28 @@ export function buildProgram(): Command {
     .option("--demos <dir>", "demonstrations (Minari dataset directory or .jsonl)")
     .option("--config <file>", "YAML or JSON config; flags override it")
     .option("--seed <s>", "seed (overrides the config)")
-    .option("--steps <n>", "budget: env steps, epochs (bc) or iterations (tabular, gcl)")
+    .option(
+      "--steps <n>",
+      "budget: env steps (ppo, gail, gan-gcl, airl, gcl), epochs (bc) or iterations (maxent, mce, deep-maxent)",
+    )
     .option("--checkpoint-every <n>", "rounds between checkpoints (overrides the config)")
     .option("--out <dir>", "root of the run directories", "runs")
     .option("--resume <run>", "continue an interrupted run directory")
-    .option("--print-config", "print the resolved config and exit")
+    .option(
+      "--set <key=value>",
+      "set one setting, e.g. --set ppo.nSteps=128 (repeatable; `--settings` lists them)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      "--no-preset",
+      "start from the algorithm's defaults, not the env's preset (presets/ALGO.yml)",
+    )
+    .option("--settings", "list every setting of ALGO with its default and doc, and exit")
+    .option(
+      "--print-config",
+      "print the resolved settings, each with its source (default, preset, config file, flags), and exit",
+    )
     .option("--json", "print one JSON object when done")
     .action(trainCommand);
 

@@ -1,14 +1,40 @@
 /**
- * Typed defaults of every algorithm the CLI trains, as zod schemas: a config file (YAML or JSON)
- * is validated against them, flags override the file, and the resolved object is written into the
- * run directory. Defaults are the packages' own (see each package's config TSDoc) with small
- * budgets, so `irlkit train ALGO` finishes in seconds to minutes on a laptop.
+ * What `irlkit train ALGO` can be told, derived from the packages' config specs: each algorithm's
+ * settings are the run's own (seed, budget, envs, checkpoints — declared here) plus sections that are
+ * the packages' exported specs, so the CLI holds no copy of a hyperparameter. Values come in layers —
+ * the spec's default, the env's preset (presets/<algo>.yml), the config file, then flags — and
+ * `--print-config` shows which layer set each one.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { extname } from "node:path";
+import {
+  adversarialTrainerConfigSpec,
+  airlConfigSpec,
+  gailConfigSpec,
+  ganGclConfigSpec,
+} from "@irlkit/adversarial";
+import {
+  type ConfigLayer,
+  type ConfigSpec,
+  type ConfigValues,
+  describeConfigSpec,
+  integerSetting,
+  resolveConfigLayers,
+  type SettingDescription,
+  settingSection,
+  ValidationError,
+} from "@irlkit/core";
+import {
+  deepMaxEntIrlConfigSpec,
+  guidedCostLearningConfigSpec,
+  maxEntIrlConfigSpec,
+  mceIrlConfigSpec,
+} from "@irlkit/irl";
+import { mlpRewardConfigSpec, rewardNetworkConfigSpec } from "@irlkit/rewards";
+import { behaviourCloningConfigSpec, ppoConfigSpec } from "@irlkit/rl";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { CliError, didYouMean } from "./errors.js";
+import { type Preset, presetFor } from "./presets.js";
 
 export const ALGORITHMS = [
   "maxent",
@@ -30,162 +56,145 @@ export function checkAlgorithm(name: string): Algorithm {
   );
 }
 
-const positiveInteger = () => z.number().int().positive();
-const positiveNumber = () => z.number().positive();
-const hiddenSizes = (fallback: number[]) => z.array(positiveInteger()).min(1).default(fallback);
+// ─── The run's own settings ─────────────────────────────────────────────────────────────────────
 
-/** PPO settings (Stable-Baselines3's names; see `PpoConfig` in @irlkit/rl). */
-const ppoSchema = z
-  .object({
-    nSteps: positiveInteger().default(256),
-    batchSize: positiveInteger().default(64),
-    nEpochs: positiveInteger().default(5),
-    gamma: z.number().min(0).max(1).default(0.99),
-    gaeLambda: z.number().min(0).max(1).default(0.95),
-    clipRange: positiveNumber().default(0.2),
-    entCoef: z.number().min(0).default(0),
-    vfCoef: z.number().min(0).default(0.5),
-    maxGradNorm: positiveNumber().default(0.5),
-    learningRate: positiveNumber().default(3e-4),
-    learningRateSchedule: z.enum(["constant", "linear"]).default("constant"),
-    normalizeAdvantage: z.boolean().default(true),
-    hiddenSizes: hiddenSizes([64, 64]),
-  })
-  .strict();
+/** Largest vector env the CLI builds (each copy holds an env and its buffers). */
+const MAX_NUM_ENVS = 4096;
+/** Largest env-step budget (beyond a year of training on one core). */
+const MAX_TIMESTEPS = 10_000_000_000;
 
-const commonSchema = {
-  /** Seeds everything: env resets, network initialisation, sampling. */
-  seed: z.number().int().default(0),
-  /** Write a checkpoint every this many rounds (PPO updates, BC epochs, adversarial rounds). */
-  checkpointEvery: positiveInteger().default(1),
+const runSettings = {
+  seed: integerSetting({
+    default: 0,
+    doc: "Seeds everything: env resets, network initialisation, sampling.",
+  }),
+  checkpointEvery: integerSetting({
+    default: 1,
+    minimum: 1,
+    doc: "Write a checkpoint every this many rounds (PPO updates, BC epochs, adversarial and GCL rounds, IRL steps).",
+  }),
 };
 
-const onPolicySchema = {
-  ...commonSchema,
-  /** Env steps to train for (`--steps`). */
-  totalTimesteps: positiveInteger().default(50_000),
-  /** Parallel envs in the vector env. */
-  numEnvs: positiveInteger().default(8),
+const onPolicyRunSettings = {
+  ...runSettings,
+  totalTimesteps: integerSetting({
+    default: 100_000,
+    minimum: 1,
+    maximum: MAX_TIMESTEPS,
+    doc: "Env steps to train for (--steps).",
+  }),
+  numEnvs: integerSetting({
+    default: 8,
+    minimum: 1,
+    maximum: MAX_NUM_ENVS,
+    doc: "Parallel envs in the vector env.",
+  }),
 };
 
-export const configSchemas = {
-  ppo: z.object({ ...onPolicySchema, ppo: ppoSchema.prefault({}) }).strict(),
-  bc: z
-    .object({
-      ...commonSchema,
-      /** Epochs over the demonstrations (`--steps`). */
-      epochs: positiveInteger().default(20),
-      bc: z
-        .object({
-          batchSize: positiveInteger().default(32),
-          learningRate: positiveNumber().default(1e-3),
-          entWeight: z.number().min(0).default(1e-3),
-          l2Weight: z.number().min(0).default(0),
-          hiddenSizes: hiddenSizes([32, 32]),
-        })
-        .strict()
-        .prefault({}),
-    })
-    .strict(),
-  adversarial: z
-    .object({
-      ...onPolicySchema,
-      totalTimesteps: positiveInteger().default(100_000),
-      ppo: ppoSchema
-        .extend({
-          gamma: z.number().min(0).max(1).default(0.95),
-          learningRate: positiveNumber().default(5e-4),
-        })
-        .strict()
-        .prefault({}),
-      trainer: z
-        .object({
-          demoBatchSize: positiveInteger().default(1024),
-          discriminatorUpdatesPerRound: positiveInteger().default(8),
-          discriminatorLearningRate: positiveNumber().default(1e-3),
-          replayBufferCapacity: positiveInteger().nullable().default(512),
-          /**
-           * gan-gcl and airl: log π of the unclipped Gaussian draw, or the likelihood of the
-           * clipped action the env received (Box actions; see `AdversarialTrainerConfig`).
-           */
-          actionLikelihood: z.enum(["unclipped", "clipped"]).default("unclipped"),
-          /** Weight of the discriminator's gradient penalty (0: off; see `AdversarialTrainerConfig`). */
-          gradientPenaltyWeight: z.number().min(0).default(0),
-        })
-        .strict()
-        .prefault({}),
-      reward: z
-        .object({
-          hiddenSizes: hiddenSizes([32, 32]),
-          /** AIRL only: g(s) instead of g(s, a), the reward that transfers to new dynamics. */
-          stateOnly: z.boolean().default(true),
-          /** gan-gcl and airl: λ in the policy's reward f − λ·log π. */
-          entropyWeight: z.number().min(0).default(1),
-        })
-        .strict()
-        .prefault({}),
-    })
-    .strict(),
-  tabular: z
-    .object({
-      ...commonSchema,
-      /** Gradient steps (`--steps`). */
-      maxIterations: positiveInteger().default(200),
-      learningRate: positiveNumber().default(5e-2),
-      weightDecay: z.number().min(0).default(0),
-      discount: z.number().min(0).max(1).nullable().default(null),
-      hiddenSizes: hiddenSizes([32, 32]),
-    })
-    .strict(),
-  gcl: z
-    .object({
-      ...onPolicySchema,
-      totalTimesteps: positiveInteger().default(50_000),
-      /** At most this many GCL iterations (collect → reward updates → one policy update). */
-      iterations: positiveInteger().default(1000),
-      ppo: ppoSchema.prefault({}),
-      gcl: z
-        .object({
-          segmentLength: positiveInteger().default(50),
-          historyLength: positiveInteger().default(5),
-          rewardUpdatesPerIteration: positiveInteger().default(10),
-          demonstrationBatchSize: positiveInteger().default(64),
-          sampleBatchSize: positiveInteger().default(64),
-          learningRate: positiveNumber().default(1e-3),
-          weightDecay: z.number().min(0).default(0),
-          demonstrationDensity: z.enum(["none", "policyMixture"]).default("none"),
-          hiddenSizes: hiddenSizes([32, 32]),
-        })
-        .strict()
-        .prefault({}),
-    })
-    .strict(),
-} as const;
+/** PPO's settings under the CLI: the run's `totalTimesteps` is the budget, so PPO's own is not a setting. */
+const { totalTimesteps: _ppoBudget, ...ppoSettings } = ppoConfigSpec;
+/** GCL's settings: the run's `totalTimesteps` likewise. */
+const { totalTimesteps: _gclBudget, ...gclSettings } = guidedCostLearningConfigSpec;
 
-export type PpoFileConfig = z.infer<typeof configSchemas.ppo>;
-export type BcFileConfig = z.infer<typeof configSchemas.bc>;
-export type AdversarialFileConfig = z.infer<typeof configSchemas.adversarial>;
-export type TabularFileConfig = z.infer<typeof configSchemas.tabular>;
-export type GclFileConfig = z.infer<typeof configSchemas.gcl>;
+const ppoSection = settingSection(
+  "PPO, the policy optimiser (@irlkit/rl ppoConfigSpec).",
+  ppoSettings,
+);
+const trainerSection = settingSection(
+  "The adversarial round loop (@irlkit/adversarial adversarialTrainerConfigSpec).",
+  adversarialTrainerConfigSpec,
+);
+const discriminatorNetwork = settingSection(
+  "The discriminator's reward network(s) (@irlkit/rewards rewardNetworkConfigSpec).",
+  rewardNetworkConfigSpec,
+);
 
-export function schemaFor(algorithm: Algorithm): z.ZodObject {
+export const configSpecs = {
+  ppo: { ...onPolicyRunSettings, ppo: ppoSection },
+  bc: {
+    ...runSettings,
+    epochs: integerSetting({
+      default: 20,
+      minimum: 1,
+      maximum: 1_000_000,
+      doc: "Epochs over the demonstrations (--steps).",
+    }),
+    bc: settingSection(
+      "Behaviour cloning (@irlkit/rl behaviourCloningConfigSpec).",
+      behaviourCloningConfigSpec,
+    ),
+  },
+  gail: {
+    ...onPolicyRunSettings,
+    ppo: ppoSection,
+    trainer: trainerSection,
+    gail: settingSection(
+      "GAIL's discriminator (@irlkit/adversarial gailConfigSpec).",
+      gailConfigSpec,
+    ),
+    reward: discriminatorNetwork,
+  },
+  "gan-gcl": {
+    ...onPolicyRunSettings,
+    ppo: ppoSection,
+    trainer: trainerSection,
+    ganGcl: settingSection(
+      "GAN-GCL's energy-based discriminator (@irlkit/adversarial ganGclConfigSpec).",
+      ganGclConfigSpec,
+    ),
+    reward: discriminatorNetwork,
+  },
+  airl: {
+    ...onPolicyRunSettings,
+    ppo: ppoSection,
+    trainer: trainerSection,
+    airl: settingSection(
+      "AIRL's shaped discriminator (@irlkit/adversarial airlConfigSpec); airl.discount defaults to ppo.gamma.",
+      airlConfigSpec,
+    ),
+    reward: discriminatorNetwork,
+  },
+  gcl: {
+    ...onPolicyRunSettings,
+    ppo: ppoSection,
+    gcl: settingSection(
+      "Guided Cost Learning (@irlkit/irl guidedCostLearningConfigSpec).",
+      gclSettings,
+    ),
+    reward: settingSection(
+      "The learned cost's network (@irlkit/rewards mlpRewardConfigSpec).",
+      mlpRewardConfigSpec,
+    ),
+  },
+  maxent: { ...runSettings, ...maxEntIrlConfigSpec },
+  mce: { ...runSettings, ...mceIrlConfigSpec },
+  "deep-maxent": { ...runSettings, ...deepMaxEntIrlConfigSpec },
+} as const satisfies Record<Algorithm, ConfigSpec>;
+
+export type CliConfig<A extends Algorithm> = ConfigValues<(typeof configSpecs)[A]>;
+export type PpoFileConfig = CliConfig<"ppo">;
+export type BcFileConfig = CliConfig<"bc">;
+export type GailFileConfig = CliConfig<"gail">;
+export type GanGclFileConfig = CliConfig<"gan-gcl">;
+export type AirlFileConfig = CliConfig<"airl">;
+export type GclFileConfig = CliConfig<"gcl">;
+export type TabularFileConfig = CliConfig<"mce"> | CliConfig<"maxent"> | CliConfig<"deep-maxent">;
+
+/** The key `--steps` sets for each algorithm. */
+export function stepsKey(algorithm: Algorithm): string {
   switch (algorithm) {
-    case "ppo":
-      return configSchemas.ppo;
     case "bc":
-      return configSchemas.bc;
-    case "gail":
-    case "gan-gcl":
-    case "airl":
-      return configSchemas.adversarial;
+      return "epochs";
     case "maxent":
     case "mce":
     case "deep-maxent":
-      return configSchemas.tabular;
-    case "gcl":
-      return configSchemas.gcl;
+      return "maxIterations";
+    default:
+      return "totalTimesteps";
   }
 }
+
+// ─── Layers: preset, config file, flags ─────────────────────────────────────────────────────────
 
 /** Reads a YAML or JSON config file into a plain object. */
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -206,81 +215,6 @@ export function readConfigFile(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/**
- * Validates `raw` (file values with flag overrides already merged) against the algorithm's schema
- * and fills in defaults. Errors name the key, the allowed values and what was found.
- */
-export function resolveConfig(
-  algorithm: Algorithm,
-  raw: Record<string, unknown>,
-  source = "config",
-): Record<string, unknown> {
-  const schema = schemaFor(algorithm);
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data as Record<string, unknown>;
-  const issue = result.error.issues[0]!;
-  const key = issue.path.map(String).join(".");
-  if (issue.code === "unrecognized_keys") {
-    const shape = shapeAt(schema, issue.path.map(String));
-    const parts = issue.keys.map((name) => {
-      const full = [...issue.path.map(String), name].join(".");
-      return `"${full}"${didYouMean(name, shape)}`;
-    });
-    throw new CliError(
-      `Invalid ${source} for ${algorithm}: unknown key ${parts.join(", ")} Allowed keys${key ? ` under "${key}"` : ""}: ${shape.join(", ")}.`,
-    );
-  }
-  const found = valueAt(raw, issue.path.map(String));
-  throw new CliError(
-    `Invalid ${source} for ${algorithm}: "${key}" ${describeIssue(issue)}; found ${JSON.stringify(found)}.`,
-  );
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "invalid_value":
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-    case "invalid_type":
-      return `must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
-    case "too_small":
-      return `must be ${issue.inclusive === false ? ">" : "≥"} ${String(issue.minimum)}${issue.origin === "array" ? " items" : ""}`;
-    case "too_big":
-      return `must be ${issue.inclusive === false ? "<" : "≤"} ${String(issue.maximum)}`;
-    default:
-      return issue.message;
-  }
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
-
-function shapeAt(schema: z.ZodObject, path: readonly string[]): string[] {
-  let current: z.ZodType = schema;
-  for (const key of path) {
-    const inner = unwrapSchema(current);
-    if (!(inner instanceof z.ZodObject)) return [];
-    current = inner.shape[key] as z.ZodType;
-  }
-  const inner = unwrapSchema(current);
-  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
-}
-
-function unwrapSchema(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (let depth = 0; depth < 5; depth++) {
-    const def = (current as unknown as { def: { innerType?: z.ZodType } }).def;
-    if (def.innerType === undefined) return current;
-    current = def.innerType;
-  }
-  return current;
-}
-
 /** Sets `path` (dotted) in a nested object, creating parents. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split(".");
@@ -293,16 +227,122 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   current[keys.at(-1)!] = value;
 }
 
-/** The key `--steps` sets for each algorithm. */
-export function stepsKey(algorithm: Algorithm): string {
-  switch (algorithm) {
-    case "bc":
-      return "epochs";
-    case "maxent":
-    case "mce":
-    case "deep-maxent":
-      return "maxIterations";
-    default:
-      return "totalTimesteps";
+/** `KEY=VALUE` from `--set` as a dotted key and a YAML scalar or flow value (`[64, 64]`, `null`). */
+export function parseSetting(text: string): { key: string; value: unknown } {
+  const equals = text.indexOf("=");
+  if (equals <= 0) {
+    throw new CliError(`--set expects KEY=VALUE (e.g. --set ppo.nSteps=128), found "${text}".`);
   }
+  const key = text.slice(0, equals).trim();
+  const raw = text.slice(equals + 1);
+  try {
+    return { key, value: parseYaml(raw) as unknown };
+  } catch (error) {
+    throw new CliError(
+      `--set ${key}: cannot read "${raw}" as a value (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+}
+
+/** Resolved settings in config-file form, with the layer each value came from. */
+export interface ResolvedSettings {
+  readonly values: Record<string, unknown>;
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+export interface ConfigSources {
+  /** The env's preset, when one was applied. */
+  preset?: Preset | undefined;
+  /** The config file's path and contents. */
+  file?: { path: string; values: Record<string, unknown> } | undefined;
+  /** Flag values (`--seed`, `--steps`, `--set …`) as a nested object. */
+  flags?: Record<string, unknown>;
+}
+
+/** The preset `irlkit train ALGO --env ENV` starts from, unless `--no-preset`. */
+export function presetForRun(algorithm: Algorithm, envId: string | undefined): Preset | undefined {
+  return envId === undefined ? undefined : presetFor(algorithm, envId);
+}
+
+/**
+ * Resolves the layers against the algorithm's spec. Errors name the dotted key, what it allows, what
+ * was found and which layer it came from, with a suggestion for a misspelt key.
+ */
+export function resolveConfig(algorithm: Algorithm, sources: ConfigSources): ResolvedSettings {
+  const layers: ConfigLayer[] = [];
+  if (sources.preset !== undefined) {
+    layers.push({ source: `preset ${sources.preset.name}`, values: sources.preset.values });
+  }
+  if (sources.file !== undefined) {
+    layers.push({ source: `config file ${sources.file.path}`, values: sources.file.values });
+  }
+  if (sources.flags !== undefined) layers.push({ source: "flags", values: sources.flags });
+  let resolved: ResolvedSettings;
+  try {
+    resolved = resolveConfigLayers(configSpecs[algorithm], layers) as unknown as ResolvedSettings;
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new CliError(`Invalid settings for ${algorithm}: ${error.message}.`, { cause: error });
+    }
+    throw error;
+  }
+  return deriveSettings(algorithm, resolved);
+}
+
+/** Settings whose default follows another setting (say so in the source). */
+function deriveSettings(algorithm: Algorithm, resolved: ResolvedSettings): ResolvedSettings {
+  if (algorithm !== "airl" || resolved.sources["airl.discount"] !== "default") return resolved;
+  const values = resolved.values as unknown as AirlFileConfig;
+  return {
+    values: { ...resolved.values, airl: { ...values.airl, discount: values.ppo.gamma } },
+    sources: { ...resolved.sources, "airl.discount": "derived from ppo.gamma" },
+  };
+}
+
+/** Re-checks a run directory's `config.json` against the algorithm's spec (resume). */
+export function checkRunConfig(
+  algorithm: Algorithm,
+  path: string,
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  try {
+    return resolveConfigLayers(configSpecs[algorithm], [{ source: path, values }]).values as Record<
+      string,
+      unknown
+    >;
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new CliError(`${path} does not hold valid ${algorithm} settings: ${error.message}.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Every setting of `algorithm` with its doc, what it allows and its default. */
+export function describeSettings(algorithm: Algorithm): SettingDescription[] {
+  return describeConfigSpec(configSpecs[algorithm]);
+}
+
+/** `--print-config`'s text: one `key: value  # source` line per setting. */
+export function formatResolvedConfig(resolved: ResolvedSettings): string {
+  const rows = Object.entries(resolved.sources).map(([key, source]) => {
+    const value = key
+      .split(".")
+      .reduce<unknown>(
+        (current, part) => (current as Record<string, unknown>)[part],
+        resolved.values,
+      );
+    return { line: `${key}: ${JSON.stringify(value)}`, source };
+  });
+  const width = Math.max(...rows.map((row) => row.line.length));
+  return `${rows.map((row) => `${row.line.padEnd(width)}  # ${row.source}`).join("\n")}\n`;
+}
+
+/** `--settings`' text: every setting with what it allows, its default and its doc. */
+export function formatSettings(algorithm: Algorithm): string {
+  return `${describeSettings(algorithm)
+    .map((row) => `${row.key} = ${JSON.stringify(row.default)}\n    ${row.expected}. ${row.doc}`)
+    .join("\n")}\n`;
 }

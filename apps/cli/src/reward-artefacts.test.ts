@@ -299,6 +299,8 @@ describe("every reward a trainer saves round-trips: save → load → ONNX → e
               cartPoleDemos,
               "--config",
               join(work, algorithm === "gcl" ? "on-policy.yaml" : "adversarial.yaml"),
+              // The algorithm's defaults: the presets bound GCL's reward (gcl-bounded, tested below).
+              "--no-preset",
               "--steps",
               "512",
             ];

@@ -5,11 +5,14 @@
  */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readConfigFile, resolveConfig } from "../configs.js";
 import { writeDemonstrations } from "../datasets.js";
 import { expertDemonstrations } from "../environments.js";
 import { evaluate } from "../evaluation.js";
 import { loadPolicy, readPolicyFile } from "../models.js";
 import { parseInteger, printJson, printTable } from "../options.js";
+import { presetFor, presetsDirectory } from "../presets.js";
 import { formatNumber } from "../progress.js";
 import { createRunDirectory, packageVersions, RunDirectory } from "../run-directory.js";
 import { ensureBackend, StopSignal, type TrainSummary, train } from "../training.js";
@@ -57,36 +60,14 @@ export async function showcaseCommand(options: {
   timings.demos = (Date.now() - mark) / 1000;
   log(`1/4 wrote ${DEMO_EPISODES} expert episodes to ${demosPath}`);
 
-  // 2. AIRL (imitation's CartPole settings with a cheaper discriminator schedule).
+  // 2. AIRL: the seals/CartPole-v0 preset with the showcase's cheaper discriminator schedule.
   mark = Date.now();
-  const config = {
-    seed,
-    checkpointEvery: 5,
-    totalTimesteps: steps,
-    numEnvs: 8,
-    ppo: {
-      nSteps: 256,
-      batchSize: 64,
-      nEpochs: 5,
-      gamma: 0.95,
-      gaeLambda: 0.95,
-      clipRange: 0.2,
-      entCoef: 0,
-      vfCoef: 0.5,
-      maxGradNorm: 0.5,
-      learningRate: 5e-4,
-      learningRateSchedule: "constant",
-      normalizeAdvantage: true,
-      hiddenSizes: [64, 64],
-    },
-    trainer: {
-      demoBatchSize: 1024,
-      discriminatorUpdatesPerRound: 8,
-      discriminatorLearningRate: 1e-3,
-      replayBufferCapacity: 512,
-    },
-    reward: { hiddenSizes: [32, 32], stateOnly: false },
-  };
+  const showcaseFile = fileURLToPath(new URL("showcase.yml", presetsDirectory));
+  const { values: config, sources } = resolveConfig("airl", {
+    preset: presetFor("airl", ENV_ID),
+    file: { path: "presets/showcase.yml", values: readConfigFile(showcaseFile) },
+    flags: { seed, totalTimesteps: steps },
+  });
   const run = new RunDirectory(createRunDirectory(root, "airl", ENV_ID));
   run.writeConfig(config);
   run.writeMeta({
@@ -100,7 +81,9 @@ export async function showcaseCommand(options: {
     status: "running",
     checkpoints: 0,
     argv: process.argv.slice(2),
-    resume: "approximate",
+    resume: "exact",
+    preset: `presets/airl.yml#${ENV_ID}`,
+    configSources: sources,
   });
   const stop = new StopSignal();
   stop.install();

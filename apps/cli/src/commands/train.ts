@@ -2,6 +2,11 @@ import { TrainingDivergedError } from "@irlkit/core";
 import {
   type Algorithm,
   checkAlgorithm,
+  checkRunConfig,
+  formatResolvedConfig,
+  formatSettings,
+  parseSetting,
+  presetForRun,
   readConfigFile,
   resolveConfig,
   setPath,
@@ -38,17 +43,8 @@ const NEEDS_DEMOS: ReadonlySet<Algorithm> = new Set([
   "bc",
 ]);
 
-const RESUME_EXACTNESS: Record<Algorithm, string> = {
-  ppo: "exact (optimiser state + replayed env actions)",
-  bc: "exact (completed epochs recomputed from the seed)",
-  gail: "approximate (discriminator Adam moments, replay buffer and input statistics restart)",
-  "gan-gcl": "approximate (discriminator Adam moments, replay buffer and input statistics restart)",
-  airl: "approximate (discriminator Adam moments, replay buffer and input statistics restart)",
-  gcl: "not resumable (guidedCostLearning exposes no state)",
-  maxent: "not resumable (runs to completion in one call)",
-  mce: "not resumable (runs to completion in one call)",
-  "deep-maxent": "not resumable (runs to completion in one call)",
-};
+const RESUME_EXACTNESS =
+  "exact (every trainer's saved state, the optimisers' moments included, plus the env's replayed actions)";
 
 export interface TrainOptions {
   env?: string;
@@ -60,6 +56,11 @@ export interface TrainOptions {
   out: string;
   resume?: string;
   printConfig?: boolean;
+  /** `--set KEY=VALUE`, repeatable. */
+  set?: string[];
+  /** false with `--no-preset`. */
+  preset?: boolean;
+  settings?: boolean;
   json?: boolean;
 }
 
@@ -74,21 +75,39 @@ export async function trainCommand(algo: string | undefined, options: TrainOptio
     );
   }
   const algorithm = checkAlgorithm(algo);
-  const raw = options.config === undefined ? {} : readConfigFile(options.config);
-  if (options.seed !== undefined) setPath(raw, "seed", parseInteger(options.seed, "--seed"));
+  if (options.settings) {
+    process.stdout.write(formatSettings(algorithm));
+    return;
+  }
+  const flags: Record<string, unknown> = {};
+  for (const text of options.set ?? []) {
+    const { key, value } = parseSetting(text);
+    setPath(flags, key, value);
+  }
+  if (options.seed !== undefined) setPath(flags, "seed", parseInteger(options.seed, "--seed"));
   if (options.steps !== undefined) {
-    setPath(raw, stepsKey(algorithm), parseInteger(options.steps, "--steps", 1));
+    setPath(flags, stepsKey(algorithm), parseInteger(options.steps, "--steps", 1));
   }
   if (options.checkpointEvery !== undefined) {
-    setPath(raw, "checkpointEvery", parseInteger(options.checkpointEvery, "--checkpoint-every", 1));
+    setPath(
+      flags,
+      "checkpointEvery",
+      parseInteger(options.checkpointEvery, "--checkpoint-every", 1),
+    );
   }
-  const config = resolveConfig(
-    algorithm,
-    raw,
-    options.config === undefined ? "flags" : `config (${options.config})`,
-  );
+  const preset = options.preset === false ? undefined : presetForRun(algorithm, options.env);
+  const resolved = resolveConfig(algorithm, {
+    preset,
+    file:
+      options.config === undefined
+        ? undefined
+        : { path: options.config, values: readConfigFile(options.config) },
+    flags,
+  });
+  const config = resolved.values;
   if (options.printConfig) {
-    printJson(config);
+    if (options.json) printJson(resolved);
+    else process.stdout.write(formatResolvedConfig(resolved));
     return;
   }
   if (options.env === undefined)
@@ -117,7 +136,9 @@ export async function trainCommand(algo: string | undefined, options: TrainOptio
     status: "running",
     checkpoints: 0,
     argv: process.argv.slice(2),
-    resume: RESUME_EXACTNESS[algorithm],
+    resume: RESUME_EXACTNESS,
+    preset: preset?.name ?? null,
+    configSources: resolved.sources,
   };
   run.writeMeta(meta);
   if (!options.json) process.stderr.write(`Run directory: ${run.path}\n`);
@@ -128,9 +149,6 @@ async function resume(options: TrainOptions): Promise<void> {
   const run = openRun(options.resume!);
   const meta = run.readMeta();
   const algorithm = checkAlgorithm(meta.algorithm);
-  if (RESUME_EXACTNESS[algorithm].startsWith("not resumable")) {
-    throw new CliError(`Cannot resume ${algorithm} runs: ${RESUME_EXACTNESS[algorithm]}.`);
-  }
   if (meta.status === "completed") {
     throw new CliError(`${run.path} already completed; nothing to resume.`);
   }
@@ -138,12 +156,12 @@ async function resume(options: TrainOptions): Promise<void> {
   if (checkpoint === undefined) {
     throw new CliError(`${run.path} has no checkpoint to resume from (checkpoints/ is empty).`);
   }
-  const config = run.readConfig();
+  const config = checkRunConfig(algorithm, run.file("config.json"), run.readConfig());
   await ensureBackend();
   run.updateMeta({ status: "running" });
   if (!options.json) {
     process.stderr.write(
-      `Resuming ${run.path} from round ${String(checkpoint.round)} (${RESUME_EXACTNESS[algorithm]})\n`,
+      `Resuming ${run.path} from round ${String(checkpoint.round)} (${RESUME_EXACTNESS})\n`,
     );
   }
   await runTraining(

@@ -1,0 +1,94 @@
+/**
+ * The one round loop every algorithm runs under the CLI: a round, the progress bar, a yield so
+ * SIGINT/SIGTERM handlers run, a checkpoint every `checkpointEvery` rounds and on a stop request
+ * (then it returns "interrupted"), and a last checkpoint when the budget is spent or `stopWhen` holds.
+ */
+import type { Metrics } from "@irlkit/core";
+import { Progress } from "../progress.js";
+
+/** Exit code after an interrupt (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** Stop flag raised by SIGINT/SIGTERM; the loop checks it between rounds. */
+export class StopSignal {
+  requested = false;
+  readonly #handler = (): void => {
+    if (this.requested) process.exit(INTERRUPTED_EXIT_CODE);
+    this.requested = true;
+  };
+
+  install(): void {
+    process.on("SIGINT", this.#handler);
+    process.on("SIGTERM", this.#handler);
+  }
+
+  uninstall(): void {
+    process.off("SIGINT", this.#handler);
+    process.off("SIGTERM", this.#handler);
+  }
+}
+
+/** Lets pending signal handlers run (training rounds are mostly synchronous). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** One resumable trainer as the loop sees it. */
+export interface RoundLoop {
+  /** Rounds completed before this run (from a checkpoint), else 0. */
+  readonly startRound: number;
+  /** The progress bar's total and unit. */
+  readonly bar: { total: number; unit: string };
+  /** Whether the budget is spent (or the trainer converged). */
+  finished(round: number): boolean;
+  /** Trains one round and returns its metrics. */
+  trainRound(): Promise<Metrics> | Metrics;
+  /** The progress bar's position after `round` rounds (env steps or rounds). */
+  position(round: number): number;
+  timesteps(): number | null;
+  /** Writes the checkpoint after `round` rounds and saves the models. */
+  checkpoint(round: number): Promise<void> | void;
+  /** Frees what the trainer holds. */
+  dispose(): void;
+}
+
+export interface TrainSummary {
+  rounds: number;
+  timesteps: number | null;
+  lastMetrics: Metrics;
+  status: "completed" | "interrupted";
+}
+
+export interface RoundLoopOptions {
+  label: string;
+  quiet: boolean;
+  checkpointEvery: number;
+  stop: StopSignal;
+  /** Ends training early (as completed) once a round's metrics satisfy it. */
+  stopWhen?: ((metrics: Metrics) => boolean) | undefined;
+}
+
+export async function runRounds(loop: RoundLoop, options: RoundLoopOptions): Promise<TrainSummary> {
+  const progress = new Progress({ label: options.label, ...loop.bar, quiet: options.quiet });
+  let round = loop.startRound;
+  let lastMetrics: Metrics = {};
+  try {
+    while (!loop.finished(round)) {
+      lastMetrics = await loop.trainRound();
+      round++;
+      progress.update(loop.position(round), lastMetrics);
+      await yieldToEventLoop();
+      if (options.stopWhen?.(lastMetrics)) break;
+      if (round % options.checkpointEvery === 0 || options.stop.requested) {
+        await loop.checkpoint(round);
+      }
+      if (options.stop.requested) {
+        return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "interrupted" };
+      }
+    }
+    await loop.checkpoint(round);
+    return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "completed" };
+  } finally {
+    progress.stop();
+  }
+}
