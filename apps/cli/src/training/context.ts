@@ -3,14 +3,15 @@ import type { Metrics, Trajectory } from "@irlkit/core";
 import { JsonLinesMetricSink } from "@irlkit/core/node";
 import { make } from "@irlkit/envs";
 import { type BackendInfo, initBackend } from "@irlkit/nn";
-import type { Ppo, PpoConfig } from "@irlkit/rl";
+import { Ppo, type PpoConfig, type PpoState } from "@irlkit/rl";
 import type { Algorithm, PpoFileConfig } from "../configs.js";
 import { checkDemonstrationSpaces, readDemonstrations } from "../datasets.js";
 import { makeEnv } from "../environments.js";
 import { CliError } from "../errors.js";
 import { savePolicyFile } from "../models.js";
-import { ReplayableVectorEnv } from "../replayable-vector-env.js";
+import { type ActionHistory, ReplayableVectorEnv } from "../replayable-vector-env.js";
 import type { RunDirectory } from "../run-directory.js";
+import { decodeTyped, encodeTyped } from "../serialization.js";
 
 export interface TrainContext {
   algorithm: Algorithm;
@@ -88,4 +89,76 @@ export function timestepBudget(ppo: Ppo, totalTimesteps: number) {
     position: () => ppo.timesteps,
     timesteps: () => ppo.timesteps,
   };
+}
+
+/** What the on-policy algorithms (ppo, the adversarial trainers, gcl) share: a PPO on a vector env. */
+export interface OnPolicySetup {
+  sink: ReturnType<typeof metricsSink>;
+  env: ReplayableVectorEnv;
+  ppo: Ppo;
+}
+
+export function onPolicySetup(
+  context: TrainContext,
+  config: { seed: number; numEnvs: number; totalTimesteps: number; ppo: PpoFileConfig["ppo"] },
+  options: { logPpoMetrics: boolean },
+): OnPolicySetup {
+  const sink = metricsSink(context);
+  const env = vectorEnv(context.envId, config.numEnvs);
+  const ppo = new Ppo({
+    env,
+    seed: config.seed,
+    config: ppoConfig(config.ppo, config.totalTimesteps),
+    ...(options.logPpoMetrics ? { metricSink: sink } : {}),
+  });
+  return { sink, env, ppo };
+}
+
+/** A trainer around PPO that checkpoints its own state beside PPO's. */
+interface StatefulTrainer<State> {
+  saveState(): Promise<State>;
+  loadState(state: State): Promise<void>;
+}
+
+interface OnPolicyCheckpoint<State> {
+  round: number;
+  metricLines: number;
+  ppo: PpoState;
+  env: ActionHistory;
+  trainer?: State;
+}
+
+/**
+ * Exact resume for the on-policy algorithms: PPO's state, the env's action history (replayed on
+ * the next reset) and the trainer's own state. Returns the rounds completed before.
+ */
+export async function restoreOnPolicy<State>(
+  context: TrainContext,
+  { ppo, env }: OnPolicySetup,
+  trainer?: StatefulTrainer<State>,
+): Promise<number> {
+  if (context.checkpoint === undefined) return 0;
+  const checkpoint = decodeTyped<OnPolicyCheckpoint<State>>(context.checkpoint);
+  await ppo.loadState(checkpoint.ppo);
+  env.restoreOnNextReset(checkpoint.env);
+  if (trainer !== undefined) await trainer.loadState(checkpoint.trainer as State);
+  return checkpoint.round;
+}
+
+/** Writes the on-policy checkpoint after `round` rounds and the run's policy.json. */
+export async function writeOnPolicyCheckpoint<State>(
+  context: TrainContext,
+  round: number,
+  { ppo, env }: OnPolicySetup,
+  trainer?: StatefulTrainer<State>,
+): Promise<void> {
+  const state: OnPolicyCheckpoint<State> = {
+    round,
+    metricLines: context.run.metricLineCount(),
+    ppo: await ppo.saveState(),
+    env: env.actionHistory(),
+    ...(trainer === undefined ? {} : { trainer: await trainer.saveState() }),
+  };
+  context.run.writeCheckpoint(round, encodeTyped(state));
+  savePpoPolicy(context, ppo);
 }

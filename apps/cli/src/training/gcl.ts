@@ -6,44 +6,26 @@
  */
 
 import { Rng } from "@irlkit/core";
-import type { GuidedCostLearningState } from "@irlkit/irl";
 import { buildMlpReward } from "@irlkit/rewards";
-import { Ppo, type PpoState } from "@irlkit/rl";
 import type { GclFileConfig } from "../configs.js";
 import { saveRewardFile } from "../models.js";
-import type { ActionHistory } from "../replayable-vector-env.js";
-import { decodeTyped, encodeTyped } from "../serialization.js";
 import {
   loadTrainingDemonstrations,
-  metricsSink,
-  ppoConfig,
+  onPolicySetup,
   requireDemos,
-  savePpoPolicy,
+  restoreOnPolicy,
   type TrainContext,
   timestepBudget,
-  vectorEnv,
+  writeOnPolicyCheckpoint,
 } from "./context.js";
 import type { RoundLoop } from "./round-loop.js";
-
-interface GclCheckpoint {
-  round: number;
-  metricLines: number;
-  ppo: PpoState;
-  env: ActionHistory;
-  trainer: GuidedCostLearningState;
-}
 
 export async function gclRounds(context: TrainContext): Promise<RoundLoop> {
   const irl = await import("@irlkit/irl");
   const config = context.config as unknown as GclFileConfig;
   const trajectories = await loadTrainingDemonstrations(requireDemos(context), context.envId);
-  const sink = metricsSink(context);
-  const env = vectorEnv(context.envId, config.numEnvs);
-  const ppo = new Ppo({
-    env,
-    seed: config.seed,
-    config: ppoConfig(config.ppo, config.totalTimesteps),
-  });
+  const setup = onPolicySetup(context, config, { logPpoMetrics: false });
+  const { sink, env, ppo } = setup;
   const rewardModel = buildMlpReward(config.reward, {
     observationSpace: env.singleObservationSpace,
     actionSpace: env.singleActionSpace,
@@ -66,14 +48,7 @@ export async function gclRounds(context: TrainContext): Promise<RoundLoop> {
     sink.close();
     throw error;
   }
-  let startRound = 0;
-  if (context.checkpoint !== undefined) {
-    const checkpoint = decodeTyped<GclCheckpoint>(context.checkpoint);
-    await ppo.loadState(checkpoint.ppo);
-    env.restoreOnNextReset(checkpoint.env);
-    await trainer.loadState(checkpoint.trainer);
-    startRound = checkpoint.round;
-  }
+  const startRound = await restoreOnPolicy(context, setup, trainer);
   const budget = timestepBudget(ppo, config.totalTimesteps);
   return {
     ...budget,
@@ -81,15 +56,7 @@ export async function gclRounds(context: TrainContext): Promise<RoundLoop> {
     finished: (round) => round >= config.gcl.iterations || budget.finished(),
     trainRound: () => trainer.trainRound(),
     checkpoint: async (round) => {
-      const state: GclCheckpoint = {
-        round,
-        metricLines: context.run.metricLineCount(),
-        ppo: await ppo.saveState(),
-        env: env.actionHistory(),
-        trainer: await trainer.saveState(),
-      };
-      context.run.writeCheckpoint(round, encodeTyped(state));
-      savePpoPolicy(context, ppo);
+      await writeOnPolicyCheckpoint(context, round, setup, trainer);
       saveRewardFile(context.run.file("reward.json"), trainer.rewardModel);
     },
     dispose: () => {
