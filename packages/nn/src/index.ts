@@ -30,6 +30,15 @@ export {
   parameterCount,
   resolveMlpConfig,
 } from "./mlp.js";
+export { Adam, type AdamOptions, type AdamState } from "./optim/adam.js";
+export {
+  type ComputedGradients,
+  clipGradientNorm,
+  computeGradients,
+  globalNorm,
+  type LossWithStatistics,
+} from "./optim/compute-gradients.js";
+export { checkParameters, readParameters, writeParameters } from "./optim/parameters.js";
 export {
   decodeBase64,
   type EmbeddedMlpJson,
