@@ -1,3 +1,4 @@
+export { clipActions } from "./clip-actions.js";
 export {
   booleanSetting,
   type ConfigLayer,

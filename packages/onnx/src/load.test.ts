@@ -192,7 +192,11 @@ describe("loadOnnxPolicy (onnxruntime-node)", () => {
       numEnvs: 4,
       autoresetMode: "same-step",
     });
-    const batch = await collectRollout(loaded, vectorEnv, { steps: 50, rng: new Rng(8), seed: 9 });
+    const batch = await collectRollout(loaded, vectorEnv, {
+      numSteps: 50,
+      rng: new Rng(8),
+      seed: 9,
+    });
     expect(batch.observations).toHaveLength(200 * 4);
     expect(batch.actions).toBeInstanceOf(Int32Array);
     // Deterministic rollouts through ONNX and through the tfjs/TypeScript policy are identical.
@@ -200,7 +204,7 @@ describe("loadOnnxPolicy (onnxruntime-node)", () => {
       loaded,
       new VectorEnv(() => make("CartPole-v1"), { numEnvs: 4, autoresetMode: "same-step" }),
       {
-        steps: 30,
+        numSteps: 30,
         rng: new Rng(1),
         seed: 2,
         deterministic: true,
@@ -210,7 +214,7 @@ describe("loadOnnxPolicy (onnxruntime-node)", () => {
       policy,
       new VectorEnv(() => make("CartPole-v1"), { numEnvs: 4, autoresetMode: "same-step" }),
       {
-        steps: 30,
+        numSteps: 30,
         rng: new Rng(1),
         seed: 2,
         deterministic: true,

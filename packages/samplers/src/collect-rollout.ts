@@ -1,19 +1,19 @@
 /**
- * Fixed-length rollouts from a vector env: the sampling half of PPO and of every adversarial
- * imitation round. Reads top to bottom: the vector-env shape it needs → options → the batch →
- * the collection loop.
+ * Fixed-length rollouts from a vector env: the sampling half of PPO, of every adversarial
+ * imitation round and of Guided Cost Learning. Reads top to bottom: the vector-env shape it needs
+ * → options → the collection loop → the bootstrap values. The batch is `rollout-batch.ts`.
  */
 import {
   type ActionBatch,
+  clipActions,
   describeValue,
-  type Metrics,
   type Policy,
   type Rng,
   type Space,
-  Transitions,
   ValidationError,
 } from "@irlkit/core";
 import { drawPolicyStep, type ValueFunction } from "./policy-step.js";
+import type { RolloutBatch } from "./rollout-batch.js";
 
 /**
  * The part of `@irlkit/envs`'s `VectorEnv` a rollout uses (samplers does not depend on envs). Any
@@ -41,8 +41,8 @@ export interface RolloutVectorEnv {
 }
 
 export interface CollectRolloutOptions {
-  /** Vector steps to take; the batch has `steps * numEnvs` rows. */
-  steps: number;
+  /** Vector steps to take; the batch has `numSteps * numEnvs` rows. */
+  numSteps: number;
   /** Drives the policy's sampling. */
   rng: Rng;
   /**
@@ -52,174 +52,59 @@ export interface CollectRolloutOptions {
   initialObservations?: Float32Array;
   /** Seed for the initial reset (env i gets `seed + i`). Ignored with `initialObservations`. @default no reseeding */
   seed?: number;
-  /** A critic to evaluate V(s) on every step's observations, when the policy reports no values. @default none */
-  valueFunction?: ValueFunction;
+  /**
+   * The critic V(s), evaluated through the policy's own forward pass (e.g. an actor-critic
+   * policy's `value`): it gives `values` where the policy's `sample` reports none, and
+   * `nextValues` — one batched call after the last step, on the true final observation of every
+   * truncated episode and on the observations after the rollout's last step. @default none: no
+   * `nextValues`, and `values` only when the policy reports them
+   */
+  critic?: ValueFunction;
+  /** Env steps taken before this rollout; the batch's `timesteps` adds this rollout's. @default 0 */
+  timesteps?: number;
   /** Take the policy's most likely actions. @default false */
   deterministic?: boolean;
 }
 
-/** The fields of a `RolloutBatch` (see there). */
-export interface RolloutBatchInit {
-  observationSpace: Space;
-  actionSpace: Space;
-  numEnvs: number;
-  steps: number;
-  observations: Float32Array;
-  actions: ActionBatch;
-  envActions: ActionBatch;
-  rewards: Float64Array;
-  terminated: Uint8Array;
-  truncated: Uint8Array;
-  nextObservations: Float32Array;
-  finalObservations: Float32Array;
-  finalObservationRows: Int32Array;
-  logProbs: Float32Array | undefined;
-  values: Float32Array | undefined;
-  lastObservations: Float32Array;
-  episodeReturns: Float64Array;
-  episodeLengths: Int32Array;
-}
-
 /**
- * `steps` vector steps of `numEnvs` envs. Row `t * numEnvs + i` is env i at step t; every array is
- * row-major in that order. The batch owns its arrays (copies, never views into the vector env) and
- * is frozen; treat the arrays as read-only.
- */
-export class RolloutBatch {
-  readonly observationSpace: Space;
-  readonly actionSpace: Space;
-  readonly numEnvs: number;
-  readonly steps: number;
-  /** `steps * numEnvs`. */
-  readonly count: number;
-  readonly observationSize: number;
-  readonly actionSize: number;
-  /** s_t, `Float32Array [count * observationSize]`. */
-  readonly observations: Float32Array;
-  /** a_t as the policy drew it (what `logProbs` refers to), `[count * actionSize]`. */
-  readonly actions: ActionBatch;
-  /** a_t as sent to the env (clipped when the policy clips; else the same array as `actions`). */
-  readonly envActions: ActionBatch;
-  /** r_t, `Float64Array [count]`. */
-  readonly rewards: Float64Array;
-  /** 1 where s_{t+1} is a terminal state: do not bootstrap. `Uint8Array [count]`. */
-  readonly terminated: Uint8Array;
-  /** 1 where the episode was cut after a_t (time limit): bootstrap from `nextObservations`. */
-  readonly truncated: Uint8Array;
-  /**
-   * s_{t+1}: the observation after a_t, with the true final observation of the episode where it
-   * ended at this step (never the reset observation of the next episode). `[count * observationSize]`.
-   */
-  readonly nextObservations: Float32Array;
-  /** The final observation of every episode that ended in this batch, in order, `[finished * observationSize]`. */
-  readonly finalObservations: Float32Array;
-  /** The row of each final observation (its `t * numEnvs + i`), `Int32Array [finished]`. */
-  readonly finalObservationRows: Int32Array;
-  /** log π(a_t | s_t), `Float32Array [count]`, when the policy reports it. */
-  readonly logProbs: Float32Array | undefined;
-  /** V(s_t), `Float32Array [count]`, when the policy or `valueFunction` gives it. */
-  readonly values: Float32Array | undefined;
-  /** The observations after the last step (reset observations where an episode just ended): pass
-   * them as `initialObservations` to continue, and evaluate V on them to bootstrap. `[numEnvs * observationSize]`. */
-  readonly lastObservations: Float32Array;
-  /** Undiscounted returns of the episodes that ended in this batch (whole episodes, also the part
-   * collected by earlier batches), in the order they ended. */
-  readonly episodeReturns: Float64Array;
-  /** Lengths in steps of the same episodes. */
-  readonly episodeLengths: Int32Array;
-
-  constructor(init: RolloutBatchInit) {
-    this.observationSpace = init.observationSpace;
-    this.actionSpace = init.actionSpace;
-    this.numEnvs = init.numEnvs;
-    this.steps = init.steps;
-    this.count = init.steps * init.numEnvs;
-    this.observationSize = init.observationSpace.flatSize;
-    this.actionSize = init.actionSpace.flatSize;
-    this.observations = init.observations;
-    this.actions = init.actions;
-    this.envActions = init.envActions;
-    this.rewards = init.rewards;
-    this.terminated = init.terminated;
-    this.truncated = init.truncated;
-    this.nextObservations = init.nextObservations;
-    this.finalObservations = init.finalObservations;
-    this.finalObservationRows = init.finalObservationRows;
-    this.logProbs = init.logProbs;
-    this.values = init.values;
-    this.lastObservations = init.lastObservations;
-    this.episodeReturns = init.episodeReturns;
-    this.episodeLengths = init.episodeLengths;
-    Object.freeze(this);
-  }
-
-  /**
-   * The batch as flat transitions (s, a, s′, done, r) for a discriminator or reward model:
-   * `envActions`, the true next observations, and `done = terminated` (a time-limit truncation is
-   * not done, as in imitation's `flatten_trajectories`).
-   */
-  toTransitions(): Transitions {
-    return new Transitions({
-      observationSpace: this.observationSpace,
-      actionSpace: this.actionSpace,
-      observations: this.observations,
-      actions: this.envActions,
-      nextObservations: this.nextObservations,
-      dones: this.terminated,
-      rewards: Float32Array.from(this.rewards),
-    });
-  }
-
-  /**
-   * `rollout/episodes`, and when at least one episode ended `rollout/returnMean`,
-   * `rollout/returnStd`, `rollout/lengthMean`.
-   */
-  episodeMetrics(): Metrics {
-    const episodes = this.episodeReturns.length;
-    if (episodes === 0) return { "rollout/episodes": 0 };
-    let returnSum = 0;
-    let lengthSum = 0;
-    for (let k = 0; k < episodes; k++) {
-      returnSum += this.episodeReturns[k]!;
-      lengthSum += this.episodeLengths[k]!;
-    }
-    const returnMean = returnSum / episodes;
-    let squares = 0;
-    for (let k = 0; k < episodes; k++) squares += (this.episodeReturns[k]! - returnMean) ** 2;
-    return {
-      "rollout/episodes": episodes,
-      "rollout/returnMean": returnMean,
-      "rollout/returnStd": Math.sqrt(squares / episodes),
-      "rollout/lengthMean": lengthSum / episodes,
-    };
-  }
-}
-
-/**
- * Steps `policy` in `vectorEnv` for `steps` vector steps and returns a `RolloutBatch`.
+ * Steps `policy` in `vectorEnv` for `numSteps` vector steps and returns a `RolloutBatch`: the one
+ * collection loop of irlkit (Stable-Baselines3's `collect_rollouts`), used by PPO, by Guided Cost
+ * Learning's tabular optimiser and by anyone who needs samples.
+ *
+ * Actions: what the policy drew is recorded in `actions`; the env receives the policy's
+ * `envActions` when it reports them, else `Box` actions clipped to the bounds (`clipActions`, as
+ * SB3 clips before `env.step`); what it received is recorded in `envActions`.
  *
  * Autoreset: in `"same-step"` mode the env resets finished sub-envs itself; in `"next-step"` and
  * `"disabled"` modes the sampler resets exactly the finished ones (`reset({ mask })`) right after
  * the step that ended them, so every row of the batch is a real transition in every mode and the
- * batch always has `steps * numEnvs` rows. The true final observation of each finished episode is
- * taken from the vector env's `finalObservations` — never the reset observation — so PPO can
+ * batch always has `numSteps * numEnvs` rows. The true final observation of each finished episode
+ * is taken from the vector env's `finalObservations` — never the reset observation — so PPO can
  * bootstrap V(s_final) on truncation and imitation sees the real last transition.
  *
  * The policy may be asynchronous (every call is awaited). Log-probabilities come from a
  * `SamplingPolicy`'s `sample` or a `StochasticPolicy`'s `logProb`; values from the policy's
- * `sample` or `options.valueFunction`.
+ * `sample` or `options.critic`, next values from `options.critic`.
  */
 export async function collectRollout(
   policy: Policy,
   vectorEnv: RolloutVectorEnv,
   options: CollectRolloutOptions,
 ): Promise<RolloutBatch> {
-  const { steps, rng } = options;
-  if (!Number.isSafeInteger(steps) || steps <= 0) {
+  const { numSteps, rng, critic } = options;
+  if (!Number.isSafeInteger(numSteps) || numSteps <= 0) {
     throw new ValidationError(
-      "collectRollout options.steps",
+      "collectRollout options.numSteps",
       "a positive integer",
-      describeValue(steps),
+      describeValue(numSteps),
+    );
+  }
+  const timestepsBefore = options.timesteps ?? 0;
+  if (!Number.isSafeInteger(timestepsBefore) || timestepsBefore < 0) {
+    throw new ValidationError(
+      "collectRollout options.timesteps",
+      "a non-negative integer (env steps taken before this rollout)",
+      describeValue(timestepsBefore),
     );
   }
   const numEnvs = vectorEnv.numEnvs;
@@ -237,8 +122,8 @@ export async function collectRollout(
   }
   const os = observationSpace.flatSize;
   const as = actionSpace.flatSize;
-  const count = steps * numEnvs;
-  const integerActions = actionSpace.kind !== "Box";
+  const count = numSteps * numEnvs;
+  const box = actionSpace.kind === "Box";
   const sameStep = vectorEnv.autoresetMode === "same-step";
 
   // The observations the policy acts on next: the caller's, or a fresh reset.
@@ -261,20 +146,20 @@ export async function collectRollout(
 
   const observations = new Float32Array(count * os);
   const nextObservations = new Float32Array(count * os);
-  const actions = integerActions ? new Int32Array(count * as) : new Float32Array(count * as);
-  let envActions: ActionBatch | undefined;
-  const rewards = new Float64Array(count);
+  const actions = box ? new Float32Array(count * as) : new Int32Array(count * as);
+  // Box actions always get their own (clipped) array; other spaces only once the policy sends
+  // other actions than it drew.
+  let envActions: ActionBatch | undefined = box ? new Float32Array(count * as) : undefined;
+  const rewards = new Float32Array(count);
   const terminated = new Uint8Array(count);
   const truncated = new Uint8Array(count);
   let logProbs: Float32Array | undefined;
   let values: Float32Array | undefined;
-  const finalRows: number[] = [];
-  const finals: Float32Array[] = [];
   const episodeReturns: number[] = [];
   const episodeLengths: number[] = [];
   const finishedMask = new Uint8Array(numEnvs);
 
-  for (let t = 0; t < steps; t++) {
+  for (let t = 0; t < numSteps; t++) {
     const row = t * numEnvs;
     observations.set(current, row * os);
 
@@ -282,33 +167,22 @@ export async function collectRollout(
       ...(options.deterministic === undefined ? {} : { deterministic: options.deterministic }),
     });
     actions.set(drawn.actions, row * as);
-    if (drawn.envActions !== undefined && envActions === undefined) {
-      if (t > 0) inconsistent("envActions", t);
-      envActions = integerActions ? new Int32Array(count * as) : new Float32Array(count * as);
-    }
-    if (envActions !== undefined) {
-      if (drawn.envActions === undefined) inconsistent("envActions", t);
-      envActions.set(drawn.envActions, row * as);
-    }
+    const sent =
+      drawn.envActions ?? (box ? clipActions(drawn.actions, actionSpace) : drawn.actions);
+    if (envActions === undefined && sent !== drawn.actions) envActions = actions.slice();
+    envActions?.set(sent, row * as);
     if (t === 0 && drawn.logProbs !== undefined) logProbs = new Float32Array(count);
     if ((logProbs === undefined) !== (drawn.logProbs === undefined)) inconsistent("logProbs", t);
     if (logProbs !== undefined) logProbs.set(drawn.logProbs!, row);
     let stepValues = drawn.values;
-    if (stepValues === undefined && options.valueFunction !== undefined) {
-      stepValues = await options.valueFunction(current);
-      if (!(stepValues instanceof Float32Array) || stepValues.length !== numEnvs) {
-        throw new ValidationError(
-          "collectRollout options.valueFunction result",
-          `a Float32Array of ${numEnvs} values`,
-          describeValue(stepValues),
-        );
-      }
+    if (stepValues === undefined && critic !== undefined) {
+      stepValues = await evaluateCritic(critic, current, numEnvs);
     }
     if (t === 0 && stepValues !== undefined) values = new Float32Array(count);
     if ((values === undefined) !== (stepValues === undefined)) inconsistent("values", t);
     if (values !== undefined) values.set(stepValues!, row);
 
-    const result = vectorEnv.step(drawn.envActions ?? drawn.actions);
+    const result = vectorEnv.step(sent);
     let anyFinished = false;
     for (let i = 0; i < numEnvs; i++) {
       if (result.autoreset[i] && !sameStep) {
@@ -321,12 +195,11 @@ export async function collectRollout(
       terminated[r] = result.terminated[i]!;
       truncated[r] = result.truncated[i]!;
       finishedMask[i] = result.finished[i]!;
+      // s_{t+1}: the true final observation where the episode ended.
       const source = result.finished[i] ? result.finalObservations : result.observations;
       nextObservations.set(source.subarray(i * os, (i + 1) * os), r * os);
       if (result.finished[i]) {
         anyFinished = true;
-        finalRows.push(r);
-        finals.push(result.finalObservations.slice(i * os, (i + 1) * os));
         episodeReturns.push(result.episodeReturns[i]!);
         episodeLengths.push(result.episodeLengths[i]!);
       }
@@ -338,15 +211,23 @@ export async function collectRollout(
     }
   }
 
-  const finalObservations = new Float32Array(finals.length * os);
-  finals.forEach((final, k) => {
-    finalObservations.set(final, k * os);
-  });
-  return new RolloutBatch({
+  const nextValues =
+    critic === undefined || values === undefined
+      ? undefined
+      : await bootstrapValues(critic, {
+          values,
+          nextObservations,
+          terminated,
+          truncated,
+          numSteps,
+          numEnvs,
+          observationSize: os,
+        });
+  return Object.freeze({
     observationSpace,
     actionSpace,
+    numSteps,
     numEnvs,
-    steps,
     observations,
     actions,
     envActions: envActions ?? actions,
@@ -354,14 +235,72 @@ export async function collectRollout(
     terminated,
     truncated,
     nextObservations,
-    finalObservations,
-    finalObservationRows: Int32Array.from(finalRows),
     logProbs,
     values,
+    nextValues,
     lastObservations: current,
     episodeReturns: Float64Array.from(episodeReturns),
     episodeLengths: Int32Array.from(episodeLengths),
+    timesteps: timestepsBefore + count,
   });
+}
+
+/**
+ * V(s_{t+1}) for every row: the next row's value inside an episode; one batched critic call on
+ * the true final observation after a truncation and on s_T after the rollout's last step (where
+ * GAE bootstraps, Pardo et al. 2018); 0 after a termination.
+ */
+async function bootstrapValues(
+  critic: ValueFunction,
+  batch: {
+    values: Float32Array;
+    nextObservations: Float32Array;
+    terminated: Uint8Array;
+    truncated: Uint8Array;
+    numSteps: number;
+    numEnvs: number;
+    observationSize: number;
+  },
+): Promise<Float32Array> {
+  const { values, nextObservations, terminated, truncated, numSteps, numEnvs } = batch;
+  const os = batch.observationSize;
+  const nextValues = new Float32Array(numSteps * numEnvs);
+  const evaluate: number[] = [];
+  for (let t = 0; t < numSteps; t++) {
+    for (let i = 0; i < numEnvs; i++) {
+      const index = t * numEnvs + i;
+      if (terminated[index]) continue;
+      if (truncated[index] || t === numSteps - 1) evaluate.push(index);
+      else nextValues[index] = values[index + numEnvs]!;
+    }
+  }
+  if (evaluate.length > 0) {
+    const rows = new Float32Array(evaluate.length * os);
+    evaluate.forEach((index, k) => {
+      rows.set(nextObservations.subarray(index * os, (index + 1) * os), k * os);
+    });
+    const bootstrapped = await evaluateCritic(critic, rows, evaluate.length);
+    evaluate.forEach((index, k) => {
+      nextValues[index] = bootstrapped[k]!;
+    });
+  }
+  return nextValues;
+}
+
+async function evaluateCritic(
+  critic: ValueFunction,
+  observations: Float32Array,
+  count: number,
+): Promise<Float32Array> {
+  const values = await critic(observations);
+  if (!(values instanceof Float32Array) || values.length !== count) {
+    throw new ValidationError(
+      "collectRollout options.critic result",
+      `a Float32Array of ${count} values (one per observation)`,
+      describeValue(values),
+    );
+  }
+  return values;
 }
 
 function inconsistent(field: string, step: number): never {

@@ -1,8 +1,6 @@
 export {
   type CollectRolloutOptions,
   collectRollout,
-  RolloutBatch,
-  type RolloutBatchInit,
   type RolloutVectorEnv,
 } from "./collect-rollout.js";
 export {
@@ -68,3 +66,9 @@ export {
   type ReplayBufferOptions,
   type ReplayBufferSampleOptions,
 } from "./replay-buffer.js";
+export {
+  type RolloutBatch,
+  rewardInput,
+  rolloutTransitions,
+  withRewards,
+} from "./rollout-batch.js";
