@@ -32,8 +32,7 @@ import {
   Transitions,
   ValidationError,
 } from "@irlkit/core";
-import { tf } from "@irlkit/nn";
-import { Adam, computeGradients } from "../optim/adam.js";
+import { Adam, computeGradients, tf } from "@irlkit/nn";
 import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
 import { createMlpPolicy } from "../policies/mlp-policy.js";
 import { mlpPolicyConfigSpec, mlpPolicyOptions } from "../policies/mlp-policy-config.js";

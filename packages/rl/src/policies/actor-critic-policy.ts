@@ -14,7 +14,7 @@ import {
   type Space,
   ValidationError,
 } from "@irlkit/core";
-import { Mlp, tf } from "@irlkit/nn";
+import { Mlp, readParameters, tf, writeParameters } from "@irlkit/nn";
 import type {
   ActionEvaluation,
   DifferentiablePolicy,
@@ -22,7 +22,6 @@ import type {
 } from "./differentiable-policy.js";
 import { MlpInference } from "./mlp-inference.js";
 import {
-  assignParameters,
   createMlpPolicy,
   inferenceOptions,
   type MlpCategoricalPolicy,
@@ -198,11 +197,15 @@ export class ActorCriticPolicy implements DifferentiablePolicy {
   }
 
   getParameters(): Float32Array[] {
-    return this.trainableVariables.map((variable) => Float32Array.from(variable.dataSync()));
+    return readParameters(this.trainableVariables);
   }
 
   setParameters(parameters: readonly Float32Array[]): void {
-    assignParameters(this.trainableVariables, parameters, "ActorCriticPolicy");
+    writeParameters(
+      this.trainableVariables,
+      parameters,
+      "ActorCriticPolicy.setParameters parameters",
+    );
     this.refresh();
   }
 

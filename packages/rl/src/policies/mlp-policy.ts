@@ -23,7 +23,9 @@ import {
   logStandardNormalCdf,
   Mlp,
   type MlpConfig,
+  readParameters,
   tf,
+  writeParameters,
 } from "@irlkit/nn";
 import type {
   ActionEvaluation,
@@ -311,11 +313,15 @@ export class MlpCategoricalPolicy implements DifferentiablePolicy {
   }
 
   getParameters(): Float32Array[] {
-    return this.trainableVariables.map((variable) => Float32Array.from(variable.dataSync()));
+    return readParameters(this.trainableVariables);
   }
 
   setParameters(parameters: readonly Float32Array[]): void {
-    assignParameters(this.trainableVariables, parameters, "MlpCategoricalPolicy");
+    writeParameters(
+      this.trainableVariables,
+      parameters,
+      "MlpCategoricalPolicy.setParameters parameters",
+    );
     this.refresh();
   }
 
@@ -515,11 +521,15 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
   }
 
   getParameters(): Float32Array[] {
-    return this.trainableVariables.map((variable) => Float32Array.from(variable.dataSync()));
+    return readParameters(this.trainableVariables);
   }
 
   setParameters(parameters: readonly Float32Array[]): void {
-    assignParameters(this.trainableVariables, parameters, "MlpGaussianPolicy");
+    writeParameters(
+      this.trainableVariables,
+      parameters,
+      "MlpGaussianPolicy.setParameters parameters",
+    );
     this.refresh();
   }
 
@@ -549,36 +559,6 @@ export function createMlpPolicy(
     "a Discrete or Box space",
     actionSpace.describe(),
   );
-}
-
-/** Assigns `parameters` to `variables` (checked first: nothing changes on error). */
-export function assignParameters(
-  variables: readonly tf.Variable[],
-  parameters: readonly Float32Array[],
-  who: string,
-): void {
-  if (!Array.isArray(parameters) || parameters.length !== variables.length) {
-    throw new ValidationError(
-      `${who}.setParameters parameters`,
-      `${variables.length} Float32Arrays (one per trainable variable)`,
-      describeValue(parameters),
-    );
-  }
-  variables.forEach((variable, index) => {
-    const values = parameters[index];
-    if (!(values instanceof Float32Array) || values.length !== variable.size) {
-      throw new ValidationError(
-        `${who}.setParameters parameters[${index}]`,
-        `a Float32Array of ${variable.size} values (shape [${variable.shape.join(", ")}])`,
-        describeValue(values),
-      );
-    }
-  });
-  tf.tidy(() => {
-    variables.forEach((variable, index) => {
-      variable.assign(tf.tensor(parameters[index]!, variable.shape, "float32"));
-    });
-  });
 }
 
 function logSumExpRow(values: Float64Array, offset: number, count: number): number {

@@ -25,8 +25,7 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import type { VectorEnv } from "@irlkit/envs";
-import { tf } from "@irlkit/nn";
-import { Adam, type AdamState, clipGradientNorm, computeGradients } from "../optim/adam.js";
+import { Adam, type AdamState, clipGradientNorm, computeGradients, tf } from "@irlkit/nn";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
 import type { PolicyOptimizer, RolloutBatch } from "../policy-optimizer.js";
@@ -138,7 +137,7 @@ export class Ppo implements PolicyOptimizer {
     this.#actionRng = rng.derive("actions");
     this.#minibatchRng = rng.derive("minibatches");
     this.#metricSink = options.metricSink ?? nullMetricSink;
-    // Detail 11: Adam with ε = 1e-5 (plain TypeScript, see optim/adam.ts).
+    // Detail 11: Adam with ε = 1e-5 (@irlkit/nn's, on typed arrays: decisions 0007 and 0011).
     this.#optimizer = new Adam(this.policy.trainableVariables, {
       learningRate: this.config.learningRate,
       epsilon: this.config.adamEpsilon,
@@ -507,7 +506,7 @@ export class Ppo implements PolicyOptimizer {
       timesteps: this.#timesteps,
       iteration: this.#iteration,
       parameters: this.policy.getParameters(),
-      optimizer: this.#optimizer.getState(),
+      optimizer: this.#optimizer.saveState(),
       rngs: { actions: this.#actionRng.getState(), minibatches: this.#minibatchRng.getState() },
       recentEpisodeReturns: [...this.#recentReturns],
       recentEpisodeLengths: [...this.#recentLengths],
@@ -522,7 +521,7 @@ export class Ppo implements PolicyOptimizer {
   async loadState(state: PpoState): Promise<void> {
     this.#assertLive("loadState");
     this.policy.setParameters(state.parameters);
-    this.#optimizer.setState(state.optimizer);
+    this.#optimizer.loadState(state.optimizer);
     this.#timesteps = state.timesteps;
     this.#iteration = state.iteration;
     this.#actionRng = Rng.fromState(state.rngs.actions);
