@@ -13,11 +13,11 @@ export {
   PROBABILITY_TOLERANCE,
   type SparseTabularMdpInit,
   TabularMdp,
-  TabularMdpBuilder,
   type TabularMdpExtras,
   type TabularMdpInit,
   type TabularRewardKind,
 } from "./tabular-mdp.js";
+export { TabularMdpBuilder } from "./tabular-mdp-builder.js";
 
 /** seals' three CliffWorld sizes: width, height, horizon (`seals/__init__.py`). */
 const SEALS_CLIFF_WORLDS = [
