@@ -27,7 +27,17 @@ import {
   Transitions,
   ValidationError,
 } from "@irlkit/core";
-import { binaryCrossEntropyWithLogits, softplus, tf } from "@irlkit/nn";
+import {
+  Adam,
+  binaryCrossEntropyWithLogits,
+  checkParameters,
+  computeGradients,
+  globalNorm,
+  readParameters,
+  softplus,
+  tf,
+  writeParameters,
+} from "@irlkit/nn";
 import { disposeRewardTensors, RunningMeanVariance, rewardTensors } from "@irlkit/rewards";
 import { type PolicyOptimizer, type RolloutBatch, withRewards } from "@irlkit/rl";
 import { ReplayBuffer } from "@irlkit/samplers";
@@ -40,12 +50,8 @@ import type { AdversarialVariant } from "./adversarial-variant.js";
 import { gradientPenalty, hasRealValuedInput, interpolateTransitions } from "./gradient-penalty.js";
 import {
   type AdversarialTrainerState,
-  checkVariableArrays,
   inputStatisticsOf,
-  newDiscriminatorOptimizer,
-  restoreOptimizer,
   restoreReplayBuffer,
-  saveOptimizerState,
   saveReplayBuffer,
 } from "./trainer-checkpoint.js";
 
@@ -97,7 +103,7 @@ export interface DiscriminatorStatistics {
  * await trainer.train(300_000);
  * ```
  *
- * Owns its Adam optimiser and replay buffer; `dispose()` frees the optimiser. The variant and the
+ * Owns its Adam optimiser (`@irlkit/nn`'s, plain arrays) and replay buffer. The variant and the
  * policy optimiser stay the caller's.
  */
 export class AdversarialTrainer {
@@ -111,7 +117,7 @@ export class AdversarialTrainer {
   /** Whether the training reward is standardised (config, else the variant's default). */
   readonly normalizeRewardOutput: boolean;
   readonly #metricSink: MetricSink;
-  #discriminatorOptimizer: tf.AdamOptimizer;
+  #discriminatorOptimizer: Adam;
   #replayBuffer: ReplayBuffer | undefined;
   #demonstrationRng: Rng;
   #replayRng: Rng;
@@ -195,7 +201,7 @@ export class AdversarialTrainer {
         String(this.config.gradientPenaltyWeight),
       );
     }
-    this.#discriminatorOptimizer = newDiscriminatorOptimizer(this.config.discriminatorLearningRate);
+    this.#discriminatorOptimizer = this.#newDiscriminatorOptimizer();
   }
 
   /** Running statistics of the training reward (updated when `normalizeRewardOutput`). */
@@ -311,61 +317,45 @@ export class AdversarialTrainer {
             this.actionSpace,
           )
         : undefined;
-    const variables = this.variant.trainableVariables;
-    let summary: tf.Tensor1D | undefined;
-    let penalty: tf.Scalar | undefined;
     try {
-      const { gradients, gradientNorm } = tf.tidy(() => {
+      // One graph, one read-back: [loss with penalty, the six summary values, the penalty].
+      const { values, gradients } = computeGradients(this.variant.trainableVariables, () => {
         const logProbs = batch.logProbs === undefined ? undefined : tf.tensor1d(batch.logProbs);
         const labels = tf.tensor1d(batch.labels);
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
-          summary = tf.keep(discriminatorSummary(logits, labels, expert.count));
-          const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
-          if (interpolates === undefined) return loss;
-          penalty = tf.keep(
-            gradientPenalty(
-              this.variant.rewardNetwork,
-              interpolates,
-              this.observationSpace,
-              this.actionSpace,
-            ),
-          );
-          return tf.add(loss, tf.mul(penalty, penaltyWeight)) as tf.Scalar;
-        }, variables);
-        value.dispose();
-        const norm = tf.sqrt(
-          tf.addN(Object.values(grads).map((gradient) => tf.sum(tf.square(gradient)))),
+        const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
+        const summary = discriminatorSummary(logits, labels, expert.count);
+        const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
+        if (interpolates === undefined) return { loss, statistics: [summary] };
+        const penalty = gradientPenalty(
+          this.variant.rewardNetwork,
+          interpolates,
+          this.observationSpace,
+          this.actionSpace,
         );
-        return { gradients: grads, gradientNorm: norm };
+        return {
+          loss: tf.add(loss, tf.mul(penalty, penaltyWeight)) as tf.Scalar,
+          statistics: [summary, penalty],
+        };
       });
-      const norm = gradientNorm.dataSync()[0]!;
-      gradientNorm.dispose();
-      const statistics = readSummary(summary!);
-      summary = undefined;
-      if (penalty !== undefined) statistics.gradientPenalty = penalty.dataSync()[0]!;
+      const statistics = summaryStatistics(values.slice(1));
+      if (interpolates !== undefined) statistics.gradientPenalty = values[7]!;
       const penaltyValue = statistics.gradientPenalty ?? 0;
+      const norm = globalNorm(gradients);
       if (
         !Number.isFinite(statistics.loss) ||
         !Number.isFinite(norm) ||
         !Number.isFinite(penaltyValue)
       ) {
-        tf.dispose(Object.values(gradients));
         throw new TrainingDivergedError(
           this.variant.name,
           this.#round,
           this.#round - 1,
-          `the discriminator loss was ${statistics.loss}${penalty === undefined ? "" : `, its gradient penalty ${penaltyValue}`} and its gradient norm ${norm}`,
+          `the discriminator loss was ${statistics.loss}${interpolates === undefined ? "" : `, its gradient penalty ${penaltyValue}`} and its gradient norm ${norm}`,
         );
       }
-      this.#discriminatorOptimizer.applyGradients(
-        Object.entries(gradients).map(([name, tensor]) => ({ name, tensor })),
-      );
-      tf.dispose(Object.values(gradients));
+      this.#discriminatorOptimizer.step(gradients);
       return statistics;
     } finally {
-      summary?.dispose();
-      penalty?.dispose();
       disposeRewardTensors(tensors);
       if (interpolates !== undefined) disposeRewardTensors(interpolates);
     }
@@ -576,20 +566,12 @@ export class AdversarialTrainer {
 
   /** Copies of the discriminator's variables, in `variant.trainableVariables` order. */
   getDiscriminatorParameters(): Float32Array[] {
-    return this.variant.trainableVariables.map((variable) =>
-      Float32Array.from(variable.dataSync() as Float32Array),
-    );
+    return readParameters(this.variant.trainableVariables);
   }
 
   /** Overwrites the discriminator's variables (same order and sizes as `getDiscriminatorParameters`). */
   setDiscriminatorParameters(parameters: readonly Float32Array[]): void {
-    const variables = this.variant.trainableVariables;
-    checkVariableArrays(parameters, variables, "discriminator parameters");
-    tf.tidy(() => {
-      variables.forEach((variable, index) => {
-        variable.assign(tf.tensor(parameters[index]!, variable.shape, "float32"));
-      });
-    });
+    writeParameters(this.variant.trainableVariables, parameters, "discriminator parameters");
   }
 
   /**
@@ -613,7 +595,7 @@ export class AdversarialTrainer {
       rewardOutputStatistics: this.normalizeRewardOutput
         ? this.rewardOutputStatistics.toJSON()
         : null,
-      discriminatorOptimizer: await saveOptimizerState(this.#discriminatorOptimizer),
+      discriminatorOptimizer: this.#discriminatorOptimizer.saveState(),
       replayBuffer: this.#replayBuffer === undefined ? null : saveReplayBuffer(this.#replayBuffer),
       inputStatistics: inputStatisticsOf(this.variant)?.toJSON() ?? null,
     };
@@ -628,7 +610,7 @@ export class AdversarialTrainer {
   async loadState(state: AdversarialTrainerState): Promise<void> {
     this.#assertLive("loadState");
     const variables = this.variant.trainableVariables;
-    checkVariableArrays(state.discriminatorParameters, variables, "discriminator parameters");
+    checkParameters(state.discriminatorParameters, variables, "discriminator parameters");
     const inputStatistics = inputStatisticsOf(this.variant);
     const savedInputStatistics = state.inputStatistics ?? null;
     if (savedInputStatistics !== null) {
@@ -645,14 +627,11 @@ export class AdversarialTrainer {
       (state.replayBuffer ?? null) === null
         ? undefined
         : restoreReplayBuffer(state.replayBuffer!, this.observationSpace, this.actionSpace);
-    const optimizer = await restoreOptimizer(
-      this.config.discriminatorLearningRate,
-      state.discriminatorOptimizer ?? null,
-      variables,
-    );
+    const optimizer = this.#newDiscriminatorOptimizer();
+    const savedOptimizer = state.discriminatorOptimizer ?? null;
+    if (savedOptimizer !== null) optimizer.loadState(savedOptimizer, "discriminatorOptimizer");
     // Checked: commit.
     this.setDiscriminatorParameters(state.discriminatorParameters);
-    this.#discriminatorOptimizer.dispose();
     this.#discriminatorOptimizer = optimizer;
     this.#replayBuffer = replayBuffer;
     if (savedInputStatistics !== null) inputStatistics!.setState(savedInputStatistics);
@@ -670,11 +649,19 @@ export class AdversarialTrainer {
     );
   }
 
-  /** Frees the discriminator's Adam state. The variant and the optimiser are the caller's. Idempotent. */
+  /**
+   * Ends the trainer (later calls throw). It holds no tensors of its own: the variant and the
+   * optimiser are the caller's. Idempotent.
+   */
   dispose(): void {
-    if (this.#disposed) return;
     this.#disposed = true;
-    this.#discriminatorOptimizer.dispose();
+  }
+
+  /** Detail 5: Adam with PyTorch's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as imitation. */
+  #newDiscriminatorOptimizer(): Adam {
+    return new Adam(this.variant.trainableVariables, {
+      learningRate: this.config.discriminatorLearningRate,
+    });
   }
 
   #assertLive(method: string): void {
@@ -727,6 +714,11 @@ function discriminatorSummary(
 function readSummary(summary: tf.Tensor1D): DiscriminatorStatistics {
   const values = summary.dataSync();
   summary.dispose();
+  return summaryStatistics(values);
+}
+
+/** The statistics from the first six values of a `discriminatorSummary`. */
+function summaryStatistics(values: ArrayLike<number>): DiscriminatorStatistics {
   return {
     loss: values[0]!,
     accuracyExpert: values[1]!,

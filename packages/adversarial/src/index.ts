@@ -26,8 +26,4 @@ export {
 } from "./energy-based-variant.js";
 export { Gail, type GailOptions, gailConfigSpec } from "./gail.js";
 export { GanGcl, type GanGclOptions, ganGclConfigSpec } from "./gan-gcl.js";
-export type {
-  AdversarialTrainerState,
-  DiscriminatorOptimizerState,
-  ReplayBufferState,
-} from "./trainer-checkpoint.js";
+export type { AdversarialTrainerState, ReplayBufferState } from "./trainer-checkpoint.js";
