@@ -34,11 +34,18 @@ describe("presets", () => {
     },
   );
 
-  it("shares anchors between envs (YAML merge keys): GCL's CartPole-v1 preset is seals/CartPole-v0's", () => {
+  it("shares anchors between envs (YAML merge keys): GCL's CartPole-v1 preset is seals/CartPole-v0's with its reward changes", () => {
     const seals = presetFor("gcl", "seals/CartPole-v0")!;
     const cartPole = presetFor("gcl", "CartPole-v1")!;
-    expect(cartPole.values).toEqual(seals.values);
     expect(cartPole.name).toBe("presets/gcl.yml#CartPole-v1");
+    expect(cartPole.values).toEqual({
+      ...seals.values,
+      gcl: {
+        ...(seals.values.gcl as Record<string, unknown>),
+        normalizePolicyRewards: false,
+        rewardRange: [0, 1],
+      },
+    });
     const pendulum = presetFor("gcl", "Pendulum-v1")!.values.gcl as Record<string, unknown>;
     expect(pendulum).toMatchObject({
       segmentLength: 10,

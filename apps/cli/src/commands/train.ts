@@ -15,6 +15,7 @@ import {
 import { checkEnvId } from "../environments.js";
 import { CliError } from "../errors.js";
 import { parseInteger, printJson } from "../options.js";
+import { readPresets } from "../presets.js";
 import { formatFigures } from "../progress.js";
 import {
   createRunDirectory,
@@ -96,6 +97,17 @@ export async function trainCommand(algo: string | undefined, options: TrainOptio
     );
   }
   const preset = options.preset === false ? undefined : presetForRun(algorithm, options.env);
+  if (
+    preset === undefined &&
+    options.preset !== false &&
+    options.env !== undefined &&
+    !options.json
+  ) {
+    const tuned = [...readPresets(algorithm).keys()];
+    process.stderr.write(
+      `Note: no ${algorithm} preset for ${options.env}; training with ${algorithm}'s defaults, which are not tuned for it.${tuned.length === 0 ? "" : ` Tuned presets (presets/${algorithm}.yml): ${tuned.join(", ")}.`}\n`,
+    );
+  }
   const resolved = resolveConfig(algorithm, {
     preset,
     file:
