@@ -1,17 +1,15 @@
 /**
- * What `GuidedCostLearning.saveState` / `loadState` hold: plain numbers and typed arrays. The
- * reward's Adam state is read and written by `../tabular/adam-state.ts` (tfjs's private β-power
- * products included, until the deterministic Adam planned for @irlkit/nn replaces it); the running
- * statistics a reward model keeps are found here.
+ * What `GuidedCostLearning.saveState` / `loadState` hold: plain numbers and typed arrays (the
+ * reward's Adam state is `@irlkit/nn`'s plain `AdamState`); the reward's optimiser, and the running
+ * statistics a reward model keeps, are found here.
  */
 import type { Metrics, RngState } from "@irlkit/core";
-import { tf } from "@irlkit/nn";
+import { Adam, type AdamState } from "@irlkit/nn";
 import {
   type RewardModel,
   RunningMeanVariance,
   type RunningMeanVarianceState,
 } from "@irlkit/rewards";
-import type { AdamState } from "../tabular/adam-state.js";
 import type { BackgroundHistoryState } from "./background-history.js";
 
 /**
@@ -25,7 +23,7 @@ export interface GuidedCostLearningState {
   rngs: { minibatches: RngState };
   /** The trained reward's variables, in `rewardModel.trainableVariables` order. */
   rewardParameters: Float32Array[];
-  /** The reward's Adam state (moments in `trainableVariables` order); null before its first step. */
+  /** The reward's Adam state (moments in `trainableVariables` order); null starts it afresh. */
   rewardOptimizer: AdamState | null;
   /**
    * The running statistics of the reward model and the wrappers inside it (outermost first):
@@ -42,9 +40,12 @@ export interface GuidedCostLearningState {
   lastMetrics: Metrics | null;
 }
 
-/** The reward's optimiser: tfjs Adam with its defaults (β₁ 0.9, β₂ 0.999, the backend's ε). */
-export function newRewardOptimizer(learningRate: number): tf.AdamOptimizer {
-  return tf.train.adam(learningRate);
+/**
+ * The reward's optimiser: Adam with β₁ 0.9, β₂ 0.999 and ε 1e-7 — the ε of `tf.train.adam` on
+ * the cpu and wasm backends, which GCL was tuned with.
+ */
+export function newRewardOptimizer(model: RewardModel, learningRate: number): Adam {
+  return new Adam(model.trainableVariables, { learningRate, epsilon: 1e-7 });
 }
 
 /**

@@ -39,16 +39,9 @@ import {
   type Trajectory,
   ValidationError,
 } from "@irlkit/core";
-import type { tf } from "@irlkit/nn";
+import { type Adam, checkParameters, readParameters, writeParameters } from "@irlkit/nn";
 import { BoundedReward, type RewardModel, RunningMeanVariance } from "@irlkit/rewards";
 import { type PolicyOptimizer, withRewards } from "@irlkit/rl";
-import {
-  checkVariableArrays,
-  readVariables,
-  restoreAdamState,
-  saveAdamState,
-  writeVariables,
-} from "../tabular/adam-state.js";
 import { drawHistoryIndices, drawIndices, type SnapshotPolicy } from "./background.js";
 import { BackgroundHistory } from "./background-history.js";
 import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
@@ -81,7 +74,7 @@ import {
 
 /**
  * Guided Cost Learning as a round loop (see the module comment). Owns its Adam optimiser for ψ
- * and a π̂_D it fitted; `dispose()` frees them. The reward model, the policy optimiser and a given
+ * and a π̂_D it fitted; `dispose()` frees the π̂_D. The reward model, the policy optimiser and a given
  * demonstrator density stay the caller's.
  */
 export class GuidedCostLearning {
@@ -96,7 +89,7 @@ export class GuidedCostLearning {
   readonly #metricSink: MetricSink;
   readonly #givenDemonstrator: StochasticPolicy | undefined;
   #minibatchRng: Rng;
-  #rewardOptimizer: tf.AdamOptimizer;
+  #rewardOptimizer: Adam;
   /** The background (detail 4); created by the first round. */
   #history: BackgroundHistory | undefined;
   /** π̂_D (detail 5): given, or fitted by the first round (then ours to free). */
@@ -143,7 +136,7 @@ export class GuidedCostLearning {
     }
     this.#metricSink = options.metricSink ?? nullMetricSink;
     this.#minibatchRng = new Rng(seed).derive("gcl").derive("minibatches");
-    this.#rewardOptimizer = newRewardOptimizer(this.config.learningRate);
+    this.#rewardOptimizer = newRewardOptimizer(this.rewardModel, this.config.learningRate);
   }
 
   /** Completed rounds. */
@@ -186,7 +179,6 @@ export class GuidedCostLearning {
     const optimizer = this.policyOptimizer;
     const iteration = this.#round;
     const L = config.segmentLength;
-    const variables = rewardModel.trainableVariables;
     const lastGood = this.getRewardParameters();
 
     // Step 1: a batch from the current policy q_i.
@@ -219,7 +211,7 @@ export class GuidedCostLearning {
     );
 
     // Step 2: Adam steps on L(ψ) over minibatches (the paper's Algorithm 2), at the scheduled
-    // learning rate (detail 7). tfjs's Adam reads its learning rate on every step.
+    // learning rate (detail 7), which Adam reads on every step.
     const progress = Math.max(
       iteration / config.iterations,
       config.totalTimesteps === null ? 0 : optimizer.timesteps / config.totalTimesteps,
@@ -228,7 +220,7 @@ export class GuidedCostLearning {
       config.learningRateSchedule === "linear"
         ? config.learningRate * Math.max(1 - progress, 0)
         : config.learningRate;
-    (this.#rewardOptimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    this.#rewardOptimizer.learningRate = learningRate;
     let updateSummary: number[] = [];
     for (let update = 0; update < config.rewardUpdatesPerIteration; update++) {
       const demoIndices = drawIndices(
@@ -260,7 +252,6 @@ export class GuidedCostLearning {
       const summary = rewardStep(
         rewardModel,
         this.#rewardOptimizer,
-        variables,
         demoMinibatch,
         backgroundSets,
         Float64Array.from(backgroundLogZ),
@@ -423,12 +414,12 @@ export class GuidedCostLearning {
 
   /** Copies of the reward's variables, in `rewardModel.trainableVariables` order. */
   getRewardParameters(): Float32Array[] {
-    return readVariables(this.rewardModel.trainableVariables);
+    return readParameters(this.rewardModel.trainableVariables);
   }
 
   /** Overwrites the reward's variables (same order and sizes as `getRewardParameters`). */
   setRewardParameters(parameters: readonly Float32Array[]): void {
-    writeVariables(this.rewardModel.trainableVariables, parameters, "rewardParameters");
+    writeParameters(this.rewardModel.trainableVariables, parameters, "rewardParameters");
   }
 
   /**
@@ -444,7 +435,7 @@ export class GuidedCostLearning {
       round: this.#round,
       rngs: { minibatches: this.#minibatchRng.getState() },
       rewardParameters: this.getRewardParameters(),
-      rewardOptimizer: await saveAdamState(this.#rewardOptimizer),
+      rewardOptimizer: this.#rewardOptimizer.saveState(),
       rewardStatistics: rewardStatistics(this.rewardModel).map((statistics) => statistics.toJSON()),
       policyRewardStatistics: this.#policyRewardStatistics.toJSON(),
       demonstratorParameters:
@@ -465,7 +456,7 @@ export class GuidedCostLearning {
       throw new ValidationError("round", "a non-negative integer", describeValue(state.round));
     }
     const variables = this.rewardModel.trainableVariables;
-    checkVariableArrays(state.rewardParameters, variables, "rewardParameters");
+    checkParameters(state.rewardParameters, variables, "rewardParameters");
     const statistics = rewardStatistics(this.rewardModel);
     if (
       !Array.isArray(state.rewardStatistics) ||
@@ -502,33 +493,24 @@ export class GuidedCostLearning {
         state.demonstratorParameters === null ? "null" : "parameters",
       );
     }
-    const optimizer = await restoreAdamState(
-      () => newRewardOptimizer(this.config.learningRate),
-      state.rewardOptimizer,
-      variables,
-      "rewardOptimizer",
-    );
+    const optimizer = newRewardOptimizer(this.rewardModel, this.config.learningRate);
+    const savedOptimizer = state.rewardOptimizer;
+    if (savedOptimizer !== null) optimizer.loadState(savedOptimizer, "rewardOptimizer");
     let demonstrator: StochasticPolicy | undefined;
-    try {
-      if (fitting) {
-        demonstrator = await fitDemonstratorDensity(this.demonstrations, {
-          seed: this.seed,
-          floor: this.config.demonstrationDensityFit.floor,
-          parameters: state.demonstratorParameters!,
-        });
-      } else if (history !== undefined && this.#givenDemonstrator !== undefined) {
-        demonstrator = this.#givenDemonstrator;
-      }
-    } catch (error) {
-      optimizer.dispose();
-      throw error;
+    if (fitting) {
+      demonstrator = await fitDemonstratorDensity(this.demonstrations, {
+        seed: this.seed,
+        floor: this.config.demonstrationDensityFit.floor,
+        parameters: state.demonstratorParameters!,
+      });
+    } else if (history !== undefined && this.#givenDemonstrator !== undefined) {
+      demonstrator = this.#givenDemonstrator;
     }
     // Checked: commit.
     this.setRewardParameters(state.rewardParameters);
     statistics.forEach((target, index) => {
       target.setState(state.rewardStatistics[index]!);
     });
-    this.#rewardOptimizer.dispose();
     this.#rewardOptimizer = optimizer;
     this.#fittedDemonstrator()?.dispose();
     this.#demonstrator = demonstrator;
@@ -541,11 +523,10 @@ export class GuidedCostLearning {
       state.lastMetrics === null ? undefined : Object.freeze({ ...state.lastMetrics });
   }
 
-  /** Frees the reward's Adam state and a π̂_D fitted here. Idempotent. */
+  /** Frees a π̂_D fitted here (Adam's state is plain arrays). Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#rewardOptimizer.dispose();
     this.#fittedDemonstrator()?.dispose();
   }
 

@@ -3,7 +3,7 @@
  * the regularisers of detail 8, over one demonstration minibatch and one background minibatch
  * (details 6 and 8 of docs/algorithms/guided-cost-learning.md).
  */
-import { tf } from "@irlkit/nn";
+import { type Adam, computeGradients, globalNorm, tf } from "@irlkit/nn";
 import { disposeRewardTensors, type RewardModel, rewardTensors } from "@irlkit/rewards";
 import type { ResolvedGuidedCostLearningConfig } from "./guided-cost-learning-config.js";
 import { guidedCostObjective } from "./objective.js";
@@ -16,14 +16,13 @@ export type RewardStepSettings = Pick<
 >;
 
 /**
- * One Adam step of the reward on a demonstration minibatch and a background minibatch. Returns
- * [loss, log Ẑ, g_lcr, g_mono, ‖∇ψ‖] read back in one transfer; the step is skipped (and the
- * numbers are non-finite) when the loss or gradient is not finite.
+ * One Adam step of the reward (on `adam.variables`) on a demonstration minibatch and a background
+ * minibatch. Returns [loss, log Ẑ, g_lcr, g_mono, ‖∇ψ‖], read back with the gradients in one
+ * transfer; the step is skipped (and a number is non-finite) when the loss or gradient is not finite.
  */
 export function rewardStep(
   rewardModel: RewardModel,
-  adam: tf.Optimizer,
-  variables: tf.Variable[],
+  adam: Adam,
   demonstrations: SegmentSet,
   background: readonly SegmentSet[],
   backgroundLogDensities: Float64Array,
@@ -40,50 +39,42 @@ export function rewardStep(
   const shift = mean(backgroundLogDensities);
   const centred = Float32Array.from(backgroundLogDensities, (x) => x - shift);
   try {
-    let statistics: tf.Tensor1D | undefined;
-    const { gradients, summary } = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const rewards = tf.reshape(rewardModel.predict(tensors), [demoCount + backgroundCount, L]);
-        const objective = guidedCostObjective({
-          demonstrationRewards: tf.slice(rewards, [0, 0], [demoCount, L]) as tf.Tensor2D,
-          backgroundRewards: tf.slice(rewards, [demoCount, 0], [backgroundCount, L]) as tf.Tensor2D,
-          backgroundLogDensities: tf.tensor1d(centred),
-          localConstancyWeight: settings.localConstancyWeight,
-          monotonicityWeight: settings.monotonicityWeight,
-        });
-        let loss = objective.loss;
-        if (settings.weightDecay > 0) {
-          for (const variable of variables) {
-            loss = tf.add(loss, tf.mul(tf.sum(tf.square(variable)), settings.weightDecay));
-          }
+    const { values, gradients } = computeGradients(adam.variables, () => {
+      const rewards = tf.reshape(rewardModel.predict(tensors), [demoCount + backgroundCount, L]);
+      const objective = guidedCostObjective({
+        demonstrationRewards: tf.slice(rewards, [0, 0], [demoCount, L]) as tf.Tensor2D,
+        backgroundRewards: tf.slice(rewards, [demoCount, 0], [backgroundCount, L]) as tf.Tensor2D,
+        backgroundLogDensities: tf.tensor1d(centred),
+        localConstancyWeight: settings.localConstancyWeight,
+        monotonicityWeight: settings.monotonicityWeight,
+      });
+      let loss = objective.loss;
+      if (settings.weightDecay > 0) {
+        for (const variable of adam.variables) {
+          loss = tf.add(loss, tf.mul(tf.sum(tf.square(variable)), settings.weightDecay));
         }
-        statistics = tf.keep(
-          tf.stack([
-            objective.loss,
-            objective.logPartition,
-            objective.localConstancy,
-            objective.monotonicity,
-          ]) as tf.Tensor1D,
-        );
-        return loss;
-      }, variables);
-      value.dispose();
-      const names = Object.keys(grads);
-      const norm = tf.sqrt(tf.addN(names.map((name) => tf.sum(tf.square(grads[name]!)))));
+      }
       return {
-        gradients: names.map((name) => ({ name, tensor: grads[name]! })),
-        summary: tf.concat([statistics!, tf.reshape(norm, [1])]),
+        loss,
+        statistics: [
+          objective.loss,
+          objective.logPartition,
+          objective.localConstancy,
+          objective.monotonicity,
+        ],
       };
     });
-    statistics?.dispose();
-    const values = Array.from(summary.dataSync());
-    summary.dispose();
-    // Undo the centring of log z: the loss and log Ẑ are reported with the true densities.
-    values[0] = values[0]! - shift;
-    values[1] = values[1]! - shift;
-    if (values.every(Number.isFinite)) adam.applyGradients(gradients);
-    tf.dispose(gradients.map(({ tensor }) => tensor));
-    return values;
+    // values: [loss with weight decay, loss, log Ẑ, g_lcr, g_mono]. Undo the centring of log z:
+    // the loss and log Ẑ are reported with the true densities.
+    const summary = [
+      values[1]! - shift,
+      values[2]! - shift,
+      values[3]!,
+      values[4]!,
+      globalNorm(gradients),
+    ];
+    if (summary.every(Number.isFinite)) adam.step(gradients);
+    return summary;
   } finally {
     disposeRewardTensors(tensors);
   }

@@ -27,7 +27,16 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import type { TabularMdp } from "@irlkit/envs";
-import { tf } from "@irlkit/nn";
+import {
+  Adam,
+  type AdamState,
+  checkParameters,
+  computeGradients,
+  globalNorm,
+  readParameters,
+  tf,
+  writeParameters,
+} from "@irlkit/nn";
 import {
   disposeRewardTensors,
   type RewardModel,
@@ -41,14 +50,6 @@ import {
   resolveHorizon,
   softValueIteration,
 } from "@irlkit/rl";
-import {
-  type AdamState,
-  checkVariableArrays,
-  readVariables,
-  restoreAdamState,
-  saveAdamState,
-  writeVariables,
-} from "./adam-state.js";
 import {
   type MceIrlConfig,
   type ResolvedMceIrlConfig,
@@ -113,7 +114,7 @@ export interface MceIrlTrainerState {
   gradientNorm: number | null;
   /** The reward model's trainable variables, in `rewardModel.trainableVariables` order. */
   rewardParameters: Float32Array[];
-  /** Adam's state (moments in the same order); null before the first step. */
+  /** Adam's state (moments in the same order); `loadState` starts it afresh for null. */
   optimizer: AdamState | null;
 }
 
@@ -129,7 +130,7 @@ export interface MceIrlTrainerState {
  * const trainer = new MceIrlTrainer({ mdp, rewardModel: reward, demonstrations, config: { learningRate: 0.05 } });
  * trainer.train();
  * const { stateRewards, policy } = trainer.result();
- * trainer.dispose(); // its Adam state and tensors; the reward model stays the caller's
+ * trainer.dispose(); // its tensors; the reward model stays the caller's
  * ```
  */
 export class MceIrlTrainer<R extends RewardModel = RewardModel> {
@@ -147,7 +148,7 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
   readonly #metricSink: MetricSink;
   readonly #stateBatch: RewardInput;
   readonly #stateTensors: RewardTensors;
-  #optimizer: tf.AdamOptimizer;
+  #optimizer: Adam;
   #iteration: number;
   #converged: boolean;
   #occupancyLinf: number;
@@ -256,27 +257,17 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
     }
 
     // 4. ∇_ψ L = Σ_s (μ_π − μ_D)(s) ∇_ψ r_ψ(s) (+ 2λψ).
-    const { value, grads } = tf.variableGrads(
-      () =>
-        tf.tidy(() => {
-          const weights = tf.tensor1d(difference);
-          let loss = tf.sum(tf.mul(weights, this.rewardModel.predict(this.#stateTensors)));
-          if (weightDecay > 0) {
-            for (const variable of variables)
-              loss = tf.add(loss, tf.mul(weightDecay, tf.sum(tf.square(variable))));
-          }
-          return loss as tf.Scalar;
-        }),
-      variables,
-    );
-    const gradientNorm = Math.sqrt(
-      Object.values(grads).reduce(
-        (total, gradient) => total + tf.tidy(() => tf.sum(tf.square(gradient)).dataSync()[0]!),
-        0,
-      ),
-    );
-    const loss = value.dataSync()[0]!;
-    value.dispose();
+    const { values, gradients } = computeGradients(variables, () => {
+      const weights = tf.tensor1d(difference);
+      let loss = tf.sum(tf.mul(weights, this.rewardModel.predict(this.#stateTensors)));
+      if (weightDecay > 0) {
+        for (const variable of variables)
+          loss = tf.add(loss, tf.mul(weightDecay, tf.sum(tf.square(variable))));
+      }
+      return { loss: loss as tf.Scalar, statistics: [] };
+    });
+    const gradientNorm = globalNorm(gradients);
+    const loss = values[0]!;
     const metrics: Metrics = Object.freeze({
       "irl/occupancyLinf": occupancyLinf,
       "irl/occupancyL1": difference.reduce((total, d) => total + Math.abs(d), 0),
@@ -289,13 +280,11 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
       occupancyLinf < this.config.occupancyTolerance &&
       gradientNorm < this.config.gradientTolerance
     ) {
-      tf.dispose(grads);
       this.#record(occupancyLinf, gradientNorm);
       this.#converged = true;
       return metrics;
     }
     if (!Number.isFinite(gradientNorm)) {
-      tf.dispose(grads);
       throw new TrainingDivergedError(
         algorithm,
         iteration,
@@ -305,25 +294,13 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
     }
 
     // 5. The Adam step; the parameters from before it are kept until its rewards prove finite.
-    const before = variables.map((variable) => variable.clone());
-    try {
-      this.#optimizer.applyGradients(
-        variables.map((variable) => ({ name: variable.name, tensor: grads[variable.name]! })),
-      );
-    } finally {
-      tf.dispose(grads);
-    }
+    const before = readParameters(variables);
+    this.#optimizer.step(gradients);
     try {
       this.#rewards = this.#checkedRewards(iteration, " after this iteration's step");
     } catch (error) {
-      tf.tidy(() => {
-        variables.forEach((variable, index) => {
-          variable.assign(before[index]!);
-        });
-      });
+      writeParameters(variables, before);
       throw error;
-    } finally {
-      tf.dispose(before);
     }
     this.#iteration++;
     this.#record(occupancyLinf, gradientNorm);
@@ -384,8 +361,8 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
       converged: this.#converged,
       occupancyLinf: finiteOrNull(this.#occupancyLinf),
       gradientNorm: finiteOrNull(this.#gradientNorm),
-      rewardParameters: readVariables(this.rewardModel.trainableVariables),
-      optimizer: await saveAdamState(this.#optimizer),
+      rewardParameters: readParameters(this.rewardModel.trainableVariables),
+      optimizer: this.#optimizer.saveState(),
     };
   }
 
@@ -409,16 +386,11 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
         throw new ValidationError(key, "a finite number >= 0, or null", describeValue(value));
       }
     }
-    checkVariableArrays(state.rewardParameters, variables, "rewardParameters");
-    const optimizer = await restoreAdamState(
-      () => this.#newOptimizer(),
-      state.optimizer ?? null,
-      variables,
-      "optimizer",
-    );
+    checkParameters(state.rewardParameters, variables, "rewardParameters");
+    const optimizer = this.#newOptimizer();
+    if ((state.optimizer ?? null) !== null) optimizer.loadState(state.optimizer!, "optimizer");
     // Checked: commit.
-    writeVariables(variables, state.rewardParameters, "rewardParameters");
-    this.#optimizer.dispose();
+    writeParameters(variables, state.rewardParameters, "rewardParameters");
     this.#optimizer = optimizer;
     this.#iteration = state.iteration;
     this.#converged = state.converged;
@@ -427,18 +399,21 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
     this.#rewards = undefined;
   }
 
-  /** Frees the Adam state and the state tensors; the reward model stays the caller's. Idempotent. */
+  /** Frees the state tensors; the reward model stays the caller's. Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#optimizer.dispose();
     disposeRewardTensors(this.#stateTensors);
   }
 
   // ─── Helpers ────────────────────────────────────────────────────────────────────────────────
 
-  #newOptimizer(): tf.AdamOptimizer {
-    return tf.train.adam(this.config.learningRate);
+  /** Adam with β₁ 0.9, β₂ 0.999 and ε 1e-7 (`tf.train.adam`'s on cpu and wasm, which it had). */
+  #newOptimizer(): Adam {
+    return new Adam(this.rewardModel.trainableVariables, {
+      learningRate: this.config.learningRate,
+      epsilon: 1e-7,
+    });
   }
 
   #plan(rewards: Float64Array): { policy: Float64Array; occupancy: Float64Array } {
