@@ -1,132 +1,114 @@
 /**
  * Behaviour cloning from scripted experts (issue 5): CartPole-v1 from 10 expert episodes (goal:
- * deterministic policy's mean return >= 475) and Pendulum-v1 from 50 expert episodes (reported
- * against the expert and a random policy). imitation's BC defaults (batch 32, ent_weight 1e-3,
- * l2_weight 0, Adam lr 1e-3, a 32-32 tanh policy), `BC_EPOCHS` epochs (default 20), 3 seeds. The
- * demonstrations come from the scripted experts of @irlkit/envs with episode seeds 0..n−1; the
- * evaluation uses 20 fresh episodes (seeds 10_000 + i) for the expert, the clone (deterministic:
- * the most likely action / the mean) and a uniformly random policy.
+ * the clone's mean return >= 475) and Pendulum-v1 from 50 expert episodes (reported against the
+ * expert and a random policy), 3 seeds, run exactly as
+ * `irlkit demos … && irlkit train bc --env ENV --demos DIR --seed S && irlkit eval RUN` runs them
+ * (bench/cli-runs.ts): the env's preset (apps/cli/presets/bc.yml: imitation's BC defaults — batch
+ * 32, ent_weight 1e-3, l2_weight 0, Adam lr 1e-3, a 32-32 tanh policy — for 20 epochs), the
+ * scripted expert's episodes 10000 + 100·S + i as demonstrations, and `irlkit eval RUN --episodes
+ * 20` (the clone acting deterministically on episodes 1000 + i, normalised (clone − random) /
+ * (expert − random) with the scripted expert and a uniform random policy on the same episodes).
+ *
+ * Environment variables choose tasks, seeds and (for quick checks) the budget — never settings:
+ *   BC_TASKS=cartpole,pendulum   BC_SEEDS=0,1,2
+ *   BC_EPOCHS                    epochs (default: the presets'; the command shows --steps)
+ *   BC_NAME=bc                   result name (bench/results/<name>.json)
+ *   BC_EXPLORE_SET='bc.batchSize=64;…'   exploration only: `--set`s off the presets (the name must
+ *                                then contain "explore")
  *
  * Run: `pnpm bench bc` from the repository root.
  */
-import { type Policy, Rng, Trajectory, Transitions } from "@irlkit/core";
-import { CartPoleExpert, make, PendulumExpert } from "@irlkit/envs";
-import { initBackend } from "@irlkit/nn";
-import { BehaviourCloning } from "@irlkit/rl";
+import {
+  budgetOf,
+  demonstrationSeed,
+  EVALUATION_SEED,
+  explorationSettings,
+  presetSettings,
+  resultName,
+  runWithCli,
+  workspace,
+} from "./cli-runs.js";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
-const EPOCHS = Number(process.env.BC_EPOCHS ?? 20);
-const SEEDS = [0, 1, 2];
-const EVAL_EPISODES = 20;
-const info = await initBackend();
-
 interface Task {
+  key: string;
   id: string;
   episodes: number;
-  expert: Policy;
   goal: number | undefined;
 }
 
 const tasks: Task[] = [
-  { id: "CartPole-v1", episodes: 10, expert: new CartPoleExpert(), goal: 475 },
-  { id: "Pendulum-v1", episodes: 50, expert: new PendulumExpert(), goal: undefined },
+  { key: "cartpole", id: "CartPole-v1", episodes: 10, goal: 475 },
+  { key: "pendulum", id: "Pendulum-v1", episodes: 50, goal: undefined },
 ];
+const EVALUATION_EPISODES = 20;
 
-/** Expert episodes with seeds 0..episodes−1. */
-async function demonstrations(task: Task): Promise<Transitions> {
-  const env = make<Float32Array, unknown>(task.id);
-  const rng = new Rng(0);
-  const trajectories: Trajectory[] = [];
-  for (let episode = 0; episode < task.episodes; episode++) {
-    let { observation } = env.reset({ seed: episode });
-    const observations = [observation];
-    const actions: number[][] = [];
-    for (;;) {
-      const action = await task.expert.act(observation, rng);
-      const step = env.step(env.actionSpace.kind === "Discrete" ? action[0]! : action);
-      observations.push(step.observation);
-      actions.push(Array.from(action));
-      observation = step.observation;
-      if (step.terminated || step.truncated) {
-        trajectories.push(
-          new Trajectory({
-            observationSpace: env.observationSpace,
-            actionSpace: env.actionSpace,
-            observations,
-            actions: env.actionSpace.kind === "Discrete" ? actions.map((a) => a[0]!) : actions,
-            terminated: step.terminated,
-            truncated: step.truncated,
-          }),
-        );
-        break;
-      }
-    }
-  }
-  return Transitions.fromTrajectories(trajectories);
-}
-
-/** Mean return over `EVAL_EPISODES` fresh episodes; `policy` undefined = uniformly random actions. */
-async function evaluate(id: string, policy: Policy | undefined): Promise<number> {
-  const env = make<Float32Array, unknown>(id);
-  const rng = new Rng(1);
-  let total = 0;
-  for (let episode = 0; episode < EVAL_EPISODES; episode++) {
-    let { observation } = env.reset({ seed: 10_000 + episode });
-    for (;;) {
-      const action =
-        policy === undefined
-          ? env.actionSpace.sample(rng)
-          : await policy.act(observation, rng, { deterministic: true });
-      const step = env.step(
-        typeof action !== "number" && env.actionSpace.kind === "Discrete" ? action[0]! : action,
-      );
-      total += step.reward;
-      observation = step.observation;
-      if (step.terminated || step.truncated) break;
-    }
-  }
-  return total / EVAL_EPISODES;
-}
+const selected = (process.env.BC_TASKS ?? "cartpole,pendulum").split(",");
+const seeds = (process.env.BC_SEEDS ?? "0,1,2").split(",").map(Number);
+const epochs = process.env.BC_EPOCHS === undefined ? undefined : Number(process.env.BC_EPOCHS);
+const sets = explorationSettings("BC_");
+const name = resultName("BC_", "bc");
 
 const rows: (string | number)[][] = [];
+const commands: string[] = [];
 const runs: Record<string, unknown>[] = [];
-for (const task of tasks) {
-  const data = await demonstrations(task);
-  const expertReturn = await evaluate(task.id, task.expert);
-  const randomReturn = await evaluate(task.id, undefined);
-  for (const seed of SEEDS) {
-    const bc = new BehaviourCloning({ demonstrations: data, seed });
-    const started = performance.now();
-    const metrics = await bc.train({ epochs: EPOCHS });
-    const seconds = (performance.now() - started) / 1000;
-    const cloneReturn = await evaluate(task.id, bc.policy);
-    const normalised = (cloneReturn - randomReturn) / (expertReturn - randomReturn);
-    const row = [
-      task.id,
-      seed,
-      task.episodes,
-      data.count,
-      bc.batches,
-      formatNumber(seconds),
-      formatNumber(metrics["bc/negLogProb"]!),
-      formatNumber(cloneReturn),
-      formatNumber(expertReturn),
-      formatNumber(randomReturn),
-      formatNumber(normalised),
-      task.goal === undefined ? "–" : cloneReturn >= task.goal ? "yes" : "no",
-    ];
-    rows.push(row);
-    console.log(row.join("  "));
-    runs.push({ task: task.id, seed, metrics, seconds, cloneReturn, expertReturn, randomReturn });
-    bc.dispose();
+const settingsByTask: Record<string, unknown> = {};
+const scratch = workspace("bc");
+try {
+  for (const task of tasks.filter((t) => selected.includes(t.key))) {
+    for (const seed of seeds) {
+      const result = await runWithCli(scratch.root, {
+        algorithm: "bc",
+        envId: task.id,
+        flags: { seed, steps: epochs, sets },
+        demonstrations: { episodes: task.episodes, seed: demonstrationSeed(seed) },
+        evaluationEpisodes: EVALUATION_EPISODES,
+      });
+      settingsByTask[task.id] = result.settings;
+      const { evaluation } = result;
+      const metrics = result.summary.lastMetrics;
+      const row = [
+        task.id,
+        seed,
+        task.episodes,
+        result.summary.rounds,
+        formatNumber(result.seconds),
+        formatNumber(metrics["bc/negLogProb"] ?? Number.NaN),
+        formatNumber(evaluation.returnMean),
+        formatNumber(evaluation.expertReturn ?? Number.NaN),
+        formatNumber(evaluation.randomReturn),
+        evaluation.normalizedScore === null ? "–" : formatNumber(evaluation.normalizedScore),
+        task.goal === undefined ? "–" : evaluation.returnMean >= task.goal ? "yes" : "no",
+      ];
+      rows.push(row);
+      commands.push(result.command);
+      console.log(`${row.join("  ")}\n  ${result.command}`);
+      runs.push({
+        task: task.id,
+        seed,
+        metrics,
+        seconds: result.seconds,
+        evaluation,
+        command: result.command,
+      });
+    }
   }
+} finally {
+  scratch.dispose();
 }
 
+const epochsRun = tasks
+  .filter((t) => selected.includes(t.key))
+  .map(
+    (t) =>
+      `${t.id} ${budgetOf("bc", presetSettings("bc", t.id, { seed: 0, steps: epochs, sets }))}`,
+  )
+  .join(", ");
 writeBenchResult({
   environmentPrefix: "BC_",
-  name: "bc",
-  description: `Behaviour cloning (irlkit \`BehaviourCloning\`, imitation's defaults: batch 32, ent_weight 1e-3, l2_weight 0, Adam lr 1e-3, 32-32 tanh MLP policy) for ${EPOCHS} epochs on scripted-expert demonstrations: CartPole-v1 from 10 episodes (goal: clone's mean return >= 475) and Pendulum-v1 from 50 episodes. Returns are means over ${EVAL_EPISODES} fresh episodes (seeds 10000+); the clone acts deterministically. Normalised score = (clone − random) / (expert − random). One core, ${info.name} backend.`,
-  seeds: SEEDS,
+  name,
+  description: `Behaviour cloning run as \`irlkit train bc --env ENV --demos DIR --seed S\` runs it: the env's preset (apps/cli/presets/bc.yml — imitation's defaults: batch 32, ent_weight 1e-3, l2_weight 0, Adam lr 1e-3, 32-32 tanh MLP policy), epochs ${epochsRun}${sets.length > 0 ? `; exploration settings ${sets.join(", ")}` : ""}, on scripted-expert demonstrations from \`irlkit demos\` (seed S: episodes 10000 + 100·S + i): CartPole-v1 from 10 episodes (goal: clone's mean return >= 475) and Pendulum-v1 from 50 episodes. Returns are \`irlkit eval RUN --episodes ${EVALUATION_EPISODES}\` (episodes ${EVALUATION_SEED} + i; the clone acts deterministically); normalised score = (clone − random) / (expert − random) with the scripted expert and a uniform random policy on the same episodes. One core.`,
+  seeds,
   tables: [
     {
       title: "Behaviour cloning from scripted experts",
@@ -134,8 +116,7 @@ writeBenchResult({
         "env",
         "seed",
         "expert episodes",
-        "transitions",
-        "gradient steps",
+        "epochs",
         "train s",
         "final −log π",
         "clone return",
@@ -145,7 +126,8 @@ writeBenchResult({
         "goal met",
       ],
       rows,
+      commands,
     },
   ],
-  details: { backend: info.name, epochs: EPOCHS, runs },
+  details: { settings: settingsByTask, runs },
 });

@@ -16,6 +16,11 @@ export interface BenchTable {
   title?: string;
   columns: string[];
   rows: (string | number)[][];
+  /**
+   * The CLI command that reproduces each row, in row order (bench/cli-runs.ts `cliCommand`);
+   * bench/RESULTS.md lists them under the table.
+   */
+  commands?: string[];
 }
 
 export interface BenchResult {
