@@ -109,7 +109,7 @@ export function buildProgram(): Command {
       "train a fresh policy on a run's learned reward in ENV, evaluate on the true reward",
     )
     .requiredOption("--env <id>", "environment id (e.g. new dynamics)")
-    .option("--steps <n>", "PPO env steps", "50000")
+    .option("--steps <n>", "PPO env steps (default: the env's PPO preset's budget, else 100000)")
     .option("--episodes <n>", "evaluation episodes", "10")
     .option("--seed <s>", "seed", "0")
     .option("--json", "print one JSON object")

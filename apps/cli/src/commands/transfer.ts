@@ -1,23 +1,25 @@
 import { existsSync } from "node:fs";
 import { make, RelabelReward, VectorEnv } from "@irlkit/envs";
 import { Ppo, softValueIteration } from "@irlkit/rl";
+import { type PpoFileConfig, resolveConfig } from "../configs.js";
 import { checkEnvId, tabularMdp } from "../environments.js";
 import { CliError } from "../errors.js";
 import { evaluate } from "../evaluation.js";
 import { loadReward, readRewardFile } from "../models.js";
 import { parseInteger, printJson } from "../options.js";
+import { presetFor } from "../presets.js";
 import { Progress } from "../progress.js";
 import { openRun, readJson } from "../run-directory.js";
+import { ppoConfig } from "../training/context.js";
 import { ensureBackend } from "../training.js";
 import { formatEvaluation } from "./eval.js";
 
 export async function transferCommand(
   runPath: string,
-  options: { env: string; steps: string; episodes: string; seed: string; json?: boolean },
+  options: { env: string; steps?: string; episodes: string; seed: string; json?: boolean },
 ): Promise<void> {
   checkEnvId(options.env);
   const run = openRun(runPath);
-  const steps = parseInteger(options.steps, "--steps", 1);
   const episodes = parseInteger(options.episodes, "--episodes", 1);
   const seed = parseInteger(options.seed, "--seed");
   await ensureBackend();
@@ -42,8 +44,14 @@ export async function transferCommand(
   }
   const rewardPath = run.file("reward.json");
   const reward = loadReward(readRewardFile(rewardPath), rewardPath);
+  // The fresh policy trains as `irlkit train ppo --env ENV` would: the env's PPO preset, if any.
+  const flags: Record<string, unknown> = { seed };
+  if (options.steps !== undefined) flags.totalTimesteps = parseInteger(options.steps, "--steps", 1);
+  const settings = resolveConfig("ppo", { preset: presetFor("ppo", options.env), flags })
+    .values as unknown as PpoFileConfig;
+  const steps = settings.totalTimesteps;
   const env = new VectorEnv(() => new RelabelReward(make(options.env), reward), {
-    numEnvs: 8,
+    numEnvs: settings.numEnvs,
     autoresetMode: "same-step",
   });
   if (!env.singleObservationSpace.equals(reward.observationSpace)) {
@@ -54,7 +62,7 @@ export async function transferCommand(
   const ppo = new Ppo({
     env,
     seed,
-    config: { nSteps: 256, batchSize: 64, nEpochs: 5, gamma: 0.99 },
+    config: ppoConfig(settings.ppo, steps),
   });
   const progress = new Progress({
     label: `ppo on learned reward, ${options.env}`,
