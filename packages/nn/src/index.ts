@@ -41,14 +41,17 @@ export {
 export { checkParameters, readParameters, writeParameters } from "./optim/parameters.js";
 export {
   decodeBase64,
+  decodeFloat32,
   type EmbeddedMlpJson,
   encodeBase64,
+  encodeFloat32,
   loadMlp,
   loadMlpFromJson,
   MLP_FORMAT,
   MLP_FORMAT_VERSION,
   type MlpManifest,
   type MlpTensorEntry,
+  parseJsonDocument,
   parseMlpManifest,
   type SavedMlp,
   saveMlp,

@@ -2,11 +2,14 @@ import { Rng, ValidationError } from "@irlkit/core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
   decodeBase64,
+  decodeFloat32,
   encodeBase64,
+  encodeFloat32,
   initBackend,
   loadMlp,
   loadMlpFromJson,
   Mlp,
+  parseJsonDocument,
   saveMlp,
   saveMlpToJson,
   tf,
@@ -198,5 +201,29 @@ describe("saving and loading an Mlp", () => {
       expect(encoded).toBe(btoa(text));
       expect(decodeBase64(encoded)).toEqual(bytes);
     }
+  });
+});
+
+describe("float32 codec and JSON documents", () => {
+  test("float32 values as little-endian base64 (1.0 = 00 00 80 3F, -2.5 = 00 00 20 C0)", () => {
+    expect(encodeFloat32([1, -2.5])).toBe("AACAPwAAIMA=");
+    expect(Array.from(decodeFloat32("AACAPwAAIMA=", 2, "weights"))).toEqual([1, -2.5]);
+  });
+
+  test("decodeFloat32 rejects the wrong count and non-finite values, naming the field", () => {
+    expect(() => decodeFloat32("AACAPwAAIMA=", 3, "weights")).toThrow(
+      new ValidationError("weights", "3 float32 values (12 bytes)", "8 bytes"),
+    );
+    expect(() => decodeFloat32(encodeFloat32([0, Number.NaN]), 2, "weights")).toThrow(
+      new ValidationError("weights[1]", "a finite float32", "NaN"),
+    );
+    expect(() => decodeFloat32(7, 1, "weights")).toThrow(ValidationError);
+  });
+
+  test("parseJsonDocument parses text, passes plain data through, and names bad JSON", () => {
+    expect(parseJsonDocument('{"a":[1,2]}')).toEqual({ a: [1, 2] });
+    const object = { a: 1 };
+    expect(parseJsonDocument(object)).toBe(object);
+    expect(() => parseJsonDocument("{")).toThrow(/document/);
   });
 });

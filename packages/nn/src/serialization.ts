@@ -101,18 +101,7 @@ export function saveMlpToJson(mlp: Mlp): string {
  * @throws ValidationError naming the field, what was expected and what was found.
  */
 export function loadMlpFromJson(document: string | unknown): Mlp {
-  let value: unknown = document;
-  if (typeof document === "string") {
-    try {
-      value = JSON.parse(document);
-    } catch (error) {
-      throw new ValidationError(
-        "document",
-        "valid JSON",
-        `a parse error (${error instanceof Error ? error.message : String(error)})`,
-      );
-    }
-  }
+  const value = parseJsonDocument(document);
   if (!isPlainObject(value)) {
     throw new ValidationError("document", "a JSON object", describeValue(value));
   }
@@ -273,7 +262,7 @@ function tensorEntries(sizes: readonly number[]): MlpTensorEntry[] {
   return entries;
 }
 
-function writeFloats(view: DataView, byteOffset: number, values: Float32Array): void {
+function writeFloats(view: DataView, byteOffset: number, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) view.setFloat32(byteOffset + 4 * i, values[i]!, true);
 }
 
@@ -300,6 +289,63 @@ function checkKeys(
       throw new ValidationError(`${field}.${key}`, "a value", "a missing key");
     }
   }
+}
+
+/**
+ * A saved document as plain data: text is read with `JSON.parse` (nothing else), anything else
+ * is returned as it is.
+ * @throws ValidationError on field `document` when the text is not valid JSON.
+ */
+export function parseJsonDocument(document: unknown): unknown {
+  if (typeof document !== "string") return document;
+  try {
+    return JSON.parse(document);
+  } catch (error) {
+    throw new ValidationError(
+      "document",
+      "valid JSON",
+      `a parse error (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/** float32 values as little-endian bytes in standard base64, whatever the machine's byte order. */
+export function encodeFloat32(values: ArrayLike<number>): string {
+  const bytes = new Uint8Array(values.length * 4);
+  writeFloats(new DataView(bytes.buffer), 0, values);
+  return encodeBase64(bytes);
+}
+
+/**
+ * Reads `encodeFloat32`'s output, checking the count and that every value is finite.
+ * @throws ValidationError naming `field` (or `field[i]` for a non-finite value).
+ */
+export function decodeFloat32(value: unknown, length: number, field: string): Float32Array {
+  if (typeof value !== "string") {
+    throw new ValidationError(
+      field,
+      `a base64 string of ${length} little-endian float32 values`,
+      describeValue(value),
+    );
+  }
+  const bytes = decodeBase64(value, field);
+  if (bytes.byteLength !== length * 4) {
+    throw new ValidationError(
+      field,
+      `${length} float32 values (${length * 4} bytes)`,
+      `${bytes.byteLength} bytes`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const x = view.getFloat32(4 * i, true);
+    if (!Number.isFinite(x)) {
+      throw new ValidationError(`${field}[${i}]`, "a finite float32", describeValue(x));
+    }
+    out[i] = x;
+  }
+  return out;
 }
 
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

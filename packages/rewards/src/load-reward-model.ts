@@ -1,5 +1,5 @@
 import { describeValue, type Space, spaceFromJson, ValidationError } from "@irlkit/core";
-import { loadMlpFromJson } from "@irlkit/nn";
+import { decodeFloat32, loadMlpFromJson, parseJsonDocument } from "@irlkit/nn";
 import { BoundedReward } from "./bounded-reward.js";
 import { LinearReward } from "./linear-reward.js";
 import { MlpReward } from "./mlp-reward.js";
@@ -9,7 +9,6 @@ import type { RewardModel, SavedRewardModel } from "./reward-model.js";
 import { encodedSize } from "./reward-tensors.js";
 import { RunningMeanVariance } from "./running-mean-variance.js";
 import {
-  decodeFloat32,
   expectBoolean,
   expectInputs,
   expectNumber,
@@ -52,19 +51,7 @@ export type RewardModelKind = (typeof REWARD_MODEL_KINDS)[number];
  * expected and what was found.
  */
 export function loadRewardModel(saved: SavedRewardModel | string): RewardModel {
-  let value: unknown = saved;
-  if (typeof saved === "string") {
-    try {
-      value = JSON.parse(saved);
-    } catch (error) {
-      throw new ValidationError(
-        "document",
-        "valid JSON",
-        `a parse error (${error instanceof Error ? error.message : String(error)})`,
-      );
-    }
-  }
-  return loadAt(value, "");
+  return loadAt(parseJsonDocument(saved), "");
 }
 
 function loadAt(value: unknown, prefix: string): RewardModel {

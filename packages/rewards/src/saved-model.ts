@@ -1,10 +1,9 @@
 /**
- * Helpers for `toJSON()` / `loadRewardModel`: the envelope every saved model shares, float32
- * weights as little-endian base64, and the checks the loader runs on untrusted plain data.
- * Internal to the package.
+ * Helpers for `toJSON()` / `loadRewardModel`: the envelope every saved model shares and the
+ * checks the loader runs on untrusted plain data (float32 weights as little-endian base64 are
+ * `@irlkit/nn`'s `encodeFloat32` / `decodeFloat32`). Internal to the package.
  */
 import { describeValue, type Space, ValidationError } from "@irlkit/core";
-import { decodeBase64, encodeBase64 } from "@irlkit/nn";
 import type { RewardModelInputs, SavedRewardModel } from "./reward-model.js";
 
 export const REWARD_MODEL_FORMAT = "irlkit.reward-model" as const;
@@ -25,43 +24,6 @@ export function savedModel(
     actionSpace: actionSpace.toJSON(),
     config,
   };
-}
-
-/** float32 values as little-endian bytes in standard base64, whatever the machine's byte order. */
-export function encodeFloat32(values: ArrayLike<number>): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
-  return encodeBase64(bytes);
-}
-
-/** Reads `encodeFloat32`'s output, checking the count and that every value is finite. */
-export function decodeFloat32(value: unknown, length: number, field: string): Float32Array {
-  if (typeof value !== "string") {
-    throw new ValidationError(
-      field,
-      `a base64 string of ${length} little-endian float32 values`,
-      describeValue(value),
-    );
-  }
-  const bytes = decodeBase64(value, field);
-  if (bytes.byteLength !== length * 4) {
-    throw new ValidationError(
-      field,
-      `${length} float32 values (${length * 4} bytes)`,
-      `${bytes.byteLength} bytes`,
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const x = view.getFloat32(4 * i, true);
-    if (!Number.isFinite(x)) {
-      throw new ValidationError(`${field}[${i}]`, "a finite float32", describeValue(x));
-    }
-    out[i] = x;
-  }
-  return out;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

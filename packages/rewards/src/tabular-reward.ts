@@ -5,7 +5,7 @@ import {
   type Space,
   ValidationError,
 } from "@irlkit/core";
-import { tf } from "@irlkit/nn";
+import { encodeFloat32, tf } from "@irlkit/nn";
 import type {
   RewardModel,
   RewardModelInputs,
@@ -13,7 +13,7 @@ import type {
   SavedRewardModel,
 } from "./reward-model.js";
 import { discreteIndices, predictBatch } from "./reward-tensors.js";
-import { encodeFloat32, savedModel } from "./saved-model.js";
+import { savedModel } from "./saved-model.js";
 
 export interface TabularRewardOptions {
   /** Must be `Discrete`: one table entry per state. */

@@ -17,7 +17,13 @@ import {
   spaceFromJson,
   ValidationError,
 } from "@irlkit/core";
-import { ACTIVATIONS, type Activation, decodeBase64, encodeBase64 } from "@irlkit/nn";
+import {
+  ACTIVATIONS,
+  type Activation,
+  decodeFloat32,
+  encodeFloat32,
+  parseJsonDocument,
+} from "@irlkit/nn";
 import { ActorCriticPolicy } from "./actor-critic-policy.js";
 import {
   createMlpPolicy,
@@ -176,18 +182,7 @@ function readSavedPolicy(saved: unknown): {
   parameters: Float32Array[];
   tabular?: TabularPolicy;
 } {
-  let value = saved;
-  if (typeof saved === "string") {
-    try {
-      value = JSON.parse(saved);
-    } catch (error) {
-      throw new ValidationError(
-        "document",
-        "valid JSON",
-        `a parse error (${error instanceof Error ? error.message : String(error)})`,
-      );
-    }
-  }
+  const value = parseJsonDocument(saved);
   if (!isPlainObject(value)) {
     throw new ValidationError("document", "a saved policy object", describeValue(value));
   }
@@ -349,41 +344,6 @@ function networkConfig(architecture: {
     // A network without hidden layers has no hidden activation; the policies' default stands in.
     activation: hiddenSizes.length > 0 ? architecture.activations[0]! : "tanh",
   };
-}
-
-function encodeFloat32(values: Float32Array): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
-  return encodeBase64(bytes);
-}
-
-function decodeFloat32(value: unknown, length: number, field: string): Float32Array {
-  if (typeof value !== "string") {
-    throw new ValidationError(
-      field,
-      `a base64 string of ${length} little-endian float32 values`,
-      describeValue(value),
-    );
-  }
-  const bytes = decodeBase64(value, field);
-  if (bytes.byteLength !== length * 4) {
-    throw new ValidationError(
-      field,
-      `${length} float32 values (${length * 4} bytes)`,
-      `${bytes.byteLength} bytes`,
-    );
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const x = view.getFloat32(4 * i, true);
-    if (!Number.isFinite(x)) {
-      throw new ValidationError(`${field}[${i}]`, "a finite float32", describeValue(x));
-    }
-    out[i] = x;
-  }
-  return out;
 }
 
 function expectSizes(value: unknown, field: string): number[] {
