@@ -21,14 +21,13 @@ import {
 } from "@irlkit/core";
 import type { tf } from "@irlkit/nn";
 import {
+  BorrowedRewardModel,
   MlpReward,
   NormalizedInputReward,
   predictBatch,
   type RewardModel,
-  type RewardModelInputs,
   type RewardNetworkOptions,
   type RewardTensors,
-  type SavedRewardModel,
 } from "@irlkit/rewards";
 
 /** The variants implemented here. */
@@ -231,50 +230,13 @@ export function isRewardModel(value: unknown): value is RewardModel {
  * nothing, and the view is valid while its owner is alive. (GAIL's softplus(logit) is a
  * `TransformedReward` from `@irlkit/rewards` around such a view.)
  */
-export class RewardView implements RewardModel {
-  readonly #target: RewardModel;
-
-  constructor(target: RewardModel) {
-    this.#target = target;
-  }
-
-  get kind(): string {
-    return this.#target.kind;
-  }
-
-  get observationSpace(): Space {
-    return this.#target.observationSpace;
-  }
-
-  get actionSpace(): Space {
-    return this.#target.actionSpace;
-  }
-
-  get inputs(): RewardModelInputs {
-    return this.#target.inputs;
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.#target.trainableVariables;
-  }
-
-  predict(tensors: RewardTensors): tf.Tensor1D {
-    return this.#target.predict(tensors);
-  }
-
-  reward(batch: RewardInput): Float32Array {
+export class RewardView extends BorrowedRewardModel {
+  override reward(batch: RewardInput): Float32Array {
     return predictBatch(this, batch);
   }
 
-  evaluationReward(): RewardModel {
+  /** The view itself: it is the evaluation reward. */
+  override evaluationReward(): RewardModel {
     return this;
   }
-
-  /** The target's saved form. */
-  toJSON(): SavedRewardModel {
-    return this.#target.toJSON();
-  }
-
-  /** Frees nothing: the owner frees the target. */
-  dispose(): void {}
 }

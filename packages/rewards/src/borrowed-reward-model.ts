@@ -12,7 +12,8 @@ import type {
  * evaluation reward is a part of a larger model (AIRL's g inside a `ShapedReward`). It computes
  * exactly what the target computes and shares its variables, but does not own them: its `dispose()`
  * does nothing, so disposing the view never frees (or double-frees) the owner's variables. The view
- * is valid while its owner is alive. Internal to the package.
+ * is valid while its owner is alive. `@irlkit/adversarial`'s `RewardView` is this view with itself as
+ * its evaluation reward.
  */
 export class BorrowedRewardModel implements RewardModel {
   readonly #target: RewardModel;

@@ -1,3 +1,4 @@
+export { BorrowedRewardModel } from "./borrowed-reward-model.js";
 export { BoundedReward, type BoundedRewardOptions } from "./bounded-reward.js";
 export { LinearReward, type LinearRewardOptions } from "./linear-reward.js";
 export {
