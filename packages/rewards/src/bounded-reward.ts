@@ -14,16 +14,10 @@
  * is, and bounds the spread of R_ψ(τ) over segments so the importance weights cannot be dominated
  * by reward differences alone.
  */
-import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { describeValue, type RewardInput, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
-import type {
-  RewardModel,
-  RewardModelInputs,
-  RewardTensors,
-  SavedRewardModel,
-} from "./reward-model.js";
-import { predictBatch } from "./reward-tensors.js";
-import { savedModel } from "./saved-model.js";
+import type { RewardModel, RewardTensors } from "./reward-model.js";
+import { RewardWrapper } from "./reward-wrapper.js";
 
 export interface BoundedRewardOptions {
   /** f_ψ; ownership passes to the wrapper. */
@@ -35,13 +29,13 @@ export interface BoundedRewardOptions {
 }
 
 /** low + (high − low) σ(f): see the module comment. Owns the wrapped model. */
-export class BoundedReward implements RewardModel {
+export class BoundedReward extends RewardWrapper {
   readonly kind = "gcl-bounded";
-  readonly model: RewardModel;
   readonly low: number;
   readonly high: number;
 
   constructor(options: BoundedRewardOptions) {
+    super(options.model);
     const low = options.low ?? -1;
     const high = options.high ?? 0;
     if (!Number.isFinite(low) || !Number.isFinite(high) || !(high > low)) {
@@ -51,25 +45,8 @@ export class BoundedReward implements RewardModel {
         `low ${describeValue(low)}, high ${describeValue(high)}`,
       );
     }
-    this.model = options.model;
     this.low = low;
     this.high = high;
-  }
-
-  get observationSpace(): Space {
-    return this.model.observationSpace;
-  }
-
-  get actionSpace(): Space {
-    return this.model.actionSpace;
-  }
-
-  get inputs(): RewardModelInputs {
-    return this.model.inputs;
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.model.trainableVariables;
   }
 
   /** Passes a batch to the wrapped model's running statistics, if it keeps any. */
@@ -84,25 +61,12 @@ export class BoundedReward implements RewardModel {
     );
   }
 
-  reward(batch: RewardInput): Float32Array {
-    return predictBatch(this, batch);
-  }
-
   evaluationReward(): RewardModel {
     return this;
   }
 
-  /** `{ kind: "gcl-bounded", config: { low, high, model } }`, rebuilt by `loadRewardModel`. */
-  toJSON(): SavedRewardModel {
-    return savedModel(this.kind, this.observationSpace, this.actionSpace, {
-      low: this.low,
-      high: this.high,
-      model: this.model.toJSON(),
-    });
-  }
-
-  /** Frees the wrapped model. */
-  dispose(): void {
-    this.model.dispose();
+  /** Saved as `{ kind: "gcl-bounded", config: { low, high, model } }`, rebuilt by `loadRewardModel`. */
+  protected settings(): Record<string, unknown> {
+    return { low: this.low, high: this.high };
   }
 }

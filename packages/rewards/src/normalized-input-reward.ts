@@ -1,15 +1,8 @@
-import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { describeValue, type RewardInput, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
-import { BorrowedRewardModel } from "./borrowed-reward-model.js";
-import type {
-  RewardModel,
-  RewardModelInputs,
-  RewardTensors,
-  SavedRewardModel,
-} from "./reward-model.js";
-import { predictBatch } from "./reward-tensors.js";
+import type { RewardModel, RewardTensors } from "./reward-model.js";
+import { RewardWrapper } from "./reward-wrapper.js";
 import { RunningMeanVariance } from "./running-mean-variance.js";
-import { savedModel } from "./saved-model.js";
 
 export interface NormalizedInputRewardOptions {
   /** The reward to feed normalised observations; ownership passes to the wrapper. */
@@ -41,14 +34,14 @@ export interface NormalizedInputRewardOptions {
  *
  * Requires a Box observation space. The wrapper owns the wrapped model: `dispose()` frees it.
  */
-export class NormalizedInputReward implements RewardModel {
+export class NormalizedInputReward extends RewardWrapper {
   readonly kind = "normalized-input";
-  readonly model: RewardModel;
   readonly epsilon: number;
   readonly statistics: RunningMeanVariance;
 
   constructor(options: NormalizedInputRewardOptions) {
     const { model } = options;
+    super(model);
     if (model.observationSpace.kind !== "Box") {
       throw new ValidationError(
         "model.observationSpace",
@@ -69,26 +62,8 @@ export class NormalizedInputReward implements RewardModel {
         String(statistics.size),
       );
     }
-    this.model = model;
     this.epsilon = epsilon;
     this.statistics = statistics;
-  }
-
-  get observationSpace(): Space {
-    return this.model.observationSpace;
-  }
-
-  get actionSpace(): Space {
-    return this.model.actionSpace;
-  }
-
-  get inputs(): RewardModelInputs {
-    return this.model.inputs;
-  }
-
-  /** The wrapped model's variables (the statistics are not trained). */
-  get trainableVariables(): tf.Variable[] {
-    return this.model.trainableVariables;
   }
 
   /** Merges the batch's observations (not its next observations) into the statistics. */
@@ -120,35 +95,19 @@ export class NormalizedInputReward implements RewardModel {
     });
   }
 
-  reward(batch: RewardInput): Float32Array {
-    return predictBatch(this, batch);
-  }
-
   /**
    * This wrapper when the wrapped model is its own evaluation reward; otherwise the same
    * normalisation (sharing the live statistics) over a non-owning view of the wrapped model's
    * evaluation reward — disposing it frees nothing.
    */
   evaluationReward(): RewardModel {
-    const inner = this.model.evaluationReward();
-    if (inner === this.model) return this;
-    return new NormalizedInputReward({
-      model: new BorrowedRewardModel(inner),
-      epsilon: this.epsilon,
-      statistics: this.statistics,
-    });
+    return this.overEvaluationReward(
+      (model) =>
+        new NormalizedInputReward({ model, epsilon: this.epsilon, statistics: this.statistics }),
+    );
   }
 
-  toJSON(): SavedRewardModel {
-    return savedModel("normalized-input", this.observationSpace, this.actionSpace, {
-      epsilon: this.epsilon,
-      statistics: this.statistics.toJSON(),
-      model: this.model.toJSON(),
-    });
-  }
-
-  /** Frees the wrapped model. */
-  dispose(): void {
-    this.model.dispose();
+  protected settings(): Record<string, unknown> {
+    return { epsilon: this.epsilon, statistics: this.statistics.toJSON() };
   }
 }

@@ -1,15 +1,9 @@
-import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { describeValue, type RewardInput, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import { BorrowedRewardModel } from "./borrowed-reward-model.js";
-import type {
-  RewardModel,
-  RewardModelInputs,
-  RewardTensors,
-  SavedRewardModel,
-} from "./reward-model.js";
-import { predictBatch } from "./reward-tensors.js";
+import type { RewardModel, RewardTensors } from "./reward-model.js";
+import { RewardWrapper } from "./reward-wrapper.js";
 import { RunningMeanVariance } from "./running-mean-variance.js";
-import { savedModel } from "./saved-model.js";
 
 export interface NormalizedOutputRewardOptions {
   /** The reward to normalise; ownership passes to the wrapper. */
@@ -41,13 +35,13 @@ export interface NormalizedOutputRewardOptions {
  *
  * The wrapper owns the wrapped model: `dispose()` frees it.
  */
-export class NormalizedOutputReward implements RewardModel {
+export class NormalizedOutputReward extends RewardWrapper {
   readonly kind = "normalized-output";
-  readonly model: RewardModel;
   readonly epsilon: number;
   readonly statistics: RunningMeanVariance;
 
   constructor(options: NormalizedOutputRewardOptions) {
+    super(options.model);
     const epsilon = options.epsilon ?? 1e-5;
     if (typeof epsilon !== "number" || !Number.isFinite(epsilon) || epsilon <= 0) {
       throw new ValidationError("epsilon", "a finite number > 0", describeValue(epsilon));
@@ -60,25 +54,8 @@ export class NormalizedOutputReward implements RewardModel {
         String(statistics.size),
       );
     }
-    this.model = options.model;
     this.epsilon = epsilon;
     this.statistics = statistics;
-  }
-
-  get observationSpace(): Space {
-    return this.model.observationSpace;
-  }
-
-  get actionSpace(): Space {
-    return this.model.actionSpace;
-  }
-
-  get inputs(): RewardModelInputs {
-    return this.model.inputs;
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.model.trainableVariables;
   }
 
   /** Scores the batch with the wrapped model and merges those rewards into the statistics. */
@@ -93,24 +70,11 @@ export class NormalizedOutputReward implements RewardModel {
     return tf.tidy(() => tf.div(tf.sub(this.model.predict(tensors), mean), std) as tf.Tensor1D);
   }
 
-  reward(batch: RewardInput): Float32Array {
-    return predictBatch(this, batch);
-  }
-
   evaluationReward(): RewardModel {
     return new BorrowedRewardModel(this.model.evaluationReward());
   }
 
-  toJSON(): SavedRewardModel {
-    return savedModel("normalized-output", this.observationSpace, this.actionSpace, {
-      epsilon: this.epsilon,
-      statistics: this.statistics.toJSON(),
-      model: this.model.toJSON(),
-    });
-  }
-
-  /** Frees the wrapped model. */
-  dispose(): void {
-    this.model.dispose();
+  protected settings(): Record<string, unknown> {
+    return { epsilon: this.epsilon, statistics: this.statistics.toJSON() };
   }
 }

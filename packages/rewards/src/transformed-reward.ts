@@ -8,17 +8,10 @@
  *
  * computed in the stable form max(ℓ, 0) + log1p(e^(−|ℓ|)) (`@irlkit/nn`'s `softplus`).
  */
-import { describeValue, type RewardInput, type Space, ValidationError } from "@irlkit/core";
+import { describeValue, ValidationError } from "@irlkit/core";
 import { softplus, tf } from "@irlkit/nn";
-import { BorrowedRewardModel } from "./borrowed-reward-model.js";
-import type {
-  RewardModel,
-  RewardModelInputs,
-  RewardTensors,
-  SavedRewardModel,
-} from "./reward-model.js";
-import { predictBatch } from "./reward-tensors.js";
-import { savedModel } from "./saved-model.js";
+import type { RewardModel, RewardTensors } from "./reward-model.js";
+import { RewardWrapper } from "./reward-wrapper.js";
 
 /** The transforms a `TransformedReward` applies (and `loadRewardModel` reads). */
 export const REWARD_TRANSFORMS = Object.freeze(["softplus"] as const);
@@ -36,30 +29,13 @@ export interface TransformedRewardOptions {
  * transform(r) for a wrapped reward r — GAIL's evaluation reward softplus(logit) (imitation's
  * `RewardNetFromDiscriminatorLogit`). The wrapper owns the wrapped model: `dispose()` frees it.
  */
-export class TransformedReward implements RewardModel {
+export class TransformedReward extends RewardWrapper {
   readonly kind = "transformed";
-  readonly model: RewardModel;
   readonly transform: RewardTransform;
 
   constructor(options: TransformedRewardOptions) {
+    super(options.model);
     this.transform = checkTransform(options.transform, "transform");
-    this.model = options.model;
-  }
-
-  get observationSpace(): Space {
-    return this.model.observationSpace;
-  }
-
-  get actionSpace(): Space {
-    return this.model.actionSpace;
-  }
-
-  get inputs(): RewardModelInputs {
-    return this.model.inputs;
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.model.trainableVariables;
   }
 
   /** transform(r) of the wrapped model's reward r. */
@@ -67,33 +43,18 @@ export class TransformedReward implements RewardModel {
     return tf.tidy(() => softplus(this.model.predict(tensors)));
   }
 
-  reward(batch: RewardInput): Float32Array {
-    return predictBatch(this, batch);
-  }
-
   /**
    * This wrapper when the wrapped model is its own evaluation reward; otherwise the same transform
    * over a non-owning view of the wrapped model's evaluation reward.
    */
   evaluationReward(): RewardModel {
-    const inner = this.model.evaluationReward();
-    if (inner === this.model) return this;
-    return new TransformedReward({
-      model: new BorrowedRewardModel(inner),
-      transform: this.transform,
-    });
+    return this.overEvaluationReward(
+      (model) => new TransformedReward({ model, transform: this.transform }),
+    );
   }
 
-  toJSON(): SavedRewardModel {
-    return savedModel("transformed", this.observationSpace, this.actionSpace, {
-      transform: this.transform,
-      model: this.model.toJSON(),
-    });
-  }
-
-  /** Frees the wrapped model. */
-  dispose(): void {
-    this.model.dispose();
+  protected settings(): Record<string, unknown> {
+    return { transform: this.transform };
   }
 }
 
