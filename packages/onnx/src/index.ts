@@ -20,6 +20,7 @@ export {
   type OnnxModelSummary,
   type OnnxTensorInfo,
 } from "./inspect.js";
+export type * from "./loader-types.js";
 export {
   FORMAT_VERSION,
   type IrlkitMetadata,
@@ -29,7 +30,4 @@ export {
   type OnnxModelKind,
 } from "./metadata.js";
 export { OnnxModelError, UnsupportedModuleError } from "./onnx-model-error.js";
-export type { LoadOnnxPolicyOptions, OnnxPolicy, OnnxPolicyOutputKind } from "./onnx-policy.js";
-export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
-export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
 export { IRLKIT_ONNX_VERSION } from "./version.js";

@@ -11,23 +11,11 @@
  * ```
  */
 import { readFile } from "node:fs/promises";
+import { adaptSession, type ModelBytes, onnxLoaders } from "./loaders.js";
 import { OnnxModelError } from "./onnx-model-error.js";
-import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
-import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
-import {
-  createOnnxValue,
-  type LoadOnnxValueOptions,
-  type OnnxValueFunction,
-} from "./onnx-value.js";
-import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
+import { lazyRuntime, type OnnxRuntimeAdapter } from "./runtime.js";
 
-export type {
-  LoadOnnxPolicyOptions,
-  OnnxPolicy,
-  OnnxPolicyOutputKind,
-} from "./onnx-policy.js";
-export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
-export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
+export type * from "./loader-types.js";
 
 /** onnxruntime-node behind the loaders' adapter interface, imported on first use. */
 export const nodeRuntime: () => Promise<OnnxRuntimeAdapter> = lazyRuntime(loadNodeRuntime);
@@ -44,26 +32,13 @@ async function loadNodeRuntime(): Promise<OnnxRuntimeAdapter> {
   }
   return {
     name: "onnxruntime-node",
-    createSession: async (bytes) => {
-      const session = await ort.InferenceSession.create(bytes);
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        run: (feeds, fetches) =>
-          session.run(feeds as unknown as Parameters<typeof session.run>[0], [
-            ...(fetches ?? session.outputNames),
-          ]) as unknown as Promise<Record<string, RuntimeTensor>>,
-        release: () => session.release(),
-      };
-    },
+    createSession: async (bytes) => adaptSession(await ort.InferenceSession.create(bytes)),
     createTensor: (type, data, dims) => new ort.Tensor(type, data, dims),
   };
 }
 
 /** Reads a model file (or takes the bytes) and names it for error messages. */
-async function readModel(
-  pathOrBytes: string | Uint8Array,
-): Promise<{ bytes: Uint8Array; source: string }> {
+async function readModel(pathOrBytes: string | Uint8Array): Promise<ModelBytes> {
   if (pathOrBytes instanceof Uint8Array) return { bytes: pathOrBytes, source: "<bytes>" };
   if (typeof pathOrBytes !== "string") {
     throw new TypeError(`Expected a file path or a Uint8Array; found ${typeof pathOrBytes}.`);
@@ -79,6 +54,8 @@ async function readModel(
   }
 }
 
+const loaders = onnxLoaders(nodeRuntime, readModel);
+
 /**
  * Loads an ONNX reward (an `exportRewardToOnnx` file, or any model with some of the inputs
  * observations / actions / next_observations / dones and a reward output). Score batches with
@@ -86,13 +63,7 @@ async function readModel(
  *
  * @throws OnnxModelError naming the file and what is wrong.
  */
-export async function loadOnnxReward(
-  pathOrBytes: string | Uint8Array,
-  options: LoadOnnxRewardOptions = {},
-): Promise<OnnxReward> {
-  const { bytes, source } = await readModel(pathOrBytes);
-  return createOnnxReward(await nodeRuntime(), bytes, source, options);
-}
+export const loadOnnxReward = loaders.loadOnnxReward;
 
 /**
  * Loads an ONNX policy: an `exportPolicyToOnnx` file, or a policy from another library with one
@@ -100,13 +71,7 @@ export async function loadOnnxReward(
  *
  * @throws OnnxModelError naming the file and what is wrong.
  */
-export async function loadOnnxPolicy(
-  pathOrBytes: string | Uint8Array,
-  options: LoadOnnxPolicyOptions = {},
-): Promise<OnnxPolicy> {
-  const { bytes, source } = await readModel(pathOrBytes);
-  return createOnnxPolicy(await nodeRuntime(), bytes, source, options);
-}
+export const loadOnnxPolicy = loaders.loadOnnxPolicy;
 
 /**
  * Loads an ONNX value function V(s): an `exportPolicyToOnnx(policy, { heads: "value" })` file, or
@@ -114,10 +79,4 @@ export async function loadOnnxPolicy(
  *
  * @throws OnnxModelError naming the file and what is wrong.
  */
-export async function loadOnnxValue(
-  pathOrBytes: string | Uint8Array,
-  options: LoadOnnxValueOptions = {},
-): Promise<OnnxValueFunction> {
-  const { bytes, source } = await readModel(pathOrBytes);
-  return createOnnxValue(await nodeRuntime(), bytes, source, options);
-}
+export const loadOnnxValue = loaders.loadOnnxValue;

@@ -8,23 +8,11 @@
  * const policy = await loadOnnxPolicy(new URL("./policy.onnx", import.meta.url));
  * ```
  */
+import { adaptSession, type ModelBytes, onnxLoaders } from "./loaders.js";
 import { OnnxModelError } from "./onnx-model-error.js";
-import { createOnnxPolicy, type LoadOnnxPolicyOptions, type OnnxPolicy } from "./onnx-policy.js";
-import { createOnnxReward, type LoadOnnxRewardOptions, type OnnxReward } from "./onnx-reward.js";
-import {
-  createOnnxValue,
-  type LoadOnnxValueOptions,
-  type OnnxValueFunction,
-} from "./onnx-value.js";
-import { lazyRuntime, type OnnxRuntimeAdapter, type RuntimeTensor } from "./runtime.js";
+import { lazyRuntime, type OnnxRuntimeAdapter } from "./runtime.js";
 
-export type {
-  LoadOnnxPolicyOptions,
-  OnnxPolicy,
-  OnnxPolicyOutputKind,
-} from "./onnx-policy.js";
-export type { LoadOnnxRewardOptions, OnnxReward } from "./onnx-reward.js";
-export type { LoadOnnxValueOptions, OnnxValueFunction } from "./onnx-value.js";
+export type * from "./loader-types.js";
 
 /** Bytes, or where to fetch them. */
 export type OnnxModelInput = Uint8Array | ArrayBuffer | URL | string;
@@ -55,23 +43,13 @@ async function loadWebRuntime(): Promise<OnnxRuntimeAdapter> {
   }
   return {
     name: "onnxruntime-web",
-    createSession: async (bytes) => {
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        run: (feeds, fetches) =>
-          session.run(feeds as unknown as Parameters<typeof session.run>[0], [
-            ...(fetches ?? session.outputNames),
-          ]) as unknown as Promise<Record<string, RuntimeTensor>>,
-        release: () => session.release(),
-      };
-    },
+    createSession: async (bytes) =>
+      adaptSession(await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] })),
     createTensor: (type, data, dims) => new ort.Tensor(type, data, dims),
   };
 }
 
-async function readModel(input: OnnxModelInput): Promise<{ bytes: Uint8Array; source: string }> {
+async function readModel(input: OnnxModelInput): Promise<ModelBytes> {
   if (input instanceof Uint8Array) return { bytes: input, source: "<bytes>" };
   if (input instanceof ArrayBuffer) return { bytes: new Uint8Array(input), source: "<bytes>" };
   if (typeof input !== "string" && !(input instanceof URL)) {
@@ -99,29 +77,13 @@ async function readModel(input: OnnxModelInput): Promise<{ bytes: Uint8Array; so
   return { bytes: new Uint8Array(await response.arrayBuffer()), source };
 }
 
+const loaders = onnxLoaders(webRuntime, readModel);
+
 /** `loadOnnxReward` of `@irlkit/onnx/node`, for bytes or a URL. */
-export async function loadOnnxReward(
-  input: OnnxModelInput,
-  options: LoadOnnxRewardOptions = {},
-): Promise<OnnxReward> {
-  const { bytes, source } = await readModel(input);
-  return createOnnxReward(await webRuntime(), bytes, source, options);
-}
+export const loadOnnxReward = loaders.loadOnnxReward;
 
 /** `loadOnnxPolicy` of `@irlkit/onnx/node`, for bytes or a URL. */
-export async function loadOnnxPolicy(
-  input: OnnxModelInput,
-  options: LoadOnnxPolicyOptions = {},
-): Promise<OnnxPolicy> {
-  const { bytes, source } = await readModel(input);
-  return createOnnxPolicy(await webRuntime(), bytes, source, options);
-}
+export const loadOnnxPolicy = loaders.loadOnnxPolicy;
 
 /** `loadOnnxValue` of `@irlkit/onnx/node`, for bytes or a URL. */
-export async function loadOnnxValue(
-  input: OnnxModelInput,
-  options: LoadOnnxValueOptions = {},
-): Promise<OnnxValueFunction> {
-  const { bytes, source } = await readModel(input);
-  return createOnnxValue(await webRuntime(), bytes, source, options);
-}
+export const loadOnnxValue = loaders.loadOnnxValue;
