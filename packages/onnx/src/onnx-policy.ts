@@ -41,6 +41,7 @@ import {
   type SpaceWithOrigin,
 } from "./policy-graph.js";
 import {
+  type LoadedModelInit,
   type OnnxRuntimeAdapter,
   openModel,
   type RuntimeSession,
@@ -99,17 +100,14 @@ export class OnnxPolicy implements Policy {
   readonly #fixedBatch: number | undefined;
 
   /** Use `loadOnnxPolicy` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
-  constructor(init: {
-    runtime: OnnxRuntimeAdapter;
-    session: RuntimeSession;
-    summary: OnnxModelSummary;
-    source: string;
-    observationSpace: Space;
-    actionSpace: Space;
-    outputKind: OnnxPolicyOutputKind;
-    outputs: readonly string[];
-    valueOutput: string | undefined;
-  }) {
+  constructor(
+    init: LoadedModelInit & {
+      actionSpace: Space;
+      outputKind: OnnxPolicyOutputKind;
+      outputs: readonly string[];
+      valueOutput: string | undefined;
+    },
+  ) {
     this.#runtime = init.runtime;
     this.#session = init.session;
     this.summary = init.summary;

@@ -17,10 +17,11 @@ import { REWARD_INPUT_NAMES, REWARD_OUTPUT_NAME } from "./export-reward.js";
 import type { OnnxModelSummary } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
+  type LoadedModelInit,
   type OnnxRuntimeAdapter,
   openModel,
   type RuntimeSession,
-  runtimeValues,
+  runSingleOutput,
   toRuntimeData,
 } from "./runtime.js";
 
@@ -50,15 +51,7 @@ export class OnnxReward implements RewardFunction {
   readonly #outputName: string;
 
   /** Use `loadOnnxReward` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
-  constructor(init: {
-    runtime: OnnxRuntimeAdapter;
-    session: RuntimeSession;
-    summary: OnnxModelSummary;
-    source: string;
-    observationSpace: Space;
-    actionSpace: Space;
-    outputName: string;
-  }) {
+  constructor(init: LoadedModelInit & { actionSpace: Space; outputName: string }) {
     this.#runtime = init.runtime;
     this.#session = init.session;
     this.summary = init.summary;
@@ -100,19 +93,13 @@ export class OnnxReward implements RewardFunction {
         dims,
       );
     }
-    const results = await this.#session.run(feeds, [this.#outputName]);
-    const output = results[this.#outputName];
-    if (output === undefined) {
-      throw new OnnxModelError(this.source, `the session returned no "${this.#outputName}" output`);
-    }
-    const values = runtimeValues(output);
-    if (values.length !== count) {
-      throw new OnnxModelError(
-        this.source,
-        `output "${this.#outputName}" has ${values.length} values for a batch of ${count}`,
-      );
-    }
-    return values instanceof Float32Array ? Float32Array.from(values) : Float32Array.from(values);
+    return runSingleOutput(
+      { session: this.#session, source: this.source },
+      feeds,
+      this.#outputName,
+      count,
+      `a batch of ${count}`,
+    );
   }
 
   #inputValues(

@@ -7,10 +7,11 @@ import { POLICY_TENSOR_NAMES } from "./export-policy.js";
 import type { OnnxModelSummary } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
+  type LoadedModelInit,
   type OnnxRuntimeAdapter,
   openModel,
   type RuntimeSession,
-  runtimeValues,
+  runSingleOutput,
   toRuntimeData,
 } from "./runtime.js";
 
@@ -34,14 +35,7 @@ export class OnnxValueFunction {
   readonly #outputName: string;
 
   /** Use `loadOnnxValue` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
-  constructor(init: {
-    runtime: OnnxRuntimeAdapter;
-    session: RuntimeSession;
-    summary: OnnxModelSummary;
-    source: string;
-    observationSpace: Space;
-    outputName: string;
-  }) {
+  constructor(init: LoadedModelInit & { outputName: string }) {
     this.#runtime = init.runtime;
     this.#session = init.session;
     this.summary = init.summary;
@@ -67,19 +61,13 @@ export class OnnxValueFunction {
       toRuntimeData(observations, input.elementType, "observations"),
       input.shape !== undefined && input.shape.length === 1 ? [rows] : [rows, size],
     );
-    const results = await this.#session.run({ [input.name]: feed }, [this.#outputName]);
-    const output = results[this.#outputName];
-    if (output === undefined) {
-      throw new OnnxModelError(this.source, `the session returned no "${this.#outputName}" output`);
-    }
-    const values = runtimeValues(output);
-    if (values.length !== rows) {
-      throw new OnnxModelError(
-        this.source,
-        `output "${this.#outputName}" has ${values.length} values for ${rows} observations`,
-      );
-    }
-    return Float32Array.from(values);
+    return runSingleOutput(
+      { session: this.#session, source: this.source },
+      { [input.name]: feed },
+      this.#outputName,
+      rows,
+      `${rows} observations`,
+    );
   }
 
   /** Releases the session. */

@@ -3,6 +3,7 @@
  * onnxruntime-web expose the same API (onnxruntime-common); `@irlkit/onnx/node` and
  * `@irlkit/onnx/web` each pass their runtime in, so this package's main entry never loads either.
  */
+import type { Space } from "@irlkit/core";
 import { inspectOnnxModel, type OnnxModelSummary } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 
@@ -64,6 +65,39 @@ export async function openModel(
     );
   }
   return { summary, session, source };
+}
+
+/** What every loaded model's constructor takes: the opened model, its runtime and observation space. */
+export interface LoadedModelInit extends OpenedModel {
+  runtime: OnnxRuntimeAdapter;
+  observationSpace: Space;
+}
+
+/**
+ * Runs `session` on `feeds` and returns the float32 values of the output `outputName`, checked to
+ * hold `count` values (`rows` says what they are for, e.g. "a batch of 5", in the error).
+ * @throws OnnxModelError naming `source` when the output is missing or has another length.
+ */
+export async function runSingleOutput(
+  model: { session: RuntimeSession; source: string },
+  feeds: Record<string, RuntimeTensor>,
+  outputName: string,
+  count: number,
+  rows: string,
+): Promise<Float32Array> {
+  const results = await model.session.run(feeds, [outputName]);
+  const output = results[outputName];
+  if (output === undefined) {
+    throw new OnnxModelError(model.source, `the session returned no "${outputName}" output`);
+  }
+  const values = runtimeValues(output);
+  if (values.length !== count) {
+    throw new OnnxModelError(
+      model.source,
+      `output "${outputName}" has ${values.length} values for ${rows}`,
+    );
+  }
+  return Float32Array.from(values);
 }
 
 /** Copies `values` into the element type a graph input declares. */
