@@ -60,7 +60,6 @@ import {
   type AdversarialTrainerConfig,
   type AdversarialVariant,
   Airl,
-  discriminatorInput,
   Gail,
   GanGcl,
 } from "@irlkit/adversarial";
@@ -68,8 +67,13 @@ import { Rng, type StochasticPolicy, type Trajectory, Transitions } from "@irlki
 import { make, pointMazeExpert, spec, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { type RewardNetworkOptions, RunningMeanVariance } from "@irlkit/rewards";
-import { BehaviourCloning, Ppo, type PpoConfig, withRewards } from "@irlkit/rl";
-import { collectTrajectories, generateDemonstrations } from "@irlkit/samplers";
+import { BehaviourCloning, Ppo, type PpoConfig } from "@irlkit/rl";
+import {
+  collectTrajectories,
+  generateDemonstrations,
+  rewardInput,
+  withRewards,
+} from "@irlkit/samplers";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
 const LEFT = "PointMazeLeft-v0";
@@ -304,7 +308,7 @@ async function retrainOnRight(
   while (ppo.timesteps < retrainSteps) {
     let batch = await ppo.collect();
     if (learned !== undefined) {
-      const raw = learned.reward(discriminatorInput(batch));
+      const raw = learned.reward(rewardInput(batch));
       statistics.update(raw);
       const m = statistics.mean[0]!;
       const s = Math.sqrt(statistics.variance[0]! + 1e-5);

@@ -25,7 +25,8 @@
 // BENCH_KEEP_RUNS=DIR keeps the run directories (metrics.jsonl, reward.json, policy.json) under DIR.
 import { make, VectorEnv } from "@irlkit/envs";
 import { RunningMeanVariance } from "@irlkit/rewards";
-import { Ppo, rolloutRewardInput, withRewards } from "@irlkit/rl";
+import { Ppo } from "@irlkit/rl";
+import { rewardInput, withRewards } from "@irlkit/samplers";
 import type { GclFileConfig } from "../apps/cli/src/configs.js";
 import { evaluate } from "../apps/cli/src/evaluation.js";
 import { loadReward, readRewardFile } from "../apps/cli/src/models.js";
@@ -116,7 +117,7 @@ async function transfer(run: RunDirectory, config: GclFileConfig, envId: string,
   try {
     while (ppo.timesteps < transferSteps) {
       const batch = await ppo.collect();
-      let rewards = reward.reward(rolloutRewardInput(batch));
+      let rewards = reward.reward(rewardInput(batch));
       if (config.gcl.normalizePolicyRewards) {
         statistics.update(rewards, "rewards");
         const mean = statistics.mean[0]!;

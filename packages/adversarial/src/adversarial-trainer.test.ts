@@ -19,9 +19,9 @@ import {
   rewardTensors,
 } from "@irlkit/rewards";
 import { type PolicyOptimizer, Ppo, type PpoState } from "@irlkit/rl";
-import { generateDemonstrations } from "@irlkit/samplers";
+import { generateDemonstrations, rolloutTransitions } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AdversarialTrainer, rolloutTransitions } from "./adversarial-trainer.js";
+import { AdversarialTrainer } from "./adversarial-trainer.js";
 import {
   type AdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,

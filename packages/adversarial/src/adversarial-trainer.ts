@@ -39,8 +39,14 @@ import {
   writeParameters,
 } from "@irlkit/nn";
 import { disposeRewardTensors, RunningMeanVariance, rewardTensors } from "@irlkit/rewards";
-import { type PolicyOptimizer, type RolloutBatch, withRewards } from "@irlkit/rl";
-import { ReplayBuffer } from "@irlkit/samplers";
+import type { PolicyOptimizer } from "@irlkit/rl";
+import {
+  ReplayBuffer,
+  type RolloutBatch,
+  rewardInput,
+  rolloutTransitions,
+  withRewards,
+} from "@irlkit/samplers";
 import {
   type AdversarialTrainerConfig,
   type ResolvedAdversarialTrainerConfig,
@@ -429,12 +435,19 @@ export class AdversarialTrainer {
    */
   trainingRewards(batch: RolloutBatch, options: { updateStatistics?: boolean } = {}): Float32Array {
     this.#assertLive("trainingRewards");
-    const input = discriminatorInput(batch);
-    const tensors = rewardTensors(input, this.observationSpace, this.actionSpace);
+    const collectedLogProbs = batch.logProbs;
+    if (this.variant.usesLogProbs && collectedLogProbs === undefined) {
+      throw new ValidationError(
+        "AdversarialTrainer.trainingRewards batch.logProbs",
+        `log π(a|s) recorded at collection (${this.variant.name} puts it into the reward)`,
+        "a batch without logProbs",
+      );
+    }
+    const tensors = rewardTensors(rewardInput(batch), this.observationSpace, this.actionSpace);
     let raw: Float32Array;
     try {
       const rewards = tf.tidy(() => {
-        const logProbs = this.variant.usesLogProbs ? tf.tensor1d(batch.logProbs) : undefined;
+        const logProbs = this.variant.usesLogProbs ? tf.tensor1d(collectedLogProbs!) : undefined;
         return this.variant.trainingReward(tensors, logProbs);
       });
       raw = Float32Array.from(rewards.dataSync());
@@ -497,7 +510,7 @@ export class AdversarialTrainer {
           ? {
               ...batch,
               logProbs: Float32Array.from(
-                await this.#logProbs(batch.observations, discriminatorInput(batch).actions),
+                await this.#logProbs(batch.observations, batch.envActions),
               ),
             }
           : batch,
@@ -727,43 +740,6 @@ function summaryStatistics(values: ArrayLike<number>): DiscriminatorStatistics {
     logitMeanGenerated: values[4]!,
     entropy: values[5]!,
   };
-}
-
-/**
- * A rollout as the discriminator sees it (detail 2): Box actions clipped to the bounds — what the
- * env received, as imitation records them — and `done` = terminated.
- */
-export function discriminatorInput(batch: RolloutBatch): RewardInput {
-  return {
-    observations: batch.observations,
-    actions: clipToSpace(batch.actions, batch.actionSpace),
-    nextObservations: batch.nextObservations,
-    dones: batch.terminated,
-  };
-}
-
-/** The rollout's transitions for the replay buffer (see `discriminatorInput`). */
-export function rolloutTransitions(batch: RolloutBatch): Transitions {
-  const input = discriminatorInput(batch);
-  return new Transitions({
-    observationSpace: batch.observationSpace,
-    actionSpace: batch.actionSpace,
-    observations: input.observations,
-    actions: input.actions,
-    nextObservations: input.nextObservations,
-    dones: input.dones,
-  });
-}
-
-function clipToSpace(actions: ActionBatch, space: Space): ActionBatch {
-  if (space.kind !== "Box" || !(actions instanceof Float32Array)) return actions;
-  const size = space.flatSize;
-  const clipped = new Float32Array(actions.length);
-  for (let i = 0; i < actions.length; i++) {
-    const column = i % size;
-    clipped[i] = Math.min(Math.max(actions[i]!, space.low[column]!), space.high[column]!);
-  }
-  return clipped;
 }
 
 function concatenate<T extends Float32Array | Int32Array | Uint8Array>(first: T, second: T): T {

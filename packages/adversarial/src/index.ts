@@ -2,8 +2,6 @@ export {
   AdversarialTrainer,
   type AdversarialTrainerOptions,
   type DiscriminatorStatistics,
-  discriminatorInput,
-  rolloutTransitions,
 } from "./adversarial-trainer.js";
 export {
   type AdversarialTrainerConfig,

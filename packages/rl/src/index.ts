@@ -82,12 +82,7 @@ export {
   TabularPolicy,
   type TabularPolicyInit,
 } from "./policies/tabular-policy.js";
-export {
-  type PolicyOptimizer,
-  type RolloutBatch,
-  rolloutRewardInput,
-  withRewards,
-} from "./policy-optimizer.js";
+export type { PolicyOptimizer } from "./policy-optimizer.js";
 export { computeGae, type GaeInput, type GaeResult } from "./ppo/compute-gae.js";
 export { explainedVariance, Ppo, type PpoOptions, type PpoState } from "./ppo/ppo.js";
 export {

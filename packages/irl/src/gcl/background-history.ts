@@ -5,7 +5,13 @@
  * density z = Σ_c α_c q_c needs, kept in step as batches arrive and leave. Plain arrays throughout,
  * so `toState()` / `fromState()` save and restore it exactly.
  */
-import { describeValue, type Space, type StochasticPolicy, ValidationError } from "@irlkit/core";
+import {
+  clipActions,
+  describeValue,
+  type Space,
+  type StochasticPolicy,
+  ValidationError,
+} from "@irlkit/core";
 import type { RewardModel } from "@irlkit/rewards";
 import {
   effectiveSampleSize,
@@ -14,7 +20,7 @@ import {
   selfNormalizedWeights,
 } from "@irlkit/samplers";
 import { type SnapshotPolicy, segmentLogDensities } from "./background.js";
-import { clipToSpace, type SegmentSet, segmentReturns } from "./segments.js";
+import { type SegmentSet, segmentReturns } from "./segments.js";
 
 /** One stored sample batch, the policy q_k that drew it, and its log-densities. */
 export interface BackgroundBatch {
@@ -388,7 +394,7 @@ export class BackgroundHistory {
           length,
           rewardInput: {
             observations,
-            actions: clipToSpace(actions, spaces.actionSpace),
+            actions: clipActions(actions, spaces.actionSpace),
             nextObservations: Float32Array.from(saved.segments.nextObservations),
             dones: Uint8Array.from(saved.segments.dones),
           },

@@ -41,7 +41,8 @@ import {
 } from "@irlkit/core";
 import { type Adam, checkParameters, readParameters, writeParameters } from "@irlkit/nn";
 import { BoundedReward, type RewardModel, RunningMeanVariance } from "@irlkit/rewards";
-import { type PolicyOptimizer, withRewards } from "@irlkit/rl";
+import type { PolicyOptimizer } from "@irlkit/rl";
+import { rewardInput, withRewards } from "@irlkit/samplers";
 import { drawHistoryIndices, drawIndices, type SnapshotPolicy } from "./background.js";
 import { BackgroundHistory } from "./background-history.js";
 import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
@@ -62,7 +63,6 @@ import {
 } from "./guided-cost-learning-state.js";
 import { rewardStep } from "./reward-step.js";
 import {
-  batchRewardInput,
   rolloutSegments,
   type SegmentSet,
   segmentSums,
@@ -183,10 +183,18 @@ export class GuidedCostLearning {
 
     // Step 1: a batch from the current policy q_i.
     const batch = await optimizer.collect();
+    const collectedLogProbs = batch.logProbs;
+    if (collectedLogProbs === undefined) {
+      throw new ValidationError(
+        `${GUIDED_COST_LEARNING} policyOptimizer.collect()`,
+        "a batch with logProbs (log q of the sampled segments, for the importance weights)",
+        "a batch without logProbs",
+      );
+    }
     const { segments, rows } = rolloutSegments(batch, L);
     // Detail 12: a reward with running input statistics (`NormalizedInputReward`) takes the new
     // batch's observations before the reward update, as imitation's RunningNorm does.
-    updateRewardStatistics(rewardModel, batchRewardInput(batch));
+    updateRewardStatistics(rewardModel, rewardInput(batch));
     if (segments.count === 0) {
       throw new ValidationError(
         `${GUIDED_COST_LEARNING}.segmentLength`,
@@ -195,7 +203,7 @@ export class GuidedCostLearning {
       );
     }
     // Detail 4: the batch joins the background, scored under every policy of the window.
-    const ownLogProbs = Float64Array.from(rows, (row) => batch.logProbs[row]!);
+    const ownLogProbs = Float64Array.from(rows, (row) => collectedLogProbs[row]!);
     await history.add({
       iteration,
       segments,
@@ -284,9 +292,9 @@ export class GuidedCostLearning {
       sampleReward,
     } = history.diagnostics(rewardModel, demonstrationsInBackground);
 
-    // Step 3: relabel the batch with r_ψ (Box actions clipped, as the env executed them) and take
-    // one policy-optimisation step on it.
-    const relabelled = rewardModel.reward(batchRewardInput(batch));
+    // Step 3: relabel the batch with r_ψ (on the actions as the env executed them, Box actions
+    // clipped: `rewardInput`) and take one policy-optimisation step on it.
+    const relabelled = rewardModel.reward(rewardInput(batch));
     const badReward = relabelled.findIndex((r) => !Number.isFinite(r));
     const loss = -demoReward + logZ;
     if (!Number.isFinite(loss) || badReward >= 0) {
@@ -303,7 +311,7 @@ export class GuidedCostLearning {
     // Detail 13: the maximum-entropy policy objective, r_ψ − λ log π (log π as collected).
     let policyRewards =
       config.policyEntropyWeight > 0
-        ? relabelled.map((r, row) => r - config.policyEntropyWeight * batch.logProbs[row]!)
+        ? relabelled.map((r, row) => r - config.policyEntropyWeight * collectedLogProbs[row]!)
         : relabelled;
     if (config.normalizePolicyRewards) {
       // Detail 12: standardise with running statistics (this batch included).

@@ -2,17 +2,23 @@
  * Detail 2 of docs/algorithms/guided-cost-learning.md: the trajectories τ of the GCL model —
  * equal-length segments of demonstrations and rollout batches — and the array plumbing on them.
  */
-import type { ActionBatch, RewardInput, Space, Trajectory } from "@irlkit/core";
+import {
+  type ActionBatch,
+  clipActions,
+  type RewardInput,
+  type Space,
+  type Trajectory,
+} from "@irlkit/core";
 import type { RewardModel } from "@irlkit/rewards";
-import type { RolloutBatch } from "@irlkit/rl";
+import type { RolloutBatch } from "@irlkit/samplers";
 
 // ─── Segments: the trajectories τ of the model ───────────────────────────────────────────────
 
 /**
  * Equal-length pieces of trajectories, segment-major: segment k covers rows
- * `k * length … (k + 1) * length − 1`. `rewardInput` holds what r_ψ reads (Box actions clipped to
- * the action space, as the env executed them); `policyActions` what log π is evaluated on (the
- * actions as the policy drew them).
+ * `k * length … (k + 1) * length − 1`. `rewardInput` holds what r_ψ reads (the actions as the env
+ * executed them: a rollout's `envActions`, Box actions clipped to the action space); `policyActions`
+ * what log π is evaluated on (the actions as the policy drew them).
  */
 export interface SegmentSet {
   count: number;
@@ -59,7 +65,7 @@ export function trajectorySegments(
     length,
     rewardInput: {
       observations,
-      actions: clipToSpace(actions, actionSpace),
+      actions: clipActions(actions, actionSpace),
       nextObservations,
       dones,
     },
@@ -78,7 +84,7 @@ export function rolloutSegments(
   batch: RolloutBatch,
   length: number,
 ): { segments: SegmentSet; rows: Int32Array } {
-  const { numSteps: T, numEnvs: N, actionSpace } = batch;
+  const { numSteps: T, numEnvs: N } = batch;
   const chosen: number[] = [];
   for (let i = 0; i < N; i++) {
     let runStart = 0;
@@ -94,18 +100,23 @@ export function rolloutSegments(
   }
   const rows = Int32Array.from(chosen);
   const os = batch.observationSpace.flatSize;
-  const as = actionSpace.flatSize;
+  const as = batch.actionSpace.flatSize;
   const count = rows.length;
   const observations = new Float32Array(count * os);
   const nextObservations = new Float32Array(count * os);
-  const actions =
+  const newActions = (): ActionBatch =>
     batch.actions instanceof Int32Array ? new Int32Array(count * as) : new Float32Array(count * as);
+  const actions = newActions();
+  // r_ψ reads the actions as the env received them (`rewardInput(batch)`'s); log π the draws.
+  const sameActions = batch.envActions === batch.actions;
+  const envActions = sameActions ? actions : newActions();
   const dones = new Uint8Array(count);
   for (let k = 0; k < count; k++) {
     const r = rows[k]!;
     observations.set(batch.observations.subarray(r * os, (r + 1) * os), k * os);
     nextObservations.set(batch.nextObservations.subarray(r * os, (r + 1) * os), k * os);
     actions.set(batch.actions.subarray(r * as, (r + 1) * as), k * as);
+    if (!sameActions) envActions.set(batch.envActions.subarray(r * as, (r + 1) * as), k * as);
     dones[k] = batch.terminated[r]!;
   }
   return {
@@ -114,7 +125,7 @@ export function rolloutSegments(
       length,
       rewardInput: {
         observations,
-        actions: clipToSpace(actions, actionSpace),
+        actions: envActions,
         nextObservations,
         dones,
       },
@@ -122,18 +133,6 @@ export function rolloutSegments(
     },
     rows,
   };
-}
-
-/** Box actions clipped to the space's bounds (a copy); other actions unchanged. */
-export function clipToSpace(actions: ActionBatch, space: Space): ActionBatch {
-  if (space.kind !== "Box" || !(actions instanceof Float32Array)) return actions;
-  const size = space.flatSize;
-  const clipped = new Float32Array(actions.length);
-  for (let i = 0; i < actions.length; i++) {
-    const c = i % size;
-    clipped[i] = Math.min(Math.max(actions[i]!, space.low[c]!), space.high[c]!);
-  }
-  return clipped;
 }
 
 /** The rows of `segments` listed in `indices` (segment indices), as a new segment set. */
@@ -207,14 +206,4 @@ export function segmentSums(
 export function segmentReturns(rewardModel: RewardModel, segments: SegmentSet): Float64Array {
   if (segments.count === 0) return new Float64Array(0);
   return segmentSums(rewardModel.reward(segments.rewardInput), segments.count, segments.length);
-}
-
-/** The batch as reward input, Box actions clipped to the action space. */
-export function batchRewardInput(batch: RolloutBatch): RewardInput {
-  return {
-    observations: batch.observations,
-    actions: clipToSpace(batch.actions, batch.actionSpace),
-    nextObservations: batch.nextObservations,
-    dones: batch.terminated,
-  };
 }

@@ -15,7 +15,9 @@
  * episode and bias Ẑ. So observations are (state, time) pairs, `Box [2]`: `[s, t]`. Rewards that
  * should not depend on time read column 0 only.
  *
- * The optimiser never sees the reward model: only the rewards written into the batch, as PPO.
+ * Batches come from samplers' `collectRollout`, as PPO's do: the MDP's episodes run as a vector
+ * env (`TimeIndexedEpisodes`). The optimiser never sees the reward model: only the rewards written
+ * into the batch, as PPO.
  */
 import {
   type ActionBatch,
@@ -29,7 +31,8 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import type { TabularMdp } from "@irlkit/envs";
-import type { PolicyOptimizer, RolloutBatch } from "@irlkit/rl";
+import type { PolicyOptimizer } from "@irlkit/rl";
+import { collectRollout, type RolloutBatch, type RolloutVectorEnv } from "@irlkit/samplers";
 
 export interface SoftPolicyIterationOptions {
   /** The known dynamics (and, when it has one, the true reward reported as episode returns). */
@@ -206,6 +209,9 @@ export class SoftPolicyIterationOptimizer implements PolicyOptimizer {
   /** The reward estimate r̂(s, a) `[S * A]` the last update planned with. */
   readonly rewardEstimate: Float64Array;
   readonly #rng: Rng;
+  readonly #episodes: TimeIndexedEpisodes;
+  /** Where the next batch's episodes start (the previous batch's last step reset them). */
+  #observations: Float32Array | undefined;
   #timesteps = 0;
   #iteration = 0;
 
@@ -260,6 +266,7 @@ export class SoftPolicyIterationOptimizer implements PolicyOptimizer {
     this.policy = new SoftmaxTabularPolicy(mdp.stateCount, mdp.actionCount, this.horizon);
     this.rewardEstimate = new Float64Array(mdp.stateCount * mdp.actionCount);
     this.#rng = new Rng(options.seed).derive("soft-policy-iteration");
+    this.#episodes = new TimeIndexedEpisodes(mdp, this.policy, this.episodesPerBatch, this.#rng);
   }
 
   get timesteps(): number {
@@ -270,63 +277,20 @@ export class SoftPolicyIterationOptimizer implements PolicyOptimizer {
     return this.#iteration;
   }
 
-  /** `episodesPerBatch` episodes of `horizon` steps from the MDP's initial distribution. */
+  /**
+   * `episodesPerBatch` episodes of `horizon` steps from the MDP's initial distribution, through
+   * `collectRollout` (each batch is whole episodes: the last step of one batch restarts them).
+   */
   async collect(): Promise<RolloutBatch> {
-    const { mdp, policy } = this;
-    const T = this.horizon;
-    const N = this.episodesPerBatch;
-    const A = mdp.actionCount;
-    const count = T * N;
-    const S = mdp.stateCount;
-    const observations = new Float32Array(count * 2);
-    const nextObservations = new Float32Array(count * 2);
-    const actions = new Int32Array(count);
-    const rewards = new Float32Array(count);
-    const truncated = new Uint8Array(count);
-    const logProbs = new Float32Array(count);
-    const episodeReturns = new Float64Array(N);
-    const probabilities = new Float64Array(A);
-    const log = policy.logProbabilities;
-    for (let i = 0; i < N; i++) {
-      let state = mdp.sampleInitialState(this.#rng);
-      for (let t = 0; t < T; t++) {
-        const row = t * N + i;
-        const offset = (t * S + state) * A;
-        for (let a = 0; a < A; a++) probabilities[a] = Math.exp(log[offset + a]!);
-        const action = this.#rng.categorical(probabilities);
-        const next = mdp.sampleNextState(state, action, this.#rng);
-        observations[2 * row] = state;
-        observations[2 * row + 1] = t;
-        actions[row] = action;
-        nextObservations[2 * row] = next;
-        nextObservations[2 * row + 1] = Math.min(t + 1, T - 1);
-        logProbs[row] = log[offset + action]!;
-        const reward = mdp.reward === undefined ? 0 : mdp.rewardFor(state, action);
-        rewards[row] = reward;
-        episodeReturns[i]! += reward;
-        state = next;
-      }
-      truncated[(T - 1) * N + i] = 1;
-    }
-    this.#timesteps += count;
-    return Object.freeze({
-      observationSpace: policy.observationSpace,
-      actionSpace: policy.actionSpace,
-      numSteps: T,
-      numEnvs: N,
-      observations,
-      actions,
-      nextObservations,
-      rewards,
-      terminated: new Uint8Array(count),
-      truncated,
-      logProbs,
-      values: new Float32Array(count),
-      nextValues: new Float32Array(count),
-      episodeReturns,
-      episodeLengths: new Int32Array(N).fill(T),
+    const batch = await collectRollout(this.policy, this.#episodes, {
+      numSteps: this.horizon,
+      rng: this.#rng,
+      ...(this.#observations === undefined ? {} : { initialObservations: this.#observations }),
       timesteps: this.#timesteps,
     });
+    this.#observations = batch.lastObservations;
+    this.#timesteps = batch.timesteps;
+    return batch;
   }
 
   /**
@@ -397,4 +361,95 @@ export class SoftPolicyIterationOptimizer implements PolicyOptimizer {
   }
 
   dispose(): void {}
+}
+
+/**
+ * `numEnvs` episodes of the MDP's exact dynamics as the vector env `collectRollout` steps:
+ * observations `[s, t]`, the true reward where the MDP has one (else 0), each episode cut
+ * (truncated) after `horizon` steps — its final observation `[s_H, H − 1]`, the time clipped into
+ * the policy's table — and restarted from the initial distribution within the same step
+ * (`"same-step"` autoreset). One `Rng` drives starts and transitions.
+ */
+class TimeIndexedEpisodes implements RolloutVectorEnv {
+  readonly autoresetMode = "same-step";
+  readonly numEnvs: number;
+  readonly singleObservationSpace: Box;
+  readonly singleActionSpace: Discrete;
+  readonly #mdp: TabularMdp;
+  readonly #horizon: number;
+  readonly #rng: Rng;
+  readonly #states: Int32Array;
+  readonly #times: Int32Array;
+  readonly #returns: Float64Array;
+
+  constructor(mdp: TabularMdp, policy: SoftmaxTabularPolicy, numEnvs: number, rng: Rng) {
+    this.#mdp = mdp;
+    this.#horizon = policy.horizon;
+    this.#rng = rng;
+    this.numEnvs = numEnvs;
+    this.singleObservationSpace = policy.observationSpace;
+    this.singleActionSpace = policy.actionSpace;
+    this.#states = new Int32Array(numEnvs);
+    this.#times = new Int32Array(numEnvs);
+    this.#returns = new Float64Array(numEnvs);
+  }
+
+  reset(): { observations: Float32Array } {
+    for (let i = 0; i < this.numEnvs; i++) this.#start(i);
+    return { observations: this.#observations() };
+  }
+
+  step(actions: ActionBatch) {
+    const N = this.numEnvs;
+    const mdp = this.#mdp;
+    const rewards = new Float64Array(N);
+    const truncated = new Uint8Array(N);
+    const finalObservations = new Float32Array(N * 2);
+    const episodeReturns = new Float64Array(N);
+    const episodeLengths = new Int32Array(N);
+    for (let i = 0; i < N; i++) {
+      const state = this.#states[i]!;
+      const action = actions[i]!;
+      const next = mdp.sampleNextState(state, action, this.#rng);
+      const reward = mdp.reward === undefined ? 0 : mdp.rewardFor(state, action);
+      rewards[i] = reward;
+      this.#returns[i]! += reward;
+      this.#states[i] = next;
+      this.#times[i]!++;
+      if (this.#times[i]! >= this.#horizon) {
+        truncated[i] = 1;
+        finalObservations[2 * i] = next;
+        finalObservations[2 * i + 1] = this.#horizon - 1;
+        episodeReturns[i] = this.#returns[i]!;
+        episodeLengths[i] = this.#horizon;
+        this.#start(i);
+      }
+    }
+    return {
+      observations: this.#observations(),
+      rewards,
+      terminated: new Uint8Array(N),
+      truncated,
+      finished: truncated,
+      finalObservations,
+      episodeReturns,
+      episodeLengths,
+      autoreset: new Uint8Array(N),
+    };
+  }
+
+  #start(i: number): void {
+    this.#states[i] = this.#mdp.sampleInitialState(this.#rng);
+    this.#times[i] = 0;
+    this.#returns[i] = 0;
+  }
+
+  #observations(): Float32Array {
+    const observations = new Float32Array(this.numEnvs * 2);
+    for (let i = 0; i < this.numEnvs; i++) {
+      observations[2 * i] = this.#states[i]!;
+      observations[2 * i + 1] = this.#times[i]!;
+    }
+    return observations;
+  }
 }

@@ -9,6 +9,7 @@ import {
   type ActOptions,
   actArguments,
   Box,
+  clipActions,
   type DeterministicActOptions,
   describeValue,
   type Rng,
@@ -422,7 +423,6 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
     const logStd = this.#logStdValues;
     const deterministic = options.deterministic === true;
     const actions = new Float32Array(rows * d);
-    const envActions = new Float32Array(rows * d);
     const logProbs = new Float32Array(rows);
     for (let row = 0; row < rows; row++) {
       let logProb = 0;
@@ -432,13 +432,13 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
         const z = deterministic ? 0 : rng.normal();
         const action = Math.fround(means[i]! + Math.exp(logStd[j]!) * z);
         actions[i] = action;
-        envActions[i] = Math.min(Math.max(action, this.#low[j]!), this.#high[j]!);
         const standardised = (action - means[i]!) * Math.exp(-logStd[j]!);
         logProb += normalLogDensity(standardised, logStd[j]!);
       }
       logProbs[row] = logProb;
     }
-    return { actions, envActions, logProbs };
+    // The env gets the draw clipped to the bounds (SB3's np.clip before env.step).
+    return { actions, envActions: clipActions(actions, this.actionSpace), logProbs };
   }
 
   logProb(observations: Float32Array, actions: ActionBatch): Float32Array {

@@ -2,7 +2,26 @@
  * PPO's minibatches (details 8–9 of `ppo.ts`): the rows of one rollout gathered by a permutation's
  * slice, and the per-minibatch advantage standardisation.
  */
-import type { RolloutBatch } from "../policy-optimizer.js";
+import type { RolloutBatch } from "@irlkit/samplers";
+
+/** A rollout with what an actor-critic update needs: log π_old(a|s), V_old(s_t) and V_old(s_{t+1}). */
+export type CriticRolloutBatch = RolloutBatch & {
+  readonly logProbs: Float32Array;
+  readonly values: Float32Array;
+  readonly nextValues: Float32Array;
+};
+
+const criticFields = ["logProbs", "values", "nextValues"] as const;
+
+/** True when `batch` has every field of a `CriticRolloutBatch` (`collectRollout` with a critic). */
+export function hasCriticFields(batch: RolloutBatch): batch is CriticRolloutBatch {
+  return missingCriticFields(batch).length === 0;
+}
+
+/** The critic fields `batch` lacks. */
+export function missingCriticFields(batch: RolloutBatch): string[] {
+  return criticFields.filter((field) => batch[field] === undefined);
+}
 
 /** One minibatch of a rollout, with its advantages and returns. */
 export interface Minibatch {
@@ -17,7 +36,7 @@ export interface Minibatch {
 
 /** The rows `indices` of `batch` (and of its advantages and returns), copied into fresh arrays. */
 export function gatherMinibatch(
-  batch: RolloutBatch,
+  batch: CriticRolloutBatch,
   indices: Int32Array,
   advantages: Float32Array,
   returns: Float32Array,

@@ -10,9 +10,9 @@ import {
 import { make, VectorEnv } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
+import { withRewards } from "@irlkit/samplers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
-import { withRewards } from "../policy-optimizer.js";
 import { Ppo } from "./ppo.js";
 import { resolvePpoConfig } from "./ppo-config.js";
 
@@ -229,20 +229,54 @@ describe("Ppo", () => {
     let truncations = 0;
     for (let i = 0; i < batch.rewards.length; i++) {
       const next = batch.nextObservations.subarray(i * 4, (i + 1) * 4);
-      if (batch.terminated[i]) expect(batch.nextValues[i]).toBe(0);
+      if (batch.terminated[i]) expect(batch.nextValues![i]).toBe(0);
       else if (batch.truncated[i]) {
         truncations++;
-        expect(batch.nextValues[i]).toBeCloseTo(ppo.policy.value(next)[0]!, 6);
+        expect(batch.nextValues![i]).toBeCloseTo(ppo.policy.value(next)[0]!, 6);
         // The final observation, not the reset observation of the next episode.
         const following = batch.observations.subarray((i + 2) * 4, (i + 3) * 4);
         if (i + 2 < batch.rewards.length)
           expect(Array.from(next)).not.toEqual(Array.from(following));
       } else if (i + 2 < batch.rewards.length) {
-        expect(batch.nextValues[i]).toBe(batch.values[i + 2]);
+        expect(batch.nextValues![i]).toBe(batch.values![i + 2]);
       }
     }
     expect(truncations).toBeGreaterThan(0);
     expect(batch.episodeLengths.every((length) => length <= 5)).toBe(true);
+    ppo.dispose();
+  });
+
+  it("collects through collectRollout: Box draws in actions, the clipped actions the env got in envActions", async () => {
+    const env = new VectorEnv(() => make("Pendulum-v1"), {
+      numEnvs: 2,
+      autoresetMode: "same-step",
+    });
+    // σ = e: about half the draws leave the torque bounds [−2, 2].
+    const ppo = new Ppo({
+      env,
+      seed: 0,
+      config: { nSteps: 8, batchSize: 16, policy: { logStdInit: 1 } },
+    });
+    const first = await ppo.collect();
+    const second = await ppo.collect();
+    expect([first.timesteps, second.timesteps, ppo.timesteps]).toEqual([16, 32, 32]);
+    expect(Array.from(first.actions).some((a) => Math.abs(a) > 2)).toBe(true);
+    expect(Array.from(first.envActions)).toEqual(
+      Array.from(first.actions, (a) => Math.min(Math.max(a, -2), 2)),
+    );
+    // The second batch continues the first one's episodes (Pendulum's are 200 steps long).
+    expect(Array.from(second.observations.subarray(0, 6))).toEqual(
+      Array.from(first.lastObservations),
+    );
+    ppo.dispose();
+  });
+
+  it("rejects a batch without the critic's fields", async () => {
+    const ppo = new Ppo({ env: banditEnv(2), seed: 0, config: { nSteps: 4, batchSize: 8 } });
+    const batch = await ppo.collect();
+    await expect(ppo.update({ ...batch, nextValues: undefined })).rejects.toThrow(
+      "Ppo.update batch: expected logProbs, values and nextValues (a batch from this optimiser's collect()), found a batch without nextValues",
+    );
     ppo.dispose();
   });
 
@@ -297,20 +331,6 @@ describe("Ppo", () => {
     const metrics = await ppo.update(await ppo.collect());
     expect(metrics["ppo/stoppedEarly"]).toBe(1);
     expect(metrics["ppo/epochs"]).toBeLessThan(10);
-    ppo.dispose();
-  });
-});
-
-describe("withRewards", () => {
-  it("replaces the rewards and checks their count", async () => {
-    const ppo = new Ppo({ env: banditEnv(2), seed: 0, config: { nSteps: 4, batchSize: 8 } });
-    const batch = await ppo.collect();
-    const relabelled = withRewards(batch, new Float32Array(8).fill(-1));
-    expect(Array.from(relabelled.rewards)).toEqual(new Array(8).fill(-1));
-    expect(relabelled.observations).toBe(batch.observations);
-    expect(() => withRewards(batch, new Float32Array(3))).toThrow(
-      "withRewards rewards: expected 8 numbers (numSteps 4 × numEnvs 2, time-major), found 3 numbers",
-    );
     ppo.dispose();
   });
 });

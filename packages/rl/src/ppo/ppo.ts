@@ -26,11 +26,18 @@ import {
 } from "@irlkit/core";
 import type { VectorEnv } from "@irlkit/envs";
 import { Adam, type AdamState, clipGradientNorm, computeGradients, tf } from "@irlkit/nn";
+import { collectRollout, type RolloutBatch } from "@irlkit/samplers";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
-import type { PolicyOptimizer, RolloutBatch } from "../policy-optimizer.js";
+import type { PolicyOptimizer } from "../policy-optimizer.js";
 import { computeGae } from "./compute-gae.js";
-import { gatherMinibatch, type Minibatch, standardise } from "./minibatch.js";
+import {
+  gatherMinibatch,
+  hasCriticFields,
+  type Minibatch,
+  missingCriticFields,
+  standardise,
+} from "./minibatch.js";
 import {
   type PpoConfig,
   type ResolvedPpoConfig,
@@ -155,118 +162,36 @@ export class Ppo implements PolicyOptimizer {
   // ─── 3. Collect ─────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Steps every env `nSteps` times with the current policy. One plain-TypeScript batched forward
-   * pass per vector step (actor and critic, no tensors); the next-state values for bootstrapping
-   * are filled in afterwards in one more batched pass.
+   * Steps every env `nSteps` times with the current policy through samplers' `collectRollout`
+   * (the one collect loop): one plain-TypeScript batched forward pass per vector step (actor and
+   * critic, no tensors), then one more batched critic pass for the values PPO bootstraps from.
    */
   async collect(): Promise<RolloutBatch> {
     this.#assertLive("collect");
     const { env, policy } = this;
-    const T = this.config.nSteps;
-    const N = env.numEnvs;
-    const observationSize = env.observationSize;
-    const actionSize = env.actionSize;
-    const count = T * N;
-    if (this.#observations === undefined) {
-      // Detail 1: seeded resets, env i gets seed + i.
-      this.#observations = env.reset({ seed: this.seed }).observations.slice();
-    }
-    const observations = new Float32Array(count * observationSize);
-    const nextObservations = new Float32Array(count * observationSize);
-    const actions =
-      env.singleActionSpace.kind === "Box"
-        ? new Float32Array(count * actionSize)
-        : new Int32Array(count * actionSize);
-    const rewards = new Float32Array(count);
-    const terminated = new Uint8Array(count);
-    const truncated = new Uint8Array(count);
-    const logProbs = new Float32Array(count);
-    const values = new Float32Array(count);
-    const episodeReturns: number[] = [];
-    const episodeLengths: number[] = [];
-    let current = this.#observations;
+    const batch = await collectRollout(policy, env, {
+      numSteps: this.config.nSteps,
+      rng: this.#actionRng,
+      // Detail 1: seeded resets, env i gets seed + i; afterwards the episodes continue.
+      ...(this.#observations === undefined
+        ? { seed: this.seed }
+        : { initialObservations: this.#observations }),
+      // Detail 6: V(s_{t+1}) of the true final observation after a truncation and after the
+      // rollout's last step (bootstrapping on truncation); 0 after a termination. Detail 16: Box
+      // actions are clipped to the bounds for the env (`envActions`); `actions` keeps the sample.
+      critic: (observations) => policy.value(observations),
+      timesteps: this.#timesteps,
+    });
+    this.#observations = batch.lastObservations;
+    this.#timesteps = batch.timesteps;
 
-    for (let t = 0; t < T; t++) {
-      const row = t * N;
-      observations.set(current, row * observationSize);
-      const sample = policy.sampleWithValues(current, this.#actionRng);
-      actions.set(sample.actions, row * actionSize);
-      logProbs.set(sample.logProbs, row);
-      values.set(sample.values, row);
-      // Detail 16: Box actions are clipped to the bounds for the env; the buffer keeps the sample.
-      const step = env.step(sample.envActions);
-      for (let i = 0; i < N; i++) {
-        rewards[row + i] = step.rewards[i]!;
-        terminated[row + i] = step.terminated[i]!;
-        truncated[row + i] = step.truncated[i]!;
-        // s_{t+1}: the true final observation where the episode ended (same-step autoreset).
-        const source = step.finished[i] ? step.finalObservations : step.observations;
-        nextObservations.set(
-          source.subarray(i * observationSize, (i + 1) * observationSize),
-          (row + i) * observationSize,
-        );
-        if (step.finished[i]) {
-          episodeReturns.push(step.episodeReturns[i]!);
-          episodeLengths.push(step.episodeLengths[i]!);
-        }
-      }
-      current = step.observations.slice();
-    }
-    this.#observations = current;
-    this.#timesteps += count;
-
-    // V(s_{t+1}): the next row's value inside an episode; a fresh evaluation of the true final
-    // observation after a truncation and after the rollout's last step (detail 6, bootstrapping
-    // on truncation); 0 after a termination.
-    const nextValues = new Float32Array(count);
-    const evaluate: number[] = [];
-    for (let t = 0; t < T; t++) {
-      for (let i = 0; i < N; i++) {
-        const index = t * N + i;
-        if (terminated[index]) continue;
-        if (truncated[index] || t === T - 1) evaluate.push(index);
-        else nextValues[index] = values[index + N]!;
-      }
-    }
-    if (evaluate.length > 0) {
-      const rows = new Float32Array(evaluate.length * observationSize);
-      evaluate.forEach((index, k) => {
-        rows.set(
-          nextObservations.subarray(index * observationSize, (index + 1) * observationSize),
-          k * observationSize,
-        );
-      });
-      const bootstrapped = policy.value(rows);
-      evaluate.forEach((index, k) => {
-        nextValues[index] = bootstrapped[k]!;
-      });
-    }
-
-    for (let k = 0; k < episodeReturns.length; k++) {
-      this.#recentReturns.push(episodeReturns[k]!);
-      this.#recentLengths.push(episodeLengths[k]!);
+    for (let k = 0; k < batch.episodeReturns.length; k++) {
+      this.#recentReturns.push(batch.episodeReturns[k]!);
+      this.#recentLengths.push(batch.episodeLengths[k]!);
     }
     this.#recentReturns.splice(0, Math.max(0, this.#recentReturns.length - EPISODE_WINDOW));
     this.#recentLengths.splice(0, Math.max(0, this.#recentLengths.length - EPISODE_WINDOW));
-
-    return Object.freeze({
-      observationSpace: env.singleObservationSpace,
-      actionSpace: env.singleActionSpace,
-      numSteps: T,
-      numEnvs: N,
-      observations,
-      actions,
-      nextObservations,
-      rewards,
-      terminated,
-      truncated,
-      logProbs,
-      values,
-      nextValues,
-      episodeReturns: Float64Array.from(episodeReturns),
-      episodeLengths: Int32Array.from(episodeLengths),
-      timesteps: this.#timesteps,
-    });
+    return batch;
   }
 
   // ─── 4. Update ──────────────────────────────────────────────────────────────────────────────
@@ -285,6 +210,13 @@ export class Ppo implements PolicyOptimizer {
         "Ppo.update batch",
         `a batch of nSteps ${config.nSteps} × numEnvs ${N} from this optimiser's collect()`,
         `nSteps ${batch.numSteps} × numEnvs ${batch.numEnvs}`,
+      );
+    }
+    if (!hasCriticFields(batch)) {
+      throw new ValidationError(
+        "Ppo.update batch",
+        "logProbs, values and nextValues (a batch from this optimiser's collect())",
+        `a batch without ${missingCriticFields(batch).join(", ")}`,
       );
     }
     const count = batch.numSteps * N;
