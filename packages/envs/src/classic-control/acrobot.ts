@@ -9,11 +9,9 @@ import {
 } from "@irlkit/core";
 import {
   checkKwargs,
-  checkResetOptions,
   finiteNumberRule,
   oneOfRule,
-  readResetBounds,
-  readStateOption,
+  readResetState,
   reseed,
   stepBeforeResetError,
 } from "./options.js";
@@ -94,17 +92,13 @@ export class Acrobot implements Env<Float32Array, number> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    this.#rng = reseed(this.#rng, args.seed);
-    const options = checkResetOptions(args.options, ["low", "high", "state"]);
-    const given = readStateOption(options, STATE_NAMES);
-    if (given !== undefined) {
-      this.#state = given;
-    } else {
-      const { low, high } = readResetBounds(options, -0.1, 0.1);
+    const rng = reseed(this.#rng, args.seed);
+    this.#rng = rng;
+    this.#state = readResetState(args.options, STATE_NAMES, -0.1, 0.1, (low, high) => {
       const state = new Float64Array(4);
-      for (let i = 0; i < 4; i++) state[i] = Math.fround(this.#rng.uniform(low, high));
-      this.#state = state;
-    }
+      for (let i = 0; i < 4; i++) state[i] = Math.fround(rng.uniform(low, high));
+      return state;
+    });
     return { observation: observe(this.#state), info: {} };
   }
 

@@ -10,10 +10,8 @@ import {
 import {
   booleanRule,
   checkKwargs,
-  checkResetOptions,
   oneOfRule,
-  readResetBounds,
-  readStateOption,
+  readResetState,
   reseed,
   stepBeforeResetError,
 } from "./options.js";
@@ -103,17 +101,13 @@ export class CartPole implements Env<Float32Array, number> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    this.#rng = reseed(this.#rng, args.seed);
-    const options = checkResetOptions(args.options, ["low", "high", "state"]);
-    const given = readStateOption(options, STATE_NAMES);
-    if (given !== undefined) {
-      this.state = given;
-    } else {
-      const { low, high } = readResetBounds(options, -0.05, 0.05);
+    const rng = reseed(this.#rng, args.seed);
+    this.#rng = rng;
+    this.state = readResetState(args.options, STATE_NAMES, -0.05, 0.05, (low, high) => {
       const state = new Float64Array(4);
-      for (let i = 0; i < 4; i++) state[i] = this.#rng.uniform(low, high);
-      this.state = state;
-    }
+      for (let i = 0; i < 4; i++) state[i] = rng.uniform(low, high);
+      return state;
+    });
     this.stepsBeyondTerminated = undefined;
     return { observation: Float32Array.from(this.state), info: {} };
   }

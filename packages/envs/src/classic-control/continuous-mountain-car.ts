@@ -19,10 +19,8 @@ import {
 } from "./numpy-scalar.js";
 import {
   checkKwargs,
-  checkResetOptions,
   finiteNumberRule,
-  readResetBounds,
-  readStateOption,
+  readResetState,
   reseed,
   stepBeforeResetError,
 } from "./options.js";
@@ -95,15 +93,11 @@ export class ContinuousMountainCar implements Env<Float32Array, Float32Array> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    this.#rng = reseed(this.#rng, args.seed);
-    const options = checkResetOptions(args.options, ["low", "high", "state"]);
-    const given = readStateOption(options, STATE_NAMES);
-    if (given !== undefined) {
-      this.#state = given;
-    } else {
-      const { low, high } = readResetBounds(options, -0.6, -0.4);
-      this.#state = Float64Array.of(this.#rng.uniform(low, high), 0);
-    }
+    const rng = reseed(this.#rng, args.seed);
+    this.#rng = rng;
+    this.#state = readResetState(args.options, STATE_NAMES, -0.6, -0.4, (low, high) =>
+      Float64Array.of(rng.uniform(low, high), 0),
+    );
     this.#stateIsFloat32 = false;
     return { observation: Float32Array.from(this.#state), info: {} };
   }

@@ -33,6 +33,23 @@ function checkObservations(observations: unknown, rowSize: number, expert: strin
   return observations;
 }
 
+/**
+ * A deterministic expert's `act`: `action(rows, offset)` for the row of `rowSize` numbers at each
+ * `offset` of the checked observations, into a fresh `Actions` array (one action per row).
+ */
+function actOnRows(
+  observations: unknown,
+  rowSize: number,
+  expert: string,
+  Actions: Int32ArrayConstructor | Float32ArrayConstructor,
+  action: (rows: Float32Array, offset: number) => number,
+): ActionBatch {
+  const rows = checkObservations(observations, rowSize, expert);
+  const actions = new Actions(rows.length / rowSize);
+  for (let i = 0; i < actions.length; i++) actions[i] = action(rows, i * rowSize);
+  return actions;
+}
+
 /** Gains of {@link CartPoleExpert}'s linear state feedback. */
 export interface CartPoleExpertGains {
   /** @default 1 */
@@ -69,16 +86,12 @@ export class CartPoleExpert implements Policy {
   }
 
   act(observations: Float32Array, _rng: Rng): ActionBatch {
-    const rows = checkObservations(observations, 4, "CartPoleExpert");
-    const actions = new Int32Array(rows.length / 4);
     const { x, xDot, theta, thetaDot } = this.gains;
-    for (let i = 0; i < actions.length; i++) {
-      const o = i * 4;
+    return actOnRows(observations, 4, "CartPoleExpert", Int32Array, (rows, o) => {
       const force =
         x * rows[o]! + xDot * rows[o + 1]! + theta * rows[o + 2]! + thetaDot * rows[o + 3]!;
-      actions[i] = force > 0 ? 1 : 0;
-    }
-    return actions;
+      return force > 0 ? 1 : 0;
+    });
   }
 }
 
@@ -99,14 +112,11 @@ export class MountainCarExpert implements Policy {
   }
 
   act(observations: Float32Array, _rng: Rng): ActionBatch {
-    const rows = checkObservations(observations, 2, "MountainCarExpert");
-    const actions = new Int32Array(rows.length / 2);
-    for (let i = 0; i < actions.length; i++) {
-      const position = rows[i * 2]!;
-      const velocity = rows[i * 2 + 1]!;
-      actions[i] = velocity > 0.0075 * (position + 0.48) ? 2 : 0;
-    }
-    return actions;
+    return actOnRows(observations, 2, "MountainCarExpert", Int32Array, (rows, o) => {
+      const position = rows[o]!;
+      const velocity = rows[o + 1]!;
+      return velocity > 0.0075 * (position + 0.48) ? 2 : 0;
+    });
   }
 }
 
@@ -129,12 +139,9 @@ export class ContinuousMountainCarExpert implements Policy {
   }
 
   act(observations: Float32Array, _rng: Rng): ActionBatch {
-    const rows = checkObservations(observations, 2, "ContinuousMountainCarExpert");
-    const actions = new Float32Array(rows.length / 2);
-    for (let i = 0; i < actions.length; i++) {
-      actions[i] = rows[i * 2 + 1]! >= 0 ? this.throttle : -this.throttle;
-    }
-    return actions;
+    return actOnRows(observations, 2, "ContinuousMountainCarExpert", Float32Array, (rows, o) =>
+      rows[o + 1]! >= 0 ? this.throttle : -this.throttle,
+    );
   }
 }
 
@@ -163,13 +170,11 @@ export class PendulumExpert implements Policy {
   }
 
   act(observations: Float32Array, _rng: Rng): ActionBatch {
-    const rows = checkObservations(observations, 3, "PendulumExpert");
-    const actions = new Float32Array(rows.length / 3);
     const a = (3 * this.g) / 2;
-    for (let i = 0; i < actions.length; i++) {
-      const cosTheta = rows[i * 3]!;
-      const sinTheta = rows[i * 3 + 1]!;
-      const thetaDot = rows[i * 3 + 2]!;
+    return actOnRows(observations, 3, "PendulumExpert", Float32Array, (rows, o) => {
+      const cosTheta = rows[o]!;
+      const sinTheta = rows[o + 1]!;
+      const thetaDot = rows[o + 2]!;
       const theta = Math.atan2(sinTheta, cosTheta);
       let torque: number;
       if (cosTheta > 0.7) {
@@ -178,9 +183,8 @@ export class PendulumExpert implements Policy {
         const energyError = 0.5 * thetaDot * thetaDot + a * cosTheta - a;
         torque = -0.2 * energyError * thetaDot;
       }
-      actions[i] = Math.min(Math.max(torque, -2), 2);
-    }
-    return actions;
+      return Math.min(Math.max(torque, -2), 2);
+    });
   }
 }
 
@@ -200,13 +204,10 @@ export class AcrobotExpert implements Policy {
   }
 
   act(observations: Float32Array, _rng: Rng): ActionBatch {
-    const rows = checkObservations(observations, 6, "AcrobotExpert");
-    const actions = new Int32Array(rows.length / 6);
-    for (let i = 0; i < actions.length; i++) {
-      const theta1Dot = rows[i * 6 + 4]!;
-      const theta2Dot = rows[i * 6 + 5]!;
-      actions[i] = theta2Dot - 0.2 * theta1Dot > 0 ? 2 : 0;
-    }
-    return actions;
+    return actOnRows(observations, 6, "AcrobotExpert", Int32Array, (rows, o) => {
+      const theta1Dot = rows[o + 4]!;
+      const theta2Dot = rows[o + 5]!;
+      return theta2Dot - 0.2 * theta1Dot > 0 ? 2 : 0;
+    });
   }
 }

@@ -9,10 +9,8 @@ import {
 } from "@irlkit/core";
 import {
   checkKwargs,
-  checkResetOptions,
   finiteNumberRule,
-  readResetBounds,
-  readStateOption,
+  readResetState,
   reseed,
   stepBeforeResetError,
 } from "./options.js";
@@ -70,15 +68,11 @@ export class MountainCar implements Env<Float32Array, number> {
   }
 
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
-    this.#rng = reseed(this.#rng, args.seed);
-    const options = checkResetOptions(args.options, ["low", "high", "state"]);
-    const given = readStateOption(options, STATE_NAMES);
-    if (given !== undefined) {
-      this.state = given;
-    } else {
-      const { low, high } = readResetBounds(options, -0.6, -0.4);
-      this.state = Float64Array.of(this.#rng.uniform(low, high), 0);
-    }
+    const rng = reseed(this.#rng, args.seed);
+    this.#rng = rng;
+    this.state = readResetState(args.options, STATE_NAMES, -0.6, -0.4, (low, high) =>
+      Float64Array.of(rng.uniform(low, high), 0),
+    );
     this.onReset();
     return { observation: Float32Array.from(this.state), info: {} };
   }

@@ -142,6 +142,25 @@ export function readResetBounds(
   return { low, high };
 }
 
+/**
+ * The state `reset` starts from, for the envs whose reset options are `low`, `high` and `state`
+ * (checked: no other keys): exactly `options.state` when given (entries named `names`), otherwise
+ * `draw(low, high)` with the bounds `readResetBounds` reads (defaults `defaultLow` / `defaultHigh`).
+ */
+export function readResetState(
+  options: Record<string, unknown> | undefined,
+  names: readonly string[],
+  defaultLow: number,
+  defaultHigh: number,
+  draw: (low: number, high: number) => Float64Array,
+): Float64Array {
+  const checked = checkResetOptions(options, ["low", "high", "state"]);
+  const given = readStateOption(checked, names);
+  if (given !== undefined) return given;
+  const { low, high } = readResetBounds(checked, defaultLow, defaultHigh);
+  return draw(low, high);
+}
+
 /** A finite number option, or `fallback` when absent. */
 export function readFiniteOption(
   options: Record<string, unknown>,
