@@ -1,15 +1,11 @@
-/** The argument checks `TabularMdp` and `TabularMdpBuilder` share (errors name the field). */
+/**
+ * The argument checks `TabularMdp` and `TabularMdpBuilder` share (errors name the field); counts
+ * are checked with the wrappers' `checkPositiveInteger`.
+ */
 import { describeValue, ValidationError } from "@irlkit/core";
 
 /** Row sums and the initial distribution must equal 1 within this tolerance. */
 export const PROBABILITY_TOLERANCE = 1e-9;
-
-export function checkCount(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ValidationError(field, "a positive integer", describeValue(value));
-  }
-  return value;
-}
 
 export function checkIndex(value: number, count: number, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value >= count) {

@@ -1,5 +1,6 @@
 import { describeValue, ValidationError } from "@irlkit/core";
-import { checkCount, checkIndex } from "./tabular-checks.js";
+import { checkPositiveInteger } from "../wrappers/wrapper.js";
+import { checkIndex } from "./tabular-checks.js";
 import { TabularMdp, type TabularMdpExtras } from "./tabular-mdp.js";
 
 /**
@@ -16,8 +17,8 @@ export class TabularMdpBuilder {
   #length = 0;
 
   constructor(stateCount: number, actionCount: number) {
-    this.stateCount = checkCount(stateCount, "TabularMdp.stateCount");
-    this.actionCount = checkCount(actionCount, "TabularMdp.actionCount");
+    this.stateCount = checkPositiveInteger(stateCount, "TabularMdp.stateCount");
+    this.actionCount = checkPositiveInteger(actionCount, "TabularMdp.actionCount");
   }
 
   /** Adds probability mass `probability` to P(nextState | state, action). */

@@ -1,10 +1,6 @@
 import { describeValue, type Rng, ValidationError } from "@irlkit/core";
-import {
-  checkCount,
-  checkDistribution,
-  checkFiniteArray,
-  PROBABILITY_TOLERANCE,
-} from "./tabular-checks.js";
+import { checkPositiveInteger } from "../wrappers/wrapper.js";
+import { checkDistribution, checkFiniteArray, PROBABILITY_TOLERANCE } from "./tabular-checks.js";
 import { TabularMdpBuilder } from "./tabular-mdp-builder.js";
 
 export { PROBABILITY_TOLERANCE };
@@ -104,8 +100,8 @@ export class TabularMdp {
 
   /** Validates CSR arrays (see the class comment) and copies them. */
   constructor(init: TabularMdpInit) {
-    const stateCount = checkCount(init.stateCount, "TabularMdp.stateCount");
-    const actionCount = checkCount(init.actionCount, "TabularMdp.actionCount");
+    const stateCount = checkPositiveInteger(init.stateCount, "TabularMdp.stateCount");
+    const actionCount = checkPositiveInteger(init.actionCount, "TabularMdp.actionCount");
     const rowCount = stateCount * actionCount;
     if (!(init.rowStart instanceof Int32Array) || init.rowStart.length !== rowCount + 1) {
       throw new ValidationError(
@@ -208,7 +204,7 @@ export class TabularMdp {
       this.features = undefined;
       this.featureCount = 0;
     } else {
-      const featureCount = checkCount(init.featureCount, "TabularMdp.featureCount");
+      const featureCount = checkPositiveInteger(init.featureCount, "TabularMdp.featureCount");
       this.features = checkFiniteArray(
         init.features,
         stateCount * featureCount,
@@ -353,7 +349,7 @@ export class TabularMdp {
       }
       probability = (s, a, next) => Number(transitions[s]![a]![next]);
     }
-    checkCount(actionCount, "TabularMdp.actionCount");
+    checkPositiveInteger(actionCount, "TabularMdp.actionCount");
     const rowCount = stateCount * actionCount;
     const rowStart = new Int32Array(rowCount + 1);
     let nnz = 0;
