@@ -7,6 +7,7 @@ import {
   resolveReward,
   sweepToFixedPoint,
 } from "./planner-input.js";
+import { backup } from "./value-iteration.js";
 
 export interface PolicyEvaluationOptions {
   /** Finite horizon H (V_H = 0); undefined solves the discounted infinite-horizon problem. @default undefined */
@@ -42,6 +43,7 @@ export function policyEvaluation(
     const pi = resolvePolicy(mdp, policy, horizon, "policyEvaluation: policy");
     const values = new Float64Array(horizon * S);
     const zeros = new Float64Array(S);
+    const qValues = new Float64Array(S * A);
     for (let t = horizon - 1; t >= 0; t--) {
       const next = t === horizon - 1 ? zeros : values.subarray((t + 1) * S, (t + 2) * S);
       const table = pi.stationary ? pi.values : pi.values.subarray(t * S * A, (t + 1) * S * A);
@@ -52,6 +54,7 @@ export function policyEvaluation(
         discount,
         table,
         next,
+        qValues,
         values.subarray(t * S, (t + 1) * S),
       );
     }
@@ -65,15 +68,20 @@ export function policyEvaluation(
       `${pi.values.length}`,
     );
   }
+  const qValues = new Float64Array(S * A);
   return sweepToFixedPoint(
     S,
     discount,
     (current, next) =>
-      expectedBackup(mdp, r.values, r.stateAction, discount, pi.values, current, next),
+      expectedBackup(mdp, r.values, r.stateAction, discount, pi.values, current, qValues, next),
     { ...options, name: "policyEvaluation" },
   ).values;
 }
 
+/**
+ * V(s) = Σ_a π(a|s) Q(s, a) with Q from value iteration's `backup` (written into the scratch
+ * `qValues [S*A]`); actions with π(a|s) = 0 are left out of the sum.
+ */
 function expectedBackup(
   mdp: TabularMdp,
   reward: Float64Array,
@@ -81,30 +89,17 @@ function expectedBackup(
   discount: number,
   policy: Float64Array,
   nextValues: Float64Array,
+  qValues: Float64Array,
   out: Float64Array,
 ): void {
-  const {
-    stateCount: S,
-    actionCount: A,
-    rowStart,
-    nextStates,
-    probabilities,
-    terminalStates,
-  } = mdp;
+  backup(mdp, reward, stateAction, discount, nextValues, qValues);
+  const { stateCount: S, actionCount: A } = mdp;
   for (let s = 0; s < S; s++) {
-    const future = terminalStates?.[s] !== 1;
     let value = 0;
     for (let a = 0; a < A; a++) {
-      const row = s * A + a;
-      const p = policy[row]!;
+      const p = policy[s * A + a]!;
       if (p === 0) continue;
-      let expected = 0;
-      if (future) {
-        for (let k = rowStart[row]!, end = rowStart[row + 1]!; k < end; k++) {
-          expected += probabilities[k]! * nextValues[nextStates[k]!]!;
-        }
-      }
-      value += p * ((stateAction ? reward[row]! : reward[s]!) + discount * expected);
+      value += p * qValues[s * A + a]!;
     }
     out[s] = value;
   }
