@@ -46,8 +46,27 @@ export interface MultiDiscreteJson {
 export type NestedNumbers = number | string | NestedNumbers[];
 export type BoxDtype = "float32" | "float64";
 
+/** `contains` and `check` of every space, from its own `explain` and `describe`. */
+abstract class SpaceMembership {
+  /** What `value` is, when it is not an element (for error messages); undefined when it is one. */
+  abstract explain(value: unknown): string | undefined;
+
+  /** What an element looks like, for error messages. */
+  abstract describe(): string;
+
+  contains(value: unknown): boolean {
+    return this.explain(value) === undefined;
+  }
+
+  /** Throws a `ValidationError` naming `field` when `value` is not in this space. */
+  check(value: unknown, field: string): void {
+    const problem = this.explain(value);
+    if (problem !== undefined) throw new ValidationError(field, this.describe(), problem);
+  }
+}
+
 /** A (possibly unbounded) box of real vectors: `low <= x <= high` elementwise. */
-export class Box {
+export class Box extends SpaceMembership {
   readonly kind = "Box" as const;
   readonly shape: readonly number[];
   readonly dtype: BoxDtype;
@@ -68,6 +87,7 @@ export class Box {
     high?: number | ArrayLike<number>;
     dtype?: BoxDtype;
   }) {
+    super();
     const { shape } = options;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d <= 0)) {
       throw new ValidationError(
@@ -131,16 +151,6 @@ export class Box {
     return undefined;
   }
 
-  contains(value: unknown): boolean {
-    return this.explain(value) === undefined;
-  }
-
-  /** Throws a `ValidationError` naming `field` when `value` is not in this space. */
-  check(value: unknown, field: string): void {
-    const problem = this.explain(value);
-    if (problem !== undefined) throw new ValidationError(field, this.describe(), problem);
-  }
-
   /** What an element looks like, for error messages. */
   describe(): string {
     return `a ${this.dtype} array of shape [${this.shape.join(", ")}] within [${summariseBounds(this.low)}, ${summariseBounds(this.high)}]`;
@@ -201,7 +211,7 @@ export class Box {
 }
 
 /** The integers `start, start + 1, …, start + n − 1`. */
-export class Discrete {
+export class Discrete extends SpaceMembership {
   readonly kind = "Discrete" as const;
   readonly n: number;
   readonly start: number;
@@ -210,6 +220,7 @@ export class Discrete {
 
   /** @param start @default 0 */
   constructor(n: number, start = 0) {
+    super();
     if (!Number.isSafeInteger(n) || n <= 0) {
       throw new ValidationError("Discrete.n", "a positive integer", describeValue(n));
     }
@@ -226,15 +237,6 @@ export class Discrete {
     if (typeof x !== "number") return describeValue(value);
     if (!Number.isInteger(x) || x < this.start || x >= this.start + this.n) return describeValue(x);
     return undefined;
-  }
-
-  contains(value: unknown): boolean {
-    return this.explain(value) === undefined;
-  }
-
-  check(value: unknown, field: string): void {
-    const problem = this.explain(value);
-    if (problem !== undefined) throw new ValidationError(field, this.describe(), problem);
   }
 
   describe(): string {
@@ -255,7 +257,7 @@ export class Discrete {
 }
 
 /** A vector of independent discrete choices: element i lies in `[start[i], start[i] + nvec[i])`. */
-export class MultiDiscrete {
+export class MultiDiscrete extends SpaceMembership {
   readonly kind = "MultiDiscrete" as const;
   readonly nvec: Int32Array;
   readonly start: Int32Array;
@@ -263,6 +265,7 @@ export class MultiDiscrete {
   readonly flatSize: number;
 
   constructor(nvec: ArrayLike<number>, start?: ArrayLike<number>) {
+    super();
     if (!isArrayLikeOfNumbers(nvec) || nvec.length === 0) {
       throw new ValidationError(
         "MultiDiscrete.nvec",
@@ -306,15 +309,6 @@ export class MultiDiscrete {
       }
     }
     return undefined;
-  }
-
-  contains(value: unknown): boolean {
-    return this.explain(value) === undefined;
-  }
-
-  check(value: unknown, field: string): void {
-    const problem = this.explain(value);
-    if (problem !== undefined) throw new ValidationError(field, this.describe(), problem);
   }
 
   describe(): string {
