@@ -59,5 +59,5 @@ export {
 } from "./spaces.js";
 export { TrainingDivergedError } from "./training-diverged-error.js";
 export { type Rows, Trajectory, type TrajectoryInit } from "./trajectory.js";
-export { Transitions, type TransitionsInit } from "./transitions.js";
+export { gatherTransitions, Transitions, type TransitionsInit } from "./transitions.js";
 export { describeValue, type ValidationContext, ValidationError } from "./validation-error.js";

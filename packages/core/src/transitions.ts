@@ -145,39 +145,15 @@ export class Transitions {
 
   /** The rows at `indices`, in that order (minibatches, resampling). */
   select(indices: ArrayLike<number>): Transitions {
-    const n = indices.length;
-    const { observationSize: os, actionSize: as } = this;
-    const observations = new Float32Array(n * os);
-    const nextObservations = new Float32Array(n * os);
-    const actions =
-      this.actions instanceof Int32Array ? new Int32Array(n * as) : new Float32Array(n * as);
-    const dones = new Uint8Array(n);
-    const rewards = this.rewards === undefined ? undefined : new Float32Array(n);
-    for (let k = 0; k < n; k++) {
+    return gatherTransitions(this, indices.length, (k) => {
       const i = indices[k]!;
       if (!Number.isInteger(i) || i < 0 || i >= this.count) {
         throw new RangeError(
           `Transitions.select: indices[${k}] = ${i} is outside [0, ${this.count}).`,
         );
       }
-      observations.set(this.observations.subarray(i * os, (i + 1) * os), k * os);
-      nextObservations.set(this.nextObservations.subarray(i * os, (i + 1) * os), k * os);
-      actions.set(this.actions.subarray(i * as, (i + 1) * as), k * as);
-      dones[k] = this.dones[i]!;
-      if (rewards !== undefined) rewards[k] = this.rewards![i]!;
-    }
-    return new Transitions(
-      {
-        observationSpace: this.observationSpace,
-        actionSpace: this.actionSpace,
-        observations,
-        actions,
-        nextObservations,
-        dones,
-        ...(rewards === undefined ? {} : { rewards }),
-      },
-      { copy: false },
-    );
+      return i;
+    });
   }
 
   /** The batch as a `RewardFunction` input (views, no copies). */
@@ -218,4 +194,46 @@ function expectLength(
       `${value.length}`,
     );
   }
+}
+
+/**
+ * A new `Transitions` of `count` rows copied out of `source`'s columns: row k is `source`'s row
+ * `rowOf(k)` (which may throw to reject it). What `Transitions.select` and the replay buffer's
+ * samples share.
+ */
+export function gatherTransitions(
+  source: Omit<TransitionsInit, "rewards"> & { rewards?: Float32Array | undefined },
+  count: number,
+  rowOf: (k: number) => number,
+): Transitions {
+  const os = source.observationSpace.flatSize;
+  const as = source.actionSpace.flatSize;
+  const observations = new Float32Array(count * os);
+  const nextObservations = new Float32Array(count * os);
+  const actions =
+    source.actions instanceof Int32Array
+      ? new Int32Array(count * as)
+      : new Float32Array(count * as);
+  const dones = new Uint8Array(count);
+  const rewards = source.rewards === undefined ? undefined : new Float32Array(count);
+  for (let k = 0; k < count; k++) {
+    const i = rowOf(k);
+    observations.set(source.observations.subarray(i * os, (i + 1) * os), k * os);
+    nextObservations.set(source.nextObservations.subarray(i * os, (i + 1) * os), k * os);
+    actions.set(source.actions.subarray(i * as, (i + 1) * as), k * as);
+    dones[k] = source.dones[i]!;
+    if (rewards !== undefined) rewards[k] = source.rewards![i]!;
+  }
+  return new Transitions(
+    {
+      observationSpace: source.observationSpace,
+      actionSpace: source.actionSpace,
+      observations,
+      actions,
+      nextObservations,
+      dones,
+      ...(rewards === undefined ? {} : { rewards }),
+    },
+    { copy: false },
+  );
 }

@@ -1,4 +1,11 @@
-import { describeValue, type Rng, type Space, Transitions, ValidationError } from "@irlkit/core";
+import {
+  describeValue,
+  gatherTransitions,
+  type Rng,
+  type Space,
+  Transitions,
+  ValidationError,
+} from "@irlkit/core";
 
 export interface ReplayBufferOptions {
   /** The most transitions kept; adding more overwrites the oldest (a ring). */
@@ -193,35 +200,19 @@ export class ReplayBuffer {
 
   /** Rows by age: 0 is the oldest transition held. */
   #rows(ages: Int32Array): Transitions {
-    const n = ages.length;
-    const os = this.#observationSize;
-    const as = this.#actionSize;
-    const observations = new Float32Array(n * os);
-    const nextObservations = new Float32Array(n * os);
-    const actions =
-      this.#actions instanceof Int32Array ? new Int32Array(n * as) : new Float32Array(n * as);
-    const dones = new Uint8Array(n);
-    const rewards = this.#withRewards ? new Float32Array(n) : undefined;
     const oldest = this.#size < this.capacity ? 0 : this.#head;
-    for (let k = 0; k < n; k++) {
-      const row = (oldest + ages[k]!) % this.capacity;
-      observations.set(this.#observations.subarray(row * os, (row + 1) * os), k * os);
-      nextObservations.set(this.#nextObservations.subarray(row * os, (row + 1) * os), k * os);
-      actions.set(this.#actions.subarray(row * as, (row + 1) * as), k * as);
-      dones[k] = this.#dones[row]!;
-      if (rewards !== undefined) rewards[k] = this.#rewards[row]!;
-    }
-    return new Transitions(
+    return gatherTransitions(
       {
         observationSpace: this.observationSpace,
         actionSpace: this.actionSpace,
-        observations,
-        actions,
-        nextObservations,
-        dones,
-        ...(rewards === undefined ? {} : { rewards }),
+        observations: this.#observations,
+        actions: this.#actions,
+        nextObservations: this.#nextObservations,
+        dones: this.#dones,
+        ...(this.#withRewards ? { rewards: this.#rewards } : {}),
       },
-      { copy: false },
+      ages.length,
+      (k) => (oldest + ages[k]!) % this.capacity,
     );
   }
 }
