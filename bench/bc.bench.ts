@@ -19,14 +19,15 @@
  * Run: `pnpm bench bc` from the repository root.
  */
 import {
+  benchSelection,
   budgetOf,
   demonstrationSeed,
   EVALUATION_SEED,
   explorationSettings,
   presetSettings,
   resultName,
+  runGrid,
   runWithCli,
-  workspace,
 } from "./cli-runs.js";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
@@ -43,62 +44,49 @@ const tasks: Task[] = [
 ];
 const EVALUATION_EPISODES = 20;
 
-const selected = (process.env.BC_TASKS ?? "cartpole,pendulum").split(",");
-const seeds = (process.env.BC_SEEDS ?? "0,1,2").split(",").map(Number);
+const { tasks: selectedTasks, seeds } = benchSelection("BC_", tasks);
 const epochs = process.env.BC_EPOCHS === undefined ? undefined : Number(process.env.BC_EPOCHS);
 const sets = explorationSettings("BC_");
 const name = resultName("BC_", "bc");
 
-const rows: (string | number)[][] = [];
-const commands: string[] = [];
-const runs: Record<string, unknown>[] = [];
-const settingsByTask: Record<string, unknown> = {};
-const scratch = workspace("bc");
-try {
-  for (const task of tasks.filter((t) => selected.includes(t.key))) {
-    for (const seed of seeds) {
-      const result = await runWithCli(scratch.root, {
-        algorithm: "bc",
-        envId: task.id,
-        flags: { seed, steps: epochs, sets },
-        demonstrations: { episodes: task.episodes, seed: demonstrationSeed(seed) },
-        evaluationEpisodes: EVALUATION_EPISODES,
-      });
-      settingsByTask[task.id] = result.settings;
-      const { evaluation } = result;
-      const metrics = result.summary.lastMetrics;
-      const row = [
-        task.id,
-        seed,
-        task.episodes,
-        result.summary.rounds,
-        formatNumber(result.seconds),
-        formatNumber(metrics["bc/negLogProb"] ?? Number.NaN),
-        formatNumber(evaluation.returnMean),
-        formatNumber(evaluation.expertReturn ?? Number.NaN),
-        formatNumber(evaluation.randomReturn),
-        evaluation.normalizedScore === null ? "–" : formatNumber(evaluation.normalizedScore),
-        task.goal === undefined ? "–" : evaluation.returnMean >= task.goal ? "yes" : "no",
-      ];
-      rows.push(row);
-      commands.push(result.command);
-      console.log(`${row.join("  ")}\n  ${result.command}`);
-      runs.push({
-        task: task.id,
-        seed,
-        metrics,
-        seconds: result.seconds,
-        evaluation,
-        command: result.command,
-      });
-    }
-  }
-} finally {
-  scratch.dispose();
-}
+const { rows, commands, runs, settingsByTask } = await runGrid(
+  "bc",
+  selectedTasks,
+  seeds,
+  async (task, seed, root) => {
+    const result = await runWithCli(root, {
+      algorithm: "bc",
+      envId: task.id,
+      flags: { seed, steps: epochs, sets },
+      demonstrations: { episodes: task.episodes, seed: demonstrationSeed(seed) },
+      evaluationEpisodes: EVALUATION_EPISODES,
+    });
+    const { evaluation } = result;
+    const metrics = result.summary.lastMetrics;
+    const row = [
+      task.id,
+      seed,
+      task.episodes,
+      result.summary.rounds,
+      formatNumber(result.seconds),
+      formatNumber(metrics["bc/negLogProb"] ?? Number.NaN),
+      formatNumber(evaluation.returnMean),
+      formatNumber(evaluation.expertReturn ?? Number.NaN),
+      formatNumber(evaluation.randomReturn),
+      evaluation.normalizedScore === null ? "–" : formatNumber(evaluation.normalizedScore),
+      task.goal === undefined ? "–" : evaluation.returnMean >= task.goal ? "yes" : "no",
+    ];
+    const run = {
+      metrics,
+      seconds: result.seconds,
+      evaluation,
+      command: result.command,
+    };
+    return { result, row, run };
+  },
+);
 
-const epochsRun = tasks
-  .filter((t) => selected.includes(t.key))
+const epochsRun = selectedTasks
   .map(
     (t) =>
       `${t.id} ${budgetOf("bc", presetSettings("bc", t.id, { seed: 0, steps: epochs, sets }))}`,

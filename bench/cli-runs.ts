@@ -382,3 +382,69 @@ export async function runWithCli(
   const evaluation = await evaluateWithCli(trained.run, options.evaluationEpisodes);
   return { ...trained, settings, evaluation, command: cliCommand(options) };
 }
+
+// ─── Grids of runs ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The tasks and seeds a benchmark runs: `<PREFIX>TASKS` (comma-separated task keys, default all, in
+ * the order of `tasks`) and `<PREFIX>SEEDS` (default 0,1,2).
+ */
+export function benchSelection<T extends { key: string }>(
+  prefix: string,
+  tasks: readonly T[],
+): { tasks: T[]; seeds: number[] } {
+  const selected = (process.env[`${prefix}TASKS`] ?? tasks.map((task) => task.key).join(",")).split(
+    ",",
+  );
+  return {
+    tasks: tasks.filter((task) => selected.includes(task.key)),
+    seeds: (process.env[`${prefix}SEEDS`] ?? "0,1,2").split(",").map(Number),
+  };
+}
+
+/** One run of a grid: its CLI result, its table row and its record (kept in `details.runs`). */
+export interface GridRun {
+  result: CliRow;
+  row: (string | number)[];
+  run: Record<string, unknown>;
+}
+
+/** What a grid of runs collects for `writeBenchResult`. */
+export interface GridResults {
+  rows: (string | number)[][];
+  /** The command of each row (`CliRow.command`). */
+  commands: string[];
+  /** `{ task, seed, ...record }` of each run. */
+  runs: Record<string, unknown>[];
+  /** The settings each task's runs resolved to. */
+  settingsByTask: Record<string, unknown>;
+}
+
+/**
+ * `runOne(task, seed, root)` for every task and seed, in order, in one scratch `workspace(label)`
+ * (removed afterwards); prints each row with its command as it completes.
+ */
+export async function runGrid<T extends { id: string }>(
+  label: string,
+  tasks: readonly T[],
+  seeds: readonly number[],
+  runOne: (task: T, seed: number, root: string) => Promise<GridRun>,
+): Promise<GridResults> {
+  const results: GridResults = { rows: [], commands: [], runs: [], settingsByTask: {} };
+  const scratch = workspace(label);
+  try {
+    for (const task of tasks) {
+      for (const seed of seeds) {
+        const { result, row, run } = await runOne(task, seed, scratch.root);
+        results.settingsByTask[task.id] = result.settings;
+        results.rows.push(row);
+        results.commands.push(result.command);
+        console.log(`${row.join("  ")}\n  ${result.command}`);
+        results.runs.push({ task: task.id, seed, ...run });
+      }
+    }
+  } finally {
+    scratch.dispose();
+  }
+  return results;
+}

@@ -21,13 +21,14 @@
  * Run: `pnpm bench ppo` from the repository root.
  */
 import {
+  benchSelection,
   budgetOf,
   EVALUATION_SEED,
   explorationSettings,
   presetSettings,
   resultName,
+  runGrid,
   runWithCli,
-  workspace,
 } from "./cli-runs.js";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
@@ -49,78 +50,65 @@ const tasks: Task[] = [
 ];
 const EVALUATION_EPISODES = 10;
 
-const selected = (process.env.PPO_TASKS ?? "cartpole,pendulum").split(",");
-const seeds = (process.env.PPO_SEEDS ?? "0,1,2").split(",").map(Number);
+const { tasks: selectedTasks, seeds } = benchSelection("PPO_", tasks);
 const sets = explorationSettings("PPO_");
 const name = resultName("PPO_", "ppo");
 
-const rows: (string | number)[][] = [];
-const commands: string[] = [];
-const runs: Record<string, unknown>[] = [];
-const settingsByTask: Record<string, unknown> = {};
-const scratch = workspace("ppo");
-try {
-  for (const task of tasks.filter((t) => selected.includes(t.key))) {
-    for (const seed of seeds) {
-      const flags = { seed, steps: task.steps, sets };
-      let goalSteps: number | undefined;
-      let goalSeconds: number | undefined;
-      let returnMean = Number.NaN;
-      let updates = 0;
-      const curve: [number, number][] = [];
-      const result = await runWithCli(
-        scratch.root,
-        { algorithm: "ppo", envId: task.id, flags, evaluationEpisodes: EVALUATION_EPISODES },
-        {
-          afterRound: (metrics, timesteps, seconds) => {
-            updates++;
-            returnMean = metrics["rollout/returnMean"] ?? returnMean;
-            if (updates % 10 === 0) curve.push([timesteps!, Math.round(returnMean * 10) / 10]);
-            if (goalSteps === undefined && returnMean >= task.goal) {
-              goalSteps = timesteps!;
-              goalSeconds = seconds;
-            }
-          },
+const { rows, commands, runs, settingsByTask } = await runGrid(
+  "ppo",
+  selectedTasks,
+  seeds,
+  async (task, seed, root) => {
+    const flags = { seed, steps: task.steps, sets };
+    let goalSteps: number | undefined;
+    let goalSeconds: number | undefined;
+    let returnMean = Number.NaN;
+    let updates = 0;
+    const curve: [number, number][] = [];
+    const result = await runWithCli(
+      root,
+      { algorithm: "ppo", envId: task.id, flags, evaluationEpisodes: EVALUATION_EPISODES },
+      {
+        afterRound: (metrics, timesteps, seconds) => {
+          updates++;
+          returnMean = metrics["rollout/returnMean"] ?? returnMean;
+          if (updates % 10 === 0) curve.push([timesteps!, Math.round(returnMean * 10) / 10]);
+          if (goalSteps === undefined && returnMean >= task.goal) {
+            goalSteps = timesteps!;
+            goalSeconds = seconds;
+          }
         },
-      );
-      settingsByTask[task.id] = result.settings;
-      const steps = result.summary.timesteps ?? 0;
-      const { evaluation } = result;
-      const row = [
-        task.id,
-        seed,
-        goalSteps === undefined ? `not within ${formatNumber(steps)}` : formatNumber(goalSteps),
-        goalSeconds === undefined ? "–" : formatNumber(goalSeconds),
-        formatNumber(returnMean),
-        formatNumber(evaluation.returnMean),
-        evaluation.normalizedScore === null ? "–" : formatNumber(evaluation.normalizedScore),
-        formatNumber(steps),
-        formatNumber(result.seconds),
-      ];
-      rows.push(row);
-      commands.push(result.command);
-      console.log(`${row.join("  ")}\n  ${result.command}`);
-      runs.push({
-        task: task.id,
-        seed,
-        goal: task.goal,
-        goalSteps,
-        goalSeconds,
-        finalReturnMean: returnMean,
-        evaluation,
-        steps,
-        seconds: result.seconds,
-        command: result.command,
-        curve,
-      });
-    }
-  }
-} finally {
-  scratch.dispose();
-}
+      },
+    );
+    const steps = result.summary.timesteps ?? 0;
+    const { evaluation } = result;
+    const row = [
+      task.id,
+      seed,
+      goalSteps === undefined ? `not within ${formatNumber(steps)}` : formatNumber(goalSteps),
+      goalSeconds === undefined ? "–" : formatNumber(goalSeconds),
+      formatNumber(returnMean),
+      formatNumber(evaluation.returnMean),
+      evaluation.normalizedScore === null ? "–" : formatNumber(evaluation.normalizedScore),
+      formatNumber(steps),
+      formatNumber(result.seconds),
+    ];
+    const run = {
+      goal: task.goal,
+      goalSteps,
+      goalSeconds,
+      finalReturnMean: returnMean,
+      evaluation,
+      steps,
+      seconds: result.seconds,
+      command: result.command,
+      curve,
+    };
+    return { result, row, run };
+  },
+);
 
-const budgets = tasks
-  .filter((t) => selected.includes(t.key))
+const budgets = selectedTasks
   .map(
     (t) =>
       `${t.id} ${formatNumber(budgetOf("ppo", presetSettings("ppo", t.id, { seed: 0, steps: t.steps, sets })))} steps`,
