@@ -181,6 +181,57 @@ export function updateInputStatistics(model: RewardModel, batch: RewardInput): v
 }
 
 /**
+ * What every variant shares: its spaces, the reward network it owns (whose variables the
+ * discriminator's optimiser trains and whose input statistics `updateStatistics` feeds; `dispose()`
+ * frees it, once) and the evaluation reward it hands out. A variant adds its logit and its
+ * training reward.
+ */
+export abstract class RewardNetworkVariant implements AdversarialVariant {
+  abstract readonly name: AdversarialVariantName;
+  abstract readonly usesLogProbs: boolean;
+  abstract readonly defaultNormalizeRewardOutput: boolean;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly rewardNetwork: RewardModel;
+  readonly #evaluation: RewardModel;
+  #disposed = false;
+
+  /** `evaluation` must not own anything the variant frees twice (a `RewardView` or a wrapper of one). */
+  protected constructor(
+    spaces: { observationSpace: Space; actionSpace: Space },
+    rewardNetwork: RewardModel,
+    evaluation: RewardModel,
+  ) {
+    this.observationSpace = spaces.observationSpace;
+    this.actionSpace = spaces.actionSpace;
+    this.rewardNetwork = rewardNetwork;
+    this.#evaluation = evaluation;
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.rewardNetwork.trainableVariables;
+  }
+
+  abstract logitsExpertIsHigh(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D;
+
+  abstract trainingReward(tensors: RewardTensors, logProbs?: tf.Tensor1D): tf.Tensor1D;
+
+  evaluationReward(): RewardModel {
+    return this.#evaluation;
+  }
+
+  updateStatistics(batch: RewardInput): void {
+    updateInputStatistics(this.rewardNetwork, batch);
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.rewardNetwork.dispose();
+  }
+}
+
+/**
  * The reward network of GAIL and GAN-GCL: the given model, or imitation's `BasicRewardNet` (an MLP
  * over observation and action, hidden [32, 32], relu) built from `rng.derive("reward")`.
  */

@@ -1,19 +1,7 @@
-import {
-  type ConfigSpec,
-  numberSetting,
-  type PartialConfig,
-  type RewardInput,
-  type Space,
-} from "@irlkit/core";
+import { type ConfigSpec, numberSetting, type PartialConfig, type Space } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import type { RewardModel, RewardTensors } from "@irlkit/rewards";
-import {
-  type AdversarialVariant,
-  type AdversarialVariantName,
-  RewardView,
-  requireLogProbs,
-  updateInputStatistics,
-} from "./adversarial-variant.js";
+import { RewardNetworkVariant, RewardView, requireLogProbs } from "./adversarial-variant.js";
 
 /** The setting GAN-GCL and AIRL add to `adversarialVariantConfigSpec`. */
 export const energyBasedConfigSpec = {
@@ -36,23 +24,17 @@ export type EnergyBasedOptions = PartialConfig<typeof energyBasedConfigSpec>;
  * (a free reward network for GAN-GCL, the shaped g + γ(1 − done)h(s′) − h(s) for AIRL) and in the
  * evaluation reward (f, or g alone).
  */
-export abstract class EnergyBasedVariant implements AdversarialVariant {
-  abstract readonly name: AdversarialVariantName;
+export abstract class EnergyBasedVariant extends RewardNetworkVariant {
   readonly usesLogProbs = true;
   readonly defaultNormalizeRewardOutput = true;
-  readonly observationSpace: Space;
-  readonly actionSpace: Space;
-  /** f, input normalisation included when enabled; owned by the variant. */
-  readonly rewardNetwork: RewardModel;
   /** λ of the training reward f − λ·log π (see `energyBasedConfigSpec.entropyWeight`). */
   readonly entropyWeight: number;
-  readonly #evaluation: RewardView;
   /** The r of the policy's reward r − λ·log π: f (`rewardNetwork`) unless a subclass chose otherwise. */
   readonly #policyReward: RewardModel;
-  #disposed = false;
 
   /**
-   * `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view.
+   * `evaluation` is the reward to evaluate or transfer; the variant exposes it as a non-owning view
+   * (`evaluationReward()`).
    * `entropyWeight` is the resolved λ. `policyReward` is the r of the policy's reward r − λ·log π
    * (default: f itself).
    */
@@ -63,16 +45,9 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
     entropyWeight: number,
     policyReward: RewardModel = rewardNetwork,
   ) {
-    this.observationSpace = spaces.observationSpace;
-    this.actionSpace = spaces.actionSpace;
+    super(spaces, rewardNetwork, new RewardView(evaluation));
     this.entropyWeight = entropyWeight;
-    this.rewardNetwork = rewardNetwork;
-    this.#evaluation = new RewardView(evaluation);
     this.#policyReward = policyReward;
-  }
-
-  get trainableVariables(): tf.Variable[] {
-    return this.rewardNetwork.trainableVariables;
   }
 
   /** f − log π(a|s). */
@@ -94,20 +69,5 @@ export abstract class EnergyBasedVariant implements AdversarialVariant {
           tf.mul(logPi, this.entropyWeight),
         ) as tf.Tensor1D,
     );
-  }
-
-  /** The evaluation reward as a non-owning view. */
-  evaluationReward(): RewardModel {
-    return this.#evaluation;
-  }
-
-  updateStatistics(batch: RewardInput): void {
-    updateInputStatistics(this.rewardNetwork, batch);
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.rewardNetwork.dispose();
   }
 }

@@ -1,10 +1,4 @@
-import {
-  type ConfigSpec,
-  choiceSetting,
-  type PartialConfig,
-  type RewardInput,
-  type Space,
-} from "@irlkit/core";
+import { type ConfigSpec, choiceSetting, type PartialConfig } from "@irlkit/core";
 import { softplus, tf } from "@irlkit/nn";
 import {
   type RewardModel,
@@ -13,14 +7,13 @@ import {
   TransformedReward,
 } from "@irlkit/rewards";
 import {
-  type AdversarialVariant,
   type AdversarialVariantOptions,
   adversarialVariantConfigSpec,
   buildRewardNetwork,
+  RewardNetworkVariant,
   RewardView,
   resolveNormalizeInput,
   resolveVariantConfig,
-  updateInputStatistics,
   withInputNormalization,
 } from "./adversarial-variant.js";
 
@@ -61,43 +54,33 @@ export interface GailOptions
  * softplus form is exact and stable for every logit. GAIL learns a policy, not a transferable
  * reward: `evaluationReward()` is the same softplus(logit), as imitation's `reward_test`.
  */
-export class Gail implements AdversarialVariant {
+export class Gail extends RewardNetworkVariant {
   readonly name = "gail";
   readonly usesLogProbs = false;
   readonly defaultNormalizeRewardOutput = false;
-  readonly observationSpace: Space;
-  readonly actionSpace: Space;
-  readonly rewardNetwork: RewardModel;
   /** See `gailConfigSpec.trainingRewardForm`. */
   readonly trainingRewardForm: "softplus" | "logit";
-  readonly #evaluation: TransformedReward;
-  #disposed = false;
 
   constructor(options: GailOptions) {
-    this.observationSpace = options.observationSpace;
-    this.actionSpace = options.actionSpace;
     const config = resolveVariantConfig(gailConfigSpec, options, ["rewardNetwork"], "gail");
     const normalize = resolveNormalizeInput(
       options.observationSpace,
       config.normalizeInput,
       "gail",
     );
-    this.trainingRewardForm = config.trainingRewardForm;
-    this.rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
+    const rewardNetwork = withInputNormalization(buildRewardNetwork(options), normalize);
     // softplus over a non-owning view: disposing the evaluation reward frees nothing. It saves as
     // { kind: "transformed", config: { transform: "softplus", model } }, which loadRewardModel
     // rebuilds and exportRewardToOnnx writes as graph ops.
-    this.#evaluation = new TransformedReward({
-      model: new RewardView(this.rewardNetwork),
+    const evaluation = new TransformedReward({
+      model: new RewardView(rewardNetwork),
       transform: "softplus",
     });
+    super(options, rewardNetwork, evaluation);
+    this.trainingRewardForm = config.trainingRewardForm;
   }
 
-  get trainableVariables(): tf.Variable[] {
-    return this.rewardNetwork.trainableVariables;
-  }
-
-  /** r_ψ(s, a). */
+  /** r_ψ(s, a). (`evaluationReward()` is softplus(r_ψ) over a non-owning view of the network.) */
   logitsExpertIsHigh(tensors: RewardTensors): tf.Tensor1D {
     return this.rewardNetwork.predict(tensors);
   }
@@ -106,23 +89,5 @@ export class Gail implements AdversarialVariant {
   trainingReward(tensors: RewardTensors): tf.Tensor1D {
     if (this.trainingRewardForm === "logit") return this.logitsExpertIsHigh(tensors);
     return tf.tidy(() => softplus(this.logitsExpertIsHigh(tensors)));
-  }
-
-  /**
-   * softplus(r_ψ(s, a)) as a `TransformedReward` over a non-owning view of the network (its
-   * `dispose()` frees nothing).
-   */
-  evaluationReward(): RewardModel {
-    return this.#evaluation;
-  }
-
-  updateStatistics(batch: RewardInput): void {
-    updateInputStatistics(this.rewardNetwork, batch);
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.rewardNetwork.dispose();
   }
 }
