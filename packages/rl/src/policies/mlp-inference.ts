@@ -53,14 +53,14 @@ export class MlpInference {
     this.refresh();
   }
 
-  /** The width of the input. */
+  /** The width of the input (the network's). */
   get inputSize(): number {
-    return this.architecture.sizes[0]!;
+    return this.#mlp.inputSize;
   }
 
-  /** The width of the output. */
+  /** The width of the output (the network's). */
   get outputSize(): number {
-    return this.architecture.sizes[this.architecture.sizes.length - 1]!;
+    return this.#mlp.outputSize;
   }
 
   /** Reads the current weights back from the network's variables. */
