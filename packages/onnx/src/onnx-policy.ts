@@ -30,7 +30,7 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import { POLICY_TENSOR_NAMES } from "./export-policy.js";
-import type { OnnxModelSummary, OnnxTensorInfo } from "./inspect.js";
+import type { OnnxTensorInfo } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
   checkPolicyShapes,
@@ -42,9 +42,9 @@ import {
 } from "./policy-graph.js";
 import {
   type LoadedModelInit,
+  LoadedOnnxModel,
   type OnnxRuntimeAdapter,
   openModel,
-  type RuntimeSession,
   type RuntimeTensor,
   runtimeValues,
   toRuntimeData,
@@ -85,14 +85,9 @@ export interface LoadOnnxPolicyOptions {
 }
 
 /** An ONNX policy. `act` samples from logits or a Gaussian with the given `Rng`, or returns the model's actions. */
-export class OnnxPolicy implements Policy {
-  readonly observationSpace: Space;
+export class OnnxPolicy extends LoadedOnnxModel implements Policy {
   readonly actionSpace: Space;
   readonly outputKind: OnnxPolicyOutputKind;
-  readonly source: string;
-  readonly summary: OnnxModelSummary;
-  readonly #runtime: OnnxRuntimeAdapter;
-  readonly #session: RuntimeSession;
   readonly #input: OnnxTensorInfo;
   readonly #outputs: readonly string[];
   readonly #valueOutput: string | undefined;
@@ -108,11 +103,7 @@ export class OnnxPolicy implements Policy {
       valueOutput: string | undefined;
     },
   ) {
-    this.#runtime = init.runtime;
-    this.#session = init.session;
-    this.summary = init.summary;
-    this.source = init.source;
-    this.observationSpace = init.observationSpace;
+    super(init);
     this.actionSpace = init.actionSpace;
     this.outputKind = init.outputKind;
     this.#input = init.summary.inputs[0]!;
@@ -167,11 +158,6 @@ export class OnnxPolicy implements Policy {
     return Float32Array.from(values!);
   }
 
-  /** Releases the session. */
-  async dispose(): Promise<void> {
-    await this.#session.release();
-  }
-
   #rows(observations: Float32Array): number {
     const size = this.observationSpace.flatSize;
     if (!(observations instanceof Float32Array) || observations.length % size !== 0) {
@@ -206,12 +192,12 @@ export class OnnxPolicy implements Policy {
     const collected: Float32Array[][] = fetches.map(() => []);
     for (let start = 0; start < rows; start += chunk) {
       const slice = observations.subarray(start * size, (start + chunk) * size);
-      const feed: RuntimeTensor = this.#runtime.createTensor(
+      const feed: RuntimeTensor = this.runtime.createTensor(
         this.#input.elementType === "int64" ? "int64" : "float32",
         toRuntimeData(slice, this.#input.elementType, "observations"),
         [chunk, ...fixedInner],
       );
-      const results = await this.#session.run({ [this.#input.name]: feed }, fetches);
+      const results = await this.session.run({ [this.#input.name]: feed }, fetches);
       fetches.forEach((name, index) => {
         const tensor = results[name];
         if (tensor === undefined) {

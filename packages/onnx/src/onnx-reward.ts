@@ -14,14 +14,12 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import { REWARD_INPUT_NAMES, REWARD_OUTPUT_NAME } from "./export-reward.js";
-import type { OnnxModelSummary } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
   type LoadedModelInit,
+  LoadedOnnxModel,
   type OnnxRuntimeAdapter,
   openModel,
-  type RuntimeSession,
-  runSingleOutput,
   toRuntimeData,
 } from "./runtime.js";
 
@@ -39,24 +37,13 @@ export interface LoadOnnxRewardOptions {
 }
 
 /** An ONNX reward model: `rewardAsync(batch)` scores a batch in one session run. */
-export class OnnxReward implements RewardFunction {
-  readonly observationSpace: Space;
+export class OnnxReward extends LoadedOnnxModel implements RewardFunction {
   readonly actionSpace: Space;
-  /** The file or URL the model came from (`<bytes>` when loaded from memory). */
-  readonly source: string;
-  /** Inputs, outputs and metadata of the model. */
-  readonly summary: OnnxModelSummary;
-  readonly #session: RuntimeSession;
-  readonly #runtime: OnnxRuntimeAdapter;
   readonly #outputName: string;
 
   /** Use `loadOnnxReward` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
   constructor(init: LoadedModelInit & { actionSpace: Space; outputName: string }) {
-    this.#runtime = init.runtime;
-    this.#session = init.session;
-    this.summary = init.summary;
-    this.source = init.source;
-    this.observationSpace = init.observationSpace;
+    super(init);
     this.actionSpace = init.actionSpace;
     this.#outputName = init.outputName;
   }
@@ -72,7 +59,7 @@ export class OnnxReward implements RewardFunction {
    */
   reward(_batch: RewardInput): Float32Array {
     throw new Error(
-      `OnnxReward.reward is synchronous but ONNX Runtime (${this.#runtime.name}) only runs asynchronously: use \`await reward.rewardAsync(batch)\` (${this.source}).`,
+      `OnnxReward.reward is synchronous but ONNX Runtime (${this.runtime.name}) only runs asynchronously: use \`await reward.rewardAsync(batch)\` (${this.source}).`,
     );
   }
 
@@ -87,19 +74,13 @@ export class OnnxReward implements RewardFunction {
       const { values, rowSize } = this.#inputValues(input.name, batch, count);
       const dims =
         input.shape !== undefined && input.shape.length === 1 ? [count] : [count, rowSize];
-      feeds[input.name] = this.#runtime.createTensor(
+      feeds[input.name] = this.runtime.createTensor(
         input.elementType === "int64" ? "int64" : "float32",
         toRuntimeData(values, input.elementType, input.name),
         dims,
       );
     }
-    return runSingleOutput(
-      { session: this.#session, source: this.source },
-      feeds,
-      this.#outputName,
-      count,
-      `a batch of ${count}`,
-    );
+    return this.runSingleOutput(feeds, this.#outputName, count, `a batch of ${count}`);
   }
 
   #inputValues(
@@ -140,11 +121,6 @@ export class OnnxReward implements RewardFunction {
       default:
         return { values: batch.dones, rowSize: 1 };
     }
-  }
-
-  /** Releases the session. */
-  async dispose(): Promise<void> {
-    await this.#session.release();
   }
 }
 

@@ -4,14 +4,12 @@
  */
 import { describeValue, type Space, ValidationError } from "@irlkit/core";
 import { POLICY_TENSOR_NAMES } from "./export-policy.js";
-import type { OnnxModelSummary } from "./inspect.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
   type LoadedModelInit,
+  LoadedOnnxModel,
   type OnnxRuntimeAdapter,
   openModel,
-  type RuntimeSession,
-  runSingleOutput,
   toRuntimeData,
 } from "./runtime.js";
 
@@ -24,23 +22,12 @@ export interface LoadOnnxValueOptions {
 }
 
 /** An ONNX value function: `value(observations)` returns V(sᵢ) in one session run. */
-export class OnnxValueFunction {
-  readonly observationSpace: Space;
-  /** The file or URL the model came from (`<bytes>` when loaded from memory). */
-  readonly source: string;
-  /** Inputs, outputs and metadata of the model. */
-  readonly summary: OnnxModelSummary;
-  readonly #runtime: OnnxRuntimeAdapter;
-  readonly #session: RuntimeSession;
+export class OnnxValueFunction extends LoadedOnnxModel {
   readonly #outputName: string;
 
   /** Use `loadOnnxValue` from `@irlkit/onnx/node` or `@irlkit/onnx/web`. */
   constructor(init: LoadedModelInit & { outputName: string }) {
-    this.#runtime = init.runtime;
-    this.#session = init.session;
-    this.summary = init.summary;
-    this.source = init.source;
-    this.observationSpace = init.observationSpace;
+    super(init);
     this.#outputName = init.outputName;
   }
 
@@ -56,23 +43,17 @@ export class OnnxValueFunction {
     }
     const rows = observations.length / size;
     const input = this.summary.inputs[0]!;
-    const feed = this.#runtime.createTensor(
+    const feed = this.runtime.createTensor(
       input.elementType === "int64" ? "int64" : "float32",
       toRuntimeData(observations, input.elementType, "observations"),
       input.shape !== undefined && input.shape.length === 1 ? [rows] : [rows, size],
     );
-    return runSingleOutput(
-      { session: this.#session, source: this.source },
+    return this.runSingleOutput(
       { [input.name]: feed },
       this.#outputName,
       rows,
       `${rows} observations`,
     );
-  }
-
-  /** Releases the session. */
-  async dispose(): Promise<void> {
-    await this.#session.release();
   }
 }
 

@@ -74,30 +74,65 @@ export interface LoadedModelInit extends OpenedModel {
 }
 
 /**
- * Runs `session` on `feeds` and returns the float32 values of the output `outputName`, checked to
- * hold `count` values (`rows` says what they are for, e.g. "a batch of 5", in the error).
- * @throws OnnxModelError naming `source` when the output is missing or has another length.
+ * What every loaded model shares: where it came from, its summary and observation space, and the
+ * session it runs in (released by `dispose()`) with the runtime that makes its input tensors.
  */
-export async function runSingleOutput(
-  model: { session: RuntimeSession; source: string },
-  feeds: Record<string, RuntimeTensor>,
-  outputName: string,
-  count: number,
-  rows: string,
-): Promise<Float32Array> {
-  const results = await model.session.run(feeds, [outputName]);
-  const output = results[outputName];
-  if (output === undefined) {
-    throw new OnnxModelError(model.source, `the session returned no "${outputName}" output`);
+export abstract class LoadedOnnxModel {
+  readonly observationSpace: Space;
+  /** The file or URL the model came from (`<bytes>` when loaded from memory). */
+  readonly source: string;
+  /** Inputs, outputs and metadata of the model. */
+  readonly summary: OnnxModelSummary;
+  readonly #runtime: OnnxRuntimeAdapter;
+  readonly #session: RuntimeSession;
+
+  protected constructor(init: LoadedModelInit) {
+    this.#runtime = init.runtime;
+    this.#session = init.session;
+    this.summary = init.summary;
+    this.source = init.source;
+    this.observationSpace = init.observationSpace;
   }
-  const values = runtimeValues(output);
-  if (values.length !== count) {
-    throw new OnnxModelError(
-      model.source,
-      `output "${outputName}" has ${values.length} values for ${rows}`,
-    );
+
+  /** The runtime that makes the model's input tensors. */
+  protected get runtime(): OnnxRuntimeAdapter {
+    return this.#runtime;
   }
-  return Float32Array.from(values);
+
+  protected get session(): RuntimeSession {
+    return this.#session;
+  }
+
+  /** Releases the session. */
+  async dispose(): Promise<void> {
+    await this.#session.release();
+  }
+
+  /**
+   * Runs the session on `feeds` and returns the float32 values of the output `outputName`,
+   * checked to hold `count` values (`rows` says what they are for, e.g. "a batch of 5", in errors).
+   * @throws OnnxModelError naming `source` when the output is missing or has another length.
+   */
+  protected async runSingleOutput(
+    feeds: Record<string, RuntimeTensor>,
+    outputName: string,
+    count: number,
+    rows: string,
+  ): Promise<Float32Array> {
+    const results = await this.session.run(feeds, [outputName]);
+    const output = results[outputName];
+    if (output === undefined) {
+      throw new OnnxModelError(this.source, `the session returned no "${outputName}" output`);
+    }
+    const values = runtimeValues(output);
+    if (values.length !== count) {
+      throw new OnnxModelError(
+        this.source,
+        `output "${outputName}" has ${values.length} values for ${rows}`,
+      );
+    }
+    return Float32Array.from(values);
+  }
 }
 
 /** Copies `values` into the element type a graph input declares. */
