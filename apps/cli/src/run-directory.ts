@@ -69,6 +69,28 @@ export function createRunDirectory(root: string, algorithm: string, env: string)
   return directory;
 }
 
+/**
+ * The meta of a run that starts now: created now, on these package versions and `backend`, from
+ * this process's argv, running, no checkpoints yet; `settings` are its resume exactness, preset and
+ * config sources.
+ */
+export function startingRunMeta(
+  run: { algorithm: string; env: string; seed: number; demos: string | null },
+  backend: { name: string },
+  settings: { resume: string; preset: string | null; configSources: unknown },
+): RunMeta {
+  return {
+    ...run,
+    createdAt: new Date().toISOString(),
+    versions: packageVersions(),
+    backend: { ...backend, name: backend.name },
+    status: "running",
+    checkpoints: 0,
+    argv: process.argv.slice(2),
+    ...settings,
+  };
+}
+
 /** Versions of node and the irlkit packages the CLI runs on. */
 export function packageVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);

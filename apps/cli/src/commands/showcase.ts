@@ -14,7 +14,7 @@ import { loadPolicy, readPolicyFile } from "../models.js";
 import { parseInteger, printJson, printTable } from "../options.js";
 import { presetFor, presetsDirectory } from "../presets.js";
 import { formatNumber } from "../progress.js";
-import { createRunDirectory, packageVersions, RunDirectory } from "../run-directory.js";
+import { createRunDirectory, RunDirectory, startingRunMeta } from "../run-directory.js";
 import { ensureBackend, StopSignal, type TrainSummary, train } from "../training.js";
 import { exportRunToOnnx } from "./export.js";
 
@@ -70,21 +70,13 @@ export async function showcaseCommand(options: {
   });
   const run = new RunDirectory(createRunDirectory(root, "airl", ENV_ID));
   run.writeConfig(config);
-  run.writeMeta({
-    algorithm: "airl",
-    env: ENV_ID,
-    seed,
-    demos: demosPath,
-    createdAt: new Date().toISOString(),
-    versions: packageVersions(),
-    backend: { ...backend, name: backend.name },
-    status: "running",
-    checkpoints: 0,
-    argv: process.argv.slice(2),
-    resume: "exact",
-    preset: `presets/airl.yml#${ENV_ID}`,
-    configSources: sources,
-  });
+  run.writeMeta(
+    startingRunMeta({ algorithm: "airl", env: ENV_ID, seed, demos: demosPath }, backend, {
+      resume: "exact",
+      preset: `presets/airl.yml#${ENV_ID}`,
+      configSources: sources,
+    }),
+  );
   const stop = new StopSignal();
   stop.install();
   const deadline = setTimeout(() => {

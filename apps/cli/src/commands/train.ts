@@ -17,13 +17,7 @@ import { CliError } from "../errors.js";
 import { parseInteger, printJson } from "../options.js";
 import { readPresets } from "../presets.js";
 import { formatFigures } from "../progress.js";
-import {
-  createRunDirectory,
-  openRun,
-  packageVersions,
-  RunDirectory,
-  type RunMeta,
-} from "../run-directory.js";
+import { createRunDirectory, openRun, RunDirectory, startingRunMeta } from "../run-directory.js";
 import {
   ensureBackend,
   INTERRUPTED_EXIT_CODE,
@@ -137,21 +131,11 @@ export async function trainCommand(algo: string | undefined, options: TrainOptio
   const backend = await ensureBackend();
   const run = new RunDirectory(createRunDirectory(options.out, algorithm, options.env));
   run.writeConfig(config);
-  const meta: RunMeta = {
-    algorithm,
-    env: options.env,
-    seed: Number(config.seed),
-    demos,
-    createdAt: new Date().toISOString(),
-    versions: packageVersions(),
-    backend: { ...backend, name: backend.name },
-    status: "running",
-    checkpoints: 0,
-    argv: process.argv.slice(2),
-    resume: RESUME_EXACTNESS,
-    preset: preset?.name ?? null,
-    configSources: resolved.sources,
-  };
+  const meta = startingRunMeta(
+    { algorithm, env: options.env, seed: Number(config.seed), demos },
+    backend,
+    { resume: RESUME_EXACTNESS, preset: preset?.name ?? null, configSources: resolved.sources },
+  );
   run.writeMeta(meta);
   if (!options.json) process.stderr.write(`Run directory: ${run.path}\n`);
   await runTraining(algorithm, options.env, demos, config, run, undefined, options.json ?? false);
