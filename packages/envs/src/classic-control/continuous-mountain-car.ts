@@ -7,6 +7,13 @@ import {
   type StepResult,
 } from "@irlkit/core";
 import {
+  MAX_POSITION,
+  MAX_SPEED,
+  MIN_POSITION,
+  mountainCarObservationSpace,
+  readMountainCarStart,
+} from "./mountain-car.js";
+import {
   add,
   equal,
   greater,
@@ -17,24 +24,14 @@ import {
   scalar,
   subtract,
 } from "./numpy-scalar.js";
-import {
-  checkKwargs,
-  finiteNumberRule,
-  readResetState,
-  reseed,
-  stepBeforeResetError,
-} from "./options.js";
+import { checkKwargs, finiteNumberRule, reseed, stepBeforeResetError } from "./options.js";
 
-// Gymnasium 1.x `Continuous_MountainCarEnv` constants.
+// Gymnasium 1.x `Continuous_MountainCarEnv` constants (its track is MountainCar's, imported).
 const MIN_ACTION = -1.0;
 const MAX_ACTION = 1.0;
-const MIN_POSITION = -1.2;
-const MAX_POSITION = 0.6;
-const MAX_SPEED = 0.07;
 /** 0.45 here (de Broissia's version), 0.5 in the discrete MountainCar. */
 const GOAL_POSITION = 0.45;
 const POWER = 0.0015;
-const STATE_NAMES = ["position", "velocity"] as const;
 
 /** Keyword arguments of {@link ContinuousMountainCar}. */
 export interface ContinuousMountainCarKwargs {
@@ -69,12 +66,7 @@ const CONTINUOUS_MOUNTAIN_CAR_KWARGS = { goalVelocity: finiteNumberRule };
  * bounds) throws a `ValidationError` instead of being silently clipped.
  */
 export class ContinuousMountainCar implements Env<Float32Array, Float32Array> {
-  readonly observationSpace = new Box({
-    shape: [2],
-    low: [MIN_POSITION, -MAX_SPEED],
-    high: [MAX_POSITION, MAX_SPEED],
-    dtype: "float32",
-  });
+  readonly observationSpace = mountainCarObservationSpace();
   readonly actionSpace = new Box({
     shape: [1],
     low: MIN_ACTION,
@@ -95,9 +87,7 @@ export class ContinuousMountainCar implements Env<Float32Array, Float32Array> {
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     const rng = reseed(this.#rng, args.seed);
     this.#rng = rng;
-    this.#state = readResetState(args.options, STATE_NAMES, -0.6, -0.4, (low, high) =>
-      Float64Array.of(rng.uniform(low, high), 0),
-    );
+    this.#state = readMountainCarStart(args.options, rng);
     this.#stateIsFloat32 = false;
     return { observation: Float32Array.from(this.#state), info: {} };
   }

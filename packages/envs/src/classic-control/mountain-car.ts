@@ -15,14 +15,38 @@ import {
   stepBeforeResetError,
 } from "./options.js";
 
-// Gymnasium 1.x `MountainCarEnv` constants (Moore 1990).
-const MIN_POSITION = -1.2;
-const MAX_POSITION = 0.6;
-const MAX_SPEED = 0.07;
+// Gymnasium 1.x `MountainCarEnv` constants (Moore 1990); the track (positions and speeds) is
+// `Continuous_MountainCarEnv`'s too.
+export const MIN_POSITION = -1.2;
+export const MAX_POSITION = 0.6;
+export const MAX_SPEED = 0.07;
 const GOAL_POSITION = 0.5;
 const FORCE = 0.001;
 const GRAVITY = 0.0025;
 const STATE_NAMES = ["position", "velocity"] as const;
+
+/** Both MountainCars' observations `[position, velocity]`: the track's positions and speeds. */
+export function mountainCarObservationSpace(): Box {
+  return new Box({
+    shape: [2],
+    low: [MIN_POSITION, -MAX_SPEED],
+    high: [MAX_POSITION, MAX_SPEED],
+    dtype: "float32",
+  });
+}
+
+/**
+ * Both MountainCars' reset state: exactly `options.state = [position, velocity]`, or the position
+ * uniform in `[low, high)` (`options.low` / `options.high`, default `[-0.6, -0.4)`) at rest.
+ */
+export function readMountainCarStart(
+  options: Record<string, unknown> | undefined,
+  rng: Rng,
+): Float64Array {
+  return readResetState(options, STATE_NAMES, -0.6, -0.4, (low, high) =>
+    Float64Array.of(rng.uniform(low, high), 0),
+  );
+}
 
 /** Keyword arguments of {@link MountainCar} (and {@link FixedHorizonMountainCar}). */
 export interface MountainCarKwargs {
@@ -48,12 +72,7 @@ const MOUNTAIN_CAR_KWARGS = { goalVelocity: finiteNumberRule };
  * velocity 0; or exactly `options.state = [position, velocity]`.
  */
 export class MountainCar implements Env<Float32Array, number> {
-  readonly observationSpace = new Box({
-    shape: [2],
-    low: [MIN_POSITION, -MAX_SPEED],
-    high: [MAX_POSITION, MAX_SPEED],
-    dtype: "float32",
-  });
+  readonly observationSpace = mountainCarObservationSpace();
   readonly actionSpace = new Discrete(3);
   readonly spec = undefined;
   readonly goalVelocity: number;
@@ -70,9 +89,7 @@ export class MountainCar implements Env<Float32Array, number> {
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     const rng = reseed(this.#rng, args.seed);
     this.#rng = rng;
-    this.state = readResetState(args.options, STATE_NAMES, -0.6, -0.4, (low, high) =>
-      Float64Array.of(rng.uniform(low, high), 0),
-    );
+    this.state = readMountainCarStart(args.options, rng);
     this.onReset();
     return { observation: Float32Array.from(this.state), info: {} };
   }
