@@ -24,7 +24,8 @@
 //                                name must then contain "explore")
 // BENCH_KEEP_RUNS=DIR keeps the run directories (metrics.jsonl, reward.json, policy.json) under DIR.
 import { make, VectorEnv } from "@irlkit/envs";
-import { RunningMeanVariance } from "@irlkit/rewards";
+import { POLICY_REWARD_EPSILON } from "@irlkit/irl";
+import { RunningMeanVariance, standardizeRewards } from "@irlkit/rewards";
 import { Ppo } from "@irlkit/rl";
 import { rewardInput, withRewards } from "@irlkit/samplers";
 import type { GclFileConfig } from "../apps/cli/src/configs.js";
@@ -119,10 +120,7 @@ async function transfer(run: RunDirectory, config: GclFileConfig, envId: string,
       const batch = await ppo.collect();
       let rewards = reward.reward(rewardInput(batch));
       if (config.gcl.normalizePolicyRewards) {
-        statistics.update(rewards, "rewards");
-        const mean = statistics.mean[0]!;
-        const std = Math.sqrt(statistics.variance[0]! + 1e-8);
-        rewards = rewards.map((r) => (r - mean) / std);
+        rewards = standardizeRewards(rewards, statistics, POLICY_REWARD_EPSILON);
       }
       await ppo.update(withRewards(batch, rewards));
     }

@@ -38,7 +38,12 @@ import {
   tf,
   writeParameters,
 } from "@irlkit/nn";
-import { disposeRewardTensors, RunningMeanVariance, rewardTensors } from "@irlkit/rewards";
+import {
+  disposeRewardTensors,
+  RunningMeanVariance,
+  rewardTensors,
+  standardizeRewards,
+} from "@irlkit/rewards";
 import type { PolicyOptimizer } from "@irlkit/rl";
 import {
   ReplayBuffer,
@@ -457,11 +462,9 @@ export class AdversarialTrainer {
     }
     checkFinite(raw, "training reward");
     if (!this.normalizeRewardOutput) return raw;
-    const statistics = this.#rewardOutputStatistics;
-    if (options.updateStatistics ?? true) statistics.update(raw, "rewards");
-    const mean = statistics.mean[0]!;
-    const std = Math.sqrt(statistics.variance[0]! + REWARD_EPSILON);
-    return raw.map((r) => (r - mean) / std);
+    return standardizeRewards(raw, this.#rewardOutputStatistics, REWARD_EPSILON, {
+      update: options.updateStatistics ?? true,
+    });
   }
 
   // ─── 6. The round ───────────────────────────────────────────────────────────────────────────

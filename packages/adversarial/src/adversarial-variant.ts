@@ -75,8 +75,9 @@ export interface AdversarialVariant {
    */
   evaluationReward(): RewardModel;
   /**
-   * Merges a discriminator batch into the running input statistics (imitation's `RunningNorm` in
-   * training mode). A no-op without input normalisation.
+   * Merges a discriminator batch into the reward network's running statistics
+   * (`RewardModel.updateStatistics`: imitation's `RunningNorm` in training mode). A no-op without
+   * input normalisation.
    */
   updateStatistics(batch: RewardInput): void;
   /** Frees the reward network. Idempotent. */
@@ -175,11 +176,6 @@ export function withInputNormalization(model: RewardModel, normalize: boolean): 
   return normalize ? new NormalizedInputReward({ model }) : model;
 }
 
-/** Feeds `batch` to the model's running input statistics when it has them. */
-export function updateInputStatistics(model: RewardModel, batch: RewardInput): void {
-  if (model instanceof NormalizedInputReward) model.updateStatistics(batch);
-}
-
 /**
  * What every variant shares: its spaces, the reward network it owns (whose variables the
  * discriminator's optimiser trains and whose input statistics `updateStatistics` feeds; `dispose()`
@@ -221,7 +217,7 @@ export abstract class RewardNetworkVariant implements AdversarialVariant {
   }
 
   updateStatistics(batch: RewardInput): void {
-    updateInputStatistics(this.rewardNetwork, batch);
+    this.rewardNetwork.updateStatistics(batch);
   }
 
   dispose(): void {

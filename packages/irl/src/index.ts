@@ -23,6 +23,7 @@ export {
 export {
   type GuidedCostLearningConfig,
   guidedCostLearningConfigSpec,
+  POLICY_REWARD_EPSILON,
   type ResolvedGuidedCostLearningConfig,
   resolveGuidedCostLearningConfig,
 } from "./gcl/guided-cost-learning-config.js";

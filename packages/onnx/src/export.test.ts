@@ -290,7 +290,7 @@ describe("reward export: ONNX in onnxruntime-node equals tfjs within 1e-5", () =
       }),
     });
     const batches = [...random(box, actions), cartPoleReal];
-    for (const batch of batches) (output.model as NormalizedInputReward).updateStatistics(batch);
+    // Each update reaches the wrapped input statistics first, then the output statistics.
     for (const batch of batches) output.updateStatistics(batch);
     await checkReward("NormalizedOutputReward", output, batches, "training");
     await checkReward("NormalizedOutputReward (evaluation)", output, batches, "evaluation");

@@ -50,6 +50,11 @@ export class BorrowedRewardModel implements RewardModel {
     return this.#target.reward(batch);
   }
 
+  /** The target's `updateStatistics` (a view shares its owner's statistics, as its variables). */
+  updateStatistics(batch: RewardInput): void {
+    this.#target.updateStatistics(batch);
+  }
+
   evaluationReward(): RewardModel {
     const evaluation = this.#target.evaluationReward();
     return evaluation === this.#target ? this : new BorrowedRewardModel(evaluation);

@@ -14,7 +14,7 @@
  * is, and bounds the spread of R_ψ(τ) over segments so the importance weights cannot be dominated
  * by reward differences alone.
  */
-import { describeValue, type RewardInput, ValidationError } from "@irlkit/core";
+import { describeValue, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import type { RewardModel, RewardTensors } from "./reward-model.js";
 import { RewardWrapper } from "./reward-wrapper.js";
@@ -47,12 +47,6 @@ export class BoundedReward extends RewardWrapper {
     }
     this.low = low;
     this.high = high;
-  }
-
-  /** Passes a batch to the wrapped model's running statistics, if it keeps any. */
-  updateStatistics(batch: RewardInput): void {
-    const inner = this.model as RewardModel & { updateStatistics?: (b: RewardInput) => void };
-    inner.updateStatistics?.(batch);
   }
 
   predict(tensors: RewardTensors): tf.Tensor1D {

@@ -29,6 +29,7 @@ export {
   rewardInputsConfigSpec,
   rewardNetworkConfigSpec,
 } from "./reward-model-config.js";
+export { rewardScale, standardizeRewards } from "./reward-standardization.js";
 export {
   concatenateInputs,
   discreteIndices,

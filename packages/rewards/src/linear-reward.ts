@@ -157,6 +157,9 @@ export class LinearReward implements RewardModel {
     };
   }
 
+  /** Does nothing: this model keeps no running statistics. */
+  updateStatistics(_batch: RewardInput): void {}
+
   toJSON(): SavedRewardModel {
     const { weights, bias } = this.getWeights();
     return savedModel("linear", this.observationSpace, this.actionSpace, {

@@ -44,9 +44,8 @@ function normalized(): RewardModel {
     }),
     epsilon: 1e-4,
   });
-  input.updateStatistics(boxBatch);
   const output = new NormalizedOutputReward({ model: input });
-  output.updateStatistics(boxBatch);
+  output.updateStatistics(boxBatch); // and the input statistics it wraps
   return output;
 }
 

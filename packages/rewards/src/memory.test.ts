@@ -63,9 +63,8 @@ const factories: Record<string, () => { model: RewardModel; batch: typeof boxBat
     const input = new NormalizedInputReward({
       model: new ShapedReward({ observationSpace: box2, actionSpace: discrete2, rng: new Rng(0) }),
     });
-    input.updateStatistics(boxBatch);
     const output = new NormalizedOutputReward({ model: input });
-    output.updateStatistics(boxBatch);
+    output.updateStatistics(boxBatch); // and the input statistics it wraps
     return { model: output, batch: boxBatch };
   },
 };

@@ -142,6 +142,9 @@ export class MlpReward implements RewardModel {
   }
 
   /** Inputs and the network as `@irlkit/nn`'s embedded MLP JSON (weights in base64). */
+  /** Does nothing: this model keeps no running statistics. */
+  updateStatistics(_batch: RewardInput): void {}
+
   toJSON(): SavedRewardModel {
     const { json, weights } = saveMlp(this.network);
     return savedModel("mlp", this.observationSpace, this.actionSpace, {

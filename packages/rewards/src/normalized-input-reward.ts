@@ -66,8 +66,11 @@ export class NormalizedInputReward extends RewardWrapper {
     this.statistics = statistics;
   }
 
-  /** Merges the batch's observations (not its next observations) into the statistics. */
-  updateStatistics(batch: RewardInput): void {
+  /**
+   * Merges the batch's observations (not its next observations) into the statistics, then passes
+   * the batch to the wrapped model's.
+   */
+  override updateStatistics(batch: RewardInput): void {
     if (!(batch.observations instanceof Float32Array)) {
       throw new ValidationError(
         "observations",
@@ -76,6 +79,7 @@ export class NormalizedInputReward extends RewardWrapper {
       );
     }
     this.statistics.update(batch.observations, "observations");
+    super.updateStatistics(batch);
   }
 
   /** The wrapped model's reward of the normalised observations. */

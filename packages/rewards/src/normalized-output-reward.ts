@@ -2,6 +2,7 @@ import { describeValue, type RewardInput, ValidationError } from "@irlkit/core";
 import { tf } from "@irlkit/nn";
 import { BorrowedRewardModel } from "./borrowed-reward-model.js";
 import type { RewardModel, RewardTensors } from "./reward-model.js";
+import { rewardScale } from "./reward-standardization.js";
 import { RewardWrapper } from "./reward-wrapper.js";
 import { RunningMeanVariance } from "./running-mean-variance.js";
 
@@ -27,7 +28,9 @@ export interface NormalizedOutputRewardOptions {
  *
  * Statistics change only through `updateStatistics(batch)` (see `RunningMeanVariance`); call it on
  * each freshly collected batch before relabelling it, as imitation updates its statistics in
- * `predict_processed`. `predict` and `reward` return the normalised reward.
+ * `predict_processed`. `predict` and `reward` return the normalised reward. For rewards computed
+ * elsewhere (a trainer's reward with extra terms), `standardizeRewards` applies the same
+ * statistics update and (r − mean)/√(variance + ε).
  *
  * Train the discriminator on the wrapped model (`model.predict`), not on this wrapper: imitation's
  * discriminator reads the unnormalised reward. `evaluationReward()` is the wrapped model's
@@ -58,15 +61,18 @@ export class NormalizedOutputReward extends RewardWrapper {
     this.statistics = statistics;
   }
 
-  /** Scores the batch with the wrapped model and merges those rewards into the statistics. */
-  updateStatistics(batch: RewardInput): void {
+  /**
+   * Passes the batch to the wrapped model's statistics first, then scores it with the (updated)
+   * wrapped model and merges those rewards into this wrapper's statistics.
+   */
+  override updateStatistics(batch: RewardInput): void {
+    super.updateStatistics(batch);
     this.statistics.update(this.model.reward(batch), "rewards");
   }
 
   /** (r − mean)/√(variance + ε) of the wrapped model's reward r. */
   predict(tensors: RewardTensors): tf.Tensor1D {
-    const mean = this.statistics.mean[0]!;
-    const std = Math.sqrt(this.statistics.variance[0]! + this.epsilon);
+    const { mean, std } = rewardScale(this.statistics, this.epsilon);
     return tf.tidy(() => tf.div(tf.sub(this.model.predict(tensors), mean), std) as tf.Tensor1D);
   }
 

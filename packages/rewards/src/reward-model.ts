@@ -36,6 +36,12 @@ export interface RewardModelInputs {
  * - `evaluationReward()` is the reward to evaluate or transfer. It is the model itself for most
  *   models; for AIRL's `ShapedReward` the training reward is f = g + γ(1 − done)h(s′) − h(s) and
  *   the evaluation reward is g alone (imitation's `base` network).
+ * - `updateStatistics(batch)` merges a freshly collected batch into whatever running statistics the
+ *   model keeps (`NormalizedInputReward`'s observation statistics, `NormalizedOutputReward`'s reward
+ *   statistics); trainers call it on every new batch before they train on or relabel it. Between
+ *   calls the statistics are frozen, so `predict` stays a fixed function an optimiser can
+ *   differentiate. A model without statistics does nothing; a wrapper updates its own and passes
+ *   the batch (as given) to the model(s) it wraps.
  * - `toJSON()` saves architecture and weights as plain data (see `loadRewardModel`).
  */
 export interface RewardModel extends RewardFunction {
@@ -46,6 +52,7 @@ export interface RewardModel extends RewardFunction {
   predict(tensors: RewardTensors): tf.Tensor1D;
   reward(batch: RewardInput): Float32Array;
   readonly trainableVariables: tf.Variable[];
+  updateStatistics(batch: RewardInput): void;
   evaluationReward(): RewardModel;
   toJSON(): SavedRewardModel;
   dispose(): void;

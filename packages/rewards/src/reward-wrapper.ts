@@ -14,7 +14,8 @@ import { savedModel } from "./saved-model.js";
  * What every reward model that wraps one model shares: it owns the wrapped model (`dispose()` frees
  * it), has its spaces, inputs and trainable variables, reads a plain batch back through its own
  * `predict`, and saves as `{ kind, config: { ...settings, model } }`. A wrapper supplies `kind`,
- * `predict`, `evaluationReward` and its `settings()`. Internal to the package.
+ * `predict`, `evaluationReward` and its `settings()`; one with running statistics overrides
+ * `updateStatistics` to update its own and call `super.updateStatistics`. Internal to the package.
  */
 export abstract class RewardWrapper implements RewardModel {
   abstract readonly kind: string;
@@ -39,6 +40,11 @@ export abstract class RewardWrapper implements RewardModel {
   /** The wrapped model's variables (a wrapper's own statistics or settings are not trained). */
   get trainableVariables(): tf.Variable[] {
     return this.model.trainableVariables;
+  }
+
+  /** Passes the batch to the wrapped model's running statistics (a wrapper without its own). */
+  updateStatistics(batch: RewardInput): void {
+    this.model.updateStatistics(batch);
   }
 
   abstract predict(tensors: RewardTensors): tf.Tensor1D;

@@ -188,6 +188,12 @@ export class ShapedReward implements RewardModel {
     return this.#evaluation.evaluationReward();
   }
 
+  /** Passes the batch to g's and h's running statistics. */
+  updateStatistics(batch: RewardInput): void {
+    this.base.updateStatistics(batch);
+    this.potential.updateStatistics(batch);
+  }
+
   toJSON(): SavedRewardModel {
     return savedModel("shaped", this.observationSpace, this.actionSpace, {
       discount: this.discount,

@@ -131,6 +131,9 @@ export class TabularReward implements RewardModel {
     return Float32Array.from(this.table.dataSync() as Float32Array);
   }
 
+  /** Does nothing: this model keeps no running statistics. */
+  updateStatistics(_batch: RewardInput): void {}
+
   toJSON(): SavedRewardModel {
     return savedModel("tabular", this.observationSpace, this.actionSpace, {
       perStateAction: this.perStateAction,

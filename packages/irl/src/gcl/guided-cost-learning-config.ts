@@ -24,6 +24,12 @@ import {
 /** The key path of GCL's settings in error messages: `guidedCostLearning.segmentLength`. */
 export const GUIDED_COST_LEARNING = "guidedCostLearning";
 
+/**
+ * ε in `normalizePolicyRewards`' (r − mean)/√(variance + ε) (`standardizeRewards`; smaller than
+ * `NormalizedOutputReward`'s default 1e-5, as GCL was tuned with).
+ */
+export const POLICY_REWARD_EPSILON = 1e-8;
+
 function isRange(value: unknown): value is readonly [number, number] {
   return (
     Array.isArray(value) &&

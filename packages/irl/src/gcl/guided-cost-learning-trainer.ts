@@ -32,7 +32,6 @@ import {
   type MetricSink,
   type Metrics,
   nullMetricSink,
-  type RewardInput,
   Rng,
   type StochasticPolicy,
   TrainingDivergedError,
@@ -40,7 +39,12 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import { type Adam, checkParameters, readParameters, writeParameters } from "@irlkit/nn";
-import { BoundedReward, type RewardModel, RunningMeanVariance } from "@irlkit/rewards";
+import {
+  BoundedReward,
+  type RewardModel,
+  RunningMeanVariance,
+  standardizeRewards,
+} from "@irlkit/rewards";
 import type { PolicyOptimizer } from "@irlkit/rl";
 import { rewardInput, withRewards } from "@irlkit/samplers";
 import { drawHistoryIndices, drawIndices, type SnapshotPolicy } from "./background.js";
@@ -48,6 +52,7 @@ import { BackgroundHistory } from "./background-history.js";
 import { FlooredPolicyDensity, fitDemonstratorDensity } from "./demonstrator-density.js";
 import {
   GUIDED_COST_LEARNING,
+  POLICY_REWARD_EPSILON,
   type ResolvedGuidedCostLearningConfig,
   resolveGuidedCostLearningConfig,
 } from "./guided-cost-learning-config.js";
@@ -194,7 +199,7 @@ export class GuidedCostLearning {
     const { segments, rows } = rolloutSegments(batch, L);
     // Detail 12: a reward with running input statistics (`NormalizedInputReward`) takes the new
     // batch's observations before the reward update, as imitation's RunningNorm does.
-    updateRewardStatistics(rewardModel, rewardInput(batch));
+    rewardModel.updateStatistics(rewardInput(batch));
     if (segments.count === 0) {
       throw new ValidationError(
         `${GUIDED_COST_LEARNING}.segmentLength`,
@@ -315,11 +320,11 @@ export class GuidedCostLearning {
         : relabelled;
     if (config.normalizePolicyRewards) {
       // Detail 12: standardise with running statistics (this batch included).
-      const statistics = this.#policyRewardStatistics;
-      statistics.update(policyRewards, "rewards");
-      const rewardMean = statistics.mean[0]!;
-      const rewardStd = Math.sqrt(statistics.variance[0]! + 1e-8);
-      policyRewards = policyRewards.map((r) => (r - rewardMean) / rewardStd);
+      policyRewards = standardizeRewards(
+        policyRewards,
+        this.#policyRewardStatistics,
+        POLICY_REWARD_EPSILON,
+      );
     }
     const policyMetrics = await optimizer.update(withRewards(batch, policyRewards));
 
@@ -377,7 +382,7 @@ export class GuidedCostLearning {
       this.#demonstrator = this.#givenDemonstrator;
     }
     if (this.#demonstrator !== undefined) await history.setDemonstrator(this.#demonstrator);
-    updateRewardStatistics(this.rewardModel, this.demonstrationSegments.rewardInput);
+    this.rewardModel.updateStatistics(this.demonstrationSegments.rewardInput);
     this.#history = history;
     return history;
   }
@@ -554,14 +559,6 @@ export class GuidedCostLearning {
 }
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────
-
-/** Detail 12: feeds a batch to a reward's running input statistics, when it keeps any. */
-function updateRewardStatistics(rewardModel: RewardModel, input: RewardInput): void {
-  const candidate = rewardModel as RewardModel & {
-    updateStatistics?: (batch: RewardInput) => void;
-  };
-  if (typeof candidate.updateStatistics === "function") candidate.updateStatistics(input);
-}
 
 function mean(values: ArrayLike<number>): number {
   let total = 0;

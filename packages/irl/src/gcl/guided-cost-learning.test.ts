@@ -448,6 +448,7 @@ class StateTableReward implements RewardModel {
   reward(batch: RewardInput): Float32Array {
     return predictBatch(this, batch);
   }
+  updateStatistics(_batch: RewardInput): void {}
   evaluationReward(): RewardModel {
     return this;
   }
@@ -488,6 +489,9 @@ class PoisonedReward implements RewardModel {
   reward(batch: RewardInput): Float32Array {
     const rewards = this.inner.reward(batch);
     return this.poison ? rewards.map(() => Number.NaN) : rewards;
+  }
+  updateStatistics(batch: RewardInput): void {
+    this.inner.updateStatistics(batch);
   }
   evaluationReward(): RewardModel {
     return this;

@@ -382,6 +382,7 @@ describe("tabular IRL trainers", () => {
       trainableVariables: table.trainableVariables,
       predict: (tensors) => tf.sqrt(tf.abs(table.predict(tensors))),
       reward: (batch) => table.reward(batch).map((r) => Math.sqrt(Math.abs(r))),
+      updateStatistics: () => {},
       evaluationReward() {
         return this;
       },
