@@ -2,8 +2,10 @@
  * The adversarial round loop shared by GAIL, GAN-GCL and AIRL, after imitation's
  * `AdversarialTrainer` (`algorithms/adversarial/common.py`). Reads top to bottom: config and
  * defaults → the trainer (demonstrations, replay buffer, discriminator optimiser) → sampling →
- * discriminator loss and update → relabel → the round → the train loop → checkpoints. Each
- * implementation detail is numbered as in docs/algorithms/adversarial.md.
+ * discriminator update → relabel → the round → the train loop → checkpoints. The options and their
+ * checks are in adversarial-trainer-options.ts, the discriminator's batch, loss and statistics in
+ * discriminator-loss.ts, a round's metrics in round-metrics.ts. Each implementation detail is
+ * numbered as in docs/algorithms/adversarial.md.
  *
  * One round:
  *   1. collect a generator rollout with the policy optimiser (`PolicyOptimizer.collect`);
@@ -19,22 +21,18 @@ import {
   type MetricSink,
   type Metrics,
   nullMetricSink,
-  type RewardInput,
   Rng,
   type Space,
   TrainingDivergedError,
-  type Trajectory,
-  Transitions,
+  type Transitions,
   ValidationError,
 } from "@irlkit/core";
 import {
   Adam,
-  binaryCrossEntropyWithLogits,
   checkParameters,
   computeGradients,
   globalNorm,
   readParameters,
-  softplus,
   tf,
   writeParameters,
 } from "@irlkit/nn";
@@ -53,12 +51,27 @@ import {
   withRewards,
 } from "@irlkit/samplers";
 import {
-  type AdversarialTrainerConfig,
   type ResolvedAdversarialTrainerConfig,
   resolveAdversarialTrainerConfig,
 } from "./adversarial-trainer-config.js";
+import {
+  type AdversarialTrainerOptions,
+  checkSeed,
+  checkTrainerOptions,
+} from "./adversarial-trainer-options.js";
 import type { AdversarialVariant } from "./adversarial-variant.js";
-import { gradientPenalty, hasRealValuedInput, interpolateTransitions } from "./gradient-penalty.js";
+import {
+  balancedBatch,
+  type DiscriminatorBatch,
+  type DiscriminatorStatistics,
+  discriminatorObjective,
+  discriminatorSummary,
+  readSummary,
+  summaryStatistics,
+} from "./discriminator-loss.js";
+import { interpolateTransitions } from "./gradient-penalty.js";
+import { checkFinite, NonFiniteError } from "./non-finite.js";
+import { DiscriminatorTotals, roundMetrics } from "./round-metrics.js";
 import {
   type AdversarialTrainerState,
   inputStatisticsOf,
@@ -66,40 +79,10 @@ import {
   saveReplayBuffer,
 } from "./trainer-checkpoint.js";
 
-// ─── 1. Config: adversarial-trainer-config.ts ───────────────────────────────────────────────────
+export type { AdversarialTrainerOptions } from "./adversarial-trainer-options.js";
+export type { DiscriminatorStatistics } from "./discriminator-loss.js";
 
-export interface AdversarialTrainerOptions {
-  /** GAIL, GAN-GCL or AIRL (the caller keeps ownership and disposes it). */
-  variant: AdversarialVariant;
-  /** The generator's optimiser, e.g. `Ppo` (the caller keeps ownership). */
-  optimizer: PolicyOptimizer;
-  /** Expert transitions, or expert trajectories (flattened; `done` only on termination). */
-  demonstrations: Transitions | readonly Trajectory[];
-  /** Seeds the demonstration and replay sampling (the networks are seeded by their owners). */
-  seed: number;
-  config?: AdversarialTrainerConfig;
-  /** Where each round's metrics go, at the optimiser's env-step count. @default nullMetricSink */
-  metricSink?: MetricSink;
-}
-
-/** The discriminator's statistics on one balanced batch (before or without an update). */
-export interface DiscriminatorStatistics {
-  /** Mean binary cross-entropy, expert = 1 (without the gradient penalty). */
-  loss: number;
-  /** Fraction of expert rows with logit ≥ 0 (classified expert). */
-  accuracyExpert: number;
-  /** Fraction of generated rows with logit < 0 (classified generated). */
-  accuracyGenerated: number;
-  logitMeanExpert: number;
-  logitMeanGenerated: number;
-  /** Mean Bernoulli entropy of D over the batch (nats; log 2 ≈ 0.693 when undecided). */
-  entropy: number;
-  /**
-   * E[(‖∇ₓ f‖ − 1)²] on this update's interpolates, before the step; only with
-   * `gradientPenaltyWeight` > 0.
-   */
-  gradientPenalty?: number;
-}
+// ─── 1. Config and options: adversarial-trainer-config.ts, adversarial-trainer-options.ts ───────
 
 // ─── 2. The trainer ─────────────────────────────────────────────────────────────────────────────
 
@@ -142,58 +125,14 @@ export class AdversarialTrainer {
 
   constructor(options: AdversarialTrainerOptions) {
     const { variant, optimizer, seed } = options;
-    if (!Number.isSafeInteger(seed)) {
-      throw new ValidationError("AdversarialTrainer seed", "a safe integer", describeValue(seed));
-    }
+    checkSeed(seed);
     this.config = resolveAdversarialTrainerConfig(options.config);
+    const demonstrations = checkTrainerOptions(options, this.config);
     this.variant = variant;
     this.optimizer = optimizer;
     this.seed = seed;
     this.observationSpace = variant.observationSpace;
     this.actionSpace = variant.actionSpace;
-    const policy = optimizer.policy;
-    if (
-      !policy.observationSpace.equals(this.observationSpace) ||
-      !policy.actionSpace.equals(this.actionSpace)
-    ) {
-      throw new ValidationError(
-        "AdversarialTrainer optimizer.policy spaces",
-        `the variant's (${this.observationSpace.describe()}; actions ${this.actionSpace.describe()})`,
-        `${policy.observationSpace.describe()}; actions ${policy.actionSpace.describe()}`,
-      );
-    }
-    if (
-      this.config.actionLikelihood === "clipped" &&
-      variant.usesLogProbs &&
-      typeof policy.envActionLogProb !== "function"
-    ) {
-      throw new ValidationError(
-        "adversarial.actionLikelihood",
-        'a policy with envActionLogProb for "clipped" (e.g. @irlkit/rl\'s MLP and actor-critic policies), or "unclipped"',
-        `"clipped" with a policy without envActionLogProb (${policy.constructor.name})`,
-      );
-    }
-    const demonstrations =
-      options.demonstrations instanceof Transitions
-        ? options.demonstrations
-        : Transitions.fromTrajectories(options.demonstrations);
-    if (
-      !demonstrations.observationSpace.equals(this.observationSpace) ||
-      !demonstrations.actionSpace.equals(this.actionSpace)
-    ) {
-      throw new ValidationError(
-        "AdversarialTrainer demonstrations spaces",
-        `the variant's (${this.observationSpace.describe()}; actions ${this.actionSpace.describe()})`,
-        `${demonstrations.observationSpace.describe()}; actions ${demonstrations.actionSpace.describe()}`,
-      );
-    }
-    if (demonstrations.count === 0) {
-      throw new ValidationError(
-        "AdversarialTrainer demonstrations",
-        "at least one transition",
-        "none",
-      );
-    }
     this.demonstrations = demonstrations;
     this.normalizeRewardOutput =
       this.config.normalizeRewardOutput ?? variant.defaultNormalizeRewardOutput;
@@ -202,16 +141,6 @@ export class AdversarialTrainer {
     this.#demonstrationRng = rng.derive("demonstrations");
     this.#replayRng = rng.derive("replay");
     this.#gradientPenaltyRng = rng.derive("gradient-penalty");
-    if (
-      this.config.gradientPenaltyWeight > 0 &&
-      !hasRealValuedInput(variant.rewardNetwork, this.observationSpace, this.actionSpace)
-    ) {
-      throw new ValidationError(
-        "adversarial.gradientPenaltyWeight",
-        "0 for a reward network without real-valued (Box) inputs (the penalty differentiates with respect to them)",
-        String(this.config.gradientPenaltyWeight),
-      );
-    }
     this.#discriminatorOptimizer = this.#newDiscriminatorOptimizer();
   }
 
@@ -270,7 +199,7 @@ export class AdversarialTrainer {
     this.#replayBuffer.add(transitions);
   }
 
-  // ─── 4. Discriminator loss and update ───────────────────────────────────────────────────────
+  // ─── 4. Discriminator update (its loss: discriminator-loss.ts) ──────────────────────────────
 
   /**
    * The discriminator's statistics on a balanced batch without changing anything (the loss is the
@@ -330,24 +259,18 @@ export class AdversarialTrainer {
         : undefined;
     try {
       // One graph, one read-back: [loss with penalty, the six summary values, the penalty].
-      const { values, gradients } = computeGradients(this.variant.trainableVariables, () => {
-        const logProbs = batch.logProbs === undefined ? undefined : tf.tensor1d(batch.logProbs);
-        const labels = tf.tensor1d(batch.labels);
-        const logits = this.variant.logitsExpertIsHigh(tensors, logProbs);
-        const summary = discriminatorSummary(logits, labels, expert.count);
-        const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels)) as tf.Scalar;
-        if (interpolates === undefined) return { loss, statistics: [summary] };
-        const penalty = gradientPenalty(
-          this.variant.rewardNetwork,
-          interpolates,
-          this.observationSpace,
-          this.actionSpace,
-        );
-        return {
-          loss: tf.add(loss, tf.mul(penalty, penaltyWeight)) as tf.Scalar,
-          statistics: [summary, penalty],
-        };
-      });
+      const penaltyTerm =
+        interpolates === undefined
+          ? undefined
+          : {
+              interpolates,
+              weight: penaltyWeight,
+              observationSpace: this.observationSpace,
+              actionSpace: this.actionSpace,
+            };
+      const { values, gradients } = computeGradients(this.variant.trainableVariables, () =>
+        discriminatorObjective(this.variant, batch, tensors, expert.count, penaltyTerm),
+      );
       const statistics = summaryStatistics(values.slice(1));
       if (interpolates !== undefined) statistics.gradientPenalty = values[7]!;
       const penaltyValue = statistics.gradientPenalty ?? 0;
@@ -380,38 +303,13 @@ export class AdversarialTrainer {
   async #discriminatorBatch(
     expert: Transitions,
     generated: Transitions,
-  ): Promise<{ input: RewardInput; labels: Float32Array; logProbs: Float32Array | undefined }> {
-    for (const [name, part] of [
-      ["expert", expert],
-      ["generated", generated],
-    ] as const) {
-      if (!(part instanceof Transitions) || part.count === 0) {
-        throw new ValidationError(
-          `discriminator ${name} batch`,
-          "a non-empty Transitions batch",
-          describeValue(part),
-        );
-      }
-      if (
-        !part.observationSpace.equals(this.observationSpace) ||
-        !part.actionSpace.equals(this.actionSpace)
-      ) {
-        throw new ValidationError(
-          `discriminator ${name} batch spaces`,
-          `${this.observationSpace.describe()}; actions ${this.actionSpace.describe()}`,
-          `${part.observationSpace.describe()}; actions ${part.actionSpace.describe()}`,
-        );
-      }
-    }
-    const input: RewardInput = {
-      observations: concatenate(expert.observations, generated.observations),
-      actions: concatenate(expert.actions, generated.actions),
-      nextObservations: concatenate(expert.nextObservations, generated.nextObservations),
-      dones: concatenate(expert.dones, generated.dones),
-    };
-    const count = expert.count + generated.count;
-    const labels = new Float32Array(count);
-    labels.fill(1, 0, expert.count);
+  ): Promise<DiscriminatorBatch> {
+    const { input, labels } = balancedBatch(
+      expert,
+      generated,
+      this.observationSpace,
+      this.actionSpace,
+    );
     let logProbs: Float32Array | undefined;
     if (this.variant.usesLogProbs) {
       logProbs = Float32Array.from(await this.#logProbs(input.observations, input.actions));
@@ -485,26 +383,15 @@ export class AdversarialTrainer {
     this.addGenerated(rolloutTransitions(batch));
 
     // Step 3: n discriminator updates on balanced minibatches.
-    const totals: Record<string, number> = {
-      loss: 0,
-      accuracyExpert: 0,
-      accuracyGenerated: 0,
-      logitMeanExpert: 0,
-      logitMeanGenerated: 0,
-      entropy: 0,
-    };
+    const totals = new DiscriminatorTotals();
     const updates = this.config.discriminatorUpdatesPerRound;
     const n = this.config.demoBatchSize;
     let rewards: Float32Array;
     try {
       for (let update = 0; update < updates; update++) {
-        const statistics = await this.updateDiscriminator(
-          this.sampleDemonstrations(n),
-          this.sampleGenerated(n),
+        totals.add(
+          await this.updateDiscriminator(this.sampleDemonstrations(n), this.sampleGenerated(n)),
         );
-        for (const [key, value] of Object.entries(statistics)) {
-          totals[key] = (totals[key] ?? 0) + value;
-        }
       }
       // Step 4: relabel with the updated discriminator; with clipped-action likelihoods, log π is
       // recomputed for the actions as the env received them (detail 8).
@@ -536,18 +423,15 @@ export class AdversarialTrainer {
     const optimizerMetrics = await this.optimizer.update(withRewards(batch, rewards));
     this.#round++;
 
-    const metrics: Record<string, number> = { ...optimizerMetrics };
-    for (const [key, total] of Object.entries(totals)) metrics[`disc/${key}`] = total / updates;
-    metrics["reward/trainingMean"] = meanOf(rewards);
-    // The env's own reward per step of this rollout (before relabelling): a smooth learning curve.
-    metrics["rollout/trueRewardMean"] = meanOf(batch.rewards);
-    metrics["adversarial/round"] = this.#round;
-    metrics["adversarial/timesteps"] = this.optimizer.timesteps;
-    if (batch.episodeReturns.length > 0) {
-      metrics["rollout/returnMean"] = meanOf(batch.episodeReturns);
-      metrics["rollout/episodes"] = batch.episodeReturns.length;
-    }
-    const frozen = Object.freeze(metrics);
+    const frozen = roundMetrics({
+      optimizerMetrics,
+      discriminator: totals,
+      updates,
+      rewards,
+      batch,
+      round: this.#round,
+      timesteps: this.optimizer.timesteps,
+    });
     this.#metricSink.log(this.optimizer.timesteps, frozen);
     return frozen;
   }
@@ -691,77 +575,3 @@ export class AdversarialTrainer {
 
 /** ε of the reward-output standardisation (imitation's `RunningNorm`). */
 const REWARD_EPSILON = 1e-5;
-
-class NonFiniteError extends Error {}
-
-/**
- * [loss, accuracyExpert, accuracyGenerated, logitMeanExpert, logitMeanGenerated, entropy] of a
- * batch whose first `expertCount` rows are expert. Bernoulli entropy with p = σ(ℓ), in stable form:
- * H = p·softplus(−ℓ) + (1 − p)·softplus(ℓ).
- */
-function discriminatorSummary(
-  logits: tf.Tensor1D,
-  labels: tf.Tensor1D,
-  expertCount: number,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const count = logits.shape[0];
-    const generatedCount = count - expertCount;
-    const loss = tf.mean(binaryCrossEntropyWithLogits(logits, labels));
-    const expertLogits = tf.slice(logits, [0], [expertCount]);
-    const generatedLogits = tf.slice(logits, [expertCount], [generatedCount]);
-    const accuracyExpert = tf.mean(tf.cast(tf.greaterEqual(expertLogits, 0), "float32"));
-    const accuracyGenerated = tf.mean(tf.cast(tf.less(generatedLogits, 0), "float32"));
-    const p = tf.sigmoid(logits);
-    const entropy = tf.mean(
-      tf.add(tf.mul(p, softplus(tf.neg(logits))), tf.mul(tf.sub(1, p), softplus(logits))),
-    );
-    return tf.stack([
-      loss,
-      accuracyExpert,
-      accuracyGenerated,
-      tf.mean(expertLogits),
-      tf.mean(generatedLogits),
-      entropy,
-    ]) as tf.Tensor1D;
-  });
-}
-
-function readSummary(summary: tf.Tensor1D): DiscriminatorStatistics {
-  const values = summary.dataSync();
-  summary.dispose();
-  return summaryStatistics(values);
-}
-
-/** The statistics from the first six values of a `discriminatorSummary`. */
-function summaryStatistics(values: ArrayLike<number>): DiscriminatorStatistics {
-  return {
-    loss: values[0]!,
-    accuracyExpert: values[1]!,
-    accuracyGenerated: values[2]!,
-    logitMeanExpert: values[3]!,
-    logitMeanGenerated: values[4]!,
-    entropy: values[5]!,
-  };
-}
-
-function concatenate<T extends Float32Array | Int32Array | Uint8Array>(first: T, second: T): T {
-  const out = new (first.constructor as new (length: number) => T)(first.length + second.length);
-  out.set(first, 0);
-  out.set(second, first.length);
-  return out;
-}
-
-function checkFinite(values: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) {
-      throw new NonFiniteError(`the ${what} had a non-finite value (${values[i]}) at row ${i}`);
-    }
-  }
-}
-
-function meanOf(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return values.length > 0 ? total / values.length : Number.NaN;
-}
