@@ -37,17 +37,14 @@ import {
   packageVersions,
   RunDirectory,
 } from "../apps/cli/src/run-directory.js";
-import { adversarialRounds } from "../apps/cli/src/training/adversarial.js";
-import { bcRounds } from "../apps/cli/src/training/bc.js";
 import { ensureBackend, type TrainContext } from "../apps/cli/src/training/context.js";
-import { gclRounds } from "../apps/cli/src/training/gcl.js";
-import { ppoRounds } from "../apps/cli/src/training/ppo.js";
 import {
   type RoundLoop,
   runRounds,
   StopSignal,
   type TrainSummary,
 } from "../apps/cli/src/training/round-loop.js";
+import { roundsFor } from "../apps/cli/src/training.js";
 
 /** `irlkit eval`'s default `--seed`: evaluation episode i is reset with 1000 + i. */
 export const EVALUATION_SEED = 1000;
@@ -203,23 +200,6 @@ export async function writeDemonstrations(
     expert: "scripted",
   });
   return out;
-}
-
-function roundsFor(context: TrainContext): Promise<RoundLoop> {
-  switch (context.algorithm) {
-    case "ppo":
-      return ppoRounds(context);
-    case "bc":
-      return bcRounds(context);
-    case "gcl":
-      return gclRounds(context);
-    case "gail":
-    case "airl":
-    case "gan-gcl":
-      return adversarialRounds(context);
-    default:
-      throw new Error(`the benchmarks do not run ${context.algorithm} through the CLI`);
-  }
 }
 
 /** Hooks into the round loop; `seconds` is the wall time since training started (as `seconds`). */

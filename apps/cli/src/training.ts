@@ -32,7 +32,8 @@ export {
   type TrainSummary,
 } from "./training/round-loop.js";
 
-function roundsFor(context: TrainContext): Promise<RoundLoop> {
+/** The round loop of `context.algorithm` (the bench scripts drive it with hooks of their own). */
+export function roundsFor(context: TrainContext): Promise<RoundLoop> {
   switch (context.algorithm) {
     case "ppo":
       return ppoRounds(context);
