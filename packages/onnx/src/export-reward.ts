@@ -204,6 +204,16 @@ function buildReward(
   const observationSpace = spaceFromJson(saved.observationSpace, at("observationSpace"));
   const actionSpace = spaceFromJson(saved.actionSpace, at("actionSpace"));
   const config = saved.config;
+  // The model a wrapper kind (normalized-*, transformed, gcl-bounded) applies its ops to.
+  const wrappedModel = (): string =>
+    buildReward(
+      builder,
+      config.model as SavedRewardModel,
+      sources,
+      `${scope}/inner`,
+      at("config.model"),
+      cache,
+    );
   switch (saved.kind) {
     case "tabular": {
       // r = θ[s − start] or θ[(s − start)·A + (a − start)], one Gather.
@@ -360,14 +370,7 @@ function buildReward(
     case "normalized-output": {
       // (r − mean)/√(variance + ε) with the frozen statistics.
       const { mean, std } = statistics(config, at("config"));
-      const inner = buildReward(
-        builder,
-        config.model as SavedRewardModel,
-        sources,
-        `${scope}/inner`,
-        at("config.model"),
-        cache,
-      );
+      const inner = wrappedModel();
       const centered = builder.node(
         "Sub",
         [inner, builder.floatScalar(mean[0]!)],
@@ -383,14 +386,7 @@ function buildReward(
           `exportRewardToOnnx: unknown transform ${describeValue(config.transform)} at ${at("config.transform")}; supported transforms: "softplus".`,
         );
       }
-      const inner = buildReward(
-        builder,
-        config.model as SavedRewardModel,
-        sources,
-        `${scope}/inner`,
-        at("config.model"),
-        cache,
-      );
+      const inner = wrappedModel();
       return softplus(builder, inner, `${scope}/softplus`);
     }
     case "gcl-bounded": {
@@ -409,14 +405,7 @@ function buildReward(
           `low ${describeValue(low)}, high ${describeValue(high)}`,
         );
       }
-      const inner = buildReward(
-        builder,
-        config.model as SavedRewardModel,
-        sources,
-        `${scope}/inner`,
-        at("config.model"),
-        cache,
-      );
+      const inner = wrappedModel();
       const scaled = builder.node(
         "Mul",
         [builder.node("Sigmoid", [inner], `${scope}/sigmoid`), builder.floatScalar(high - low)],
