@@ -2,7 +2,7 @@
  * Presets: tuned settings per (algorithm, environment) as data, in the layout of rl-baselines3-zoo's
  * `hyperparams/<algo>.yml` — one YAML file per algorithm under `apps/cli/presets/`, one top-level key
  * per env id. `irlkit train ALGO --env E` starts from E's preset when the file has one; the bench
- * scripts and the demo read the same files, so every README figure is one plain CLI command.
+ * scripts read the same files, so every README figure is one plain CLI command.
  *
  * A preset holds the same keys as a config file (validated by the algorithm's config spec when it is
  * applied). The file may also carry a `description` per env, shown by `--print-config`.
