@@ -18,6 +18,7 @@ import { OnnxModelError } from "./onnx-model-error.js";
 import {
   type LoadedModelInit,
   LoadedOnnxModel,
+  namedOrOnlyOutput,
   type OnnxRuntimeAdapter,
   openModel,
   toRuntimeData,
@@ -154,15 +155,7 @@ export async function createOnnxReward(
         );
       }
     }
-    const output =
-      summary.outputs.find((value) => value.name === REWARD_OUTPUT_NAME) ??
-      (summary.outputs.length === 1 ? summary.outputs[0] : undefined);
-    if (output === undefined) {
-      throw new OnnxModelError(
-        source,
-        `missing output "${REWARD_OUTPUT_NAME}" (found outputs: ${summary.outputs.map((value) => value.name).join(", ")})`,
-      );
-    }
+    const output = namedOrOnlyOutput(summary, REWARD_OUTPUT_NAME, source);
     const observationSpace = options.observationSpace ?? summary.irlkit.observationSpace;
     const actionSpace = options.actionSpace ?? summary.irlkit.actionSpace;
     if (observationSpace === undefined || actionSpace === undefined) {

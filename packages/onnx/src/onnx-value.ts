@@ -8,6 +8,7 @@ import { OnnxModelError } from "./onnx-model-error.js";
 import {
   type LoadedModelInit,
   LoadedOnnxModel,
+  namedOrOnlyOutput,
   type OnnxRuntimeAdapter,
   openModel,
   toRuntimeData,
@@ -79,15 +80,7 @@ export async function createOnnxValue(
         `a value function reads one observation input; found ${summary.inputs.length} (${summary.inputs.map((input) => input.name).join(", ")})`,
       );
     }
-    const output =
-      summary.outputs.find((value) => value.name === POLICY_TENSOR_NAMES.value) ??
-      (summary.outputs.length === 1 ? summary.outputs[0] : undefined);
-    if (output === undefined) {
-      throw new OnnxModelError(
-        source,
-        `missing output "${POLICY_TENSOR_NAMES.value}" (found outputs: ${summary.outputs.map((value) => value.name).join(", ")})`,
-      );
-    }
+    const output = namedOrOnlyOutput(summary, POLICY_TENSOR_NAMES.value, source);
     const observationSpace = options.observationSpace ?? summary.irlkit.observationSpace;
     if (observationSpace === undefined) {
       throw new OnnxModelError(

@@ -195,3 +195,24 @@ export function lazyRuntime(
     return adapter;
   };
 }
+
+/**
+ * The output called `name`, or the model's only output; otherwise an `OnnxModelError` naming the
+ * missing output and the ones found (the value and reward loaders' rule).
+ */
+export function namedOrOnlyOutput(
+  summary: OnnxModelSummary,
+  name: string,
+  source: string,
+): OnnxModelSummary["outputs"][number] {
+  const output =
+    summary.outputs.find((value) => value.name === name) ??
+    (summary.outputs.length === 1 ? summary.outputs[0] : undefined);
+  if (output === undefined) {
+    throw new OnnxModelError(
+      source,
+      `missing output "${name}" (found outputs: ${summary.outputs.map((value) => value.name).join(", ")})`,
+    );
+  }
+  return output;
+}
