@@ -23,6 +23,16 @@ export {
 } from "./config-spec.js";
 export type { Action, Env, EnvSpec, Info, ResetArgs, ResetResult, StepResult } from "./env.js";
 export {
+  checkLimit,
+  defaultLimits,
+  LIMIT_DESCRIPTIONS,
+  type LimitName,
+  type Limits,
+  parseLimits,
+  shapeElements,
+  withLimits,
+} from "./limits.js";
+export {
   combineMetricSinks,
   formatMetricLine,
   InMemoryMetricSink,

@@ -1,3 +1,4 @@
+import { checkLimit, defaultLimits, type Limits, shapeElements } from "./limits.js";
 import type { Rng } from "./rng.js";
 import { describeValue, ValidationError } from "./validation-error.js";
 
@@ -80,12 +81,15 @@ export class Box extends SpaceMembership {
    * @param options.low scalar or one bound per element; @default -Infinity
    * @param options.high scalar or one bound per element; @default +Infinity
    * @param options.dtype @default "float32"
+   * @param options.limits the largest shape accepted (`maxSpaceElements`, `maxSpaceDimensions`),
+   *   checked before the bounds are allocated; @default defaultLimits
    */
   constructor(options: {
     shape: readonly number[];
     low?: number | ArrayLike<number>;
     high?: number | ArrayLike<number>;
     dtype?: BoxDtype;
+    limits?: Limits;
   }) {
     super();
     const { shape } = options;
@@ -96,6 +100,7 @@ export class Box extends SpaceMembership {
         describeValue(shape) + (Array.isArray(shape) ? ` ${JSON.stringify(shape)}` : ""),
       );
     }
+    checkBoxShape(shape, "Box.shape", options.limits ?? defaultLimits);
     const dtype = options.dtype ?? "float32";
     if (dtype !== "float32" && dtype !== "float64") {
       throw new ValidationError("Box.dtype", `"float32" or "float64"`, describeValue(dtype));
@@ -341,9 +346,15 @@ export class MultiDiscrete extends SpaceMembership {
 
 /**
  * Reads a space from Minari's JSON form (an object already parsed from JSON). Bounds may be
- * numbers, or the strings `"inf"`, `"-inf"`, `"Infinity"`, `"-Infinity"`.
+ * numbers, or the strings `"inf"`, `"-inf"`, `"Infinity"`, `"-Infinity"`. The declared sizes (a
+ * Box's shape, a Discrete's `n`, a MultiDiscrete's `nvec`) are checked against `limits` before
+ * anything is allocated.
  */
-export function spaceFromJson(json: unknown, field = "space"): Space {
+export function spaceFromJson(
+  json: unknown,
+  field = "space",
+  limits: Limits = defaultLimits,
+): Space {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ValidationError(field, 'a space object with a "type" key', describeValue(json));
   }
@@ -371,10 +382,11 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
           describeValue(record.dtype),
         );
       }
-      const size = (shape as number[]).reduce((a, b) => a * b, 1);
+      checkBoxShape(shape as number[], `${field}.shape`, limits);
+      const size = shapeElements(shape as number[]);
       const low = flattenBound(record.low, size, `${field}.low`);
       const high = flattenBound(record.high, size, `${field}.high`);
-      return new Box({ shape: shape as number[], low, high, dtype });
+      return new Box({ shape: shape as number[], low, high, dtype, limits });
     }
     case "Discrete": {
       const n = record.n;
@@ -385,6 +397,7 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
       if (typeof start !== "number" || !Number.isSafeInteger(start)) {
         throw new ValidationError(`${field}.start`, "an integer", describeValue(start));
       }
+      checkLimit(limits, "maxDiscreteChoices", n, `${field}.n`);
       return new Discrete(n, start);
     }
     case "MultiDiscrete": {
@@ -400,6 +413,12 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
       if (start !== undefined && !Array.isArray(start)) {
         throw new ValidationError(`${field}.start`, "an array of integers", describeValue(start));
       }
+      checkLimit(limits, "maxSpaceElements", nvec.length, `${field}.nvec`);
+      nvec.forEach((count, index) => {
+        if (typeof count === "number") {
+          checkLimit(limits, "maxDiscreteChoices", count, `${field}.nvec[${index}]`);
+        }
+      });
       return new MultiDiscrete(nvec as number[], start as number[] | undefined);
     }
     default:
@@ -409,6 +428,12 @@ export function spaceFromJson(json: unknown, field = "space"): Space {
         describeValue(record.type),
       );
   }
+}
+
+/** A Box shape within `limits`: at most `maxSpaceDimensions` dimensions and `maxSpaceElements` numbers. */
+function checkBoxShape(shape: readonly number[], field: string, limits: Limits): void {
+  checkLimit(limits, "maxSpaceDimensions", shape.length, field);
+  checkLimit(limits, "maxSpaceElements", shapeElements(shape), `${field} [${shape.join(", ")}]`);
 }
 
 /**
