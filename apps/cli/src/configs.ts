@@ -4,9 +4,11 @@
  * the packages' exported specs, so the CLI holds no copy of a hyperparameter. Values come in layers —
  * the spec's default, the env's preset (presets/<algo>.yml), the config file, then flags — and
  * `--print-config` shows which layer set each one.
+ *
+ * Browser-safe (no `node:` imports): the demo site resolves its settings with this module from the
+ * same preset files (docs/decisions/0016-presets-shared-with-the-demo.md). What reads files — config
+ * files, the presets folder — is in config-files.ts and presets.ts.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { extname } from "node:path";
 import {
   adversarialTrainerConfigSpec,
   airlConfigSpec,
@@ -34,7 +36,7 @@ import { mlpRewardConfigSpec, rewardNetworkConfigSpec } from "@irlkit/rewards";
 import { behaviourCloningConfigSpec, ppoConfigSpec } from "@irlkit/rl";
 import { parse as parseYaml } from "yaml";
 import { CliError, didYouMean } from "./errors.js";
-import { type Preset, presetFor } from "./presets.js";
+import type { Preset } from "./preset-parsing.js";
 
 export const ALGORITHMS = [
   "maxent",
@@ -196,25 +198,6 @@ export function stepsKey(algorithm: Algorithm): string {
 
 // ─── Layers: preset, config file, flags ─────────────────────────────────────────────────────────
 
-/** Reads a YAML or JSON config file into a plain object. */
-export function readConfigFile(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new CliError(`Config file not found: ${path}`);
-  const text = readFileSync(path, "utf8");
-  let value: unknown;
-  try {
-    value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new CliError(
-      `Config file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new CliError(`Config file ${path} must hold a mapping of keys to values.`);
-  }
-  return value as Record<string, unknown>;
-}
-
 /** Sets `path` (dotted) in a nested object, creating parents. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split(".");
@@ -257,11 +240,6 @@ export interface ConfigSources {
   file?: { path: string; values: Record<string, unknown> } | undefined;
   /** Flag values (`--seed`, `--steps`, `--set …`) as a nested object. */
   flags?: Record<string, unknown>;
-}
-
-/** The preset `irlkit train ALGO --env ENV` starts from, unless `--no-preset`. */
-export function presetForRun(algorithm: Algorithm, envId: string | undefined): Preset | undefined {
-  return envId === undefined ? undefined : presetFor(algorithm, envId);
 }
 
 /**

@@ -6,7 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readConfigFile, resolveConfig } from "../configs.js";
+import { readConfigFile } from "../config-files.js";
+import { resolveConfig } from "../configs.js";
 import { writeDemonstrations } from "../datasets.js";
 import { expertDemonstrations } from "../environments.js";
 import { evaluate } from "../evaluation.js";

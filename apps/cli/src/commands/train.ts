@@ -1,4 +1,5 @@
 import { TrainingDivergedError } from "@irlkit/core";
+import { presetForRun, readConfigFile } from "../config-files.js";
 import {
   type Algorithm,
   checkAlgorithm,
@@ -6,8 +7,6 @@ import {
   formatResolvedConfig,
   formatSettings,
   parseSetting,
-  presetForRun,
-  readConfigFile,
   resolveConfig,
   setPath,
   stepsKey,

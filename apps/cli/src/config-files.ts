@@ -1,0 +1,34 @@
+/**
+ * The settings layers that come from files: a `--config` file and the env's preset from the presets
+ * folder. Node-only; configs.ts (browser-safe) resolves the layers.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { Algorithm } from "./configs.js";
+import { CliError } from "./errors.js";
+import { type Preset, presetFor } from "./presets.js";
+
+/** Reads a YAML or JSON config file into a plain object. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new CliError(`Config file not found: ${path}`);
+  const text = readFileSync(path, "utf8");
+  let value: unknown;
+  try {
+    value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new CliError(
+      `Config file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new CliError(`Config file ${path} must hold a mapping of keys to values.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The preset `irlkit train ALGO --env ENV` starts from, unless `--no-preset`. */
+export function presetForRun(algorithm: Algorithm, envId: string | undefined): Preset | undefined {
+  return envId === undefined ? undefined : presetFor(algorithm, envId);
+}
