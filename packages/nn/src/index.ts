@@ -9,6 +9,24 @@ export {
   type WasmPaths,
 } from "./backend.js";
 export { Categorical, DiagGaussian } from "./distributions.js";
+export { FusedMlp, FusedMlpCache } from "./fused/fused-mlp.js";
+export {
+  categoricalBackward,
+  categoricalForward,
+  gaussianClippedLogProb,
+  gaussianEntropy,
+  gaussianLogProbBackward,
+  gaussianLogProbForward,
+} from "./fused/heads.js";
+export { HostParameters } from "./fused/host-parameters.js";
+export {
+  activateInPlace,
+  denseForward,
+  denseInputGradients,
+  denseParameterGradients,
+  fastTanh,
+  multiplyByDerivative,
+} from "./fused/kernels.js";
 export {
   binaryCrossEntropyWithLogits,
   logSigmoid,

@@ -9,6 +9,8 @@
  */
 import { describeValue, type Rng, ValidationError } from "@irlkit/core";
 import * as tf from "@tensorflow/tfjs-core";
+import { FusedMlp } from "./fused/fused-mlp.js";
+import { HostParameters } from "./fused/host-parameters.js";
 
 /** The activations an `Mlp` layer can apply (each maps to one ONNX operator). */
 export type Activation = "relu" | "tanh" | "elu" | "leakyRelu" | "sigmoid" | "identity";
@@ -74,7 +76,11 @@ export interface MlpWeights {
 }
 
 /**
- * A fully connected network owning its `tf.Variable`s. Call `dispose()` when done with it.
+ * A fully connected network owning its `tf.Variable`s and a host copy of them for the fused path
+ * (`host`, a `FusedMlp` over flat Float32Arrays; decision 0014). Whichever side was written last is
+ * the truth: after writing `host.parameters`, call `markHostChanged()` and the variables follow on
+ * their next use (`apply`, `trainableVariables`, `kernels`, `getWeights`); after tfjs code wrote
+ * the variables, `pullHost()` re-reads the host copy. Call `dispose()` when done with it.
  *
  * ```ts
  * const mlp = new Mlp({ sizes: [4, 64, 64, 2], activations: ["tanh", "tanh", "identity"] }, rng.derive("policy"));
@@ -83,10 +89,11 @@ export interface MlpWeights {
  */
 export class Mlp {
   readonly architecture: MlpArchitecture;
-  /** `kernels[i]`: `[sizes[i], sizes[i+1]]`. */
-  readonly kernels: readonly tf.Variable<tf.Rank.R2>[];
-  /** `biases[i]`: `[sizes[i+1]]`. */
-  readonly biases: readonly tf.Variable<tf.Rank.R1>[];
+  /** The host copy of the parameters: the fused path's forward and backward passes run on it. */
+  readonly host: FusedMlp;
+  readonly #kernels: readonly tf.Variable<tf.Rank.R2>[];
+  readonly #biases: readonly tf.Variable<tf.Rank.R1>[];
+  readonly #hostParameters: HostParameters;
   #disposed = false;
 
   /**
@@ -112,8 +119,46 @@ export class Mlp {
       );
       biases.push(tf.tidy(() => tf.variable(tf.tensor1d(weights.biases[layer]!))));
     }
-    this.kernels = Object.freeze(kernels);
-    this.biases = Object.freeze(biases);
+    this.#kernels = Object.freeze(kernels);
+    this.#biases = Object.freeze(biases);
+    this.host = new FusedMlp(architecture);
+    const variables: tf.Variable[] = [];
+    for (let layer = 0; layer < layerCount; layer++) {
+      this.host.kernels[layer]!.set(weights.kernels[layer]!);
+      this.host.biases[layer]!.set(weights.biases[layer]!);
+      variables.push(kernels[layer]!, biases[layer]!);
+    }
+    this.#hostParameters = new HostParameters(variables, this.host.parameterViews);
+  }
+
+  /** `kernels[i]`: `[sizes[i], sizes[i+1]]` (brought up to date with the host copy first). */
+  get kernels(): readonly tf.Variable<tf.Rank.R2>[] {
+    this.#syncVariables();
+    return this.#kernels;
+  }
+
+  /** `biases[i]`: `[sizes[i+1]]` (brought up to date with the host copy first). */
+  get biases(): readonly tf.Variable<tf.Rank.R1>[] {
+    this.#syncVariables();
+    return this.#biases;
+  }
+
+  /** Declares `host.parameters` written by the fused path: the variables follow before their next use. */
+  markHostChanged(): void {
+    this.#hostParameters.markHostChanged();
+  }
+
+  /**
+   * Re-reads the host copy from the variables, after tfjs code wrote them (a tfjs-path optimiser,
+   * `writeParameters`). A no-op while the host copy holds changes the variables have not received.
+   */
+  pullHost(): void {
+    this.#assertLive("pullHost");
+    this.#hostParameters.pull();
+  }
+
+  #syncVariables(): void {
+    if (!this.#disposed) this.#hostParameters.variables();
   }
 
   /** The width of the input. */
@@ -134,11 +179,7 @@ export class Mlp {
   /** The variables an optimiser updates: `[kernel_0, bias_0, kernel_1, bias_1, …]`. */
   get trainableVariables(): tf.Variable[] {
     this.#assertLive("trainableVariables");
-    const variables: tf.Variable[] = [];
-    for (let layer = 0; layer < this.kernels.length; layer++) {
-      variables.push(this.kernels[layer]!, this.biases[layer]!);
-    }
-    return variables;
+    return [...this.#hostParameters.variables()];
   }
 
   /** True after `dispose()`. */
@@ -157,15 +198,16 @@ export class Mlp {
         `Mlp.apply: inputs must have shape [batch, ${this.inputSize}]; found [${inputs.shape.join(", ")}].`,
       );
     }
+    this.#syncVariables();
     return tf.tidy(() => {
       let hidden: tf.Tensor2D = inputs;
-      for (let layer = 0; layer < this.kernels.length; layer++) {
+      for (let layer = 0; layer < this.#kernels.length; layer++) {
         // One fused kernel for x·W + b; the activation stays a separate op so that every
         // activation has a gradient on every backend.
         const linear = tf.fused.matMul({
           a: hidden,
-          b: this.kernels[layer]!,
-          bias: this.biases[layer]!,
+          b: this.#kernels[layer]!,
+          bias: this.#biases[layer]!,
         }) as tf.Tensor2D;
         hidden = activate(linear, this.architecture.activations[layer]!, this.architecture);
       }
@@ -176,9 +218,10 @@ export class Mlp {
   /** Copies of the current weights (reads the variables back synchronously). */
   getWeights(): MlpWeights {
     this.#assertLive("getWeights");
+    this.#syncVariables();
     return {
-      kernels: this.kernels.map((kernel) => Float32Array.from(kernel.dataSync())),
-      biases: this.biases.map((bias) => Float32Array.from(bias.dataSync())),
+      kernels: this.#kernels.map((kernel) => Float32Array.from(kernel.dataSync())),
+      biases: this.#biases.map((bias) => Float32Array.from(bias.dataSync())),
     };
   }
 
@@ -186,20 +229,19 @@ export class Mlp {
   setWeights(weights: MlpWeights): void {
     this.#assertLive("setWeights");
     const checked = checkMlpWeights(this.architecture.sizes, weights);
-    tf.tidy(() => {
-      for (let layer = 0; layer < this.kernels.length; layer++) {
-        const kernel = this.kernels[layer]!;
-        kernel.assign(tf.tensor2d(checked.kernels[layer]!, kernel.shape));
-        this.biases[layer]!.assign(tf.tensor1d(checked.biases[layer]!));
-      }
-    });
+    for (let layer = 0; layer < this.#kernels.length; layer++) {
+      this.host.kernels[layer]!.set(checked.kernels[layer]!);
+      this.host.biases[layer]!.set(checked.biases[layer]!);
+    }
+    this.#hostParameters.markHostChanged();
+    this.#hostParameters.variables();
   }
 
   /** Frees the variables. Idempotent. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const variable of [...this.kernels, ...this.biases]) variable.dispose();
+    for (const variable of [...this.#kernels, ...this.#biases]) variable.dispose();
   }
 
   #assertLive(what: string): void {

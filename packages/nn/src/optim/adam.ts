@@ -80,33 +80,13 @@ export class Adam {
 
   /** One update with `gradients[i]` for `variables[i]` (`null`: that variable is left alone). */
   step(gradients: readonly (Float32Array | null)[]): void {
-    const { beta1, beta2, epsilon, learningRate } = this;
-    if (gradients.length !== this.variables.length) {
-      throw new RangeError(
-        `Adam.step: expected ${this.variables.length} gradients (one per variable); found ${gradients.length}.`,
-      );
-    }
+    this.#checkCount(gradients.length, "gradients", "step");
     const updated: { variable: tf.Variable; values: Float32Array }[] = [];
     this.variables.forEach((variable, index) => {
       const gradient = gradients[index];
       if (gradient === null || gradient === undefined) return;
-      if (gradient.length !== variable.size) {
-        throw new RangeError(
-          `Adam.step: gradient ${index} has ${gradient.length} values; its variable has ${variable.size}.`,
-        );
-      }
-      const t = ++this.#steps[index]!;
-      const m = this.#firstMoments[index]!;
-      const v = this.#secondMoments[index]!;
-      const stepSize = learningRate / (1 - beta1 ** t);
-      const correction2 = Math.sqrt(1 - beta2 ** t);
       const values = Float32Array.from(variable.dataSync() as Float32Array);
-      for (let i = 0; i < values.length; i++) {
-        const g = gradient[i]!;
-        m[i] = beta1 * m[i]! + (1 - beta1) * g;
-        v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
-        values[i] = values[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / correction2 + epsilon);
-      }
+      this.#update(index, values, gradient, "step");
       updated.push({ variable, values });
     });
     tf.tidy(() => {
@@ -114,6 +94,56 @@ export class Adam {
         variable.assign(tf.tensor(values, variable.shape, "float32"));
       }
     });
+  }
+
+  /**
+   * The same update on host copies of the variables (the fused path, decision 0014):
+   * `values[i]` holds variable i's current values and is updated in place; the variables
+   * themselves are not touched. Shares the step counts and moments with `step`, and its arithmetic:
+   * equal inputs give bit-identical parameters on either path.
+   */
+  stepValues(values: readonly Float32Array[], gradients: readonly (Float32Array | null)[]): void {
+    this.#checkCount(gradients.length, "gradients", "stepValues");
+    this.#checkCount(values.length, "values", "stepValues");
+    this.variables.forEach((variable, index) => {
+      const gradient = gradients[index];
+      if (gradient === null || gradient === undefined) return;
+      const target = values[index]!;
+      if (target.length !== variable.size) {
+        throw new RangeError(
+          `Adam.stepValues: values ${index} has ${target.length} numbers; its variable has ${variable.size}.`,
+        );
+      }
+      this.#update(index, target, gradient, "stepValues");
+    });
+  }
+
+  #checkCount(count: number, what: string, method: string): void {
+    if (count !== this.variables.length) {
+      throw new RangeError(
+        `Adam.${method}: expected ${this.variables.length} ${what} (one per variable); found ${count}.`,
+      );
+    }
+  }
+
+  #update(index: number, values: Float32Array, gradient: Float32Array, method: string): void {
+    const { beta1, beta2, epsilon, learningRate } = this;
+    if (gradient.length !== values.length) {
+      throw new RangeError(
+        `Adam.${method}: gradient ${index} has ${gradient.length} values; its variable has ${values.length}.`,
+      );
+    }
+    const t = ++this.#steps[index]!;
+    const m = this.#firstMoments[index]!;
+    const v = this.#secondMoments[index]!;
+    const stepSize = learningRate / (1 - beta1 ** t);
+    const correction2 = Math.sqrt(1 - beta2 ** t);
+    for (let i = 0; i < values.length; i++) {
+      const g = gradient[i]!;
+      m[i] = beta1 * m[i]! + (1 - beta1) * g;
+      v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
+      values[i] = values[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / correction2 + epsilon);
+    }
   }
 
   /** A copy of the state (plain arrays), for checkpoints. */
