@@ -70,7 +70,7 @@ export function upgradeLegacyPolicy(value: unknown): unknown {
   const legacy = value as Record<string, unknown>;
   const envelope = { format: POLICY_FORMAT, version: POLICY_FORMAT_VERSION };
   if (legacy.kind === "tabular") {
-    const table = decodeTyped<unknown>(legacy.table);
+    const table = decodeTyped<unknown>(legacy.table, "table");
     return {
       ...envelope,
       kind: "tabular",

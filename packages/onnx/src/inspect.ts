@@ -96,6 +96,13 @@ export function inspectOnnxModel(bytes: Uint8Array, source = "<bytes>"): OnnxMod
       );
     }
   }
+  if (info.nonFiniteWeight !== undefined) {
+    const { tensor, index, value } = info.nonFiniteWeight;
+    throw new OnnxModelError(
+      source,
+      `weight "${tensor}"[${index}]: expected a finite number, found ${value} (a model with NaN or infinite weights computes NaN)`,
+    );
+  }
   return {
     irVersion: info.irVersion,
     opsetVersion: info.opsets[""] ?? info.opsets["ai.onnx"] ?? 0,

@@ -49,6 +49,16 @@ export type OnnxModelKind =
   | "actor-critic/gaussian"
   | "value";
 
+/** Every `OnnxModelKind`, for checking a file's `irlkit.model_kind`. */
+export const ONNX_MODEL_KINDS: readonly OnnxModelKind[] = Object.freeze([
+  "reward",
+  "policy/categorical",
+  "policy/gaussian",
+  "actor-critic/categorical",
+  "actor-critic/gaussian",
+  "value",
+]);
+
 /** The irlkit metadata of a model, parsed (all fields optional: other libraries write none). */
 export interface IrlkitMetadata {
   version?: string;
@@ -80,6 +90,21 @@ export function parseIrlkitMetadata(
   assign("version", METADATA_KEYS.version);
   assign("formatVersion", METADATA_KEYS.formatVersion);
   assign("modelKind", METADATA_KEYS.modelKind);
+  if (out.formatVersion !== undefined && out.modelKind === undefined) {
+    throw new OnnxModelError(
+      source,
+      `metadata ${METADATA_KEYS.modelKind}: expected one of ${ONNX_MODEL_KINDS.map((kind) => `"${kind}"`).join(", ")} (an irlkit export: it has ${METADATA_KEYS.formatVersion}), found no entry`,
+    );
+  }
+  if (
+    out.modelKind !== undefined &&
+    !(ONNX_MODEL_KINDS as readonly string[]).includes(out.modelKind)
+  ) {
+    throw new OnnxModelError(
+      source,
+      `metadata ${METADATA_KEYS.modelKind}: expected one of ${ONNX_MODEL_KINDS.map((kind) => `"${kind}"`).join(", ")}, found ${JSON.stringify(out.modelKind)}`,
+    );
+  }
   assign("module", METADATA_KEYS.module);
   assign("rewardVariant", METADATA_KEYS.rewardVariant);
   assign("envId", METADATA_KEYS.envId);

@@ -177,6 +177,8 @@ export interface OnnxModelInfo {
   metadata: Record<string, string>;
   nodes: { opType: string; inputs: string[]; outputs: string[] }[];
   initializerNames: string[];
+  /** The first float weight (initializer or Constant node value) that is NaN or infinite, if any. */
+  nonFiniteWeight?: { tensor: string; index: number; value: number };
 }
 
 /**
@@ -212,7 +214,61 @@ export function decodeModel(bytes: Uint8Array): OnnxModelInfo {
       outputs: [...(node.output ?? [])],
     })),
     initializerNames,
+    ...nonFiniteWeight(graph),
   };
+}
+
+/** Element type codes of the float tensors whose values are checked: float32 and float64. */
+const FLOAT32_CODE = 1;
+const FLOAT64_CODE = 11;
+
+function nonFiniteWeight(
+  graph: onnxProto.onnx.IGraphProto | null | undefined,
+): Pick<OnnxModelInfo, "nonFiniteWeight"> {
+  const tensors: { name: string; tensor: onnxProto.onnx.ITensorProto }[] = [];
+  for (const tensor of graph?.initializer ?? []) tensors.push({ name: tensor.name ?? "", tensor });
+  for (const node of graph?.node ?? []) {
+    if (node.opType !== "Constant") continue;
+    for (const attribute of node.attribute ?? []) {
+      if (attribute.t) {
+        tensors.push({
+          name: `${node.name || node.output?.[0] || "Constant"}`,
+          tensor: attribute.t,
+        });
+      }
+    }
+  }
+  for (const { name, tensor } of tensors) {
+    const found = firstNonFinite(tensor);
+    if (found !== undefined) return { nonFiniteWeight: { tensor: name, ...found } };
+  }
+  return {};
+}
+
+function firstNonFinite(
+  tensor: onnxProto.onnx.ITensorProto,
+): { index: number; value: number } | undefined {
+  const type = tensor.dataType ?? 0;
+  if (type !== FLOAT32_CODE && type !== FLOAT64_CODE) return undefined;
+  const check = (values: ArrayLike<number>) => {
+    for (let index = 0; index < values.length; index++) {
+      if (!Number.isFinite(values[index]!)) return { index, value: values[index]! };
+    }
+    return undefined;
+  };
+  const raw = tensor.rawData;
+  if (raw && raw.byteLength > 0) {
+    const size = type === FLOAT32_CODE ? 4 : 8;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const count = Math.floor(raw.byteLength / size);
+    for (let index = 0; index < count; index++) {
+      const value =
+        size === 4 ? view.getFloat32(index * 4, true) : view.getFloat64(index * 8, true);
+      if (!Number.isFinite(value)) return { index, value };
+    }
+    return undefined;
+  }
+  return check(tensor.floatData ?? []) ?? check(tensor.doubleData ?? []);
 }
 
 function decodeValueInfo(value: onnxProto.onnx.IValueInfoProto): OnnxValueInfo {
