@@ -17,8 +17,15 @@ export interface PlaygroundData {
 }
 
 export interface AdversarialData {
-  status: "idle" | "starting" | "running" | "stopped" | "error";
-  variant: "gail" | "airl";
+  status: "idle" | "starting" | "running" | "stopped" | "done" | "error";
+  variant: "gail" | "airl" | "gan-gcl";
+  /** The CLI preset the run's settings come from (`presets/gail.yml#seals/CartPole-v0`). */
+  preset: string | undefined;
+  /** The preset's budget (env steps) and the demo's shortened one. */
+  presetBudget: number | undefined;
+  budget: number | undefined;
+  /** Every resolved setting with the layer that set it (default, preset, flags). */
+  settings: { key: string; value: string; source: string }[];
   rounds: number;
   timesteps: number;
   evaluationReturnHistory: number[];

@@ -66,7 +66,10 @@ function newestModification(path: string): number {
   return newest;
 }
 
-/** Builds the site unless `dist/` is newer than the app's and the packages' sources. */
+/**
+ * Builds the site unless `dist/` is newer than the app's and the packages' sources and the CLI's
+ * presets and settings code, which the site bundles.
+ */
 function ensureFreshBuild(): void {
   const builtAt = existsSync(join(distDirectory, "index.html"))
     ? statSync(join(distDirectory, "index.html")).mtimeMs
@@ -75,6 +78,8 @@ function ensureFreshBuild(): void {
     join(appDirectory, "src"),
     join(appDirectory, "index.html"),
     join(appDirectory, "vite.config.ts"),
+    join(repositoryRoot, "apps", "cli", "presets"),
+    join(repositoryRoot, "apps", "cli", "src"),
     ...readdirSync(join(repositoryRoot, "packages")).map((name) =>
       join(repositoryRoot, "packages", name, "src"),
     ),
@@ -222,8 +227,9 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it("a short GAIL run on CartPole updates its curves while the page keeps drawing", async () => {
+  it("a short GAIL run on CartPole, from the CLI's preset, updates its curves while the page keeps drawing", async () => {
     const { page, errors } = await openPage("adversarial");
+    const note = await page.textContent('[data-settings="gail"]');
     await page.click('[data-action="start-adversarial"]');
     await page.waitForFunction(
       () => window.__irlkitDemo.adversarial?.status === "running",
@@ -242,6 +248,8 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
       { timeout: 60_000 },
     );
     const after = await demo(page);
+    const noteWhileRunning = await page.textContent('[data-settings="gail"]');
+    const startedAt = (await demo(page)).adversarial!;
     await page.screenshot({ path: join(outputDirectory, "adversarial-gail.png"), fullPage: true });
     await page.click('[data-action="stop-adversarial"]');
     await page.close();
@@ -249,7 +257,27 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     expect(data.error).toBeUndefined();
     expect(data.evaluationReturnHistory.length).toBeGreaterThanOrEqual(2);
     expect(data.discriminatorLossHistory.every(Number.isFinite)).toBe(true);
-    expect(data.timesteps).toBeGreaterThanOrEqual(2000);
+    // The preset's rounds (8 envs x 256 steps) and its settings, with only the budget shortened.
+    expect(data.timesteps % 2048).toBe(0);
+    expect(data.timesteps).toBeGreaterThanOrEqual(4096);
+    expect(data.preset).toBe("presets/gail.yml#seals/CartPole-v0");
+    expect(data.presetBudget).toBe(300_000);
+    expect(data.budget).toBeLessThan(300_000);
+    const sourceOf = (key: string) => startedAt.settings.find((row) => row.key === key);
+    expect(sourceOf("totalTimesteps")).toEqual({
+      key: "totalTimesteps",
+      value: String(data.budget),
+      source: "flags",
+    });
+    expect(sourceOf("ppo.nSteps")).toEqual({
+      key: "ppo.nSteps",
+      value: "256",
+      source: "preset presets/gail.yml#seals/CartPole-v0",
+    });
+    expect(note).toContain(
+      `preset seals/CartPole-v0 from apps/cli/presets/gail.yml, budget shortened to ${data.budget!.toLocaleString("en-US")} env steps`,
+    );
+    expect(noteWhileRunning).toContain("(the preset trains 300,000)");
     // The page kept animating while the worker trained (well over a few frames per second).
     expect(after.frames - framesBefore).toBeGreaterThan(30);
     expect(errors).toEqual([]);

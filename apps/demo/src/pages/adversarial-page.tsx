@@ -1,11 +1,19 @@
 /**
- * Adversarial imitation live: GAIL or AIRL on CartPole trained in a Web Worker, the latest policy
+ * Adversarial imitation live: GAIL, AIRL or GAN-GCL on CartPole trained in a Web Worker from the
+ * CLI's preset for the env (only the budget shortened, and the page says so), the latest policy
  * animated on a canvas, and the return and discriminator curves updating after every round.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { drawLineChart } from "../components/canvas-drawing.js";
 import { type AdversarialData, demoData } from "../demo-state.js";
+import {
+  ADVERSARIAL_RUNS,
+  type AdversarialAlgorithm,
+  settingsNote,
+  trainCommand,
+} from "../settings/demo-runs.js";
 import type {
+  AdversarialReadyMessage,
   AdversarialStartRequest,
   AdversarialWorkerMessage,
 } from "../workers/adversarial-protocol.js";
@@ -21,6 +29,12 @@ interface Curves {
   discriminatorAccuracy: number[];
 }
 
+const ALGORITHM_NAMES: Record<AdversarialAlgorithm, string> = {
+  gail: "GAIL",
+  airl: "AIRL",
+  "gan-gcl": "GAN-GCL",
+};
+
 const EMPTY_CURVES: Curves = {
   evaluationReturn: [],
   trueRewardPerStep: [],
@@ -33,6 +47,10 @@ function publish(update: Partial<AdversarialData>): void {
   data.adversarial = {
     status: "idle",
     variant: "gail",
+    preset: undefined,
+    presetBudget: undefined,
+    budget: undefined,
+    settings: [],
     rounds: 0,
     timesteps: 0,
     evaluationReturnHistory: [],
@@ -84,7 +102,8 @@ function drawCartPole(canvas: HTMLCanvasElement, observation: ArrayLike<number>,
 }
 
 export function AdversarialPage() {
-  const [variant, setVariant] = useState<"gail" | "airl">("gail");
+  const [variant, setVariant] = useState<AdversarialAlgorithm>("gail");
+  const [ready, setReady] = useState<AdversarialReadyMessage | undefined>(undefined);
   const [status, setStatus] = useState<AdversarialData["status"]>("idle");
   const [error, setError] = useState<string | undefined>(undefined);
   const [curves, setCurves] = useState<Curves>(EMPTY_CURVES);
@@ -178,6 +197,7 @@ export function AdversarialPage() {
       discriminatorAccuracy: [],
     };
     setCurves(EMPTY_CURVES);
+    setReady(undefined);
     setRounds(0);
     setTimesteps(0);
     setError(undefined);
@@ -185,6 +205,10 @@ export function AdversarialPage() {
     publish({
       status: "starting",
       variant,
+      preset: undefined,
+      presetBudget: undefined,
+      budget: ADVERSARIAL_RUNS[variant].budget,
+      settings: [],
       rounds: 0,
       timesteps: 0,
       evaluationReturnHistory: [],
@@ -198,7 +222,19 @@ export function AdversarialPage() {
       const message = event.data;
       if (message.type === "ready") {
         setStatus("running");
-        publish({ status: "running" });
+        setReady(message);
+        publish({
+          status: "running",
+          preset: message.preset,
+          presetBudget: message.presetBudget,
+          budget: message.budget,
+          settings: message.settings,
+        });
+      } else if (message.type === "done") {
+        setStatus("done");
+        publish({ status: "done" });
+        worker.terminate();
+        if (workerRef.current === worker) workerRef.current = undefined;
       } else if (message.type === "round") {
         history.evaluationReturn.push(message.evaluationReturn);
         history.trueRewardPerStep.push(message.trueRewardPerStep);
@@ -232,16 +268,12 @@ export function AdversarialPage() {
         worker.terminate();
       }
     });
-    const request: AdversarialStartRequest = {
-      type: "start",
-      variant,
-      seed: 0,
-      demonstrationEpisodes: 4,
-    };
+    const request: AdversarialStartRequest = { type: "start", algorithm: variant };
     worker.postMessage(request);
   }, [variant]);
 
   const active = status === "starting" || status === "running";
+  const run = ADVERSARIAL_RUNS[variant];
   return (
     <section className="page" data-page="adversarial">
       <h2>Adversarial imitation on CartPole</h2>
@@ -251,10 +283,17 @@ export function AdversarialPage() {
           <select
             value={variant}
             disabled={active}
-            onChange={(event) => setVariant(event.target.value as "gail" | "airl")}
+            onChange={(event) => {
+              // The settings shown belong to the run that reported them.
+              setReady(undefined);
+              setVariant(event.target.value as AdversarialAlgorithm);
+            }}
           >
-            <option value="gail">GAIL</option>
-            <option value="airl">AIRL</option>
+            {(Object.keys(ADVERSARIAL_RUNS) as AdversarialAlgorithm[]).map((algorithm) => (
+              <option key={algorithm} value={algorithm}>
+                {ALGORITHM_NAMES[algorithm]}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" data-action="start-adversarial" onClick={start} disabled={active}>
@@ -264,12 +303,16 @@ export function AdversarialPage() {
           Stop
         </button>
       </div>
+      <p className="settings" data-settings={run.algorithm}>
+        Settings: the CLI's {settingsNote(run, ready?.presetBudget)} — the same run as{" "}
+        <code>{trainCommand(run)}</code>. {run.demonstrationEpisodes} scripted-expert episodes are
+        the demonstrations; PPO is the generator.
+      </p>
       <p className="status" data-status={status}>
-        {status === "idle" &&
-          "Four scripted-expert episodes are the demonstrations; PPO is the generator (8 envs × 125 steps per round)."}
+        {status === "idle" && "Press Start to train."}
         {status === "starting" && "Loading the tensor backend and recording demonstrations…"}
-        {(status === "running" || status === "stopped") &&
-          `${status === "running" ? "Training" : "Stopped"}: round ${rounds}, ${timesteps} env steps.`}
+        {(status === "running" || status === "stopped" || status === "done") &&
+          `${status === "running" ? "Training" : status === "done" ? "Done (budget spent)" : "Stopped"}: round ${rounds}, ${timesteps.toLocaleString("en-US")} of ${run.budget.toLocaleString("en-US")} env steps.`}
         {status === "error" && `Error: ${error}`}
       </p>
       <div className="panels">
@@ -289,6 +332,14 @@ export function AdversarialPage() {
           </figcaption>
         </figure>
       </div>
+      {ready !== undefined && (
+        <details className="resolved-settings">
+          <summary>Every setting of this run and where it came from</summary>
+          <pre data-panel="resolved-settings">
+            {ready.settings.map((row) => `${row.key}: ${row.value}  # ${row.source}`).join("\n")}
+          </pre>
+        </details>
+      )}
       <p className="note">
         PointMaze with an AIRL reward drawn over the maze and a transfer to the shifted maze is not
         on this page yet; the command line has it (<code>irlkit transfer</code>).

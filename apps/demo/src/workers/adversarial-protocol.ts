@@ -1,17 +1,24 @@
 /** Messages between the adversarial imitation page and `adversarial-worker.ts`. */
+import type { AdversarialAlgorithm } from "../settings/demo-runs.js";
 
 export interface AdversarialStartRequest {
   type: "start";
-  variant: "gail" | "airl";
-  seed: number;
-  /** Scripted-expert episodes of seals/CartPole-v0 (500 steps each). */
-  demonstrationEpisodes: number;
+  /** Which of `ADVERSARIAL_RUNS` to train: its preset, seed and budget. */
+  algorithm: AdversarialAlgorithm;
 }
 
 export interface AdversarialReadyMessage {
   type: "ready";
   demonstrationSteps: number;
   backend: string;
+  /** `presets/gail.yml#seals/CartPole-v0`: the preset the run's settings come from. */
+  preset: string;
+  /** The preset's budget in env steps, before the demo shortens it. */
+  presetBudget: number;
+  /** The run's budget in env steps. */
+  budget: number;
+  /** Every resolved setting (dotted key) with the layer that set it: default, preset or flags. */
+  settings: { key: string; value: string; source: string }[];
 }
 
 export interface AdversarialRoundMessage {
@@ -29,6 +36,13 @@ export interface AdversarialRoundMessage {
   episode: Float32Array;
 }
 
+/** The budget is spent. */
+export interface AdversarialDoneMessage {
+  type: "done";
+  rounds: number;
+  timesteps: number;
+}
+
 export interface AdversarialErrorMessage {
   type: "error";
   message: string;
@@ -37,4 +51,5 @@ export interface AdversarialErrorMessage {
 export type AdversarialWorkerMessage =
   | AdversarialReadyMessage
   | AdversarialRoundMessage
+  | AdversarialDoneMessage
   | AdversarialErrorMessage;

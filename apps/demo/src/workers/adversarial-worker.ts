@@ -1,18 +1,20 @@
 /**
- * GAIL or AIRL on CartPole in a Web Worker: scripted-expert demonstrations of seals/CartPole-v0
- * (fixed 500-step episodes, so episode length leaks nothing about the reward), PPO as the
- * generator, and after every round one deterministic CartPole-v1 episode of the current policy for
- * the page to animate. The page stops a run by terminating the worker.
+ * GAIL, AIRL or GAN-GCL on CartPole in a Web Worker, with the CLI's preset for the run's env
+ * (settings/presets.ts: `irlkit train ALGO --env ENV --seed S --steps N`): scripted-expert
+ * demonstrations of the preset's env, PPO as the generator, and after every round one deterministic
+ * CartPole-v1 episode of the current policy for the page to animate. Stops when the budget is spent;
+ * the page stops a run earlier by terminating the worker.
  */
-import { AdversarialTrainer, type AdversarialVariant, Airl, Gail } from "@irlkit/adversarial";
 import { type Env, Rng } from "@irlkit/core";
-import { make, spec, VectorEnv } from "@irlkit/envs";
-import { Ppo } from "@irlkit/rl";
+import { make, spec } from "@irlkit/envs";
+import type { Ppo } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
+import { ADVERSARIAL_RUNS } from "../settings/demo-runs.js";
+import { demoRunSettings } from "../settings/presets.js";
 import { initSiteBackend } from "../tensor-backend.js";
 import type { AdversarialStartRequest, AdversarialWorkerMessage } from "./adversarial-protocol.js";
+import { type AdversarialConfig, buildAdversarialRun } from "./adversarial-setup.js";
 
-const ENV_ID = "seals/CartPole-v0";
 const EVALUATION_ENV_ID = "CartPole-v1";
 const EVALUATION_STEPS = 500;
 
@@ -20,50 +22,48 @@ function post(message: AdversarialWorkerMessage, transfer: Transferable[] = []):
   self.postMessage(message, { transfer });
 }
 
+/** The value at a dotted key of the resolved settings, as text for the page. */
+function valueText(values: Record<string, unknown>, key: string): string {
+  const value = key
+    .split(".")
+    .reduce<unknown>((current, part) => (current as Record<string, unknown>)[part], values);
+  return JSON.stringify(value);
+}
+
 async function train(request: AdversarialStartRequest): Promise<void> {
   const backend = await initSiteBackend();
-  const demonstrationEnv = make(ENV_ID);
-  const expert = spec(ENV_ID).scriptedExpert!(demonstrationEnv);
+  const run = ADVERSARIAL_RUNS[request.algorithm];
+  const { preset, presetBudget, resolved, config } = demoRunSettings(run);
+  const demonstrationEnv = make(run.envId);
+  const expert = spec(run.envId).scriptedExpert!(demonstrationEnv);
   const demonstrations = await generateDemonstrations(expert, demonstrationEnv, {
-    episodes: request.demonstrationEpisodes,
-    seed: request.seed + 100,
+    episodes: run.demonstrationEpisodes,
+    seed: run.seed + 100,
   });
   post({
     type: "ready",
     demonstrationSteps: demonstrations.reduce((total, trajectory) => total + trajectory.length, 0),
     backend: backend.name,
+    preset: preset.name,
+    presetBudget,
+    budget: run.budget,
+    settings: Object.entries(resolved.sources).map(([key, source]) => ({
+      key,
+      value: valueText(resolved.values, key),
+      source,
+    })),
   });
 
-  // 8 envs × 125 steps per round: four rounds are one 500-step episode of every env. These are
-  // the settings of the GAIL-on-CartPole learning test in @irlkit/adversarial.
-  const env = new VectorEnv(() => make(ENV_ID), { numEnvs: 8, autoresetMode: "same-step" });
-  const ppo = new Ppo({
-    env,
-    seed: request.seed,
-    config: { nSteps: 125, batchSize: 125, nEpochs: 5, learningRate: 8e-4, gamma: 0.95 },
-  });
-  const variantOptions = {
-    observationSpace: env.singleObservationSpace,
-    actionSpace: env.singleActionSpace,
-    rng: new Rng(request.seed).derive("disc/init"),
-  };
-  const variant: AdversarialVariant =
-    request.variant === "gail"
-      ? new Gail(variantOptions)
-      : new Airl({ ...variantOptions, discount: 0.95 });
-  const trainer = new AdversarialTrainer({
-    variant,
-    optimizer: ppo,
-    demonstrations,
-    seed: request.seed,
-    config: { demoBatchSize: 512, discriminatorUpdatesPerRound: 4 },
-  });
-
+  const adversarialConfig = config as AdversarialConfig;
+  const { ppo, trainer } = buildAdversarialRun(run.envId, adversarialConfig, demonstrations);
   const evaluationEnv = make(EVALUATION_ENV_ID) as Env<Float32Array, number>;
-  const evaluationRng = new Rng(request.seed).derive("evaluation");
-  for (let round = 1; ; round++) {
+  const evaluationRng = new Rng(run.seed).derive("evaluation");
+  let round = 0;
+  // The CLI's budget check (apps/cli/src/training/context.ts timestepBudget).
+  while (ppo.timesteps < adversarialConfig.totalTimesteps) {
     const metrics = await trainer.trainRound();
-    const episode = evaluationEpisode(evaluationEnv, ppo, evaluationRng, request.seed + round);
+    round++;
+    const episode = evaluationEpisode(evaluationEnv, ppo, evaluationRng, run.seed + round);
     post(
       {
         type: "round",
@@ -83,6 +83,7 @@ async function train(request: AdversarialStartRequest): Promise<void> {
     // Let queued messages in before the next round.
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
+  post({ type: "done", rounds: round, timesteps: ppo.timesteps });
 }
 
 function evaluationEpisode(
