@@ -4,19 +4,23 @@
  * models. Every JSON file is written to a temporary name and renamed, so a kill never leaves a
  * half-written checkpoint behind.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Metrics } from "@irlkit/core";
+import { type RecoveredCheckpoint, recoverCheckpoint } from "./checkpoints.js";
+import type { Algorithm } from "./configs.js";
 import { CliError } from "./errors.js";
+import {
+  refuseLink,
+  removeFile,
+  removeTemporaryFiles,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from "./run-files.js";
+import { LOCK_FILE, RunLock } from "./run-lock.js";
+
+export { writeJsonAtomic } from "./run-files.js";
 
 export interface RunMeta {
   algorithm: string;
@@ -26,7 +30,7 @@ export interface RunMeta {
   createdAt: string;
   versions: Record<string, string>;
   backend: { name: string; [key: string]: unknown } | null;
-  /** "running", "completed", "interrupted" or "diverged". */
+  /** "running" while a process trains it, then "completed", "interrupted" or "failed". */
   status: string;
   /** Checkpoints written so far. */
   checkpoints: number;
@@ -39,11 +43,18 @@ export interface RunMeta {
 /** Keep this many newest checkpoints. */
 const KEPT_CHECKPOINTS = 3;
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, path);
-}
+/** What irlkit writes or deletes in a run directory; none of them may be a symbolic link. */
+const RUN_FILES = [
+  "config.json",
+  "meta.json",
+  "metrics.jsonl",
+  "policy.json",
+  "reward.json",
+  "state-rewards.json",
+  "policy.onnx",
+  "reward.onnx",
+  LOCK_FILE,
+];
 
 export function readJson<T>(path: string, what: string): T {
   if (!existsSync(path)) throw new CliError(`${what} not found: ${path}`);
@@ -56,17 +67,39 @@ export function readJson<T>(path: string, what: string): T {
   }
 }
 
-/** `<root>/<algo>/<env>/<timestamp>` (env ids keep their namespace as a folder). */
+/**
+ * `<root>/<algo>/<env>/<timestamp>` (env ids keep their namespace as a folder), created by this
+ * process alone (two runs started in one second get `-1`, `-2`, … suffixes, never one folder).
+ */
 export function createRunDirectory(root: string, algorithm: string, env: string): string {
   const stamp = new Date()
     .toISOString()
     .replaceAll(":", "-")
     .replace(/\.\d+Z$/, "Z");
   const base = join(resolve(root), algorithm, env, stamp);
-  let directory = base;
-  for (let attempt = 1; existsSync(directory); attempt++) directory = `${base}-${attempt}`;
-  mkdirSync(join(directory, "checkpoints"), { recursive: true });
-  return directory;
+  mkdirSync(dirname(base), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const directory = attempt === 0 ? base : `${base}-${attempt}`;
+    try {
+      mkdirSync(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+      throw error;
+    }
+    mkdirSync(join(directory, "checkpoints"));
+    return directory;
+  }
+}
+
+/** A new run directory under `root`, locked by this process for `command`. */
+export function createLockedRun(
+  root: string,
+  algorithm: string,
+  env: string,
+  command: string,
+): { run: RunDirectory; lock: RunLock } {
+  const run = new RunDirectory(createRunDirectory(root, algorithm, env));
+  return { run, lock: RunLock.acquire(run.path, command) };
 }
 
 /**
@@ -132,7 +165,7 @@ export class RunDirectory {
   }
 
   writeConfig(config: unknown): void {
-    writeJsonAtomic(this.file("config.json"), config);
+    writeJsonAtomic(this.file("config.json"), config, "config file");
   }
 
   readConfig(): Record<string, unknown> {
@@ -140,7 +173,7 @@ export class RunDirectory {
   }
 
   writeMeta(meta: RunMeta): void {
-    writeJsonAtomic(this.file("meta.json"), meta);
+    writeJsonAtomic(this.file("meta.json"), meta, "run metadata");
   }
 
   readMeta(): RunMeta {
@@ -151,37 +184,63 @@ export class RunDirectory {
     this.writeMeta({ ...this.readMeta(), ...changes });
   }
 
-  /** Writes checkpoint `round` and drops all but the newest few. */
+  get checkpointsPath(): string {
+    return this.file("checkpoints");
+  }
+
+  /**
+   * Refuses a run directory in which anything irlkit writes or deletes is a symbolic link (the
+   * files above, `checkpoints/` and every file in it).
+   */
+  checkNoLinks(): void {
+    for (const name of RUN_FILES) refuseLink(this.file(name));
+    const checkpoints = refuseLink(this.checkpointsPath, "checkpoints folder");
+    if (checkpoints === undefined) return;
+    for (const name of readdirSync(this.checkpointsPath)) {
+      refuseLink(join(this.checkpointsPath, name), "checkpoint");
+    }
+  }
+
+  /** Removes the `*.tmp-PID` files killed writes left behind (the lock holder calls it). */
+  removeTemporaryFiles(): string[] {
+    return [...removeTemporaryFiles(this.path), ...removeTemporaryFiles(this.checkpointsPath)];
+  }
+
+  /** Writes checkpoint `round` and drops all but the newest few (regular files only, never a link). */
   writeCheckpoint(round: number, state: unknown): string {
-    const directory = this.file("checkpoints");
-    mkdirSync(directory, { recursive: true });
+    const directory = this.checkpointsPath;
+    if (refuseLink(directory, "checkpoints folder") === undefined) mkdirSync(directory);
     const path = join(directory, `round-${String(round).padStart(6, "0")}.json`);
-    writeJsonAtomic(path, state);
+    writeJsonAtomic(path, state, "checkpoint");
     const files = this.checkpointFiles();
     for (const old of files.slice(0, Math.max(0, files.length - KEPT_CHECKPOINTS))) {
-      rmSync(join(directory, old), { force: true });
+      removeFile(join(directory, old), "checkpoint");
     }
     return path;
   }
 
   checkpointFiles(): string[] {
-    const directory = this.file("checkpoints");
-    if (!existsSync(directory)) return [];
+    const directory = this.checkpointsPath;
+    if (refuseLink(directory, "checkpoints folder") === undefined) return [];
     return readdirSync(directory)
       .filter((name) => /^round-\d+\.json$/.test(name))
       .sort();
   }
 
-  /** The newest checkpoint, or undefined. */
-  latestCheckpoint<T>(): T | undefined {
-    const latest = this.checkpointFiles().at(-1);
-    if (latest === undefined) return undefined;
-    return readJson<T>(join(this.file("checkpoints"), latest), "Checkpoint");
+  /**
+   * The newest valid checkpoint of this `algorithm` run; unparseable newer ones are set aside as
+   * `*.corrupt` (see checkpoints.ts).
+   */
+  recoverCheckpoint(algorithm: Algorithm): RecoveredCheckpoint {
+    return recoverCheckpoint(algorithm, this.checkpointsPath, this.checkpointFiles(), (path) => {
+      refuseLink(path, "checkpoint");
+      return readFileSync(path, "utf8");
+    });
   }
 
   /** Lines in metrics.jsonl (stored in each checkpoint). */
   metricLineCount(): number {
-    if (!existsSync(this.metricsPath)) return 0;
+    if (refuseLink(this.metricsPath, "metrics file") === undefined) return 0;
     return readFileSync(this.metricsPath, "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "").length;
@@ -190,12 +249,12 @@ export class RunDirectory {
   /** Keeps the first `lineCount` metric lines (later ones belong to rounds no checkpoint holds). */
   truncateMetrics(lineCount: number): void {
     const path = this.metricsPath;
-    if (!existsSync(path)) return;
+    if (refuseLink(path, "metrics file") === undefined) return;
     const kept = readFileSync(path, "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "")
       .slice(0, lineCount);
-    writeFileSync(path, kept.length > 0 ? `${kept.join("\n")}\n` : "");
+    writeFileAtomic(path, kept.length > 0 ? `${kept.join("\n")}\n` : "", "metrics file");
   }
 }
 
@@ -218,13 +277,59 @@ export function readMetrics(path: string): { step: number; metrics: Metrics }[] 
   return records;
 }
 
-/** Resolves RUN: a run directory holding meta.json. */
+/** Resolves RUN (a link to the run directory itself is followed once): a folder holding meta.json. */
 export function openRun(path: string): RunDirectory {
-  const directory = resolve(path);
+  const directory = existsSync(path) ? realpathSync(path) : resolve(path);
   if (!existsSync(join(directory, "meta.json"))) {
     throw new CliError(
       `Not a run directory: ${path} (no meta.json; runs live in runs/<algo>/<env>/<timestamp>/).`,
     );
   }
   return new RunDirectory(directory);
+}
+
+export interface OpenedRun {
+  run: RunDirectory;
+  /** Held by this process; released by `release()` or on exit. */
+  lock: RunLock;
+  /** Lines for stderr: a lock taken over, temporary files removed, a status set. */
+  notes: string[];
+}
+
+/**
+ * Opens RUN for a command that writes into it: refuses symbolic links inside it, takes its lock
+ * (see run-lock.ts), removes the temporary files of killed writes, and marks a run its dead owner
+ * left "running" as interrupted (holding the lock, no live process trains it).
+ */
+export function openRunForWriting(path: string, command: string): OpenedRun {
+  const run = openRun(path);
+  run.checkNoLinks();
+  const lock = RunLock.acquire(run.path, command);
+  const notes: string[] = [];
+  try {
+    if (lock.tookOver !== undefined) {
+      notes.push(`Note: took over the lock of ${run.path}: ${lock.tookOver.reason}.`);
+    }
+    const removed = run.removeTemporaryFiles();
+    if (removed.length > 0) {
+      notes.push(
+        `Note: removed ${removed.length} temporary file${removed.length === 1 ? "" : "s"} left by a killed write: ${removed.join(", ")}.`,
+      );
+    }
+    const meta = run.readMeta();
+    if (meta.status === "running") {
+      run.updateMeta({
+        status: "interrupted",
+        interruptedAt: new Date().toISOString(),
+        interruption: `its process stopped without finishing (killed or crashed); found by ${command}`,
+      });
+      notes.push(
+        `Note: ${run.path} was left "running" by a process that stopped without finishing (killed or crashed); marked interrupted.`,
+      );
+    }
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return { run, lock, notes };
 }

@@ -8,12 +8,14 @@
  * adversarial trainer, GCL, the tabular trainers) plus the env's action history; bc recomputes its
  * completed epochs from the seed and checks them against the checkpoint.
  */
+import { TrainingDivergedError } from "@irlkit/core";
 import { adversarialRounds } from "./training/adversarial.js";
 import { bcRounds } from "./training/bc.js";
 import { ensureBackend, type TrainContext } from "./training/context.js";
 import { gclRounds } from "./training/gcl.js";
 import { ppoRounds } from "./training/ppo.js";
 import {
+  DivergedRunError,
   type RoundLoop,
   runRounds,
   type StopSignal,
@@ -27,6 +29,7 @@ export {
   type TrainContext,
 } from "./training/context.js";
 export {
+  DivergedRunError,
   INTERRUPTED_EXIT_CODE,
   StopSignal,
   type TrainSummary,
@@ -63,6 +66,11 @@ export async function train(context: TrainContext, stop: StopSignal): Promise<Tr
       stop,
       stopWhen: context.stopWhen,
     });
+  } catch (error) {
+    if (error instanceof TrainingDivergedError && loop.saveRestored !== undefined) {
+      throw new DivergedRunError(error, loop.saveRestored());
+    }
+    throw error;
   } finally {
     loop.dispose();
   }

@@ -75,7 +75,7 @@ describe("limits", () => {
       `config.yml: numEnvs: expected at most 4096 environments (the limit maxEnvs; raise it with withLimits({ maxEnvs }) or, in the CLI, IRLKIT_LIMITS='{"maxEnvs": …}'), found 100000000 environments`,
     );
     expect(() => checkLimit(defaultLimits, "maxArrayBytes", 3 * 2 ** 30, "x")).toThrow(
-      "expected at most 2147483648 (2 GiB) bytes",
+      "expected at most 1073741824 (1 GiB) bytes",
     );
   });
 
@@ -135,6 +135,7 @@ describe("declared space sizes", () => {
     );
     expect(result.error?.message).toContain("expected at most 4194304 numbers");
     expect(result.peakMegabytes).toBeLessThan(500);
-    expect(result.milliseconds).toBeLessThan(5000);
+    expect(result.operationMilliseconds).toBeLessThan(5000);
+    expect(result.milliseconds).toBeLessThan(20_000);
   });
 });

@@ -4,8 +4,9 @@
  * entry stays free of `node:` modules so it runs in browsers and workers.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { checkLimit, defaultLimits, type LimitName, type Limits } from "@irlkit/core";
 import { type D4rlImport, type ReadD4rlOptions, readD4rlHdf5 } from "./datasets/d4rl.js";
 import type { DatasetEpisodesInit } from "./datasets/dataset.js";
 import {
@@ -29,6 +30,22 @@ import {
 
 const MINARI_FILES = ["metadata.json", "main_data.hdf5"] as const;
 
+/** A file's size checked against `limits[limit]` (from `stat`, before anything is read). */
+async function checkFileSize(path: string, limit: LimitName, limits: Limits): Promise<void> {
+  checkLimit(limits, limit, (await stat(path)).size, "size", { file: path });
+}
+
+async function readBinaryFile(path: string, limits: Limits): Promise<Uint8Array> {
+  await checkFileSize(path, "maxFileBytes", limits);
+  const bytes = await readFile(path);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+async function readTextFile(path: string, limits: Limits): Promise<string> {
+  await checkFileSize(path, "maxTextFileBytes", limits);
+  return readFile(path, "utf8");
+}
+
 /**
  * Where a Minari dataset's files live: `<directory>/data/` holding `main_data.hdf5` (and, since
  * Minari 0.5, `metadata.json`).
@@ -47,21 +64,19 @@ export function minariDataDirectory(directory: string): string {
  */
 export async function readMinariDatasetDirectory(
   directory: string,
-  options: Pick<ReadMinariDatasetOptions, "spaces"> = {},
+  options: Pick<ReadMinariDatasetOptions, "spaces" | "limits"> = {},
 ): Promise<MinariDataset> {
+  const limits = options.limits ?? defaultLimits;
   const data = minariDataDirectory(directory);
   const metadataFile = join(data, "metadata.json");
   const hdf5File = join(data, "main_data.hdf5");
   const [metadataJson, hdf5] = await Promise.all([
     existsSync(metadataFile) || !existsSync(hdf5File)
-      ? readFile(metadataFile, "utf8")
+      ? readTextFile(metadataFile, limits)
       : Promise.resolve(undefined),
-    readFile(hdf5File),
+    readBinaryFile(hdf5File, limits),
   ]);
-  return readMinariDataset(
-    { metadataJson, hdf5: new Uint8Array(hdf5.buffer, hdf5.byteOffset, hdf5.byteLength) },
-    { ...options, metadataFile, hdf5File },
-  );
+  return readMinariDataset({ metadataJson, hdf5 }, { ...options, metadataFile, hdf5File });
 }
 
 export interface WriteMinariDatasetDirectoryOptions {
@@ -95,9 +110,16 @@ export async function writeMinariDatasetDirectory(
   else await writeFile(metadataFile, files.metadataJson);
 }
 
-/** Reads a JSON-lines trajectory file (see `formatTrajectoriesJsonLines`). */
-export async function readTrajectoriesJsonLinesFile(path: string): Promise<JsonLinesDataset> {
-  return parseTrajectoriesJsonLines(await readFile(path, "utf8"), path);
+/**
+ * Reads a JSON-lines trajectory file (see `formatTrajectoriesJsonLines`); its size and declared
+ * sizes are checked against `options.limits` (default `defaultLimits`) before they are read.
+ */
+export async function readTrajectoriesJsonLinesFile(
+  path: string,
+  options: { limits?: Limits } = {},
+): Promise<JsonLinesDataset> {
+  const limits = options.limits ?? defaultLimits;
+  return parseTrajectoriesJsonLines(await readTextFile(path, limits), path, { limits });
 }
 
 /** Writes trajectories as a JSON-lines file, creating its directory. */
@@ -116,11 +138,8 @@ export async function readD4rlFile(
   path: string,
   options: Omit<ReadD4rlOptions, "file"> = {},
 ): Promise<D4rlImport> {
-  const bytes = await readFile(path);
-  return readD4rlHdf5(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-    ...options,
-    file: path,
-  });
+  const bytes = await readBinaryFile(path, options.limits ?? defaultLimits);
+  return readD4rlHdf5(bytes, { ...options, file: path });
 }
 
 /** Imports imitation's legacy `.npz` trajectories (see `readImitationNpz`). */
@@ -128,9 +147,6 @@ export async function readImitationNpzFile(
   path: string,
   options: Omit<ReadImitationNpzOptions, "file"> = {},
 ): Promise<ImitationNpzImport> {
-  const bytes = await readFile(path);
-  return readImitationNpz(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-    ...options,
-    file: path,
-  });
+  const bytes = await readBinaryFile(path, options.limits ?? defaultLimits);
+  return readImitationNpz(bytes, { ...options, file: path });
 }

@@ -1,9 +1,10 @@
+import { resolve } from "node:path";
 import { TrainingDivergedError } from "@irlkit/core";
+import type { Command } from "commander";
 import { presetForRun, readConfigFile } from "../config-files.js";
 import {
   type Algorithm,
   checkAlgorithm,
-  checkRunConfig,
   formatResolvedConfig,
   formatSettings,
   parseSetting,
@@ -16,8 +17,10 @@ import { CliError } from "../errors.js";
 import { parseInteger, printJson } from "../options.js";
 import { readPresets } from "../presets.js";
 import { formatFigures } from "../progress.js";
-import { createRunDirectory, openRun, RunDirectory, startingRunMeta } from "../run-directory.js";
+import { createLockedRun, type RunDirectory, startingRunMeta } from "../run-directory.js";
+import { hashDataset } from "../run-files.js";
 import {
+  DivergedRunError,
   ensureBackend,
   INTERRUPTED_EXIT_CODE,
   loadTrainingDemonstrations,
@@ -25,6 +28,7 @@ import {
   type TrainSummary,
   train,
 } from "../training.js";
+import { prepareResume } from "./resume.js";
 
 const NEEDS_DEMOS: ReadonlySet<Algorithm> = new Set([
   "maxent",
@@ -58,9 +62,13 @@ export interface TrainOptions {
   json?: boolean;
 }
 
-export async function trainCommand(algo: string | undefined, options: TrainOptions): Promise<void> {
+export async function trainCommand(
+  algo: string | undefined,
+  options: TrainOptions,
+  command?: Command,
+): Promise<void> {
   if (options.resume !== undefined) {
-    await resume(options);
+    await resume(algo, options, command);
     return;
   }
   if (algo === undefined) {
@@ -128,46 +136,62 @@ export async function trainCommand(algo: string | undefined, options: TrainOptio
     await loadTrainingDemonstrations(demos, options.env);
   }
   const backend = await ensureBackend();
-  const run = new RunDirectory(createRunDirectory(options.out, algorithm, options.env));
-  run.writeConfig(config);
-  const meta = startingRunMeta(
-    { algorithm, env: options.env, seed: Number(config.seed), demos },
-    backend,
-    { resume: RESUME_EXACTNESS, preset: preset?.name ?? null, configSources: resolved.sources },
-  );
-  run.writeMeta(meta);
-  if (!options.json) process.stderr.write(`Run directory: ${run.path}\n`);
-  await runTraining(algorithm, options.env, demos, config, run, undefined, options.json ?? false);
+  // The demonstrations by absolute path and content hash: a resume checks it trains on the same.
+  const demosPath = demos === null ? null : resolve(demos);
+  const demosSha256 = demosPath === null ? null : hashDataset(demosPath);
+  const { run, lock } = createLockedRun(options.out, algorithm, options.env, "irlkit train");
+  try {
+    run.writeConfig(config);
+    const meta = startingRunMeta(
+      { algorithm, env: options.env, seed: Number(config.seed), demos: demosPath },
+      backend,
+      { resume: RESUME_EXACTNESS, preset: preset?.name ?? null, configSources: resolved.sources },
+    );
+    run.writeMeta({ ...meta, demosSha256 });
+    if (!options.json) process.stderr.write(`Run directory: ${run.path}\n`);
+    await runTraining(
+      algorithm,
+      options.env,
+      demosPath,
+      config,
+      run,
+      undefined,
+      options.json ?? false,
+    );
+  } finally {
+    lock.release();
+  }
 }
 
-async function resume(options: TrainOptions): Promise<void> {
-  const run = openRun(options.resume!);
-  const meta = run.readMeta();
-  const algorithm = checkAlgorithm(meta.algorithm);
-  if (meta.status === "completed") {
-    throw new CliError(`${run.path} already completed; nothing to resume.`);
-  }
-  const checkpoint = run.latestCheckpoint<Record<string, unknown>>();
-  if (checkpoint === undefined) {
-    throw new CliError(`${run.path} has no checkpoint to resume from (checkpoints/ is empty).`);
-  }
-  const config = checkRunConfig(algorithm, run.file("config.json"), run.readConfig());
-  await ensureBackend();
-  run.updateMeta({ status: "running" });
-  if (!options.json) {
-    process.stderr.write(
-      `Resuming ${run.path} from round ${String(checkpoint.round)} (${RESUME_EXACTNESS})\n`,
+async function resume(
+  algo: string | undefined,
+  options: TrainOptions,
+  command: Command | undefined,
+): Promise<void> {
+  const plan = prepareResume(algo, { ...options }, command);
+  try {
+    await ensureBackend();
+    plan.run.updateMeta({ status: "running", resumedAt: new Date().toISOString() });
+    if (!options.json) {
+      for (const note of plan.notes) process.stderr.write(`${note}\n`);
+      if (plan.checkpoint !== undefined) {
+        process.stderr.write(
+          `Resuming ${plan.run.path} from round ${String(plan.checkpoint.round)} (${RESUME_EXACTNESS})\n`,
+        );
+      }
+    }
+    await runTraining(
+      plan.algorithm,
+      plan.envId,
+      plan.demos,
+      plan.config,
+      plan.run,
+      plan.checkpoint,
+      options.json ?? false,
     );
+  } finally {
+    plan.lock.release();
   }
-  await runTraining(
-    algorithm,
-    meta.env,
-    meta.demos,
-    config,
-    run,
-    checkpoint,
-    options.json ?? false,
-  );
 }
 
 async function runTraining(
@@ -186,15 +210,30 @@ async function runTraining(
   try {
     summary = await train({ algorithm, envId, demos, config, run, quiet: json, checkpoint }, stop);
   } catch (error) {
-    if (error instanceof TrainingDivergedError) {
+    const diverged =
+      error instanceof DivergedRunError
+        ? error.diverged
+        : error instanceof TrainingDivergedError
+          ? error
+          : undefined;
+    if (diverged !== undefined) {
       const kept = run.checkpointFiles().at(-1);
-      run.updateMeta({ status: "diverged" });
+      const saved = error instanceof DivergedRunError ? error.savedModels : [];
+      run.updateMeta({
+        status: "failed",
+        failure: `diverged: ${diverged.message}`,
+        failedAt: new Date().toISOString(),
+      });
       throw new CliError(
-        `${algorithm} diverged: ${error.message} ${kept === undefined ? "No checkpoint was written before it." : `The last good checkpoint is kept: ${run.file(`checkpoints/${kept}`)}.`}`,
-        { cause: error },
+        `${algorithm} diverged: ${diverged.message}${saved.length === 0 ? "" : ` The restored model is written: ${saved.join(", ")}.`} ${kept === undefined ? "No checkpoint was written before it." : `The last good checkpoint is kept: ${run.file(`checkpoints/${kept}`)}.`}`,
+        { cause: diverged },
       );
     }
-    run.updateMeta({ status: "failed" });
+    run.updateMeta({
+      status: "failed",
+      failure: error instanceof Error ? error.message : String(error),
+      failedAt: new Date().toISOString(),
+    });
     throw error;
   } finally {
     stop.uninstall();

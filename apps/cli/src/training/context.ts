@@ -1,6 +1,5 @@
 /** What every algorithm's CLI wiring shares: the run's context and the small helpers around it. */
 import type { Metrics, Trajectory } from "@irlkit/core";
-import { JsonLinesMetricSink } from "@irlkit/core/node";
 import { make } from "@irlkit/envs";
 import { type BackendInfo, initBackend } from "@irlkit/nn";
 import { Ppo, type PpoConfig, type PpoState } from "@irlkit/rl";
@@ -11,6 +10,7 @@ import { CliError } from "../errors.js";
 import { savePolicyFile } from "../models.js";
 import { type ActionHistory, ReplayableVectorEnv } from "../replayable-vector-env.js";
 import type { RunDirectory } from "../run-directory.js";
+import { RunMetricsSink } from "../run-files.js";
 import { decodeTyped, encodeTyped } from "../serialization.js";
 
 export interface TrainContext {
@@ -61,10 +61,10 @@ export function requireDemos(context: TrainContext): string {
 }
 
 /** The run's metrics.jsonl, cut back to the checkpoint's line count when resuming. */
-export function metricsSink(context: TrainContext): JsonLinesMetricSink {
+export function metricsSink(context: TrainContext): RunMetricsSink {
   const lines = context.checkpoint === undefined ? 0 : Number(context.checkpoint.metricLines ?? 0);
   context.run.truncateMetrics(lines);
-  return new JsonLinesMetricSink(context.run.metricsPath);
+  return new RunMetricsSink(context.run.metricsPath);
 }
 
 export function vectorEnv(envId: string, numEnvs: number): ReplayableVectorEnv {

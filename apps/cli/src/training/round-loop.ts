@@ -3,7 +3,7 @@
  * SIGINT/SIGTERM handlers run, a checkpoint every `checkpointEvery` rounds and on a stop request
  * (then it returns "interrupted"), and a last checkpoint when the budget is spent or `stopWhen` holds.
  */
-import type { Metrics } from "@irlkit/core";
+import type { Metrics, TrainingDivergedError } from "@irlkit/core";
 import { Progress } from "../progress.js";
 
 /** Exit code after an interrupt (128 + SIGINT). */
@@ -48,8 +48,26 @@ export interface RoundLoop {
   timesteps(): number | null;
   /** Writes the checkpoint after `round` rounds and saves the models. */
   checkpoint(round: number): Promise<void> | void;
+  /**
+   * After a TrainingDivergedError (the trainer restored its last good state): writes the restored
+   * models into the run and returns their paths. Loops without it keep only their checkpoints.
+   */
+  saveRestored?(): string[];
   /** Frees what the trainer holds. */
   dispose(): void;
+}
+
+/** A divergence after which the loop wrote the restored models (`savedModels`). */
+export class DivergedRunError extends Error {
+  override readonly name = "DivergedRunError";
+  readonly diverged: TrainingDivergedError;
+  readonly savedModels: string[];
+
+  constructor(diverged: TrainingDivergedError, savedModels: string[]) {
+    super(diverged.message, { cause: diverged });
+    this.diverged = diverged;
+    this.savedModels = savedModels;
+  }
 }
 
 export interface TrainSummary {

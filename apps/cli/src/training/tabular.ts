@@ -110,6 +110,9 @@ export async function tabularRounds(context: TrainContext): Promise<RoundLoop> {
     );
     saveRewardFile(context.run.file("reward.json"), trainer.rewardModel);
     writeJsonAtomic(context.run.file("state-rewards.json"), Array.from(result.stateRewards));
+    return ["policy.json", "reward.json", "state-rewards.json"].map((name) =>
+      context.run.file(name),
+    );
   };
   return {
     startRound,
@@ -127,6 +130,7 @@ export async function tabularRounds(context: TrainContext): Promise<RoundLoop> {
       context.run.writeCheckpoint(round, encodeTyped(state));
       saveModels();
     },
+    saveRestored: saveModels,
     dispose: () => {
       sink.close();
       trainer.rewardModel.dispose();

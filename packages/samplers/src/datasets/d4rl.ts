@@ -8,10 +8,19 @@
  * the trajectory is marked `truncated` (its terminal step is lost with it); the report says how
  * many steps were dropped. Rows after the last flagged row form a final, truncated episode.
  */
-import { Box, describeValue, type Space, Trajectory, ValidationError } from "@irlkit/core";
+import {
+  Box,
+  checkLimit,
+  defaultLimits,
+  describeValue,
+  type Limits,
+  type Space,
+  Trajectory,
+  ValidationError,
+} from "@irlkit/core";
 import { withContext } from "./dataset.js";
 import { loadH5wasm, readHdf5 } from "./h5wasm-file.js";
-import { type NumericArray, readNumericDataset } from "./read-array.js";
+import { type NumericArray, ReadBudget, readNumericDataset } from "./read-array.js";
 
 export interface ReadD4rlOptions {
   /** How errors name the file. @default "dataset.hdf5" */
@@ -20,6 +29,11 @@ export interface ReadD4rlOptions {
   observationSpace?: Space;
   /** Required for integer actions. @default an unbounded float32 `Box` of the actions' shape */
   actionSpace?: Space;
+  /**
+   * The largest sizes accepted (file bytes, array bytes, steps, episodes), checked before
+   * anything is allocated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 export interface D4rlImport {
@@ -36,19 +50,22 @@ export async function readD4rlHdf5(
   options: ReadD4rlOptions = {},
 ): Promise<D4rlImport> {
   const file = options.file ?? "dataset.hdf5";
+  const limits = options.limits ?? defaultLimits;
+  if (bytes instanceof Uint8Array)
+    checkLimit(limits, "maxFileBytes", bytes.length, "size", { file });
   const h5 = await loadH5wasm();
   return readHdf5(h5, bytes, file, (root) =>
     withContext({ file }, () => {
-      const observations = readNumericDataset(h5, root, "observations", "observations");
+      const budget = new ReadBudget(limits, bytes.length);
+      const read = (name: string) => readNumericDataset(h5, root, name, name, budget);
+      const observations = read("observations");
       const count = observations.shape[0]!;
-      const actions = readNumericDataset(h5, root, "actions", "actions");
-      const rewards = readNumericDataset(h5, root, "rewards", "rewards");
-      const terminals = readNumericDataset(h5, root, "terminals", "terminals");
-      const timeouts = readNumericDataset(h5, root, "timeouts", "timeouts");
-      const next =
-        root.get("next_observations") === null
-          ? undefined
-          : readNumericDataset(h5, root, "next_observations", "next_observations");
+      checkLimit(limits, "maxDatasetSteps", count, "observations (its rows, the dataset's steps)");
+      const actions = read("actions");
+      const rewards = read("rewards");
+      const terminals = read("terminals");
+      const timeouts = read("timeouts");
+      const next = root.get("next_observations") === null ? undefined : read("next_observations");
       const observationSpace = options.observationSpace ?? inferBox(observations, "observations");
       const actionSpace = options.actionSpace ?? inferBox(actions, "actions");
       expectRows(observations, count, observationSpace, "observations");
@@ -58,6 +75,12 @@ export async function readD4rlHdf5(
       expectRows(timeouts, count, undefined, "timeouts");
       if (next !== undefined) expectRows(next, count, observationSpace, "next_observations");
       const ends = episodeEnds(terminals, timeouts, count);
+      checkLimit(
+        limits,
+        "maxEpisodes",
+        ends.length,
+        "terminals and timeouts (the episodes they end)",
+      );
       return split(
         { observations, actions, rewards, terminals, next },
         ends,

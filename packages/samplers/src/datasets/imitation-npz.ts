@@ -8,12 +8,23 @@
  * - `terminal` [K] booleans; `infos` [Σ T_k] pickled dicts (not read: pickles are code).
  *
  * imitation's `terminal` means the episode ended (terminated or cut by a time limit, old Gym's
- * `done`); it maps to `terminated`, and a non-terminal fragment to `truncated`. The zip is read
- * with fflate (entries checked against their CRC-32 here, which fflate skips) and each `.npy` with
- * npyjs; shapes, dtypes and lengths are checked here.
+ * `done`); it maps to `terminated`, and a non-terminal fragment to `truncated`. The zip's
+ * directory is read here and only the entries above are extracted: their declared sizes are
+ * checked against the limits first (a zip bomb is refused before anything is inflated), each is
+ * inflated by fflate's streaming `Inflate` with its declared size as a hard cap, and its CRC-32
+ * is checked. Each `.npy` is parsed by npyjs; shapes, dtypes and lengths are checked here.
  */
-import { Box, describeValue, type Space, Trajectory, ValidationError } from "@irlkit/core";
-import { unzipSync } from "fflate";
+import {
+  Box,
+  checkLimit,
+  defaultLimits,
+  describeValue,
+  type Limits,
+  type Space,
+  Trajectory,
+  ValidationError,
+} from "@irlkit/core";
+import { Inflate } from "fflate";
 import { load as loadNpy } from "npyjs";
 import { withContext } from "./dataset.js";
 
@@ -24,6 +35,11 @@ export interface ReadImitationNpzOptions {
   observationSpace?: Space;
   /** Required for integer actions. @default an unbounded float32 `Box` of the actions' shape */
   actionSpace?: Space;
+  /**
+   * The largest sizes accepted (file bytes, each entry's and all entries' decompressed bytes,
+   * inferred spaces), checked before anything is inflated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 export interface ImitationNpzImport {
@@ -60,23 +76,18 @@ export async function readImitationNpz(
       { file },
     );
   }
-  let entries: Record<string, Uint8Array>;
+  const limits = options.limits ?? defaultLimits;
+  checkLimit(limits, "maxFileBytes", bytes.length, "size", { file });
+  let entries: Map<string, Uint8Array>;
   try {
-    entries = unzipSync(bytes);
-    // fflate does not check the CRC-32 of what it extracts; a flipped byte must not become a value.
-    const checksums = centralDirectoryChecksums(bytes);
-    for (const [name, data] of Object.entries(entries)) {
-      const expected = checksums.get(name);
-      if (expected !== undefined && crc32(data) !== expected) {
-        throw new Error(`the CRC-32 of ${name} does not match the archive's (corrupted data)`);
-      }
-    }
+    entries = extractEntries(bytes, limits);
   } catch (error) {
+    if (error instanceof ValidationError) throw error.withContext({ file });
     throw new ValidationError("contents", "a .npz (zip) archive", messageOf(error), { file });
   }
   const arrays = new Map<string, NpyArray>();
-  for (const name of ["obs", "acts", "indices", "terminal", "rews"]) {
-    const entry = entries[`${name}.npy`];
+  for (const name of ARRAY_NAMES) {
+    const entry = entries.get(`${name}.npy`);
     if (entry === undefined) continue;
     try {
       arrays.set(name, await readNpy(entry, `${name}.npy`));
@@ -85,13 +96,17 @@ export async function readImitationNpz(
       throw error;
     }
   }
-  return withContext({ file }, () => splitTrajectories(arrays, options, file));
+  return withContext({ file }, () => splitTrajectories(arrays, options, file, limits));
 }
+
+/** The arrays read; `infos.npy` (pickles) and anything else in the archive are never extracted. */
+const ARRAY_NAMES = ["obs", "acts", "indices", "terminal", "rews"] as const;
 
 function splitTrajectories(
   arrays: Map<string, NpyArray>,
   options: ReadImitationNpzOptions,
   file: string,
+  limits: Limits,
 ): ImitationNpzImport {
   const required = (name: string): NpyArray => {
     const array = arrays.get(name);
@@ -106,8 +121,9 @@ function splitTrajectories(
   const terminal = required("terminal");
   const rews = arrays.get("rews");
 
-  const observationSpace = options.observationSpace ?? inferBox(obs, "obs", "observationSpace");
-  const actionSpace = options.actionSpace ?? inferBox(acts, "acts", "actionSpace");
+  const observationSpace =
+    options.observationSpace ?? inferBox(obs, "obs", "observationSpace", limits);
+  const actionSpace = options.actionSpace ?? inferBox(acts, "acts", "actionSpace", limits);
   const totalActions = acts.shape[0] ?? 0;
   expectRows(acts, totalActions, actionSpace, "acts.npy");
   if (indices.shape.length !== 1 || (indices.kind !== "integer" && indices.values.length > 0)) {
@@ -118,6 +134,7 @@ function splitTrajectories(
     );
   }
   const episodes = indices.values.length + 1;
+  checkLimit(limits, "maxEpisodes", episodes, "indices.npy (one more episode than split points)");
   const bounds = [0];
   for (let k = 0; k < indices.values.length; k++) {
     const split = indices.values[k]!;
@@ -256,7 +273,7 @@ function expectRows(array: NpyArray, rows: number, space: Space | undefined, fie
   }
 }
 
-function inferBox(array: NpyArray, name: string, option: string): Space {
+function inferBox(array: NpyArray, name: string, option: string, limits: Limits): Space {
   if (array.kind !== "float") {
     throw new ValidationError(
       `${name}.npy`,
@@ -265,37 +282,179 @@ function inferBox(array: NpyArray, name: string, option: string): Space {
     );
   }
   const shape = array.shape.slice(1);
-  return new Box({ shape: shape.length === 0 ? [1] : shape });
+  return new Box({ shape: shape.length === 0 ? [1] : shape, limits });
 }
 
-/** The CRC-32 of every entry, from the zip's central directory (zip64 included). */
-function centralDirectoryChecksums(bytes: Uint8Array): Map<string, number> {
+/** One entry of a zip's central directory. */
+interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  crc: number;
+  compressedSize: number;
+  /** The uncompressed size the archive declares. */
+  size: number;
+  /** Where the entry's local header starts. */
+  localHeader: number;
+}
+
+/** DEFLATE's largest expansion: 258 bytes from one 2-bit code, i.e. about 1032:1. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The wanted entries of the archive, each checked before it is inflated: its declared size
+ * against `maxArrayBytes`, all of them together against `maxDecompressedBytes`, its compressed
+ * bytes inside the file and within DEFLATE's reach of its declared size; inflated with that size
+ * as a hard cap and checked against its CRC-32.
+ */
+function extractEntries(bytes: Uint8Array, limits: Limits): Map<string, Uint8Array> {
+  const wanted = new Set<string>(ARRAY_NAMES.map((name) => `${name}.npy`));
+  const entries = readCentralDirectory(bytes).filter((entry) => wanted.has(entry.name));
+  let total = 0;
+  for (const entry of entries) {
+    const declared = `${entry.size} bytes (its declared uncompressed size)`;
+    checkLimit(limits, "maxArrayBytes", entry.size, `${entry.name}`);
+    total += entry.size;
+    checkLimit(limits, "maxDecompressedBytes", total, `${entry.name} (with the entries before it)`);
+    if (
+      entry.method === 0
+        ? entry.size !== entry.compressedSize
+        : entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024
+    ) {
+      throw new ValidationError(
+        entry.name,
+        `at most ${entry.method === 0 ? entry.compressedSize : entry.compressedSize * MAX_DEFLATE_RATIO} bytes (what its ${entry.compressedSize} compressed bytes can hold)`,
+        declared,
+      );
+    }
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const extracted = new Map<string, Uint8Array>();
+  for (const entry of entries) {
+    const at = entry.localHeader;
+    if (at + 30 > bytes.length || view.getUint32(at, true) !== 0x04034b50) {
+      throw new Error(`no local header for ${entry.name}`);
+    }
+    const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+    if (start + entry.compressedSize > bytes.length) {
+      throw new Error(`${entry.name}'s data runs past the end of the file (truncated archive)`);
+    }
+    const compressed = bytes.subarray(start, start + entry.compressedSize);
+    let data: Uint8Array;
+    if (entry.method === 0) data = compressed;
+    else if (entry.method === 8) data = inflateCapped(compressed, entry.size, entry.name);
+    else
+      throw new Error(
+        `${entry.name} uses compression method ${entry.method} (only stored and deflate are read)`,
+      );
+    // A flipped byte must not become a value.
+    if (crc32(data) !== entry.crc) {
+      throw new Error(`the CRC-32 of ${entry.name} does not match the archive's (corrupted data)`);
+    }
+    extracted.set(entry.name, data);
+  }
+  return extracted;
+}
+
+/**
+ * Inflates `compressed` into exactly `size` bytes, in 16 KiB steps, and stops as soon as the
+ * output would pass `size` (an entry that lies about its size cannot make us allocate more).
+ */
+function inflateCapped(compressed: Uint8Array, size: number, name: string): Uint8Array {
+  const out = new Uint8Array(size);
+  let written = 0;
+  const inflater = new Inflate((chunk) => {
+    if (written + chunk.length > size) {
+      throw new ValidationError(
+        name,
+        `${size} bytes when inflated (its declared uncompressed size)`,
+        "more (the archive lies about its size)",
+      );
+    }
+    out.set(chunk, written);
+    written += chunk.length;
+  });
+  const step = 16_384;
+  for (let offset = 0; offset < compressed.length; offset += step) {
+    inflater.push(compressed.subarray(offset, offset + step), offset + step >= compressed.length);
+  }
+  if (compressed.length === 0) inflater.push(compressed, true);
+  if (written !== size) {
+    throw new ValidationError(
+      name,
+      `${size} bytes when inflated (its declared uncompressed size)`,
+      `${written} bytes`,
+    );
+  }
+  return out;
+}
+
+/** The entries of a zip's central directory (zip64 included). */
+function readCentralDirectory(bytes: Uint8Array): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = bytes.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) throw new Error("no end-of-central-directory record");
+  const earliest = Math.max(0, bytes.length - 22 - 65_535);
+  while (end >= earliest && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < earliest) throw new Error("no end-of-central-directory record (not a zip archive)");
   let count = view.getUint16(end + 10, true);
   let offset = view.getUint32(end + 16, true);
   if (end >= 20 && view.getUint32(end - 20, true) === 0x07064b50) {
     const zip64End = Number(view.getBigUint64(end - 12, true));
-    if (view.getUint32(zip64End, true) === 0x06064b50) {
+    if (zip64End + 56 <= bytes.length && view.getUint32(zip64End, true) === 0x06064b50) {
       count = Number(view.getBigUint64(zip64End + 32, true));
       offset = Number(view.getBigUint64(zip64End + 48, true));
     }
   }
-  const checksums = new Map<string, number>();
+  // Each entry takes at least 46 bytes, so a count beyond what fits is a broken directory.
+  if (!Number.isSafeInteger(count) || offset + count * 46 > bytes.length) {
+    throw new Error("a broken central directory");
+  }
+  const entries: ZipEntry[] = [];
   const decoder = new TextDecoder();
   for (let i = 0; i < count; i++) {
-    if (view.getUint32(offset, true) !== 0x02014b50) throw new Error("a broken central directory");
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) {
+      throw new Error("a broken central directory");
+    }
     const nameLength = view.getUint16(offset + 28, true);
     const extraLength = view.getUint16(offset + 30, true);
     const commentLength = view.getUint16(offset + 32, true);
-    if (offset + 46 + nameLength > bytes.length) throw new Error("a broken central directory");
+    if (offset + 46 + nameLength + extraLength > bytes.length) {
+      throw new Error("a broken central directory");
+    }
     const name = decoder.decode(bytes.subarray(offset + 46, offset + 46 + nameLength));
-    checksums.set(name, view.getUint32(offset + 16, true));
-    offset += 46 + nameLength + extraLength + commentLength;
+    let compressedSize = view.getUint32(offset + 20, true);
+    let size = view.getUint32(offset + 24, true);
+    let localHeader = view.getUint32(offset + 42, true);
+    // Zip64: a 0xFFFFFFFF field is given in the extra field 0x0001, in this order.
+    const extraEnd = offset + 46 + nameLength + extraLength;
+    for (let at = offset + 46 + nameLength; at + 4 <= extraEnd; ) {
+      const id = view.getUint16(at, true);
+      const length = view.getUint16(at + 2, true);
+      if (id === 0x0001) {
+        let field = at + 4;
+        const next = (): number => {
+          if (field + 8 > at + 4 + length) throw new Error("a broken zip64 extra field");
+          const value = Number(view.getBigUint64(field, true));
+          field += 8;
+          return value;
+        };
+        if (size === 0xffffffff) size = next();
+        if (compressedSize === 0xffffffff) compressedSize = next();
+        if (localHeader === 0xffffffff) localHeader = next();
+      }
+      at += 4 + length;
+    }
+    entries.push({
+      name,
+      method: view.getUint16(offset + 10, true),
+      crc: view.getUint32(offset + 16, true),
+      compressedSize,
+      size,
+      localHeader,
+    });
+    offset = extraEnd + commentLength;
   }
-  return checksums;
+  return entries;
 }
 
 let crcTable: Uint32Array | undefined;

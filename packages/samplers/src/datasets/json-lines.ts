@@ -15,8 +15,11 @@
  * `rewards` (optional) are float64.
  */
 import {
+  checkLimit,
+  defaultLimits,
   describeValue,
   type Info,
+  type Limits,
   type Space,
   spaceFromJson,
   Trajectory,
@@ -106,21 +109,26 @@ export function formatTrajectoriesJsonLines(
 
 /**
  * Reads JSON lines written by `formatTrajectoriesJsonLines`, validating every episode against the
- * header's spaces. Errors are `ValidationError`s naming `file`, the episode and the field.
+ * header's spaces. Errors are `ValidationError`s naming `file`, the episode and the field. The
+ * text's length and the header's declared sizes (spaces, episodes, steps) are checked against
+ * `options.limits` (default `defaultLimits`) before anything is allocated for them.
  */
 export function parseTrajectoriesJsonLines(
   text: string,
   file = "trajectories.jsonl",
+  options: { limits?: Limits } = {},
 ): JsonLinesDataset {
+  const limits = options.limits ?? defaultLimits;
   if (typeof text !== "string") {
     throw new ValidationError("contents", "JSON lines text", describeValue(text), { file });
   }
+  checkLimit(limits, "maxTextFileBytes", text.length, "contents (its length)", { file });
   const lines = text.split("\n").filter((line) => line.trim().length > 0);
   const headerLine = lines[0];
   if (headerLine === undefined) {
     throw new ValidationError("header", "a header line", "an empty file", { file });
   }
-  const header = withContext({ file }, () => parseHeader(headerLine));
+  const header = withContext({ file }, () => parseHeader(headerLine, limits));
   const episodeLines = lines.slice(1);
   if (episodeLines.length !== header.totalEpisodes) {
     throw new ValidationError(
@@ -153,7 +161,10 @@ export function parseTrajectoriesJsonLines(
   };
 }
 
-function parseHeader(line: string): {
+function parseHeader(
+  line: string,
+  limits: Limits,
+): {
   observationSpace: Space;
   actionSpace: Space;
   totalEpisodes: number;
@@ -198,13 +209,16 @@ function parseHeader(line: string): {
       describeValue(totalSteps),
     );
   }
+  checkLimit(limits, "maxEpisodes", totalEpisodes, "header.total_episodes");
+  if (totalSteps !== undefined)
+    checkLimit(limits, "maxDatasetSteps", totalSteps, "header.total_steps");
   const metadata = header.metadata ?? {};
   if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
     throw new ValidationError("header.metadata", "an object", describeValue(metadata));
   }
   return {
-    observationSpace: spaceFromJson(header.observation_space, "header.observation_space"),
-    actionSpace: spaceFromJson(header.action_space, "header.action_space"),
+    observationSpace: spaceFromJson(header.observation_space, "header.observation_space", limits),
+    actionSpace: spaceFromJson(header.action_space, "header.action_space", limits),
     totalEpisodes,
     totalSteps,
     metadata: Object.freeze({ ...(metadata as Record<string, unknown>) }),

@@ -22,7 +22,15 @@
  * Every value read is validated against the metadata's spaces through `Trajectory`; errors are
  * `ValidationError`s naming the file, the episode, the field, what was expected and what was found.
  */
-import { describeValue, type Space, Trajectory, ValidationError } from "@irlkit/core";
+import {
+  checkLimit,
+  defaultLimits,
+  describeValue,
+  type Limits,
+  type Space,
+  Trajectory,
+  ValidationError,
+} from "@irlkit/core";
 import {
   type DatasetEpisode,
   type DatasetEpisodesInit,
@@ -52,6 +60,7 @@ import {
 } from "./minari-root-attributes.js";
 import {
   type NumericArray,
+  ReadBudget,
   readIntegerAttribute,
   readNumericDataset,
   readSeedAttribute,
@@ -107,6 +116,11 @@ export interface ReadMinariDatasetOptions {
    * the files store spaces. @default none (a Minari 0.3 file without them is refused)
    */
   spaces?: MinariSpaces;
+  /**
+   * The largest sizes accepted (file bytes, spaces, episodes, steps, array bytes), checked before
+   * anything is allocated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 /**
@@ -121,19 +135,26 @@ export async function readMinariDataset(
 ): Promise<MinariDataset> {
   const metadataFile = options.metadataFile ?? "data/metadata.json";
   const hdf5File = options.hdf5File ?? "data/main_data.hdf5";
+  const limits = options.limits ?? defaultLimits;
   if (typeof files !== "object" || files === null) {
     throw new ValidationError("files", "{ metadataJson, hdf5 }", describeValue(files));
+  }
+  if (files.hdf5 instanceof Uint8Array) {
+    checkLimit(limits, "maxFileBytes", files.hdf5.length, "size", { file: hdf5File });
   }
   const fromJson =
     files.metadataJson === undefined
       ? undefined
-      : parseMinariMetadata(files.metadataJson, metadataFile);
+      : parseMinariMetadata(files.metadataJson, metadataFile, limits);
   const h5 = await loadH5wasm();
   const read = readHdf5(h5, files.hdf5, hdf5File, (root) => {
     const metadata =
       fromJson ??
-      withContext({ file: hdf5File }, () => readRootAttributeMetadata(root, options.spaces));
-    return { metadata, episodes: readEpisodes(h5, root, metadata, hdf5File) };
+      withContext({ file: hdf5File }, () =>
+        readRootAttributeMetadata(root, options.spaces, limits),
+      );
+    const budget = new ReadBudget(limits, files.hdf5.length);
+    return { metadata, episodes: readEpisodes(h5, root, metadata, hdf5File, budget) };
   });
   const { episodes } = read;
   let { metadata } = read;
@@ -249,6 +270,7 @@ function readEpisodes(
   root: H5File,
   metadata: MinariMetadata,
   file: string,
+  budget: ReadBudget,
 ): DatasetEpisode[] {
   const episodes: DatasetEpisode[] = [];
   for (let id = 0; id < metadata.totalEpisodes; id++) {
@@ -263,7 +285,7 @@ function readEpisodes(
             group === null ? "nothing" : `a ${group.constructor.name.toLowerCase()}`,
           );
         }
-        return readEpisode(h5, group, id, metadata.observationSpace, metadata.actionSpace);
+        return readEpisode(h5, group, id, metadata.observationSpace, metadata.actionSpace, budget);
       }),
     );
   }
@@ -276,14 +298,16 @@ function readEpisode(
   id: number,
   observationSpace: Space,
   actionSpace: Space,
+  budget: ReadBudget,
 ): DatasetEpisode {
-  const rewards = readNumericDataset(h5, group, "rewards", "rewards");
+  const rewards = readNumericDataset(h5, group, "rewards", "rewards", budget);
   expectShape(rewards, [undefined], "rewards", "[T]");
   if (rewards.kind === "boolean") {
     throw new ValidationError("rewards", "numbers", `booleans (${rewards.dtype})`);
   }
   const steps = rewards.shape[0]!;
-  const observations = readNumericDataset(h5, group, "observations", "observations");
+  checkLimit(budget.limits, "maxEpisodeSteps", steps, "rewards (its length, the episode's steps)");
+  const observations = readNumericDataset(h5, group, "observations", "observations", budget);
   expectShape(
     observations,
     [steps + 1, ...rowShape(observationSpace)],
@@ -291,11 +315,11 @@ function readEpisode(
     "[T + 1, ...observation shape]",
   );
   expectKind(observations, observationSpace, "observations");
-  const actions = readNumericDataset(h5, group, "actions", "actions");
+  const actions = readNumericDataset(h5, group, "actions", "actions", budget);
   expectShape(actions, [steps, ...rowShape(actionSpace)], "actions", "[T, ...action shape]");
   expectKind(actions, actionSpace, "actions");
-  const terminated = readFlags(h5, group, "terminations", steps);
-  const truncated = readFlags(h5, group, "truncations", steps);
+  const terminated = readFlags(h5, group, "terminations", steps, budget);
+  const truncated = readFlags(h5, group, "truncations", steps, budget);
 
   const totalSteps = readIntegerAttribute(group, "total_steps", "attribute total_steps");
   if (totalSteps !== undefined && totalSteps !== steps) {
@@ -322,8 +346,14 @@ function readEpisode(
  * A `[T]` flag dataset as the episode's one flag: 0 on every step but possibly the last (Minari ends
  * an episode at its first termination or truncation).
  */
-function readFlags(h5: H5Module, group: H5Group, name: string, steps: number): boolean {
-  const flags = readNumericDataset(h5, group, name, name);
+function readFlags(
+  h5: H5Module,
+  group: H5Group,
+  name: string,
+  steps: number,
+  budget: ReadBudget,
+): boolean {
+  const flags = readNumericDataset(h5, group, name, name, budget);
   expectShape(flags, [steps], name, "[T] (one per reward)");
   if (flags.kind === "float") {
     throw new ValidationError(name, "booleans (or integers 0/1)", `floats (${flags.dtype})`);

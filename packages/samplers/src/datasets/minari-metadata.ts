@@ -11,8 +11,11 @@
  * - `author` and `author_email` are lists (Python sets written as lists).
  */
 import {
+  checkLimit,
+  defaultLimits,
   describeValue,
   type EnvSpec,
+  type Limits,
   type Space,
   spaceFromJson,
   ValidationError,
@@ -137,7 +140,11 @@ export function formatMinariSpace(space: Space): string {
 }
 
 /** Reads a space stored as Minari's JSON string (or, leniently, as an object). */
-export function parseMinariSpace(value: unknown, field: string): Space {
+export function parseMinariSpace(
+  value: unknown,
+  field: string,
+  limits: Limits = defaultLimits,
+): Space {
   let json: unknown = value;
   if (typeof value === "string") {
     try {
@@ -150,7 +157,7 @@ export function parseMinariSpace(value: unknown, field: string): Space {
       );
     }
   }
-  return spaceFromJson(json, field);
+  return spaceFromJson(json, field, limits);
 }
 
 /** Gymnasium's `EnvSpec.to_json()` for an irlkit `EnvSpec` (no Python entry point is known). */
@@ -270,9 +277,13 @@ export function formatMinariMetadata(init: MinariMetadataInit): string {
  * Parses and validates `metadata.json` text. Every problem is a `ValidationError` naming `file`
  * and the key.
  */
-export function parseMinariMetadata(text: string, file = "metadata.json"): MinariMetadata {
+export function parseMinariMetadata(
+  text: string,
+  file = "metadata.json",
+  limits: Limits = defaultLimits,
+): MinariMetadata {
   try {
-    return parseMetadataRecord(text);
+    return parseMetadataRecord(text, limits);
   } catch (error) {
     if (error instanceof ValidationError) throw error.withContext({ file });
     throw error;
@@ -285,10 +296,11 @@ export interface MinariSpaces {
   actionSpace: Space;
 }
 
-function parseMetadataRecord(text: string): MinariMetadata {
+function parseMetadataRecord(text: string, limits: Limits): MinariMetadata {
   if (typeof text !== "string") {
     throw new ValidationError("metadata.json", "JSON text", describeValue(text));
   }
+  checkLimit(limits, "maxTextFileBytes", text.length, "metadata.json (its length)");
   let json: unknown;
   try {
     json = parsePythonJson(text);
@@ -302,7 +314,7 @@ function parseMetadataRecord(text: string): MinariMetadata {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ValidationError("metadata.json", "a JSON object", describeValue(json));
   }
-  return minariMetadataFromRecord(json as Record<string, unknown>, "0.5");
+  return minariMetadataFromRecord(json as Record<string, unknown>, "0.5", undefined, limits);
 }
 
 /**
@@ -314,6 +326,7 @@ export function minariMetadataFromRecord(
   raw: Record<string, unknown>,
   layout: MinariLayout,
   spaces?: MinariSpaces,
+  limits: Limits = defaultLimits,
 ): MinariMetadata {
   for (const key of ["observation_space", "action_space"] as const) {
     if (raw[key] === undefined && spaces === undefined) {
@@ -337,19 +350,23 @@ export function minariMetadataFromRecord(
   // Minari 0.3 and 0.4's collectors stored str(argument), so an unset field reads "None".
   const unset = (key: string): Record<string, unknown> =>
     layout !== "0.5" && raw[key] === "None" ? { ...raw, [key]: undefined } : raw;
+  const totalEpisodes = count(raw, "total_episodes");
+  checkLimit(limits, "maxEpisodes", totalEpisodes, "total_episodes");
+  const totalSteps = count(raw, "total_steps");
+  checkLimit(limits, "maxDatasetSteps", totalSteps, "total_steps");
   return {
     layout,
     datasetId: optionalString(raw, "dataset_id"),
-    totalEpisodes: count(raw, "total_episodes"),
-    totalSteps: count(raw, "total_steps"),
+    totalEpisodes,
+    totalSteps,
     observationSpace:
       raw.observation_space === undefined && spaces !== undefined
         ? spaces.observationSpace
-        : parseMinariSpace(raw.observation_space, "observation_space"),
+        : parseMinariSpace(raw.observation_space, "observation_space", limits),
     actionSpace:
       raw.action_space === undefined && spaces !== undefined
         ? spaces.actionSpace
-        : parseMinariSpace(raw.action_space, "action_space"),
+        : parseMinariSpace(raw.action_space, "action_space", limits),
     dataFormat,
     envSpec: optionalEnvSpec(raw, "env_spec"),
     evalEnvSpec: optionalEnvSpec(raw, "eval_env_spec"),

@@ -18,7 +18,7 @@
  * `total_steps` (`total_steps = len(actions); total_steps += total_steps`); the reader accepts
  * exactly that value for these layouts and reports the true sum.
  */
-import { ValidationError } from "@irlkit/core";
+import { defaultLimits, type Limits, ValidationError } from "@irlkit/core";
 import type { H5File, H5Group } from "./h5wasm-file.js";
 import {
   formatGymnasiumEnvSpec,
@@ -46,7 +46,11 @@ export function readRootAttributes(root: H5File): Record<string, unknown> {
  * The metadata of a Minari 0.3 / 0.4 file from its root attributes. `spaces` stands in for the
  * spaces a Minari 0.3 file does not store. Errors are `ValidationError`s naming the attribute.
  */
-export function readRootAttributeMetadata(root: H5File, spaces?: MinariSpaces): MinariMetadata {
+export function readRootAttributeMetadata(
+  root: H5File,
+  spaces?: MinariSpaces,
+  limits: Limits = defaultLimits,
+): MinariMetadata {
   const raw = readRootAttributes(root);
   if (raw.total_episodes === undefined && raw.env_spec === undefined) {
     throw new ValidationError(
@@ -68,7 +72,7 @@ export function readRootAttributeMetadata(root: H5File, spaces?: MinariSpaces): 
     }
   }
   try {
-    return minariMetadataFromRecord(raw, layout, layout === "0.3" ? spaces : undefined);
+    return minariMetadataFromRecord(raw, layout, layout === "0.3" ? spaces : undefined, limits);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     throw new ValidationError(

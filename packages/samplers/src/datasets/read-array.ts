@@ -4,8 +4,8 @@
  * JavaScript number. Errors are `ValidationError`s naming the field, what was expected and what
  * was found.
  */
-import { ValidationError } from "@irlkit/core";
-import type { H5Attribute, H5Group, H5Module } from "./h5wasm-file.js";
+import { checkLimit, type Limits, shapeElements, ValidationError } from "@irlkit/core";
+import type { H5Attribute, H5Dataset, H5Group, H5Module } from "./h5wasm-file.js";
 
 /** HDF5 type classes (`H5T_class_t`). */
 const H5T_INTEGER = 0;
@@ -44,14 +44,88 @@ export interface NumericArray {
   dtype: string;
 }
 
+/** HDF5 filters that do not change the size of the data: shuffle and the Fletcher-32 checksum. */
+const SIZE_PRESERVING_FILTERS: ReadonlySet<number> = new Set([2, 3]);
+
+/**
+ * The most a compressed HDF5 chunk expands: DEFLATE's limit is 1032:1 (a 258-byte match per two
+ * bits); irlkit assumes no filter h5wasm can decode exceeds it.
+ */
+const MAX_COMPRESSION_RATIO = 1032;
+
+/**
+ * What one HDF5 file may still make a reader allocate: every dataset's declared size is claimed
+ * here before its values are read. A dataset larger than `limits.maxArrayBytes` is refused; the
+ * uncompressed datasets together cannot hold more bytes than the file has, and the compressed
+ * ones cannot expand beyond what DEFLATE can (1032:1) or `limits.maxDecompressedBytes` — so a
+ * header declaring `[30000, 30000]`, or a thousand datasets pointing at the same bytes, fails
+ * before any allocation.
+ */
+export class ReadBudget {
+  readonly limits: Limits;
+  readonly fileBytes: number;
+  #storedBytes = 0;
+  #expandedBytes = 0;
+
+  constructor(limits: Limits, fileBytes: number) {
+    this.limits = limits;
+    this.fileBytes = fileBytes;
+  }
+
+  /** Claims the bytes of `dataset` (its declared shape, element size and filters). */
+  claim(dataset: H5Dataset, shape: readonly number[], elementBytes: number, field: string): void {
+    checkLimit(
+      this.limits,
+      "maxSpaceDimensions",
+      shape.length - 1,
+      `${field} (shape [${shape.join(", ")}])`,
+    );
+    // int64 values become float64 numbers: 8 bytes each whatever the stored size.
+    const bytes = shapeElements(shape) * Math.max(elementBytes, 8);
+    const declared = `shape [${shape.join(", ")}] of ${elementBytes}-byte values`;
+    checkLimit(this.limits, "maxArrayBytes", bytes, `${field} (${declared})`);
+    const compressed = dataset.filters.some((filter) => !SIZE_PRESERVING_FILTERS.has(filter.id));
+    if (!compressed) {
+      const stored = shapeElements(shape) * elementBytes;
+      if (this.#storedBytes + stored > this.fileBytes) {
+        throw new ValidationError(
+          field,
+          `at most ${this.fileBytes - this.#storedBytes} bytes of uncompressed data (what is left of the file's ${this.fileBytes} bytes)`,
+          `${declared}: ${stored} bytes`,
+        );
+      }
+      this.#storedBytes += stored;
+      return;
+    }
+    const expanded = this.#expandedBytes + bytes;
+    const ratioBound = this.fileBytes * MAX_COMPRESSION_RATIO;
+    if (expanded > ratioBound) {
+      throw new ValidationError(
+        field,
+        `at most ${ratioBound - this.#expandedBytes} bytes of decompressed data (${MAX_COMPRESSION_RATIO}× the file's ${this.fileBytes} bytes, more than any compression reaches)`,
+        `${declared}: ${bytes} bytes`,
+      );
+    }
+    checkLimit(
+      this.limits,
+      "maxDecompressedBytes",
+      expanded,
+      `${field} (${declared}, with the datasets before it)`,
+    );
+    this.#expandedBytes = expanded;
+  }
+}
+
 /**
  * Reads `group/name` as a numeric array with at least one dimension. `field` names it in errors.
+ * Its declared size is claimed from `budget` before anything is read.
  */
 export function readNumericDataset(
   h5: H5Module,
   group: H5Group,
   name: string,
   field: string,
+  budget: ReadBudget,
 ): NumericArray {
   const entity = group.get(name);
   if (entity === null || entity === undefined) {
@@ -86,7 +160,8 @@ export function readNumericDataset(
   if (kind === "float" && metadata.size !== 4 && metadata.size !== 8) {
     throw new ValidationError(field, "32- or 64-bit floats", `${metadata.size * 8}-bit floats`);
   }
-  const expected = shape.reduce((a, b) => a * b, 1);
+  budget.claim(entity, shape, metadata.size, field);
+  const expected = shapeElements(shape);
   const value = entity.value;
   const values = toNumbers(value, field);
   if (values.length !== expected) {
