@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { CliError } from "../errors.js";
 import { loadPolicy, loadReward, readPolicyFile, readRewardFile } from "../models.js";
 import { onnxModule } from "../onnx.js";
-import { openRun } from "../run-directory.js";
+import { openRun, openRunForWriting } from "../run-directory.js";
+import { writeFileAtomic } from "../run-files.js";
 import { ensureBackend } from "../training.js";
 
 /**
@@ -13,7 +14,16 @@ import { ensureBackend } from "../training.js";
  * could, which the message lists) or when nothing in the run is exportable.
  */
 export async function exportRunToOnnx(runPath: string): Promise<string[]> {
-  const run = openRun(runPath);
+  // Locked like training (a run being trained is not exported mid-write); links are refused.
+  const { run, lock } = openRunForWriting(runPath, "irlkit export --onnx");
+  try {
+    return await exportLockedRun(run);
+  } finally {
+    lock.release();
+  }
+}
+
+async function exportLockedRun(run: ReturnType<typeof openRun>): Promise<string[]> {
   const meta = run.readMeta();
   const onnx = await onnxModule();
   await ensureBackend();
@@ -23,7 +33,7 @@ export async function exportRunToOnnx(runPath: string): Promise<string[]> {
     const loaded = loadPolicy(saved);
     try {
       const bytes = onnx.exportPolicyToOnnx(loaded.policy, { envId: meta.env });
-      writeFileSync(run.file("policy.onnx"), bytes);
+      writeFileAtomic(run.file("policy.onnx"), bytes, "ONNX file");
       written.push(run.file("policy.onnx"));
     } finally {
       loaded.dispose();
@@ -41,7 +51,7 @@ export async function exportRunToOnnx(runPath: string): Promise<string[]> {
     }
     try {
       const bytes = onnx.exportRewardToOnnx(reward, { envId: meta.env, variant: "evaluation" });
-      writeFileSync(run.file("reward.onnx"), bytes);
+      writeFileAtomic(run.file("reward.onnx"), bytes, "ONNX file");
       written.push(run.file("reward.onnx"));
     } catch (error) {
       throw new CliError(
