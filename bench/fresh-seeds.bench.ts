@@ -3,7 +3,9 @@
 // otherwise). Each seed: `irlkit demos` (scripted expert; demonstration seed 10000 + 100·seed, as
 // bench/cli-runs.ts), `irlkit train ALGO --env ENV --seed SEED` (the env's preset), `irlkit eval RUN
 // --episodes 10` (deterministic policy, episodes 1000 + i, normalised against the expert and a uniform
-// random policy). The built CLI (apps/cli/dist) runs as a child process, exactly as a user runs it.
+// random policy). Transfer rows score the run elsewhere instead: `irlkit transfer RUN --env ENV` (a
+// fresh PPO on the frozen learned reward in new dynamics) or `irlkit eval RUN --env ENV` (the policy
+// itself moved). The built CLI (apps/cli/dist) runs as a child process, exactly as a user runs it.
 //
 //   FRESH_ROWS=gcl-cartpole-v1,…   which rows (default: all, in the order below)
 //   FRESH_SEEDS=1000,1001,1002     seeds
@@ -22,6 +24,13 @@ interface Row {
   episodes: number;
   /** Extra train flags (a budget the README quotes instead of the preset's). */
   flags?: string[];
+  /** `--env-kwargs` for the demonstrations and training (the preset may set the same). */
+  envKwargs?: string;
+  /**
+   * How the row is scored: `eval RUN` (default), `eval RUN --env ENV` (a policy moved to other
+   * dynamics) or `transfer RUN --env ENV` (a fresh PPO on the learned reward there).
+   */
+  score?: { evalEnv: string } | { transferEnv: string };
   /** What the row must reach on every seed, on the normalised score or the raw return. */
   goal: { normalised?: number; return?: number };
 }
@@ -116,6 +125,64 @@ const ROWS: Row[] = [
   },
 ];
 
+const POINT_MAZE_POSITION = "{includeVelocity: false}";
+// Reward transfer (the AIRL paper's Table 1): learn on the left maze, score on the right one.
+ROWS.push(
+  {
+    name: "gcl-seals-cartpole-transfer",
+    algorithm: "gcl",
+    env: "seals/CartPole-v0",
+    episodes: 10,
+    score: { transferEnv: "seals/CartPole-v0" },
+    goal: { normalised: 0.9 },
+  },
+  {
+    name: "airl-pointmaze-transfer",
+    algorithm: "airl",
+    env: "PointMazeLeft-v0",
+    envKwargs: POINT_MAZE_POSITION,
+    episodes: 10,
+    score: { transferEnv: "PointMazeRight-v0" },
+    goal: { return: -10 },
+  },
+  {
+    name: "airl-state-action-pointmaze-transfer",
+    algorithm: "airl",
+    env: "PointMazeLeft-v0",
+    envKwargs: POINT_MAZE_POSITION,
+    episodes: 10,
+    flags: ["--set", "airl.stateOnly=false"],
+    score: { transferEnv: "PointMazeRight-v0" },
+    goal: {},
+  },
+  {
+    name: "gan-gcl-pointmaze-transfer",
+    algorithm: "gan-gcl",
+    env: "PointMazeLeft-v0",
+    envKwargs: POINT_MAZE_POSITION,
+    episodes: 10,
+    score: { transferEnv: "PointMazeRight-v0" },
+    goal: {},
+  },
+  {
+    name: "gail-pointmaze-policy-transfer",
+    algorithm: "gail",
+    env: "PointMazeLeft-v0",
+    envKwargs: POINT_MAZE_POSITION,
+    episodes: 10,
+    score: { evalEnv: "PointMazeRight-v0" },
+    goal: {},
+  },
+  {
+    name: "ppo-pointmaze-right",
+    algorithm: "ppo",
+    env: "PointMazeRight-v0",
+    envKwargs: POINT_MAZE_POSITION,
+    episodes: 0,
+    goal: {},
+  },
+);
+
 const list = (name: string) => process.env[name]?.split(",").filter((x) => x.length > 0);
 const seeds = (list("FRESH_SEEDS") ?? ["1000", "1001", "1002"]).map(Number);
 const selected = list("FRESH_ROWS");
@@ -170,7 +237,10 @@ function save(): void {
 for (const row of rows) {
   for (const seed of seeds) {
     const demoSeed = 10_000 + 100 * seed;
-    const demos = join(work, `${slug(row.env)}-${row.episodes}-${demoSeed}`);
+    const demos = join(
+      work,
+      `${slug(row.env)}-${row.episodes}-${demoSeed}${row.envKwargs === undefined ? "" : "-kwargs"}`,
+    );
     const demoArgs = [
       "demos",
       "--env",
@@ -181,6 +251,7 @@ for (const row of rows) {
       String(demoSeed),
       "--out",
       demos,
+      ...(row.envKwargs === undefined ? [] : ["--env-kwargs", row.envKwargs]),
     ];
     if (row.episodes > 0 && !existsSync(demos)) run(demoArgs);
     const trainArgs = [
@@ -191,10 +262,21 @@ for (const row of rows) {
       ...(row.episodes > 0 ? ["--demos", demos] : []),
       "--seed",
       String(seed),
+      ...(row.envKwargs === undefined ? [] : ["--env-kwargs", row.envKwargs]),
       ...(row.flags ?? []),
     ];
     const trained = irlkit([...trainArgs, "--out", join(work, "runs")]);
-    const evaluation = irlkit(["eval", String(trained.run), "--episodes", "10"]);
+    const source = irlkit(["eval", String(trained.run), "--episodes", "10"]);
+    const scoreArgs =
+      row.score === undefined
+        ? []
+        : "evalEnv" in row.score
+          ? ["eval", "RUN", "--env", row.score.evalEnv, "--episodes", "10"]
+          : ["transfer", "RUN", "--env", row.score.transferEnv, "--seed", String(seed)];
+    const evaluation =
+      row.score === undefined
+        ? source
+        : irlkit(scoreArgs.map((arg) => (arg === "RUN" ? String(trained.run) : arg)));
     const score = Number(evaluation.returnMean);
     const normalised = Number(evaluation.normalizedScore);
     const met =
@@ -214,10 +296,21 @@ for (const row of rows) {
         ? [`irlkit ${demoArgs.join(" ").replace(demos, `demos/${slug(row.env)}-${demoSeed}`)}`]
         : []),
       `irlkit ${trainArgs.join(" ").replace(demos, `demos/${slug(row.env)}-${demoSeed}`)}`,
-      `irlkit eval runs/${row.algorithm}/${row.env}/<stamp> --episodes 10`,
-    ].join(" && ");
+      row.score === undefined
+        ? `irlkit eval runs/${row.algorithm}/${row.env}/<stamp> --episodes 10`
+        : `irlkit ${scoreArgs.map((arg) => (arg === "RUN" ? `runs/${row.algorithm}/${row.env}/<stamp>` : arg)).join(" ")}`,
+    ]
+      // A shell needs the mapping quoted.
+      .map((text) => text.replaceAll(POINT_MAZE_POSITION, `'${POINT_MAZE_POSITION}'`))
+      .join(" && ");
     commands.push(command);
-    details.push({ row: row.name, seed, evaluation, train: { ...trained, run: undefined } });
+    details.push({
+      row: row.name,
+      seed,
+      evaluation,
+      ...(row.score === undefined ? {} : { source }),
+      train: { ...trained, run: undefined },
+    });
     console.log(
       `${row.name} seed ${seed}: return ${formatNumber(score)}, normalised ${formatNumber(normalised)}, ${trained.timesteps} steps, ${formatNumber(Number(trained.seconds))} s, goal ${met ? "met" : "NOT met"}`,
     );

@@ -1,76 +1,114 @@
 // Linear MaxEnt IRL vs Deep MaxEnt IRL on a 32×32 ObjectWorld, whose reward is nonlinear in the
 // features (Levine et al. 2011; the comparison of Wulfmeier et al. 2015, Fig. 3): expected value
-// difference against the number of demonstrations, over several seeds.
-import { Rng } from "@irlkit/core";
-import { ObjectWorld } from "@irlkit/envs";
-import { deepMaxEntIrl, expectedValueDifference, maxEntIrl } from "@irlkit/irl";
-import { initBackend } from "@irlkit/nn";
-import { oneHotPolicy, sampleTabularTrajectories, valueIteration } from "@irlkit/rl";
+// difference against the number of demonstrations, over several seeds. Every cell is the built CLI
+// run as a user runs it (the commands are printed beside the table in bench/RESULTS.md):
+//
+//   irlkit demos --env ObjectWorld32x32-v0 --env-kwargs '{layoutSeed: S, features: F}' --episodes N --seed S --out D
+//   irlkit train maxent|deep-maxent --env ObjectWorld32x32-v0 --env-kwargs '{…}' --demos D --seed S
+//   irlkit eval RUN --json        # its expectedValueDifference
+//
+// The env's presets (apps/cli/presets/maxent.yml, deep-maxent.yml) set 200 iterations. Each seed
+// has its own object layout (layoutSeed = seed), demonstrations (the optimal policy for the true
+// reward, sampled with the seed) and network initialisation.
+//
+// Run: `pnpm build && pnpm bench maxent-objectworld`. Environment variables:
+//   OBJECTWORLD_SEEDS          comma-separated seeds (default 0,1,2)
+//   OBJECTWORLD_DEMOS          comma-separated demonstration counts (default 8,16,32,64,128)
+//   OBJECTWORLD_NAME           result name: bench/results/<name>.json (default "maxent-objectworld")
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { formatNumber, writeBenchResult } from "./lib.js";
 
-await initBackend();
-const seeds = [0, 1, 2];
-const demonstrationCounts = [8, 16, 32, 64, 128];
+const ENV = "ObjectWorld32x32-v0";
+const list = (name: string, fallback: number[]) =>
+  process.env[name]
+    ?.split(",")
+    .filter((x) => x.length > 0)
+    .map(Number) ?? fallback;
+const seeds = list("OBJECTWORLD_SEEDS", [0, 1, 2]);
+const demonstrationCounts = list("OBJECTWORLD_DEMOS", [8, 16, 32, 64, 128]);
 const featureSets = ["continuous", "discrete"] as const;
-const horizon = 32;
-const iterations = 200;
-const started = performance.now();
+const algorithms = ["maxent", "deep-maxent"] as const;
 
-interface Row {
+const cli = join(import.meta.dirname, "..", "apps", "cli", "dist", "cli.js");
+if (!existsSync(cli)) throw new Error(`Build the CLI first (pnpm build): ${cli} is missing.`);
+const work = mkdtempSync(join(tmpdir(), "irlkit-objectworld-"));
+
+/** Runs `irlkit ARGS` and returns its stdout. */
+function irlkit(args: string[]): string {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`irlkit ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+const quote = (text: string) => (/^[\w./:=-]+$/.test(text) ? text : `'${text}'`);
+
+interface Cell {
   features: string;
   demonstrations: number;
-  linear: number[];
-  deep: number[];
+  valueDifference: Record<(typeof algorithms)[number], number[]>;
+  trainSeconds: Record<(typeof algorithms)[number], number[]>;
 }
-const rows: Row[] = [];
-for (const features of featureSets) {
-  for (const count of demonstrationCounts)
-    rows.push({ features, demonstrations: count, linear: [], deep: [] });
-}
+const cells: Cell[] = [];
+const commands: string[] = [];
+const started = performance.now();
 
-for (const seed of seeds) {
-  for (const features of featureSets) {
-    const world = new ObjectWorld({
-      size: 32,
-      colourCount: 2,
-      objectCount: 64,
-      slip: 0.3,
-      horizon,
-      layoutSeed: seed,
-      features,
-    });
-    const mdp = world.mdp;
-    const trueReward = mdp.reward!;
-    // The expert acts optimally for the true reward over the horizon.
-    const optimal = valueIteration(mdp, trueReward, { horizon, discount: 1 });
-    const expertPolicy = oneHotPolicy(optimal.greedyActions, mdp.actionCount);
-    const allDemonstrations = sampleTabularTrajectories(mdp, expertPolicy, {
-      episodes: Math.max(...demonstrationCounts),
-      rng: new Rng(seed).derive("demonstrations"),
-    });
-    for (const count of demonstrationCounts) {
-      const demonstrations = allDemonstrations.slice(0, count);
-      const linear = maxEntIrl({ mdp, demonstrations, maxIterations: iterations });
-      const deep = deepMaxEntIrl({
-        mdp,
-        demonstrations,
-        maxIterations: iterations,
-        rng: new Rng(seed),
-      });
-      const row = rows.find((r) => r.features === features && r.demonstrations === count)!;
-      row.linear.push(
-        expectedValueDifference(mdp, trueReward, linear.stateRewards, { horizon, discount: 1 }),
-      );
-      row.deep.push(
-        expectedValueDifference(mdp, trueReward, deep.stateRewards, { horizon, discount: 1 }),
-      );
-      linear.rewardModel.dispose();
-      deep.rewardModel.dispose();
-      console.log(
-        `seed ${seed} ${features} N=${count}: EVD linear ${row.linear.at(-1)!.toFixed(3)}, deep ${row.deep.at(-1)!.toFixed(3)}`,
-      );
+try {
+  for (const seed of seeds) {
+    for (const features of featureSets) {
+      const kwargs = `{layoutSeed: ${seed}, features: ${features}}`;
+      for (const count of demonstrationCounts) {
+        let cell = cells.find((c) => c.features === features && c.demonstrations === count);
+        if (cell === undefined) {
+          cell = {
+            features,
+            demonstrations: count,
+            valueDifference: { maxent: [], "deep-maxent": [] },
+            trainSeconds: { maxent: [], "deep-maxent": [] },
+          };
+          cells.push(cell);
+        }
+        const demos = join(work, `demos-${seed}-${features}-${count}`);
+        const demoArgs = ["demos", "--env", ENV, "--env-kwargs", kwargs];
+        demoArgs.push("--episodes", String(count), "--seed", String(seed), "--out", demos);
+        irlkit(demoArgs);
+        for (const algorithm of algorithms) {
+          const runs = join(work, `runs-${seed}-${features}-${count}`);
+          const trainArgs = ["train", algorithm, "--env", ENV, "--env-kwargs", kwargs];
+          trainArgs.push("--demos", demos, "--seed", String(seed), "--out", runs, "--json");
+          const summary = JSON.parse(irlkit(trainArgs)) as { run: string; seconds: number };
+          const evaluation = JSON.parse(irlkit(["eval", summary.run, "--json"])) as {
+            expectedValueDifference: number;
+          };
+          cell.valueDifference[algorithm].push(evaluation.expectedValueDifference);
+          cell.trainSeconds[algorithm].push(summary.seconds);
+          if (seed === seeds[0] && count === demonstrationCounts[0]) {
+            commands.push(
+              [
+                `irlkit ${demoArgs.map(quote).join(" ")}`.replace(demos, "DEMOS"),
+                `irlkit ${trainArgs.map(quote).join(" ")}`
+                  .replace(demos, "DEMOS")
+                  .replace(runs, "runs"),
+                "irlkit eval RUN --json  # expectedValueDifference",
+              ].join(" && "),
+            );
+          }
+          console.log(
+            `seed ${seed} ${features} N=${count} ${algorithm}: EVD ${evaluation.expectedValueDifference.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
+          );
+          rmSync(runs, { recursive: true, force: true });
+        }
+        rmSync(demos, { recursive: true, force: true });
+      }
     }
   }
+} finally {
+  if (readdirSync(work).length === 0) rmSync(work, { recursive: true, force: true });
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -78,15 +116,31 @@ const std = (values: number[]) => Math.sqrt(mean(values.map((v) => (v - mean(val
 const cell = (values: number[]) =>
   `${formatNumber(mean(values))} ± ${formatNumber(std(values), 2)}`;
 writeBenchResult({
-  name: "maxent-objectworld",
-  description: `Expected value difference (lower is better; γ = 1 over H = ${horizon}) of the greedy policy for the learned reward on a 32×32 ObjectWorld (2 colours, 64 objects, slip 0.3), mean ± std over ${seeds.length} seeds (each seed: its own object layout, demonstrations and network initialisation). Demonstrations come from the optimal policy for the true reward. Both algorithms run ${iterations} Adam iterations with their defaults: linear MaxEnt (Ziebart 2008 backward pass, lr 1e-2) and Deep MaxEnt (MLP 32-32 relu, causal backward pass, lr 1e-2, weight decay 1e-3).`,
+  name: process.env.OBJECTWORLD_NAME ?? "maxent-objectworld",
+  description: `Expected value difference (lower is better; γ = 1 over H = 32; \`irlkit eval RUN\`) of the greedy policy for the learned reward on ${ENV} (32×32, 2 colours, 64 objects, slip 0.3), mean ± std over ${seeds.length} seeds (each seed: its own object layout \`layoutSeed\`, demonstrations and network initialisation). Demonstrations: \`irlkit demos\` (the optimal policy for the true reward). Both algorithms run their presets (200 Adam iterations): linear MaxEnt (Ziebart 2008 backward pass, lr 1e-2) and Deep MaxEnt (MLP 32-32 relu, causal backward pass, lr 1e-2, weight decay 1e-3). Commands for seed ${seeds[0]} and N = ${demonstrationCounts[0]}; the other cells change --env-kwargs' layoutSeed and features, --episodes and --seed.`,
   seeds,
-  tables: featureSets.map((features) => ({
+  tables: featureSets.map((features, index) => ({
     title: `${features} features`,
     columns: ["demonstrations", "linear MaxEnt EVD", "Deep MaxEnt EVD"],
-    rows: rows
-      .filter((r) => r.features === features)
-      .map((r) => [r.demonstrations, cell(r.linear), cell(r.deep)]),
+    rows: cells
+      .filter((c) => c.features === features)
+      .map((c) => [
+        c.demonstrations,
+        cell(c.valueDifference.maxent),
+        cell(c.valueDifference["deep-maxent"]),
+      ]),
+    ...(commands[index * algorithms.length] === undefined
+      ? {}
+      : { commands: commands.slice(index * algorithms.length, (index + 1) * algorithms.length) }),
   })),
-  details: { wallSeconds: (performance.now() - started) / 1000 },
+  details: {
+    wallSeconds: (performance.now() - started) / 1000,
+    cells: cells.map((c) => ({
+      features: c.features,
+      demonstrations: c.demonstrations,
+      valueDifference: c.valueDifference,
+      trainSeconds: c.trainSeconds,
+    })),
+  },
+  environmentPrefix: "OBJECTWORLD_",
 });

@@ -47,6 +47,10 @@ export function buildProgram(): Command {
     .command("demos")
     .description("write expert demonstrations in Minari's dataset layout")
     .requiredOption("--env <id>", "environment id")
+    .option(
+      "--env-kwargs <mapping>",
+      "the env's constructor arguments, e.g. '{includeVelocity: false}' (YAML or JSON)",
+    )
     .requiredOption("--episodes <n>", "number of episodes")
     .requiredOption("--out <dir>", "dataset directory (or a .jsonl file)")
     .option(
@@ -64,6 +68,10 @@ export function buildProgram(): Command {
     .command("train [algo]")
     .description(`train an algorithm: ${ALGORITHMS.join(", ")}`)
     .option("--env <id>", "environment id")
+    .option(
+      "--env-kwargs <mapping>",
+      "the env's constructor arguments, a setting (envKwargs), e.g. '{includeVelocity: false}' (YAML or JSON)",
+    )
     .option("--demos <dir>", "demonstrations (Minari dataset directory or .jsonl)")
     .option("--config <file>", "YAML or JSON config; flags override it")
     .option("--seed <s>", "seed (overrides the config)")
@@ -96,6 +104,10 @@ export function buildProgram(): Command {
     .command("eval <target>")
     .description("evaluate a run's policy (RUN) or an ONNX policy (MODEL.onnx)")
     .option("--env <id>", "environment id (default: the one RUN or an irlkit export records)")
+    .option(
+      "--env-kwargs <mapping>",
+      "the env's constructor arguments, default: the run's; e.g. '{includeVelocity: false}' (YAML or JSON)",
+    )
     .addOption(outputOption())
     .addOption(outputKindOption())
     .option("--episodes <n>", "episodes", "10")
@@ -109,7 +121,15 @@ export function buildProgram(): Command {
       "train a fresh policy on a run's learned reward in ENV, evaluate on the true reward",
     )
     .requiredOption("--env <id>", "environment id (e.g. new dynamics)")
+    .option(
+      "--env-kwargs <mapping>",
+      "the env's constructor arguments, default: the run's; e.g. '{includeVelocity: false}' (YAML or JSON)",
+    )
     .option("--steps <n>", "PPO env steps (default: the env's PPO preset's budget, else 100000)")
+    .option(
+      "--no-standardize",
+      "train on the learned reward as it is (default: standardised with running statistics)",
+    )
     .option("--episodes <n>", "evaluation episodes", "10")
     .option("--seed <s>", "seed", "0")
     .option("--json", "print one JSON object")

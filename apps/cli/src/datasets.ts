@@ -79,7 +79,13 @@ export async function writeDemonstrations(
   envId: string,
   trajectories: readonly Trajectory[],
   seeds: readonly number[],
-  options: { overwrite?: boolean; algorithmName?: string; maxEpisodeSteps?: number } = {},
+  options: {
+    overwrite?: boolean;
+    algorithmName?: string;
+    maxEpisodeSteps?: number;
+    /** The env's constructor arguments beyond its registration's (`--env-kwargs`). */
+    kwargs?: Readonly<Record<string, unknown>>;
+  } = {},
 ): Promise<void> {
   const datasetId = `${envId.replaceAll("/", "-").toLowerCase()}/expert-v0`;
   await writeMinariDatasetDirectory(
@@ -90,6 +96,9 @@ export async function writeDemonstrations(
       seeds,
       envSpec: {
         id: envId,
+        ...(options.kwargs === undefined || Object.keys(options.kwargs).length === 0
+          ? {}
+          : { kwargs: { ...options.kwargs } }),
         ...(options.maxEpisodeSteps === undefined
           ? {}
           : { maxEpisodeSteps: options.maxEpisodeSteps }),

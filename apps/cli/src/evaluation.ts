@@ -4,13 +4,14 @@
  * scripted (or value-iteration) expert and a uniform random policy as anchors, as in the benchmarks.
  */
 import { type Policy, Rng } from "@irlkit/core";
-import { make, spec } from "@irlkit/envs";
+import { spec } from "@irlkit/envs";
 import { oneHotPolicy, sampleTabularTrajectories, valueIteration } from "@irlkit/rl";
 import { type EpisodeStatistics, episodeStatistics, evaluatePolicy } from "@irlkit/samplers";
 import { UniformRandomPolicy } from "@irlkit/samplers/testing";
-import { tabularMdp } from "./environments.js";
+import { describeEnv, type EnvReference, envIdOf, makeEnv, tabularMdp } from "./environments.js";
 
 export interface EvaluationResult {
+  /** The env id, with its kwargs when it has any (`describeEnv`). */
   env: string;
   episodes: number;
   returnMean: number;
@@ -19,6 +20,8 @@ export interface EvaluationResult {
   normalizedScore: number | null;
   expertReturn: number | null;
   randomReturn: number;
+  /** Tabular IRL runs: the learned reward's expected value difference (`irlkit eval`), or null. */
+  expectedValueDifference?: number | null;
 }
 
 /**
@@ -26,13 +29,13 @@ export interface EvaluationResult {
  * tabular table is sampled on the MDP directly.
  */
 export async function policyStatistics(
-  envId: string,
+  envId: EnvReference,
   policy: Policy | { table: ArrayLike<number> },
   episodes: number,
   seed: number,
   deterministic = true,
 ): Promise<EpisodeStatistics> {
-  const env = make(envId);
+  const env = makeEnv(envId);
   try {
     if ("table" in policy) {
       return episodeStatistics(
@@ -50,13 +53,13 @@ export async function policyStatistics(
 
 /** Mean returns of the env's expert and of a uniform random policy (the normalisation anchors). */
 export async function anchorReturns(
-  envId: string,
+  envId: EnvReference,
   episodes: number,
   seed: number,
 ): Promise<{ expert: number | null; random: number }> {
-  const env = make(envId);
+  const env = makeEnv(envId);
   const mdp = tabularMdp(env);
-  const registration = spec(envId);
+  const registration = spec(envIdOf(envId));
   if (mdp !== undefined && mdp.reward !== undefined) {
     const solution = valueIteration(
       mdp,
@@ -92,7 +95,7 @@ export async function anchorReturns(
 }
 
 export async function evaluate(
-  envId: string,
+  envId: EnvReference,
   policy: Policy | { table: ArrayLike<number> },
   episodes: number,
   seed: number,
@@ -109,7 +112,7 @@ export async function evaluate(
       ? null
       : (mean - anchors.random) / (anchors.expert - anchors.random);
   return {
-    env: envId,
+    env: describeEnv(envId),
     episodes,
     returnMean: mean,
     returnStd: std,

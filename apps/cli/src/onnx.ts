@@ -2,10 +2,12 @@
  * The ONNX side, loaded on first use so the other commands work without onnxruntime-node, with a
  * clear message when @irlkit/onnx or onnxruntime-node is not available.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Policy } from "@irlkit/core";
-import { make } from "@irlkit/envs";
+import { describeEnv, type EnvReference, makeEnv } from "./environments.js";
 import { CliError } from "./errors.js";
+import { requireFile } from "./input-files.js";
+import { checkModelSpaces } from "./models.js";
 
 type OnnxModule = typeof import("@irlkit/onnx");
 type OnnxNodeModule = typeof import("@irlkit/onnx/node");
@@ -38,7 +40,7 @@ export interface OnnxOutputChoice {
 
 /** The model's bytes, or a `CliError` when the file is missing. */
 export function readOnnxFile(path: string): Uint8Array {
-  if (!existsSync(path)) throw new CliError(`ONNX model not found: ${path}`);
+  requireFile(path, "ONNX model", `ONNX model not found: ${path}`);
   return new Uint8Array(readFileSync(path));
 }
 
@@ -54,20 +56,21 @@ export async function recordedOnnxEnv(path: string): Promise<string | undefined>
 }
 
 /**
- * Loads an ONNX policy to act in `envId`: a model without irlkit metadata takes the env's spaces
+ * Loads an ONNX policy to act in the env `reference`: a model without irlkit metadata takes the env's spaces
  * once its shapes fit them. `--output` is an output's name, or its index when no output has that
  * name.
  */
 export async function loadOnnxPolicyFile(
   path: string,
-  envId: string,
+  reference: EnvReference,
   choice: OnnxOutputChoice = {},
 ): Promise<Policy> {
   const bytes = readOnnxFile(path);
-  const made = make(envId);
+  const made = makeEnv(reference);
   const env = { observationSpace: made.observationSpace, actionSpace: made.actionSpace };
   made.close();
   const [onnx, onnxNode] = [await onnxModule(), await onnxNodeModule()];
+  let policy: Awaited<ReturnType<OnnxNodeModule["loadOnnxPolicy"]>>;
   try {
     let outputName = choice.output;
     if (outputName !== undefined && /^\d+$/.test(outputName)) {
@@ -77,7 +80,7 @@ export async function loadOnnxPolicyFile(
         outputName = outputs[index]!.name;
       }
     }
-    return await onnxNode.loadOnnxPolicy(bytes, {
+    policy = await onnxNode.loadOnnxPolicy(bytes, {
       env,
       ...(outputName === undefined ? {} : { outputName }),
       ...(choice.outputKind === undefined ? {} : { outputKind: choice.outputKind }),
@@ -89,6 +92,13 @@ export async function loadOnnxPolicyFile(
       : "";
     throw new CliError(`Cannot load the ONNX policy ${path}: ${message}${hint}`);
   }
+  try {
+    checkModelSpaces(path, policy, describeEnv(reference), env);
+  } catch (error) {
+    await policy.dispose();
+    throw error;
+  }
+  return policy;
 }
 
 /** What is wrong, without the file name the loader put in front (the CLI names the path). */

@@ -2,12 +2,22 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Policy, Trajectory } from "@irlkit/core";
 import { Rng } from "@irlkit/core";
-import { make } from "@irlkit/envs";
 import { sampleTabularTrajectories } from "@irlkit/rl";
 import { collectTrajectories, episodeStatistics } from "@irlkit/samplers";
 import { writeTrajectoriesJsonLinesFile } from "@irlkit/samplers/node";
 import { writeDemonstrations } from "../datasets.js";
-import { checkEnvId, episodeHorizon, expertDemonstrations, tabularMdp } from "../environments.js";
+import {
+  checkEnvId,
+  describeEnv,
+  type EnvReference,
+  envKwargsOf,
+  envReference,
+  episodeHorizon,
+  expertDemonstrations,
+  makeEnv,
+  parseEnvKwargs,
+  tabularMdp,
+} from "../environments.js";
 import { CliError } from "../errors.js";
 import { loadPolicy, readPolicyFile } from "../models.js";
 import { loadOnnxPolicyFile } from "../onnx.js";
@@ -25,8 +35,10 @@ export async function demosCommand(options: {
   overwrite?: boolean;
   output?: string;
   outputKind?: "logits" | "action";
+  envKwargs?: string;
 }): Promise<void> {
   checkEnvId(options.env);
+  const env = envReference(options.env, parseEnvKwargs(options.envKwargs));
   const episodes = parseInteger(options.episodes, "--episodes", 1);
   const seed = parseInteger(options.seed, "--seed");
   const isOnnx = options.expert.endsWith(".onnx");
@@ -37,15 +49,15 @@ export async function demosCommand(options: {
   }
   let trajectories: Trajectory[];
   if (options.expert === "scripted") {
-    trajectories = await expertDemonstrations(options.env, episodes, seed);
+    trajectories = await expertDemonstrations(env, episodes, seed);
   } else if (isOnnx) {
-    const policy = await loadOnnxPolicyFile(options.expert, options.env, {
+    const policy = await loadOnnxPolicyFile(options.expert, env, {
       output: options.output,
       outputKind: options.outputKind,
     });
-    trajectories = await recordEpisodes(policy, options.env, episodes, seed);
+    trajectories = await recordEpisodes(policy, env, episodes, seed);
   } else if (existsSync(join(options.expert, "meta.json"))) {
-    trajectories = await runDemonstrations(options.expert, options.env, episodes, seed);
+    trajectories = await runDemonstrations(options.expert, env, episodes, seed);
   } else {
     throw new CliError(
       `--expert must be "scripted", an ONNX policy (MODEL.onnx) or a run directory (RUN, holding meta.json and policy.json); found "${options.expert}".`,
@@ -61,6 +73,7 @@ export async function demosCommand(options: {
         overwrite: options.overwrite ?? false,
         algorithmName: options.expert === "scripted" ? "irlkit scripted expert" : options.expert,
         ...(horizon === undefined ? {} : { maxEpisodeSteps: horizon }),
+        kwargs: envKwargsOf(env),
       });
     } catch (error) {
       if (error instanceof Error && error.message.includes("already exists")) {
@@ -74,18 +87,18 @@ export async function demosCommand(options: {
   const { returnMean: mean, returnStd: std } = episodeStatistics(trajectories);
   const steps = trajectories.reduce((sum, trajectory) => sum + trajectory.length, 0);
   process.stdout.write(
-    `Wrote ${trajectories.length} episodes (${steps} steps, return ${formatNumber(mean)} ± ${formatNumber(std)}) of ${options.env} to ${options.out}\n`,
+    `Wrote ${trajectories.length} episodes (${steps} steps, return ${formatNumber(mean)} ± ${formatNumber(std)}) of ${describeEnv(env)} to ${options.out}\n`,
   );
 }
 
 /** Deterministic episodes of `policy`; episode i is reset with seed + i. */
 async function recordEpisodes(
   policy: Policy,
-  envId: string,
+  reference: EnvReference,
   episodes: number,
   seed: number,
 ): Promise<Trajectory[]> {
-  const env = make(envId);
+  const env = makeEnv(reference);
   try {
     return await collectTrajectories(policy, env, {
       episodes,
@@ -101,7 +114,7 @@ async function recordEpisodes(
 /** Demonstrations of a run's policy.json (a tabular policy samples on the env's MDP). */
 async function runDemonstrations(
   path: string,
-  envId: string,
+  reference: EnvReference,
   episodes: number,
   seed: number,
 ): Promise<Trajectory[]> {
@@ -109,9 +122,11 @@ async function runDemonstrations(
   await ensureBackend();
   const saved = readPolicyFile(run.file("policy.json"));
   if (saved.kind === "tabular") {
-    const mdp = tabularMdp(make(envId));
+    const mdp = tabularMdp(makeEnv(reference));
     if (mdp === undefined) {
-      throw new CliError(`${path} holds a tabular policy, but ${envId} is not a tabular world.`);
+      throw new CliError(
+        `${path} holds a tabular policy, but ${describeEnv(reference)} is not a tabular world.`,
+      );
     }
     return sampleTabularTrajectories(mdp, saved.table, {
       episodes,
@@ -120,7 +135,7 @@ async function runDemonstrations(
   }
   const loaded = loadPolicy(saved);
   try {
-    return await recordEpisodes(loaded.policy, envId, episodes, seed);
+    return await recordEpisodes(loaded.policy, reference, episodes, seed);
   } finally {
     loaded.dispose();
   }

@@ -12,7 +12,7 @@ import {
   setPath,
   stepsKey,
 } from "../configs.js";
-import { checkEnvId } from "../environments.js";
+import { checkEnvId, type EnvKwargs, envReference, parseEnvKwargs } from "../environments.js";
 import { CliError } from "../errors.js";
 import { parseInteger, printJson } from "../options.js";
 import { readPresets } from "../presets.js";
@@ -56,6 +56,8 @@ export interface TrainOptions {
   printConfig?: boolean;
   /** `--set KEY=VALUE`, repeatable. */
   set?: string[];
+  /** `--env-kwargs`: the env's constructor arguments (a YAML/JSON mapping). */
+  envKwargs?: string;
   /** false with `--no-preset`. */
   preset?: boolean;
   settings?: boolean;
@@ -87,6 +89,8 @@ export async function trainCommand(
     setPath(flags, key, value);
   }
   if (options.seed !== undefined) setPath(flags, "seed", parseInteger(options.seed, "--seed"));
+  const envKwargs = parseEnvKwargs(options.envKwargs);
+  if (envKwargs !== undefined) setPath(flags, "envKwargs", envKwargs);
   if (options.steps !== undefined) {
     setPath(flags, stepsKey(algorithm), parseInteger(options.steps, "--steps", 1));
   }
@@ -133,7 +137,10 @@ export async function trainCommand(
         `${algorithm} learns from demonstrations: pass --demos DIR (make them with \`irlkit demos --env ${options.env} --episodes 10 --out demos/${options.env}\`).`,
       );
     }
-    await loadTrainingDemonstrations(demos, options.env);
+    await loadTrainingDemonstrations(
+      demos,
+      envReference(options.env, config.envKwargs as EnvKwargs | undefined),
+    );
   }
   const backend = await ensureBackend();
   // The demonstrations by absolute path and content hash: a resume checks it trains on the same.

@@ -13,6 +13,7 @@ import {
   restoreOnPolicy,
   type TrainContext,
   timestepBudget,
+  trainingEnv,
   writeOnPolicyCheckpoint,
 } from "./context.js";
 import type { RoundLoop } from "./round-loop.js";
@@ -22,7 +23,10 @@ type AdversarialFileConfig = GailFileConfig | GanGclFileConfig | AirlFileConfig;
 export async function adversarialRounds(context: TrainContext): Promise<RoundLoop> {
   const adversarial = await import("@irlkit/adversarial");
   const config = context.config as unknown as AdversarialFileConfig;
-  const trajectories = await loadTrainingDemonstrations(requireDemos(context), context.envId);
+  const trajectories = await loadTrainingDemonstrations(
+    requireDemos(context),
+    trainingEnv(context),
+  );
   const setup = onPolicySetup(context, config, { logPpoMetrics: false });
   const { sink, env, ppo } = setup;
   const spaces = {

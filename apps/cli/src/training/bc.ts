@@ -13,6 +13,7 @@ import {
   metricsSink,
   requireDemos,
   type TrainContext,
+  trainingEnv,
 } from "./context.js";
 import type { RoundLoop } from "./round-loop.js";
 
@@ -35,7 +36,10 @@ class SwitchableSink implements MetricSink {
 
 export async function bcRounds(context: TrainContext): Promise<RoundLoop> {
   const config = context.config as unknown as BcFileConfig;
-  const trajectories = await loadTrainingDemonstrations(requireDemos(context), context.envId);
+  const trajectories = await loadTrainingDemonstrations(
+    requireDemos(context),
+    trainingEnv(context),
+  );
   const jsonl = metricsSink(context);
   const sink = new SwitchableSink(jsonl);
   const bc = new BehaviourCloning({

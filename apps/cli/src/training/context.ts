@@ -1,11 +1,16 @@
 /** What every algorithm's CLI wiring shares: the run's context and the small helpers around it. */
 import type { Metrics, Trajectory } from "@irlkit/core";
-import { make } from "@irlkit/envs";
 import { type BackendInfo, initBackend } from "@irlkit/nn";
 import { Ppo, type PpoConfig, type PpoState } from "@irlkit/rl";
 import type { Algorithm, PpoFileConfig } from "../configs.js";
 import { checkDemonstrationSpaces, readDemonstrations } from "../datasets.js";
-import { makeEnv } from "../environments.js";
+import {
+  describeEnv,
+  type EnvKwargs,
+  type EnvReference,
+  envReference,
+  makeEnv,
+} from "../environments.js";
 import { CliError } from "../errors.js";
 import { savePolicyFile } from "../models.js";
 import { type ActionHistory, ReplayableVectorEnv } from "../replayable-vector-env.js";
@@ -33,18 +38,23 @@ export function ensureBackend(): Promise<BackendInfo> {
   return backend;
 }
 
+/** The env a run trains in: its id with the run's `envKwargs` setting. */
+export function trainingEnv(context: TrainContext): EnvReference {
+  return envReference(context.envId, context.config.envKwargs as EnvKwargs | undefined);
+}
+
 export async function loadTrainingDemonstrations(
   path: string,
-  envId: string,
+  reference: EnvReference,
 ): Promise<Trajectory[]> {
-  const env = makeEnv(envId);
+  const env = makeEnv(reference);
   try {
     // The env's spaces stand in for those a Minari 0.3 dataset does not store.
     const trajectories = await readDemonstrations(path, {
       observationSpace: env.observationSpace,
       actionSpace: env.actionSpace,
     });
-    checkDemonstrationSpaces(trajectories, env, path, envId);
+    checkDemonstrationSpaces(trajectories, env, path, describeEnv(reference));
     return trajectories;
   } finally {
     env.close();
@@ -67,8 +77,8 @@ export function metricsSink(context: TrainContext): RunMetricsSink {
   return new RunMetricsSink(context.run.metricsPath);
 }
 
-export function vectorEnv(envId: string, numEnvs: number): ReplayableVectorEnv {
-  return new ReplayableVectorEnv(() => make(envId), { numEnvs, autoresetMode: "same-step" });
+export function vectorEnv(reference: EnvReference, numEnvs: number): ReplayableVectorEnv {
+  return new ReplayableVectorEnv(() => makeEnv(reference), { numEnvs, autoresetMode: "same-step" });
 }
 
 /** PPO's config from the CLI's settings: the run's budget is what linear schedules anneal over. */
@@ -104,7 +114,7 @@ export function onPolicySetup(
   options: { logPpoMetrics: boolean },
 ): OnPolicySetup {
   const sink = metricsSink(context);
-  const env = vectorEnv(context.envId, config.numEnvs);
+  const env = vectorEnv(trainingEnv(context), config.numEnvs);
   const ppo = new Ppo({
     env,
     seed: config.seed,

@@ -16,6 +16,7 @@ import {
   restoreOnPolicy,
   type TrainContext,
   timestepBudget,
+  trainingEnv,
   writeOnPolicyCheckpoint,
 } from "./context.js";
 import type { RoundLoop } from "./round-loop.js";
@@ -23,7 +24,10 @@ import type { RoundLoop } from "./round-loop.js";
 export async function gclRounds(context: TrainContext): Promise<RoundLoop> {
   const irl = await import("@irlkit/irl");
   const config = context.config as unknown as GclFileConfig;
-  const trajectories = await loadTrainingDemonstrations(requireDemos(context), context.envId);
+  const trajectories = await loadTrainingDemonstrations(
+    requireDemos(context),
+    trainingEnv(context),
+  );
   const setup = onPolicySetup(context, config, { logPpoMetrics: false });
   const { sink, env, ppo } = setup;
   const rewardModel = buildMlpReward(config.reward, {

@@ -19,6 +19,7 @@ import {
   metricsSink,
   requireDemos,
   type TrainContext,
+  trainingEnv,
 } from "./context.js";
 import type { RoundLoop } from "./round-loop.js";
 
@@ -36,8 +37,11 @@ function identityFeatures(stateCount: number): Float64Array {
 
 export async function tabularRounds(context: TrainContext): Promise<RoundLoop> {
   const irl = await import("@irlkit/irl");
-  const trajectories = await loadTrainingDemonstrations(requireDemos(context), context.envId);
-  const env = makeEnv(context.envId);
+  const trajectories = await loadTrainingDemonstrations(
+    requireDemos(context),
+    trainingEnv(context),
+  );
+  const env = makeEnv(trainingEnv(context));
   const mdp = tabularMdp(env);
   env.close();
   if (mdp === undefined) {
@@ -49,6 +53,7 @@ export async function tabularRounds(context: TrainContext): Promise<RoundLoop> {
   const {
     seed,
     checkpointEvery: _every,
+    envKwargs: _envKwargs,
     ...settings
   } = context.config as unknown as CliConfig<"mce">;
   const sink = metricsSink(context);
@@ -75,6 +80,7 @@ export async function tabularRounds(context: TrainContext): Promise<RoundLoop> {
     const {
       seed: _seed,
       checkpointEvery: _checkpointEvery,
+      envKwargs: _deepEnvKwargs,
       ...deep
     } = context.config as unknown as CliConfig<"deep-maxent">;
     trainer = new irl.DeepMaxEntIrlTrainer({

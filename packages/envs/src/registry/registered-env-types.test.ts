@@ -16,6 +16,7 @@ describe("make's typed results", () => {
       "seals/MountainCar-v0": true,
       "GridWorld-v0": true,
       "ObjectWorld-v0": true,
+      "ObjectWorld32x32-v0": true,
       "seals/CliffWorld7x4-v0": true,
       "seals/CliffWorld15x6-v0": true,
       "seals/CliffWorld100x20-v0": true,

@@ -33,6 +33,7 @@ export interface BuiltinEnvTypes {
   "seals/MountainCar-v0": BoxObservationDiscreteAction;
   "GridWorld-v0": TabularStateAction;
   "ObjectWorld-v0": TabularStateAction;
+  "ObjectWorld32x32-v0": TabularStateAction;
   "seals/CliffWorld7x4-v0": TabularStateAction;
   "seals/CliffWorld15x6-v0": TabularStateAction;
   "seals/CliffWorld100x20-v0": TabularStateAction;

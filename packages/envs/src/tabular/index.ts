@@ -47,6 +47,22 @@ export const tabularRegistrations: EnvRegistration[] = [
     description:
       "Levine et al. 2011 objectworld, 10×10, 15 objects, 2 colours, nonlinear reward; exposes its MDP.",
   },
+  {
+    id: "ObjectWorld32x32-v0",
+    entryPoint: (kwargs) => new ObjectWorld(kwargs as ObjectWorldKwargs),
+    kwargs: {
+      size: 32,
+      colourCount: 2,
+      objectCount: 64,
+      slip: 0.3,
+      horizon: 32,
+      layoutSeed: 0,
+      features: "continuous",
+    },
+    fixedHorizon: 32,
+    description:
+      "The 32×32 objectworld of the linear vs deep MaxEnt comparison (Wulfmeier et al. 2015): 64 objects, 2 colours, slip 0.3, horizon 32, continuous features; layoutSeed and features are kwargs.",
+  },
   ...SEALS_CLIFF_WORLDS.map(
     ([width, height, horizon]): EnvRegistration => ({
       id: `seals/CliffWorld${width}x${height}-v0`,
