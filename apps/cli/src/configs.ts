@@ -19,6 +19,7 @@ import {
   type ConfigLayer,
   type ConfigSpec,
   type ConfigValues,
+  defaultLimits,
   describeConfigSpec,
   integerSetting,
   resolveConfigLayers,
@@ -60,10 +61,10 @@ export function checkAlgorithm(name: string): Algorithm {
 
 // ─── The run's own settings ─────────────────────────────────────────────────────────────────────
 
-/** Largest vector env the CLI builds (each copy holds an env and its buffers). */
-const MAX_NUM_ENVS = 4096;
-/** Largest env-step budget (beyond a year of training on one core). */
-const MAX_TIMESTEPS = 10_000_000_000;
+/** Largest vector env the CLI builds (each copy holds an env and its buffers): `maxEnvs`. */
+const MAX_NUM_ENVS = defaultLimits.maxEnvs;
+/** Largest env-step budget (beyond a year of training on one core): `maxTrainingSteps`. */
+const MAX_TIMESTEPS = defaultLimits.maxTrainingSteps;
 
 const runSettings = {
   seed: integerSetting({

@@ -8,6 +8,7 @@ import {
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
+  defaultLimits,
   integerSetting,
   nullableSetting,
   numberSetting,
@@ -20,6 +21,7 @@ export const adversarialTrainerConfigSpec = {
   demoBatchSize: integerSetting({
     default: 64,
     minimum: 1,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Demonstration transitions per discriminator update, with as many generator transitions from the replay buffer (2 × demoBatchSize rows); imitation's demo_batch_size (its CartPole tutorials: 1024 for GAIL, 2048 for AIRL).",
   }),
   discriminatorUpdatesPerRound: integerSetting({
@@ -33,7 +35,7 @@ export const adversarialTrainerConfigSpec = {
     doc: "Adam's learning rate for the discriminator (imitation's disc_opt_cls, torch.optim.Adam with its default lr).",
   }),
   generatorReplayBufferCapacity: nullableSetting(
-    integerSetting({ default: 1, minimum: 1, doc: "" }),
+    integerSetting({ default: 1, minimum: 1, maximum: defaultLimits.maxBatchSize, doc: "" }),
     {
       default: null,
       doc: "Transitions the generator replay buffer keeps; null keeps one rollout, so the discriminator sees only the newest policy's samples (imitation's gen_replay_buffer_capacity=None; tutorials: 512).",

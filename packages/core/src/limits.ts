@@ -96,7 +96,7 @@ export const defaultLimits: Limits = Object.freeze({
   maxHiddenLayers: 64,
   maxEnvs: 4096,
   maxBatchSize: 2 ** 24,
-  maxTrainingSteps: 1e12,
+  maxTrainingSteps: 10_000_000_000,
   maxPlotHeight: 1000,
   maxPlotWidth: 1000,
 });

@@ -8,6 +8,7 @@ import {
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
+  defaultLimits,
   integerListSetting,
   type Rng,
   type Space,
@@ -23,6 +24,8 @@ export const rewardNetworkConfigSpec = {
   hiddenSizes: integerListSetting({
     default: [32, 32],
     minimum: 1,
+    maximum: defaultLimits.maxLayerWidth,
+    maxLength: defaultLimits.maxHiddenLayers,
     doc: "Hidden layer widths (imitation's BasicRewardNet and BasicPotentialMLP: 32-32).",
   }),
   activation: choiceSetting({

@@ -11,6 +11,7 @@ import {
   type ConfigValues,
   choiceSetting,
   customSetting,
+  defaultLimits,
   describeValue,
   integerSetting,
   nullableSetting,
@@ -47,15 +48,20 @@ export const guidedCostLearningConfigSpec = {
   iterations: integerSetting({
     default: 100,
     minimum: 1,
+    maximum: defaultLimits.maxTrainingSteps,
     doc: "Iterations (collect → reward updates → one policy update); the run stops at whichever of iterations and totalTimesteps comes first (detail 1).",
   }),
-  totalTimesteps: nullableSetting(integerSetting({ default: 1, minimum: 1, doc: "" }), {
-    default: null,
-    doc: "Env-step budget (the policy optimiser's timesteps); null for no step budget.",
-  }),
+  totalTimesteps: nullableSetting(
+    integerSetting({ default: 1, minimum: 1, maximum: defaultLimits.maxTrainingSteps, doc: "" }),
+    {
+      default: null,
+      doc: "Env-step budget (the policy optimiser's timesteps); null for no step budget.",
+    },
+  ),
   segmentLength: integerSetting({
     default: 50,
     minimum: 1,
+    maximum: defaultLimits.maxEpisodeSteps,
     doc: "Steps per trajectory segment τ (detail 2): the env's fixed horizon for the paper's whole episodes; shorter segments keep the importance weights of long episodes from collapsing onto one sample.",
   }),
   historyLength: integerSetting({
@@ -92,11 +98,13 @@ export const guidedCostLearningConfigSpec = {
   demonstrationBatchSize: integerSetting({
     default: 64,
     minimum: 1,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Demonstration segments per reward step (drawn with replacement).",
   }),
   sampleBatchSize: integerSetting({
     default: 64,
     minimum: 1,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Sample segments per reward step (drawn with replacement from the whole history).",
   }),
   learningRate: numberSetting({

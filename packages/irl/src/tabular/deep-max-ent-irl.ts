@@ -13,6 +13,7 @@ import {
   type ConfigValues,
   choiceSetting,
   Discrete,
+  defaultLimits,
   integerListSetting,
   type PartialConfig,
   type Rng,
@@ -41,6 +42,8 @@ export const deepMaxEntIrlConfigSpec = {
   hiddenSizes: integerListSetting({
     default: [32, 32],
     minimum: 1,
+    maximum: defaultLimits.maxLayerWidth,
+    maxLength: defaultLimits.maxHiddenLayers,
     doc: "Hidden layer widths of the reward network.",
   }),
   activation: choiceSetting({

@@ -7,6 +7,7 @@ import {
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
+  defaultLimits,
   integerSetting,
   nullableSetting,
   numberSetting,
@@ -17,10 +18,13 @@ import {
 /** The settings every tabular IRL method shares (each method's spec spreads them). */
 export function tabularIrlSettings(weightDecay: { default: number; doc: string }) {
   return {
-    horizon: nullableSetting(integerSetting({ default: 1, minimum: 1, doc: "" }), {
-      default: null,
-      doc: "Planning horizon H (demonstrations must have exactly H steps); null: the MDP's.",
-    }),
+    horizon: nullableSetting(
+      integerSetting({ default: 1, minimum: 1, maximum: defaultLimits.maxEpisodeSteps, doc: "" }),
+      {
+        default: null,
+        doc: "Planning horizon H (demonstrations must have exactly H steps); null: the MDP's.",
+      },
+    ),
     discount: nullableSetting(numberSetting({ default: 1, minimum: 0, maximum: 1, doc: "" }), {
       default: null,
       doc: "Discount γ; null: the MDP's (imitation's MCEIRL default is 1).",
@@ -34,6 +38,7 @@ export function tabularIrlSettings(weightDecay: { default: number; doc: string }
     maxIterations: integerSetting({
       default: 1000,
       minimum: 1,
+      maximum: defaultLimits.maxTrainingSteps,
       doc: "Gradient-step budget (train() stops here or on convergence).",
     }),
     occupancyTolerance: numberSetting({

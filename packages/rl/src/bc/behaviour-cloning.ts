@@ -17,6 +17,7 @@
 import {
   type ConfigSpec,
   type ConfigValues,
+  defaultLimits,
   describeValue,
   integerListSetting,
   integerSetting,
@@ -44,6 +45,7 @@ export const behaviourCloningConfigSpec = {
   batchSize: integerSetting({
     default: 32,
     minimum: 1,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Demonstration transitions per gradient step (imitation's batch_size).",
   }),
   entWeight: numberSetting({
@@ -73,6 +75,8 @@ export const behaviourCloningConfigSpec = {
       hiddenSizes: integerListSetting({
         default: [32, 32],
         minimum: 1,
+        maximum: defaultLimits.maxLayerWidth,
+        maxLength: defaultLimits.maxHiddenLayers,
         doc: "Widths of the hidden layers (imitation's FeedForward32Policy: 32-32).",
       }),
     },

@@ -7,6 +7,7 @@ import {
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
+  defaultLimits,
   integerListSetting,
   integerSetting,
   nullableSetting,
@@ -24,6 +25,8 @@ export const mlpPolicyConfigSpec = {
   hiddenSizes: integerListSetting({
     default: [64, 64],
     minimum: 1,
+    maximum: defaultLimits.maxLayerWidth,
+    maxLength: defaultLimits.maxHiddenLayers,
     doc: "Widths of the hidden layers (SB3's MlpPolicy: 64-64).",
   }),
   activation: choiceSetting({
@@ -54,10 +57,19 @@ export const mlpPolicyConfigSpec = {
 /** `ActorCriticPolicyOptions`: the actor's options plus the critic's. */
 export const actorCriticPolicyConfigSpec = {
   ...mlpPolicyConfigSpec,
-  criticHiddenSizes: nullableSetting(integerListSetting({ default: [1], minimum: 1, doc: "" }), {
-    default: null,
-    doc: "Hidden widths of the critic; null uses the actor's hiddenSizes.",
-  }),
+  criticHiddenSizes: nullableSetting(
+    integerListSetting({
+      default: [1],
+      minimum: 1,
+      maximum: defaultLimits.maxLayerWidth,
+      maxLength: defaultLimits.maxHiddenLayers,
+      doc: "",
+    }),
+    {
+      default: null,
+      doc: "Hidden widths of the critic; null uses the actor's hiddenSizes.",
+    },
+  ),
   valueHeadGain: numberSetting({
     default: 1,
     exclusiveMinimum: 0,

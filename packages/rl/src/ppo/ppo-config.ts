@@ -8,6 +8,7 @@ import {
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
+  defaultLimits,
   integerSetting,
   nullableSetting,
   numberSetting,
@@ -28,11 +29,13 @@ export const ppoConfigSpec = {
   nSteps: integerSetting({
     default: 2048,
     minimum: 1,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Env steps per env per rollout; one rollout is nSteps × numEnvs transitions.",
   }),
   batchSize: integerSetting({
     default: 64,
     minimum: 2,
+    maximum: defaultLimits.maxBatchSize,
     doc: "Minibatch size of the gradient steps (at least 2: advantage normalisation needs two samples, as SB3 asserts).",
   }),
   nEpochs: integerSetting({ default: 10, minimum: 1, doc: "Passes over each rollout." }),
@@ -74,10 +77,13 @@ export const ppoConfigSpec = {
     values: SCHEDULES,
     doc: '"linear" anneals clipRange to 0 over totalTimesteps (rl-zoo\'s lin_0.2 for CartPole).',
   }),
-  totalTimesteps: nullableSetting(integerSetting({ default: 1, minimum: 1, doc: "" }), {
-    default: null,
-    doc: 'The training budget in env steps: what learn() runs by default and what linear schedules anneal over; required when a schedule is "linear".',
-  }),
+  totalTimesteps: nullableSetting(
+    integerSetting({ default: 1, minimum: 1, maximum: defaultLimits.maxTrainingSteps, doc: "" }),
+    {
+      default: null,
+      doc: 'The training budget in env steps: what learn() runs by default and what linear schedules anneal over; required when a schedule is "linear".',
+    },
+  ),
   normalizeAdvantage: booleanSetting({
     default: true,
     doc: "Standardise the advantages within each minibatch.",
