@@ -2,20 +2,21 @@
  * The settings layers that come from files: a `--config` file and the env's preset from the presets
  * folder. Node-only; configs.ts (browser-safe) resolves the layers.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { Algorithm } from "./configs.js";
 import { CliError } from "./errors.js";
+import { requireFile } from "./input-files.js";
 import { type Preset, presetFor } from "./presets.js";
+import { parseYamlText } from "./yaml-text.js";
 
 /** Reads a YAML or JSON config file into a plain object. */
 export function readConfigFile(path: string): Record<string, unknown> {
-  if (!existsSync(path)) throw new CliError(`Config file not found: ${path}`);
+  requireFile(path, "Config file", `Config file not found: ${path}`);
   const text = readFileSync(path, "utf8");
   let value: unknown;
   try {
-    value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYamlText(text);
   } catch (error) {
     throw new CliError(
       `Config file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${error instanceof Error ? error.message : String(error)}`,

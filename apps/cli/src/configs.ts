@@ -35,9 +35,9 @@ import {
 } from "@irlkit/irl";
 import { mlpRewardConfigSpec, rewardNetworkConfigSpec } from "@irlkit/rewards";
 import { behaviourCloningConfigSpec, ppoConfigSpec } from "@irlkit/rl";
-import { parse as parseYaml } from "yaml";
 import { CliError, didYouMean } from "./errors.js";
 import type { Preset } from "./preset-parsing.js";
+import { parseYamlText } from "./yaml-text.js";
 
 export const ALGORITHMS = [
   "maxent",
@@ -220,7 +220,7 @@ export function parseSetting(text: string): { key: string; value: unknown } {
   const key = text.slice(0, equals).trim();
   const raw = text.slice(equals + 1);
   try {
-    return { key, value: parseYaml(raw) as unknown };
+    return { key, value: parseYamlText(raw) };
   } catch (error) {
     throw new CliError(
       `--set ${key}: cannot read "${raw}" as a value (${error instanceof Error ? error.message : String(error)}).`,

@@ -5,8 +5,7 @@
  * architecture only — never code. Policy files written before the `irlkit.policy` format are
  * upgraded on reading.
  */
-import { existsSync } from "node:fs";
-import { Discrete, type Policy } from "@irlkit/core";
+import { Discrete, type Policy, type Space } from "@irlkit/core";
 import { loadRewardModel, type RewardModel, type SavedRewardModel } from "@irlkit/rewards";
 import {
   loadPolicy as loadSavedPolicy,
@@ -19,6 +18,7 @@ import {
   TabularPolicy,
 } from "@irlkit/rl";
 import { CliError } from "./errors.js";
+import { requireFile } from "./input-files.js";
 import { readJson, writeJsonAtomic } from "./run-directory.js";
 import { decodeTyped } from "./serialization.js";
 
@@ -28,11 +28,16 @@ export function savePolicyFile(path: string, policy: SavablePolicy | Policy): vo
   writeJsonAtomic(path, savePolicy(policy));
 }
 
-/** Reads and checks a run's policy.json (any kind; nothing is built yet). */
+/**
+ * Reads and checks a run's policy.json (any kind; nothing is built yet): every field, the size and
+ * finiteness of every weight, the spaces — the same checks `loadPolicy` of `@irlkit/rl` runs.
+ */
 export function readPolicyFile(path: string): SavedPolicy {
-  if (!existsSync(path)) {
-    throw new CliError(`No policy in the run: ${path} is missing (did training finish?).`);
-  }
+  requireFile(
+    path,
+    "Policy file",
+    `No policy in the run: ${path} is missing (did training finish?).`,
+  );
   try {
     return parseSavedPolicy(upgradeLegacyPolicy(readJson<unknown>(path, "Policy file")));
   } catch (error) {
@@ -105,12 +110,40 @@ export function saveRewardFile(path: string, reward: RewardModel | SavedRewardMo
 }
 
 export function readRewardFile(path: string): SavedRewardModel {
-  if (!existsSync(path)) {
-    throw new CliError(
-      `No learned reward in the run: ${path} is missing (ppo and bc learn no reward).`,
-    );
-  }
+  requireFile(
+    path,
+    "Reward file",
+    `No learned reward in the run: ${path} is missing (ppo and bc learn no reward).`,
+  );
   return readJson<SavedRewardModel>(path, "Reward file");
+}
+
+/**
+ * Reads, checks and builds a run's reward.json — the one path `export`, `transfer` and `eval`
+ * share (the checks are `loadRewardModel`'s: format, kinds, keys, spaces, lengths, finite weights,
+ * non-negative variances). The caller disposes the model.
+ */
+export function loadRewardFile(path: string): RewardModel {
+  return loadReward(readRewardFile(path), path);
+}
+
+/**
+ * Throws unless a model's spaces are the env's: names the file, the field (`observationSpace` or
+ * `actionSpace`), what the env expects and what the file holds.
+ */
+export function checkModelSpaces(
+  path: string,
+  model: { observationSpace: Space; actionSpace: Space },
+  envId: string,
+  env: { observationSpace: Space; actionSpace: Space },
+): void {
+  for (const field of ["observationSpace", "actionSpace"] as const) {
+    if (!model[field].equals(env[field])) {
+      throw new CliError(
+        `${path} does not fit ${envId}: ${field}: expected ${env[field].describe()} (the env's), found ${model[field].describe()}.`,
+      );
+    }
+  }
 }
 
 export function loadReward(saved: SavedRewardModel, path: string): RewardModel {

@@ -1,16 +1,16 @@
 /** Parsing of command-line values with messages that name the flag. */
 import { CliError } from "./errors.js";
 
+/**
+ * A flag's value as a decimal integer ≥ `minimum`: digits only (`0x10`, `1e3`, `+5`, ` 7`, `1.0`
+ * are refused, not reinterpreted), at most `Number.MAX_SAFE_INTEGER`.
+ * @throws CliError naming the flag, what it takes and what was found.
+ */
 export function parseInteger(value: string | undefined, flag: string, minimum = 0): number {
-  const parsed = Number(value);
-  if (
-    value === undefined ||
-    value.trim() === "" ||
-    !Number.isSafeInteger(parsed) ||
-    parsed < minimum
-  ) {
+  const parsed = typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum) {
     throw new CliError(
-      `${flag} must be an integer ≥ ${minimum}; found ${JSON.stringify(value ?? null)}.`,
+      `${flag} must be a decimal integer ≥ ${minimum} (digits only, at most ${Number.MAX_SAFE_INTEGER}); found ${JSON.stringify(value ?? null)}.`,
     );
   }
   return parsed;

@@ -51,12 +51,25 @@ export type RewardModelKind = (typeof REWARD_MODEL_KINDS)[number];
  * expected and what was found.
  */
 export function loadRewardModel(saved: SavedRewardModel | string): RewardModel {
-  return loadAt(parseJsonDocument(saved), "");
+  return loadAt(parseJsonDocument(saved), "", 0);
 }
 
-function loadAt(value: unknown, prefix: string): RewardModel {
+/**
+ * How deeply models may nest (wrappers and `ShapedReward` parts): every reward irlkit saves nests
+ * at most four levels; a deeper document is refused before it is read (instead of a stack overflow).
+ */
+export const MAX_REWARD_MODEL_DEPTH = 32;
+
+function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
   const field = (name: string): string => `${prefix}${name}`;
   const where = prefix.slice(0, -1); // "" for the document itself, "config.base" for a part
+  if (depth > MAX_REWARD_MODEL_DEPTH) {
+    throw new ValidationError(
+      where,
+      `a model nested at most ${MAX_REWARD_MODEL_DEPTH} levels deep`,
+      "deeper nesting",
+    );
+  }
   const record = expectObject(value, where, [
     "format",
     "version",
@@ -141,9 +154,9 @@ function loadAt(value: unknown, prefix: string): RewardModel {
     case "shaped": {
       const config = expectObject(record.config, configField, ["discount", "base", "potential"]);
       const discount = expectNumber(config.discount, `${configField}.discount`, { min: 0, max: 1 });
-      const base = loadPart(config.base, `${configField}.base`, spaces);
+      const base = loadPart(config.base, `${configField}.base`, spaces, depth);
       try {
-        const potential = loadPart(config.potential, `${configField}.potential`, spaces);
+        const potential = loadPart(config.potential, `${configField}.potential`, spaces, depth);
         try {
           return withFieldPrefix(
             configField,
@@ -192,7 +205,7 @@ function loadAt(value: unknown, prefix: string): RewardModel {
         variance: Array.from(variance),
         count,
       });
-      const model = loadPart(config.model, `${configField}.model`, spaces);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
       try {
         return withFieldPrefix(configField, () =>
           kind === "normalized-input"
@@ -207,7 +220,7 @@ function loadAt(value: unknown, prefix: string): RewardModel {
     case "transformed": {
       const config = expectObject(record.config, configField, ["transform", "model"]);
       const transform = checkTransform(config.transform, `${configField}.transform`);
-      const model = loadPart(config.model, `${configField}.model`, spaces);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
       return new TransformedReward({ model, transform });
     }
     case "gcl-bounded": {
@@ -221,7 +234,7 @@ function loadAt(value: unknown, prefix: string): RewardModel {
           describeValue(high),
         );
       }
-      const model = loadPart(config.model, `${configField}.model`, spaces);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
       return new BoundedReward({ model, low, high });
     }
   }
@@ -232,8 +245,9 @@ function loadPart(
   value: unknown,
   field: string,
   spaces: { observationSpace: Space; actionSpace: Space },
+  depth: number,
 ): RewardModel {
-  const model = loadAt(value, `${field}.`);
+  const model = loadAt(value, `${field}.`, depth + 1);
   try {
     checkSpaces(model, spaces.observationSpace, spaces.actionSpace, field);
   } catch (error) {

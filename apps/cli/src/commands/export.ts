@@ -1,17 +1,18 @@
 import { existsSync } from "node:fs";
 import { CliError } from "../errors.js";
-import { loadPolicy, loadReward, readPolicyFile, readRewardFile } from "../models.js";
+import { loadPolicy, loadRewardFile, readPolicyFile } from "../models.js";
 import { onnxModule } from "../onnx.js";
 import { openRun, openRunForWriting } from "../run-directory.js";
 import { writeFileAtomic } from "../run-files.js";
 import { ensureBackend } from "../training.js";
 
 /**
- * Writes `policy.onnx` and (when the run learned one) `reward.onnx`; returns the paths. The reward
- * is loaded and validated like `transfer` loads it, then exported as its evaluation reward.
+ * Writes `policy.onnx` and (when the run learned one) `reward.onnx`; returns the paths. Both models
+ * are loaded and validated as `eval` and `transfer` load them (models.ts), the reward exported as its
+ * evaluation reward.
  *
- * @throws CliError when a model in the run cannot be exported (after writing the ones that
- * could, which the message lists) or when nothing in the run is exportable.
+ * @throws CliError when a model in the run cannot be read or exported (then nothing is written) or
+ * when nothing in the run is exportable.
  */
 export async function exportRunToOnnx(runPath: string): Promise<string[]> {
   // Locked like training (a run being trained is not exported mid-write); links are refused.
@@ -27,47 +28,45 @@ async function exportLockedRun(run: ReturnType<typeof openRun>): Promise<string[
   const meta = run.readMeta();
   const onnx = await onnxModule();
   await ensureBackend();
-  const written: string[] = [];
+  // Every model is read, checked and converted before any file is written: a corrupt reward.json
+  // fails the export (exit 1) without a policy.onnx beside it.
+  const files: { path: string; bytes: Uint8Array }[] = [];
   const saved = readPolicyFile(run.file("policy.json"));
   if (saved.kind !== "tabular") {
     const loaded = loadPolicy(saved);
     try {
-      const bytes = onnx.exportPolicyToOnnx(loaded.policy, { envId: meta.env });
-      writeFileAtomic(run.file("policy.onnx"), bytes, "ONNX file");
-      written.push(run.file("policy.onnx"));
+      files.push({
+        path: run.file("policy.onnx"),
+        bytes: onnx.exportPolicyToOnnx(loaded.policy, { envId: meta.env }),
+      });
     } finally {
       loaded.dispose();
     }
   }
   const rewardPath = run.file("reward.json");
   if (existsSync(rewardPath)) {
-    const alsoWritten =
-      written.length === 0 ? "" : ` (wrote ${written.join(", ")}; reward.onnx not written)`;
-    let reward: ReturnType<typeof loadReward>;
+    const reward = loadRewardFile(rewardPath);
     try {
-      reward = loadReward(readRewardFile(rewardPath), rewardPath);
-    } catch (error) {
-      throw new CliError(`${describe(error)}${alsoWritten}`, { cause: error });
-    }
-    try {
-      const bytes = onnx.exportRewardToOnnx(reward, { envId: meta.env, variant: "evaluation" });
-      writeFileAtomic(run.file("reward.onnx"), bytes, "ONNX file");
-      written.push(run.file("reward.onnx"));
+      files.push({
+        path: run.file("reward.onnx"),
+        bytes: onnx.exportRewardToOnnx(reward, { envId: meta.env, variant: "evaluation" }),
+      });
     } catch (error) {
       throw new CliError(
-        `Cannot export the reward in ${rewardPath} to ONNX: ${describe(error)}${alsoWritten}`,
+        `Cannot export the reward in ${rewardPath} to ONNX: ${describe(error)} (nothing written)`,
         { cause: error },
       );
     } finally {
       reward.dispose();
     }
   }
-  if (written.length === 0) {
+  if (files.length === 0) {
     throw new CliError(
       `Nothing in ${run.path} can be exported to ONNX (tabular policies are tables: see policy.json).`,
     );
   }
-  return written;
+  for (const { path, bytes } of files) writeFileAtomic(path, bytes, "ONNX file");
+  return files.map(({ path }) => path);
 }
 
 function describe(error: unknown): string {

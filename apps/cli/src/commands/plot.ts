@@ -1,5 +1,6 @@
 import asciichart from "asciichart";
 import { CliError } from "../errors.js";
+import { withinLimit } from "../limits.js";
 import { parseInteger } from "../options.js";
 import { formatNumber } from "../progress.js";
 import { openRun, readMetrics } from "../run-directory.js";
@@ -23,7 +24,11 @@ export async function plotCommand(
   if (records.length === 0) throw new CliError(`${run.metricsPath} is empty.`);
   const available = [...new Set(records.flatMap((record) => Object.keys(record.metrics)))].sort();
   const keys = options.key ?? DEFAULT_KEYS.filter((key) => available.includes(key)).slice(0, 3);
-  const height = parseInteger(options.height, "--height", 2);
+  const height = withinLimit(
+    parseInteger(options.height, "--height", 2),
+    "--height",
+    "maxPlotHeight",
+  );
   for (const key of keys) {
     if (!available.includes(key)) {
       throw new CliError(
@@ -41,9 +46,35 @@ export async function plotCommand(
     const first = records[0]!.step;
     const last = records.at(-1)!.step;
     process.stdout.write(
-      `${key}  (${series.length} points, steps ${first}–${last}, last ${formatNumber(series.at(-1) ?? Number.NaN)})\n${asciichart.plot(sampled, { height, format: (value) => formatNumber(value).padStart(9) })}\n\n`,
+      `${key}  (${series.length} points, steps ${first}–${last}, last ${formatNumber(series.at(-1) ?? Number.NaN)})\n${chart(sampled, height)}\n\n`,
     );
   }
+}
+
+/**
+ * The chart of finite `values`, drawn on their position in [min, max] (0…1) and labelled with the
+ * values themselves: asciichart steps its rows in the values' own units, which never ends for a
+ * constant 2e19 (y + 1 === y) and overflows to ±Infinity labels for a range like ±1e308.
+ */
+export function chart(values: readonly number[], height: number): string {
+  if (values.length === 0) return "(no finite values)";
+  let min = values[0]!;
+  let max = values[0]!;
+  for (const value of values) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+  }
+  // Halves keep max − min finite for any two finite numbers.
+  const halfSpan = max / 2 - min / 2;
+  const positions = values.map((value) => (halfSpan === 0 ? 0 : (value / 2 - min / 2) / halfSpan));
+  const label = (position: number): string =>
+    formatNumber(position <= 0 ? min : position >= 1 ? max : min + position * halfSpan * 2);
+  return asciichart.plot(positions, {
+    height: halfSpan === 0 ? 1 : height,
+    min: 0,
+    max: halfSpan === 0 ? 0 : 1,
+    format: (position) => label(position).padStart(9),
+  });
 }
 
 function downsample(values: readonly number[], width: number): number[] {

@@ -1,0 +1,15 @@
+/**
+ * YAML as the CLI reads it (config files, `--set` values): YAML 1.2's core schema without its
+ * hexadecimal and octal integers, so `0x10` and `0o17` stay text and a setting refuses them instead
+ * of reading 16 and 15. Browser-safe.
+ */
+import { parse as parseYaml } from "yaml";
+
+export function parseYamlText(text: string): unknown {
+  return parseYaml(text, {
+    customTags: (tags) =>
+      tags.filter(
+        (tag) => typeof tag !== "object" || (tag.format !== "HEX" && tag.format !== "OCT"),
+      ),
+  });
+}
