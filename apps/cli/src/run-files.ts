@@ -10,7 +10,6 @@ import { createHash } from "node:crypto";
 import {
   closeSync,
   constants,
-  fsyncSync,
   lstatSync,
   openSync,
   readdirSync,
@@ -75,8 +74,10 @@ function writeAll(descriptor: number, data: Uint8Array): void {
 }
 
 /**
- * Writes `data` to `path` atomically (a temporary `path.tmp-PID`, fsync, rename) without following
- * a link at `path`, at the temporary name or at the folder holding it.
+ * Writes `data` to `path` atomically (a temporary `path.tmp-PID`, then a rename) without following
+ * a link at `path`, at the temporary name or at the folder holding it. Atomic against a killed
+ * process; not fsynced (a checkpoint every round would pay for it), so after a power cut the newest
+ * file may be empty — checkpoint recovery then falls back to an older checkpoint.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, what = "file"): void {
   refuseLink(dirname(path), "folder");
@@ -91,7 +92,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, what = 
   );
   try {
     writeAll(descriptor, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(descriptor);
   } catch (error) {
     closeSync(descriptor);
     unlinkSync(temporary);
