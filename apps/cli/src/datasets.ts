@@ -14,6 +14,7 @@ import {
   writeMinariDatasetDirectory,
 } from "@irlkit/samplers/node";
 import { CliError } from "./errors.js";
+import { cliLimits } from "./limits.js";
 
 /**
  * Reads demonstrations from a Minari dataset directory or a `.jsonl` file. `spaces` (the env's)
@@ -29,15 +30,19 @@ export async function readDemonstrations(
     );
   }
   try {
-    if (statSync(path).isFile()) return (await readTrajectoriesJsonLinesFile(path)).trajectories;
+    const limits = cliLimits();
+    if (statSync(path).isFile()) {
+      return (await readTrajectoriesJsonLinesFile(path, { limits })).trajectories;
+    }
     const data = minariDataDirectory(path);
     if (!existsSync(join(data, "main_data.hdf5"))) {
       throw new CliError(
         `Demonstration dataset ${path} is incomplete: ${join(data, "main_data.hdf5")} is missing (a Minari dataset has data/main_data.hdf5 and, since Minari 0.5, data/metadata.json).`,
       );
     }
-    return (await readMinariDatasetDirectory(path, spaces === undefined ? {} : { spaces }))
-      .trajectories;
+    return (
+      await readMinariDatasetDirectory(path, spaces === undefined ? { limits } : { spaces, limits })
+    ).trajectories;
   } catch (error) {
     if (error instanceof CliError) throw error;
     if (error instanceof ValidationError) {

@@ -19,6 +19,7 @@ import {
   tabularMdp,
 } from "../environments.js";
 import { CliError } from "../errors.js";
+import { withinLimit } from "../limits.js";
 import { loadPolicy, readPolicyFile } from "../models.js";
 import { loadOnnxPolicyFile } from "../onnx.js";
 import { parseInteger } from "../options.js";
@@ -39,8 +40,17 @@ export async function demosCommand(options: {
 }): Promise<void> {
   checkEnvId(options.env);
   const env = envReference(options.env, parseEnvKwargs(options.envKwargs));
-  const episodes = parseInteger(options.episodes, "--episodes", 1);
+  const episodes = withinLimit(
+    parseInteger(options.episodes, "--episodes", 1),
+    "--episodes",
+    "maxEpisodes",
+  );
   const seed = parseInteger(options.seed, "--seed");
+  if (options.out.endsWith(".jsonl") && !options.overwrite && existsSync(options.out)) {
+    throw new CliError(
+      `${options.out} already exists: a dataset is already stored there. Delete it, choose another file, or pass --overwrite.`,
+    );
+  }
   const isOnnx = options.expert.endsWith(".onnx");
   if (!isOnnx && (options.output !== undefined || options.outputKind !== undefined)) {
     throw new CliError(
@@ -66,7 +76,11 @@ export async function demosCommand(options: {
   const seeds = trajectories.map((_, index) => seed + index);
   const horizon = episodeHorizon(options.env);
   if (options.out.endsWith(".jsonl")) {
-    await writeTrajectoriesJsonLinesFile(options.out, { trajectories, seeds });
+    await writeTrajectoriesJsonLinesFile(
+      options.out,
+      { trajectories, seeds },
+      { overwrite: options.overwrite ?? false },
+    );
   } else {
     try {
       await writeDemonstrations(options.out, options.env, trajectories, seeds, {

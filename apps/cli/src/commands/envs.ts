@@ -1,6 +1,7 @@
 import { make, registeredIds, spec } from "@irlkit/envs";
 import { episodeHorizon, expertKind, makeEnv } from "../environments.js";
 import { anchorReturns } from "../evaluation.js";
+import { withinLimit } from "../limits.js";
 import { parseInteger, printJson, printTable } from "../options.js";
 import { formatNumber } from "../progress.js";
 
@@ -43,7 +44,11 @@ export async function envsCommand(
   }
   const env = makeEnv(id);
   const registration = spec(id);
-  const episodes = parseInteger(options.episodes, "--episodes", 1);
+  const episodes = withinLimit(
+    parseInteger(options.episodes, "--episodes", 1),
+    "--episodes",
+    "maxEpisodes",
+  );
   const anchors = await anchorReturns(id, episodes, 0);
   const description = {
     id,
