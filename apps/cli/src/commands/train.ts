@@ -179,13 +179,12 @@ async function resume(
   try {
     await ensureBackend();
     plan.run.updateMeta({ status: "running", resumedAt: new Date().toISOString() });
-    if (!options.json) {
-      for (const note of plan.notes) process.stderr.write(`${note}\n`);
-      if (plan.checkpoint !== undefined) {
-        process.stderr.write(
-          `Resuming ${plan.run.path} from round ${String(plan.checkpoint.round)} (${RESUME_EXACTNESS})\n`,
-        );
-      }
+    // Notes (a checkpoint set aside, a lock taken over, a restart) go to stderr even with --json.
+    for (const note of plan.notes) process.stderr.write(`${note}\n`);
+    if (!options.json && plan.checkpoint !== undefined) {
+      process.stderr.write(
+        `Resuming ${plan.run.path} from round ${String(plan.checkpoint.round)} (${RESUME_EXACTNESS})\n`,
+      );
     }
     await runTraining(
       plan.algorithm,
