@@ -28,6 +28,12 @@ export {
   multiplyByDerivative,
 } from "./fused/kernels.js";
 export {
+  type FusedKernels,
+  fusedKernels,
+  setFusedKernels,
+  wasmKernelsAvailable,
+} from "./fused/wasm-kernels.js";
+export {
   binaryCrossEntropyWithLogits,
   logSigmoid,
   logStandardNormalCdf,

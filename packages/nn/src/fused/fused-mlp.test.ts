@@ -4,11 +4,14 @@ import {
   ACTIVATIONS,
   type Activation,
   Adam,
+  type FusedKernels,
   FusedMlp,
   FusedMlpCache,
+  fusedKernels,
   initBackend,
   Mlp,
   tf,
+  wasmKernelsAvailable,
 } from "../index.js";
 
 beforeAll(async () => {
@@ -40,10 +43,45 @@ function randomNetwork(activation: Activation, rng: Rng, sizes = [5, 7, 6, 3]): 
   );
 }
 
+const cases: [Activation, FusedKernels][] = ACTIVATIONS.flatMap((activation) =>
+  (["typescript", "wasm"] as const).map((kernels): [Activation, FusedKernels] => [
+    activation,
+    kernels,
+  ]),
+);
+
 describe("FusedMlp", () => {
-  test.each(ACTIVATIONS)(
-    "%s: outputs, parameter and input gradients agree with tfjs to 1e-5 relative",
-    (activation) => {
+  test("the WebAssembly SIMD kernels compile here and are the default", () => {
+    expect(wasmKernelsAvailable()).toBe(true);
+    expect(fusedKernels()).toBe("wasm");
+    expect(new FusedMlpCache().kernels).toBe("wasm");
+  });
+
+  test("wasm and TypeScript kernels agree on a 64-64 tanh network and a 64-row batch", () => {
+    const rng = new Rng(21);
+    const mlp = randomNetwork("tanh", rng, [4, 64, 64, 2]);
+    const rows = 64;
+    const inputs = rng.fillUniform(new Float32Array(rows * 4), -2, 2);
+    const outputGradients = rng.fillUniform(new Float32Array(rows * 2), -1, 1);
+    const results = (["typescript", "wasm"] as const).map((kernels) => {
+      const cache = new FusedMlpCache(kernels);
+      const outputs = Float32Array.from(mlp.host.forward(inputs, rows, cache));
+      const { flat } = mlp.host.createGradients();
+      const inputGradients = new Float32Array(rows * 4);
+      mlp.host.backward(cache, outputGradients, flat, inputGradients);
+      return { outputs, flat, inputGradients };
+    });
+    expect(relativeError(results[1]!.outputs, results[0]!.outputs)).toBeLessThan(1e-5);
+    expect(relativeError(results[1]!.flat, results[0]!.flat)).toBeLessThan(1e-5);
+    expect(relativeError(results[1]!.inputGradients, results[0]!.inputGradients)).toBeLessThan(
+      1e-5,
+    );
+    mlp.dispose();
+  });
+
+  test.each(cases)(
+    "%s, %s kernels: outputs, parameter and input gradients agree with tfjs to 1e-5 relative",
+    (activation, kernels) => {
       const rng = new Rng(11);
       // An odd batch (13 rows) exercises the 4-row blocks and the remainder loop; the last layer
       // also uses the activation so its derivative is checked at the output.
@@ -62,7 +100,7 @@ describe("FusedMlp", () => {
       const inputs = rng.fillUniform(new Float32Array(rows * 5), -2, 2);
       const outputWeights = rng.fillUniform(new Float32Array(rows * 3), -1, 1);
 
-      const cache = new FusedMlpCache();
+      const cache = new FusedMlpCache(kernels);
       const outputs = Float32Array.from(mlp.host.forward(inputs, rows, cache));
       const { flat } = mlp.host.createGradients();
       const inputGradients = new Float32Array(rows * 5);
@@ -79,7 +117,7 @@ describe("FusedMlp", () => {
         mlp.trainableVariables.flatMap((variable) => Array.from(grads[variable.name]!.dataSync())),
       );
       const expectedInputGradients = tf
-        .grad((input: tf.Tensor2D) => tf.sum(tf.mul(mlp.apply(input), g)))(x)
+        .grad((input) => tf.sum(tf.mul(mlp.apply(input as tf.Tensor2D), g)))(x)
         .dataSync();
       expect(relativeError(outputs, expectedOutputs)).toBeLessThan(1e-5);
       expect(relativeError(flat, expectedGradients)).toBeLessThan(1e-5);

@@ -16,29 +16,83 @@ import {
   denseParameterGradients,
   multiplyByDerivative,
 } from "./kernels.js";
+import { type FusedKernels, fusedKernels, WasmWorkspace } from "./wasm-kernels.js";
+
+/** Float offsets of a cache's regions in its wasm memory (each a multiple of 4: 16-byte aligned). */
+interface WasmLayout {
+  parameters: number;
+  gradients: number;
+  inputs: number;
+  inputGradients: number;
+  ones: number;
+  scratch: number;
+  outputs: number[];
+  deltas: number[];
+}
 
 /**
  * A forward pass's cached activations (each layer's output), reused across calls. Grows to the
  * largest batch it has seen.
  */
 export class FusedMlpCache {
+  /** The loops this cache's passes run (`fusedKernels()` when it was made). */
+  readonly kernels: FusedKernels;
   /** Rows of the last forward pass. */
   rows = 0;
   /** The inputs of the last forward pass (the caller's array, not copied). */
   inputs: Float32Array = new Float32Array(0);
-  /** `outputs[l]`: layer l's activations `[rows, sizes[l + 1]]`. */
+  /** `outputs[l]`: layer l's activations `[rows, sizes[l + 1]]` (views; valid until the next pass). */
   outputs: Float32Array[] = [];
   /** Scratch for the backward pass: ∂loss/∂(pre-activation) of layer l, `[rows, sizes[l + 1]]`. */
   deltas: Float32Array[] = [];
+  /** The wasm kernels' memory and where each buffer lives in it. */
+  workspace: WasmWorkspace | null = null;
+  layout: WasmLayout | null = null;
   #capacity = 0;
+  #sizes: readonly number[] = [];
+
+  constructor(kernels: FusedKernels = fusedKernels()) {
+    this.kernels = kernels;
+  }
 
   /** Makes room for `rows` rows of a network with these layer widths. */
   reserve(sizes: readonly number[], rows: number): void {
-    if (rows <= this.#capacity && this.outputs.length === sizes.length - 1) return;
-    const capacity = Math.max(rows, this.#capacity);
-    this.outputs = sizes.slice(1).map((width) => new Float32Array(capacity * width));
-    this.deltas = sizes.slice(1).map((width) => new Float32Array(capacity * width));
+    if (rows <= this.#capacity && this.#sizes === sizes) return;
+    const capacity = Math.max(rows, this.#sizes === sizes ? this.#capacity : 0);
     this.#capacity = capacity;
+    this.#sizes = sizes;
+    if (this.kernels === "typescript") {
+      this.outputs = sizes.slice(1).map((width) => new Float32Array(capacity * width));
+      this.deltas = sizes.slice(1).map((width) => new Float32Array(capacity * width));
+      return;
+    }
+    const aligned = (count: number) => Math.ceil(count / 4) * 4;
+    let parameterCount = 0;
+    let scratch = 0;
+    for (let layer = 0; layer + 1 < sizes.length; layer++) {
+      parameterCount += (sizes[layer]! + 1) * sizes[layer + 1]!;
+      scratch = Math.max(scratch, capacity * sizes[layer]!, sizes[layer]! * sizes[layer + 1]!);
+    }
+    let end = 4; // offset 0 is the kernels' "no bias"
+    const take = (count: number) => {
+      const start = end;
+      end += aligned(count);
+      return start;
+    };
+    const layout: WasmLayout = {
+      parameters: take(parameterCount),
+      gradients: take(parameterCount),
+      inputs: take(capacity * sizes[0]!),
+      inputGradients: take(capacity * sizes[0]!),
+      ones: take(capacity),
+      scratch: take(scratch),
+      outputs: sizes.slice(1).map((width) => take(capacity * width)),
+      deltas: sizes.slice(1).map((width) => take(capacity * width)),
+    };
+    this.workspace ??= new WasmWorkspace();
+    this.workspace.reserve(end);
+    this.workspace.floats.fill(1, layout.ones, layout.ones + capacity);
+    this.layout = layout;
   }
 }
 
@@ -102,6 +156,7 @@ export class FusedMlp {
     cache.reserve(sizes, rows);
     cache.rows = rows;
     cache.inputs = inputs;
+    if (cache.kernels === "wasm") return this.#wasmForward(inputs, rows, cache);
     let x = inputs;
     for (let layer = 0; layer + 1 < sizes.length; layer++) {
       const y = cache.outputs[layer]!;
@@ -132,6 +187,10 @@ export class FusedMlp {
       throw new RangeError(
         `FusedMlp.backward: gradients must have ${this.parameters.length} values; found ${gradients.length}.`,
       );
+    }
+    if (cache.kernels === "wasm") {
+      this.#wasmBackward(cache, outputGradients, gradients, inputGradients);
+      return;
     }
     const last = layerCount - 1;
     const outputCount = rows * sizes[layerCount]!;
@@ -175,6 +234,118 @@ export class FusedMlp {
       } else if (inputGradients !== undefined) {
         denseInputGradients(dz, rows, outWidth, this.kernels[0]!, inWidth, inputGradients);
       }
+    }
+  }
+
+  /** Float offsets of `kernel_l` and `bias_l` within `parameters`. */
+  #offsets(layer: number): { kernel: number; bias: number } {
+    const { sizes } = this.architecture;
+    let offset = 0;
+    for (let l = 0; l < layer; l++) offset += (sizes[l]! + 1) * sizes[l + 1]!;
+    return { kernel: offset, bias: offset + sizes[layer]! * sizes[layer + 1]! };
+  }
+
+  #wasmForward(inputs: Float32Array, rows: number, cache: FusedMlpCache): Float32Array {
+    const { sizes, activations, leakyReluAlpha } = this.architecture;
+    const workspace = cache.workspace!;
+    const layout = cache.layout!;
+    const kernels = workspace.kernels;
+    const floats = workspace.floats;
+    floats.set(this.parameters, layout.parameters);
+    floats.set(inputs.subarray(0, rows * sizes[0]!), layout.inputs);
+    let x = layout.inputs;
+    const outputs: Float32Array[] = [];
+    for (let layer = 0; layer + 1 < sizes.length; layer++) {
+      const outWidth = sizes[layer + 1]!;
+      const { kernel, bias } = this.#offsets(layer);
+      const y = layout.outputs[layer]!;
+      kernels.denseForward(
+        x * 4,
+        rows,
+        sizes[layer]!,
+        (layout.parameters + kernel) * 4,
+        (layout.parameters + bias) * 4,
+        outWidth,
+        y * 4,
+      );
+      const count = rows * outWidth;
+      const view = floats.subarray(y, y + count);
+      if (activations[layer] === "tanh") kernels.tanhInPlace(y * 4, count);
+      else activateInPlace(view, count, activations[layer]!, leakyReluAlpha);
+      outputs.push(view);
+      x = y;
+    }
+    cache.outputs = outputs;
+    return outputs[outputs.length - 1]!;
+  }
+
+  /** ∂x·W+b: ∂W = xᵀ·dz, ∂b = 1ᵀ·dz, ∂x = dz·Wᵀ, each one `denseForward` on transposed operands. */
+  #wasmBackward(
+    cache: FusedMlpCache,
+    outputGradients: Float32Array,
+    gradients: Float32Array,
+    inputGradients: Float32Array | undefined,
+  ): void {
+    const { sizes, activations, leakyReluAlpha } = this.architecture;
+    const rows = cache.rows;
+    const workspace = cache.workspace!;
+    const layout = cache.layout!;
+    const kernels = workspace.kernels;
+    const floats = workspace.floats;
+    const last = sizes.length - 2;
+    const derivative = (layer: number, delta: number) => {
+      const count = rows * sizes[layer + 1]!;
+      const output = layout.outputs[layer]!;
+      if (activations[layer] === "tanh") kernels.tanhBackward(delta * 4, output * 4, count);
+      else {
+        multiplyByDerivative(
+          floats.subarray(delta, delta + count),
+          floats.subarray(output, output + count),
+          count,
+          activations[layer]!,
+          leakyReluAlpha,
+        );
+      }
+    };
+    floats.set(outputGradients.subarray(0, rows * sizes[last + 1]!), layout.deltas[last]!);
+    derivative(last, layout.deltas[last]!);
+    for (let layer = last; layer >= 0; layer--) {
+      const inWidth = sizes[layer]!;
+      const outWidth = sizes[layer + 1]!;
+      const delta = layout.deltas[layer]! * 4;
+      const x = layer === 0 ? layout.inputs : layout.outputs[layer - 1]!;
+      const { kernel, bias } = this.#offsets(layer);
+      const scratch = layout.scratch * 4;
+      kernels.transpose(x * 4, rows, inWidth, scratch);
+      kernels.denseForward(
+        scratch,
+        inWidth,
+        rows,
+        delta,
+        0,
+        outWidth,
+        (layout.gradients + kernel) * 4,
+      );
+      kernels.denseForward(
+        layout.ones * 4,
+        1,
+        rows,
+        delta,
+        0,
+        outWidth,
+        (layout.gradients + bias) * 4,
+      );
+      if (layer > 0 || inputGradients !== undefined) {
+        kernels.transpose((layout.parameters + kernel) * 4, inWidth, outWidth, scratch);
+        const below = layer > 0 ? layout.deltas[layer - 1]! : layout.inputGradients;
+        kernels.denseForward(delta, rows, outWidth, scratch, 0, inWidth, below * 4);
+        if (layer > 0) derivative(layer - 1, below);
+      }
+    }
+    gradients.set(floats.subarray(layout.gradients, layout.gradients + this.parameters.length));
+    if (inputGradients !== undefined) {
+      const count = rows * sizes[0]!;
+      inputGradients.set(floats.subarray(layout.inputGradients, layout.inputGradients + count));
     }
   }
 }

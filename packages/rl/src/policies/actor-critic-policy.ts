@@ -196,6 +196,15 @@ export class ActorCriticPolicy implements DifferentiablePolicy {
     this.#criticInference.refresh();
   }
 
+  /**
+   * Declares the host copies of the actor's and critic's parameters written (by the fused path,
+   * decision 0014): acting already reads them; the variables follow before their next use.
+   */
+  markHostChanged(): void {
+    this.actor.markHostChanged();
+    this.critic.markHostChanged();
+  }
+
   getParameters(): Float32Array[] {
     return readParameters(this.trainableVariables);
   }

@@ -20,10 +20,10 @@ import {
   type Activation,
   Categorical,
   DiagGaussian,
+  HostParameters,
   type Initialization,
   logStandardNormalCdf,
   Mlp,
-  type MlpConfig,
   readParameters,
   tf,
   writeParameters,
@@ -33,14 +33,21 @@ import type {
   DifferentiablePolicy,
   PolicySample,
 } from "./differentiable-policy.js";
-import { MlpInference, type MlpInferenceOptions } from "./mlp-inference.js";
+import { MlpInference } from "./mlp-inference.js";
+import {
+  checkBoxActions,
+  checkDiscreteActions,
+  checkHeadGain,
+  checkObservationBatch,
+  HALF_LOG_TWO_PI,
+  inferenceOptions,
+  logSumExpRow,
+  mlpConfig,
+  normalLogDensity,
+  observationInputSize,
+} from "./mlp-policy-helpers.js";
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
-
-/** log N(a; μ, σ) from z = (a − μ)/σ and log σ: −½z² − log σ − ½ log 2π. */
-function normalLogDensity(standardised: number, logStd: number): number {
-  return -0.5 * standardised * standardised - logStd - HALF_LOG_TWO_PI;
-}
+export { inferenceOptions, mlpConfig, observationInputSize };
 
 export interface MlpPolicyOptions {
   /**
@@ -76,79 +83,6 @@ export interface MlpPolicyOptions {
    * @default 0 (SB3's `log_std_init`)
    */
   logStdInit?: number;
-}
-
-/** The `MlpConfig` of a network `[input, ...hidden, output]` with SB3's initial gains. */
-export function mlpConfig(
-  inputSize: number,
-  outputSize: number,
-  options: MlpPolicyOptions,
-  headGain: number,
-  field: string,
-): MlpConfig {
-  const hiddenSizes = options.hiddenSizes ?? [64, 64];
-  if (!Array.isArray(hiddenSizes)) {
-    throw new ValidationError(
-      `${field}.hiddenSizes`,
-      "an array of positive integers",
-      describeValue(hiddenSizes),
-    );
-  }
-  const activation = options.activation ?? "tanh";
-  const initialization = options.initialization ?? "orthogonal";
-  const layerCount = hiddenSizes.length + 1;
-  return {
-    sizes: [inputSize, ...hiddenSizes, outputSize],
-    activations: Array.from({ length: layerCount }, (_, layer) =>
-      layer === layerCount - 1 ? "identity" : activation,
-    ),
-    initialization,
-    ...(initialization === "orthogonal"
-      ? {
-          gains: Array.from({ length: layerCount }, (_, layer) =>
-            layer === layerCount - 1 ? headGain : Math.SQRT2,
-          ),
-        }
-      : {}),
-  };
-}
-
-/** The `MlpInference` options of a policy's options. */
-export function inferenceOptions(options: MlpPolicyOptions): MlpInferenceOptions {
-  return options.inferenceTfjsMinRows === undefined
-    ? {}
-    : { tfjsMinRows: options.inferenceTfjsMinRows };
-}
-
-/** The flat input size of an MLP policy; only flat `Box` observations are supported. */
-export function observationInputSize(space: Space, who: string): number {
-  if (space.kind !== "Box") {
-    throw new ValidationError(
-      `${who} observationSpace`,
-      "a Box (MLP policies read flat float observations; one-hot encode Discrete states first)",
-      space.describe(),
-    );
-  }
-  return space.flatSize;
-}
-
-function checkObservationBatch(observations: unknown, size: number, who: string): number {
-  if (!(observations instanceof Float32Array) || observations.length % size !== 0) {
-    throw new ValidationError(
-      `${who} observations`,
-      `a Float32Array [N * ${size}]`,
-      describeValue(observations),
-    );
-  }
-  return observations.length / size;
-}
-
-function checkHeadGain(gain: number | undefined, who: string): number {
-  const value = gain ?? 0.01;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(`${who} actionHeadGain`, "a finite number > 0", describeValue(value));
-  }
-  return value;
 }
 
 /**
@@ -313,6 +247,11 @@ export class MlpCategoricalPolicy implements DifferentiablePolicy {
     this.#inference.refresh();
   }
 
+  /** Declares `network.host` written by the fused path: the variables follow on next use. */
+  markHostChanged(): void {
+    this.network.markHostChanged();
+  }
+
   getParameters(): Float32Array[] {
     return readParameters(this.trainableVariables);
   }
@@ -341,14 +280,15 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
   readonly actionSpace: Space;
   /** The mean network `[observationSize, ...hidden, actionSize]`. */
   readonly network: Mlp;
-  /** The state-independent log standard deviation `[actionSize]`. */
-  readonly logStd: tf.Variable<tf.Rank.R1>;
+  readonly #logStd: tf.Variable<tf.Rank.R1>;
+  /** The host copy of `logStd`, shared by acting and the fused training path (decision 0014). */
+  readonly #logStdHost: HostParameters;
   readonly #inference: MlpInference;
   readonly #observationSize: number;
   readonly #actionSize: number;
   readonly #low: Float64Array;
   readonly #high: Float64Array;
-  #logStdValues: Float32Array;
+  readonly #logStdValues: Float32Array;
   #means = new Float64Array(0);
   #disposed = false;
 
@@ -384,9 +324,30 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
       who,
     );
     this.network = new Mlp(config, rng);
-    this.logStd = tf.tidy(() => tf.variable(tf.fill([this.#actionSize], logStdInit)));
+    this.#logStd = tf.tidy(() => tf.variable(tf.fill([this.#actionSize], logStdInit)));
     this.#logStdValues = new Float32Array(this.#actionSize).fill(logStdInit);
+    this.#logStdHost = new HostParameters([this.#logStd], [this.#logStdValues]);
     this.#inference = new MlpInference(this.network, inferenceOptions(options));
+  }
+
+  /** The state-independent log standard deviation `[actionSize]` (up to date with the host copy). */
+  get logStd(): tf.Variable<tf.Rank.R1> {
+    this.#logStdHost.variables();
+    return this.#logStd;
+  }
+
+  /**
+   * The host copy of `logStd` that acting reads and the fused path writes; after writing it (or
+   * `network.host`), call `markHostChanged()`.
+   */
+  get logStdValues(): Float32Array {
+    return this.#logStdValues;
+  }
+
+  /** Declares the host copies (network and log std) written: the variables follow on next use. */
+  markHostChanged(): void {
+    this.network.markHostChanged();
+    this.#logStdHost.markHostChanged();
   }
 
   get trainableVariables(): tf.Variable[] {
@@ -517,7 +478,7 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
 
   refresh(): void {
     this.#inference.refresh();
-    this.#logStdValues = Float32Array.from(this.logStd.dataSync());
+    this.#logStdHost.pull();
   }
 
   getParameters(): Float32Array[] {
@@ -537,7 +498,7 @@ export class MlpGaussianPolicy implements DifferentiablePolicy {
     if (this.#disposed) return;
     this.#disposed = true;
     this.network.dispose();
-    this.logStd.dispose();
+    this.#logStd.dispose();
   }
 }
 
@@ -559,38 +520,4 @@ export function createMlpPolicy(
     "a Discrete or Box space",
     actionSpace.describe(),
   );
-}
-
-function logSumExpRow(values: Float64Array, offset: number, count: number): number {
-  let maximum = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < count; k++) maximum = Math.max(maximum, values[offset + k]!);
-  let total = 0;
-  for (let k = 0; k < count; k++) total += Math.exp(values[offset + k]! - maximum);
-  return maximum + Math.log(total);
-}
-
-function checkDiscreteActions(actions: unknown, rows: number, n: number, who: string): void {
-  if (!(actions instanceof Int32Array) || actions.length !== rows) {
-    throw new ValidationError(
-      `${who} actions`,
-      `an Int32Array [${rows}] (one action per observation)`,
-      describeValue(actions),
-    );
-  }
-  for (let i = 0; i < rows; i++) {
-    const action = actions[i]!;
-    if (action < 0 || action >= n) {
-      throw new ValidationError(`${who} actions[${i}]`, `an integer in [0, ${n})`, String(action));
-    }
-  }
-}
-
-function checkBoxActions(actions: unknown, rows: number, size: number, who: string): void {
-  if (!(actions instanceof Float32Array) || actions.length !== rows * size) {
-    throw new ValidationError(
-      `${who} actions`,
-      `a Float32Array [${rows} * ${size}]`,
-      describeValue(actions),
-    );
-  }
 }

@@ -24,6 +24,11 @@ export type PpoSchedule = "constant" | "linear";
 
 const SCHEDULES: readonly PpoSchedule[] = ["constant", "linear"];
 
+/** Which implementation computes PPO's loss and gradients (decision 0014). */
+export type ComputePath = "auto" | "fused" | "tfjs";
+
+const COMPUTE_PATHS: readonly ComputePath[] = ["auto", "fused", "tfjs"];
+
 /** PPO's hyperparameters. Every default is Stable-Baselines3's (`stable_baselines3.PPO`). */
 export const ppoConfigSpec = {
   nSteps: integerSetting({
@@ -96,6 +101,11 @@ export const ppoConfigSpec = {
     default: 1e-5,
     exclusiveMinimum: 0,
     doc: "Adam's ε (SB3 and CleanRL use 1e-5 rather than PyTorch's 1e-8).",
+  }),
+  computePath: choiceSetting({
+    default: "auto",
+    values: COMPUTE_PATHS,
+    doc: '"fused": the loss and gradients in plain TypeScript on the policy\'s host parameters (decision 0014); "tfjs": a tfjs graph (any policy); "auto": fused for irlkit\'s MLP actor-critic, tfjs otherwise.',
   }),
   policy: settingSection(
     "The default policy's networks when no policy is passed to Ppo: separate 64-64 tanh actor and critic (SB3's MlpPolicy).",

@@ -31,6 +31,7 @@ import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
 import type { PolicyOptimizer } from "../policy-optimizer.js";
 import { computeGae } from "./compute-gae.js";
+import { FusedPpoLoss, supportsFusedPath } from "./fused-loss.js";
 import {
   gatherMinibatch,
   hasCriticFields,
@@ -88,6 +89,8 @@ export class Ppo implements PolicyOptimizer {
   readonly #metricSink: MetricSink;
   readonly #ownsPolicy: boolean;
   readonly #optimizer: Adam;
+  /** The fused loss (decision 0014) when `computePath` resolved to it; null on the tfjs path. */
+  readonly #fused: FusedPpoLoss | null;
   #actionRng: Rng;
   #minibatchRng: Rng;
   /** s_t of every env for the next collect step (a copy: the env overwrites its buffers). */
@@ -149,6 +152,23 @@ export class Ppo implements PolicyOptimizer {
       learningRate: this.config.learningRate,
       epsilon: this.config.adamEpsilon,
     });
+    const fusedSupported = supportsFusedPath(this.policy);
+    if (this.config.computePath === "fused" && !fusedSupported) {
+      throw new ValidationError(
+        "ppo.computePath",
+        '"auto" or "tfjs" for this policy (the fused path knows only irlkit\'s ActorCriticPolicy with an MLP actor)',
+        '"fused"',
+      );
+    }
+    this.#fused =
+      this.config.computePath !== "tfjs" && fusedSupported
+        ? new FusedPpoLoss(this.policy, this.config)
+        : null;
+  }
+
+  /** The path that computes the loss and gradients: `"fused"` or `"tfjs"` (`computePath` resolved). */
+  get computePath(): "fused" | "tfjs" {
+    return this.#fused === null ? "tfjs" : "fused";
   }
 
   get timesteps(): number {
@@ -247,8 +267,9 @@ export class Ppo implements PolicyOptimizer {
       gaeLambda: config.gaeLambda,
     });
 
-    const lastGood = policy.getParameters();
-    const variables = policy.trainableVariables;
+    const fused = this.#fused;
+    const lastGood = fused === null ? policy.getParameters() : fused.snapshot();
+    const variables = fused === null ? policy.trainableVariables : [];
     const totals = {
       loss: 0,
       policyLoss: 0,
@@ -279,16 +300,16 @@ export class Ppo implements PolicyOptimizer {
         // Detail 9: advantage normalisation per minibatch (SB3: only with more than one sample).
         if (config.normalizeAdvantage && indices.length > 1) standardise(minibatch.advantages);
 
-        const { values: summary, gradients } = this.#lossAndGradients(
-          minibatch,
-          variables,
-          clipRange,
-        );
+        const { values: summary, gradients } =
+          fused === null
+            ? this.#lossAndGradients(minibatch, variables, clipRange)
+            : fused.lossAndGradients(minibatch, clipRange);
         const [loss, policyLoss, valueLoss, entropy, approxKl, clipFraction] = summary;
         // Detail 15: global gradient-norm clipping.
         const gradNorm = clipGradientNorm(gradients, config.maxGradNorm);
         if (!Number.isFinite(loss!) || !Number.isFinite(gradNorm)) {
-          policy.setParameters(lastGood);
+          if (fused === null) policy.setParameters(lastGood);
+          else fused.restore(lastGood);
           throw new TrainingDivergedError(
             "ppo",
             this.#iteration,
@@ -301,7 +322,8 @@ export class Ppo implements PolicyOptimizer {
           stoppedEarly = true;
           break;
         }
-        this.#optimizer.step(gradients);
+        if (fused === null) this.#optimizer.step(gradients);
+        else this.#optimizer.stepValues(fused.parameterViews, gradients);
         totals.loss += loss!;
         totals.policyLoss += policyLoss!;
         totals.valueLoss += valueLoss!;
@@ -313,7 +335,9 @@ export class Ppo implements PolicyOptimizer {
       }
       epochsRun++;
     }
-    policy.refresh();
+    // The fused path wrote the host copies that acting reads; the variables follow when next used.
+    if (fused === null) policy.refresh();
+    else policy.markHostChanged();
     this.#iteration++;
 
     // ─── 5. Metrics ─────────────────────────────────────────────────────────────────────────
@@ -335,8 +359,8 @@ export class Ppo implements PolicyOptimizer {
       "rollout/rewardMean": meanOf(batch.rewards),
       "rollout/episodes": batch.episodeReturns.length,
     };
-    if (policy.actor.actionSpace.kind === "Box" && "logStd" in policy.actor) {
-      metrics["ppo/std"] = meanOf(policy.actor.logStd.dataSync().map(Math.exp));
+    if (policy.actor.actionSpace.kind === "Box" && "logStdValues" in policy.actor) {
+      metrics["ppo/std"] = meanOf(policy.actor.logStdValues.map(Math.exp));
     }
     if (this.#recentReturns.length > 0) {
       metrics["rollout/returnMean"] = meanOf(this.#recentReturns);
