@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { registeredIds } from "@irlkit/envs";
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS, type Algorithm, resolveConfig } from "./configs.js";
+import { ALGORITHMS, type Algorithm, resolveConfig, stepsKey } from "./configs.js";
 import { presetFor, presetsDirectory, readPresets } from "./presets.js";
 
 // showcase.yml is the showcase's config-file layer, not a per-env preset file.
@@ -29,7 +29,8 @@ describe("presets", () => {
           source.startsWith("preset"),
         );
         expect(fromPreset.length, `${algorithm} ${envId}`).toBeGreaterThan(0);
-        expect(values.totalTimesteps ?? values.epochs).toBeGreaterThan(0);
+        // The budget --steps sets: env steps, bc's epochs or the tabular methods' iterations.
+        expect(values[stepsKey(algorithm)]).toBeGreaterThan(0);
       }
     },
   );
