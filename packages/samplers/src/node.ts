@@ -122,15 +122,25 @@ export async function readTrajectoriesJsonLinesFile(
   return parseTrajectoriesJsonLines(await readTextFile(path, limits), path, { limits });
 }
 
-/** Writes trajectories as a JSON-lines file, creating its directory. */
+/**
+ * Writes trajectories as a JSON-lines file, creating its directory. An existing file is refused
+ * (as `writeMinariDatasetDirectory` refuses an existing dataset) unless `options.overwrite`.
+ */
 export async function writeTrajectoriesJsonLinesFile(
   path: string,
   init: DatasetEpisodesInit,
-  options: FormatJsonLinesOptions = {},
+  options: FormatJsonLinesOptions & { overwrite?: boolean } = {},
 ): Promise<void> {
-  const text = formatTrajectoriesJsonLines(init, options);
+  const { overwrite = false, ...format } = options;
+  if (!overwrite && existsSync(path)) {
+    throw new Error(
+      `${path} already exists: a dataset is already stored there. Delete it, choose another file, or pass { overwrite: true }.`,
+    );
+  }
+  const text = formatTrajectoriesJsonLines(init, format);
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  // "wx" fails if the file appeared meanwhile: never a silent overwrite.
+  await writeFile(path, text, { flag: overwrite ? "w" : "wx" });
 }
 
 /** Imports a D4RL-style HDF5 file (see `readD4rlHdf5`). Needs `h5wasm`. */

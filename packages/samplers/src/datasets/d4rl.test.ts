@@ -57,6 +57,20 @@ describe("readD4rlHdf5", () => {
     expect(result.trajectories[0]!.truncated).toBe(true);
   });
 
+  it("refuses a file whose rows all end an episode (0 trajectories) instead of returning none", async () => {
+    const allTerminal = await d4rlFile({ next: false, terminals: Int8Array.of(1, 1, 1, 1, 1) });
+    const error = await readD4rlHdf5(allTerminal, { file: "all-terminal.hdf5" }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe(
+      "all-terminal.hdf5: terminals: expected at least one episode of two or more rows (without next_observations an episode's last row is only its final observation), found 5 rows, every one ending an episode: 0 trajectories",
+    );
+    // With next_observations, one-row episodes are whole transitions.
+    const withNext = await readD4rlHdf5(await d4rlFile({ terminals: Int8Array.of(1, 1, 1, 1, 1) }));
+    expect(withNext.trajectories.map((t) => t.length)).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it("rejects bad flags, wrong shapes and integer actions without a space", async () => {
     await expect(
       readD4rlHdf5(await d4rlFile({ terminals: Int8Array.of(0, 2, 0, 0, 0) }), {

@@ -81,13 +81,23 @@ export async function readD4rlHdf5(
         ends.length,
         "terminals and timeouts (the episodes they end)",
       );
-      return split(
+      const imported = split(
         { observations, actions, rewards, terminals, next },
         ends,
         observationSpace,
         actionSpace,
         file,
       );
+      if (imported.trajectories.length === 0) {
+        throw new ValidationError(
+          "terminals",
+          next === undefined
+            ? "at least one episode of two or more rows (without next_observations an episode's last row is only its final observation)"
+            : "at least one row",
+          count === 0 ? "0 rows" : `${count} rows, every one ending an episode: 0 trajectories`,
+        );
+      }
+      return imported;
     }),
   );
 }

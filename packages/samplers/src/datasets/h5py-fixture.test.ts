@@ -3,7 +3,7 @@
 // actions [0, 1, 0], rewards [1, 1.5, 2], seeds 40 and 41, episode 0 terminated, episode 1 truncated.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Box } from "@irlkit/core";
+import { type Box, ValidationError } from "@irlkit/core";
 import { describe, expect, it } from "vitest";
 import { readMinariDatasetDirectory } from "../node.js";
 
@@ -32,5 +32,17 @@ describe("the committed h5py-written Minari fixture", () => {
     expect(Array.from(first!.rewards!)).toEqual([1, 1.5, 2]);
     expect([first!.terminated, first!.truncated]).toEqual([true, false]);
     expect([second!.terminated, second!.truncated]).toEqual([false, true]);
+  });
+});
+
+describe("an LZF-compressed dataset (h5py's plugin filter 32000)", () => {
+  it("is refused with the file, the field and the filter named, not HDF5's plugin path", async () => {
+    const lzf = join(fixture, "..", "h5py-minari-lzf");
+    const error = await readMinariDatasetDirectory(lzf).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    const message = (error as ValidationError).message;
+    expect(message).toMatch(/h5py-minari-lzf\/data\/main_data\.hdf5, episode 0: \w+: expected/);
+    expect(message).toContain("found compression with filter 32000 (LZF)");
+    expect(message).not.toContain("plugin)");
   });
 });

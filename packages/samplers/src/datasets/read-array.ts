@@ -117,6 +117,34 @@ export class ReadBudget {
 }
 
 /**
+ * HDF5's built-in filters, which h5wasm decodes: deflate (gzip), shuffle, Fletcher-32, szip,
+ * n-bit and scale-offset. Registered plugin filters (ids from 256: LZF 32000, Blosc 32001, LZ4
+ * 32004, bitshuffle 32008, Zstandard 32015, …) need a plugin library h5wasm does not have.
+ */
+const BUILT_IN_FILTERS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6]);
+
+const PLUGIN_FILTER_NAMES: Readonly<Record<number, string>> = {
+  32000: "LZF",
+  32001: "Blosc",
+  32004: "LZ4",
+  32008: "bitshuffle",
+  32015: "Zstandard",
+};
+
+/** Refuses a dataset compressed with a filter h5wasm cannot decode, naming the filter. */
+function checkFilters(dataset: H5Dataset, field: string): void {
+  for (const filter of dataset.filters) {
+    if (BUILT_IN_FILTERS.has(filter.id)) continue;
+    const name = PLUGIN_FILTER_NAMES[filter.id] ?? (filter.name || "an HDF5 plugin filter");
+    throw new ValidationError(
+      field,
+      'a dataset stored uncompressed or with a built-in HDF5 filter (gzip/deflate, shuffle, Fletcher-32), which irlkit can decode; re-save it with compression="gzip" (h5py) to read it here',
+      `compression with filter ${filter.id} (${name})`,
+    );
+  }
+}
+
+/**
  * Reads `group/name` as a numeric array with at least one dimension. `field` names it in errors.
  * Its declared size is claimed from `budget` before anything is read.
  */
@@ -160,6 +188,7 @@ export function readNumericDataset(
   if (kind === "float" && metadata.size !== 4 && metadata.size !== 8) {
     throw new ValidationError(field, "32- or 64-bit floats", `${metadata.size * 8}-bit floats`);
   }
+  checkFilters(entity, field);
   budget.claim(entity, shape, metadata.size, field);
   const expected = shapeElements(shape);
   const value = entity.value;
