@@ -196,6 +196,8 @@ describe("Ppo", () => {
       return undefined;
     });
     expect(last).toBeGreaterThan(100);
+    // The learning signal of the default path: the fused MLP loss (decision 0014).
+    expect(ppo.computePath).toBe("fused");
     ppo.dispose();
   });
 

@@ -25,7 +25,7 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import type { VectorEnv } from "@irlkit/envs";
-import { Adam, type AdamState, clipGradientNorm, computeGradients, tf } from "@irlkit/nn";
+import { Adam, type AdamState, clipGradientNorm } from "@irlkit/nn";
 import { collectRollout, type RolloutBatch } from "@irlkit/samplers";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
@@ -35,7 +35,6 @@ import { FusedPpoLoss, supportsFusedPath } from "./fused-loss.js";
 import {
   gatherMinibatch,
   hasCriticFields,
-  type Minibatch,
   missingCriticFields,
   standardise,
 } from "./minibatch.js";
@@ -45,6 +44,7 @@ import {
   resolvePpoConfig,
   scheduled,
 } from "./ppo-config.js";
+import { tfjsPpoLoss } from "./tfjs-loss.js";
 
 // ─── 1. Config: ppo-config.ts (`ppoConfigSpec`, `resolvePpoConfig`) ────────────────────────────
 
@@ -302,7 +302,7 @@ export class Ppo implements PolicyOptimizer {
 
         const { values: summary, gradients } =
           fused === null
-            ? this.#lossAndGradients(minibatch, variables, clipRange)
+            ? tfjsPpoLoss(policy, config, minibatch, variables, clipRange)
             : fused.lossAndGradients(minibatch, clipRange);
         const [loss, policyLoss, valueLoss, entropy, approxKl, clipFraction] = summary;
         // Detail 15: global gradient-norm clipping.
@@ -368,64 +368,6 @@ export class Ppo implements PolicyOptimizer {
     }
     this.#metricSink.log(batch.timesteps, metrics);
     return Object.freeze(metrics);
-  }
-
-  /**
-   * The PPO loss of one minibatch and its clipped gradients (one tfjs graph, one read-back):
-   *
-   *   r(θ)  = exp(log π_θ(a|s) − log π_old(a|s))
-   *   L^CLIP = −E[min(r Â, clip(r, 1 − ε, 1 + ε) Â)]                     (paper eq. 7, negated)
-   *   L^VF   = E[(V_θ(s) − R̂)²], V optionally clipped to V_old ± ε_vf    (SB3's clip_range_vf)
-   *   L      = L^CLIP − c_ent · E[H(π_θ(·|s))] + c_vf · L^VF                (paper eq. 9)
-   */
-  #lossAndGradients(minibatch: Minibatch, variables: tf.Variable[], clipRange: number) {
-    const { config, policy } = this;
-    return computeGradients(variables, () => {
-      const observations = tf.tensor2d(minibatch.observations, [
-        minibatch.size,
-        this.env.observationSize,
-      ]);
-      const advantages = tf.tensor1d(minibatch.advantages);
-      const oldLogProbs = tf.tensor1d(minibatch.logProbs);
-      const returns = tf.tensor1d(minibatch.returns);
-      const { logProbs, entropy, values } = policy.evaluateActions(observations, minibatch.actions);
-
-      // Detail 10: the clipped surrogate objective.
-      const logRatio = tf.sub(logProbs, oldLogProbs);
-      const ratio = tf.exp(logRatio);
-      const unclipped = tf.mul(tf.neg(advantages), ratio);
-      const clipped = tf.mul(
-        tf.neg(advantages),
-        tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange),
-      );
-      const policyLoss = tf.mean(tf.maximum(unclipped, clipped)) as tf.Scalar;
-
-      // Detail 12: value loss, with SB3's optional clipping of the prediction.
-      let predicted: tf.Tensor1D = values;
-      if (config.clipRangeVf !== null) {
-        const oldValues = tf.tensor1d(minibatch.values);
-        predicted = tf.add(
-          oldValues,
-          tf.clipByValue(tf.sub(values, oldValues), -config.clipRangeVf, config.clipRangeVf),
-        );
-      }
-      const valueLoss = tf.mean(tf.squaredDifference(returns, predicted)) as tf.Scalar;
-
-      // Detail 14: entropy bonus.
-      const entropyMean = tf.mean(entropy) as tf.Scalar;
-      const loss = tf.add(
-        tf.add(policyLoss, tf.mul(tf.neg(entropyMean), config.entCoef)),
-        tf.mul(valueLoss, config.vfCoef),
-      ) as tf.Scalar;
-
-      // Diagnostics (read back, not differentiated): SB3's approximate KL E[(r − 1) − log r]
-      // and the fraction of samples whose ratio was clipped.
-      const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
-      const clipFraction = tf.mean(
-        tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), "float32"),
-      ) as tf.Scalar;
-      return { loss, statistics: [policyLoss, valueLoss, entropyMean, approxKl, clipFraction] };
-    });
   }
 
   // ─── 6. Train loop ──────────────────────────────────────────────────────────────────────────
