@@ -41,6 +41,7 @@ import {
   type SpaceWithOrigin,
 } from "./policy-graph.js";
 import {
+  inputTensor,
   type LoadedModelInit,
   LoadedOnnxModel,
   type OnnxRuntimeAdapter,
@@ -192,7 +193,10 @@ export class OnnxPolicy extends LoadedOnnxModel implements Policy {
     const collected: Float32Array[][] = fetches.map(() => []);
     for (let start = 0; start < rows; start += chunk) {
       const slice = observations.subarray(start * size, (start + chunk) * size);
-      const feed: RuntimeTensor = this.runtime.createTensor(
+      const feed: RuntimeTensor = inputTensor(
+        this.runtime,
+        this.source,
+        this.#input.name,
         this.#input.elementType === "int64" ? "int64" : "float32",
         toRuntimeData(slice, this.#input.elementType, "observations"),
         [chunk, ...fixedInner],

@@ -16,6 +16,7 @@ import {
 import { REWARD_INPUT_NAMES, REWARD_OUTPUT_NAME } from "./export-reward.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
+  inputTensor,
   type LoadedModelInit,
   LoadedOnnxModel,
   namedOrOnlyOutput,
@@ -75,7 +76,10 @@ export class OnnxReward extends LoadedOnnxModel implements RewardFunction {
       const { values, rowSize } = this.#inputValues(input.name, batch, count);
       const dims =
         input.shape !== undefined && input.shape.length === 1 ? [count] : [count, rowSize];
-      feeds[input.name] = this.runtime.createTensor(
+      feeds[input.name] = inputTensor(
+        this.runtime,
+        this.source,
+        input.name,
         input.elementType === "int64" ? "int64" : "float32",
         toRuntimeData(values, input.elementType, input.name),
         dims,

@@ -6,6 +6,7 @@ import { describeValue, type Space, ValidationError } from "@irlkit/core";
 import { POLICY_TENSOR_NAMES } from "./export-policy.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import {
+  inputTensor,
   type LoadedModelInit,
   LoadedOnnxModel,
   namedOrOnlyOutput,
@@ -44,7 +45,10 @@ export class OnnxValueFunction extends LoadedOnnxModel {
     }
     const rows = observations.length / size;
     const input = this.summary.inputs[0]!;
-    const feed = this.runtime.createTensor(
+    const feed = inputTensor(
+      this.runtime,
+      this.source,
+      input.name,
       input.elementType === "int64" ? "int64" : "float32",
       toRuntimeData(observations, input.elementType, "observations"),
       input.shape !== undefined && input.shape.length === 1 ? [rows] : [rows, size],

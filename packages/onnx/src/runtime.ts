@@ -37,6 +37,33 @@ export interface OnnxRuntimeAdapter {
   ): RuntimeTensor;
 }
 
+/**
+ * A tensor for graph input `input` whose `dims` hold exactly `data.length` values — checked here so a
+ * mismatch names the model and the input instead of ONNX Runtime's "Tensor's size(5) does not match
+ * data length(4)".
+ * @throws OnnxModelError naming `source`, the input, the shape and the number of values.
+ */
+export function inputTensor(
+  runtime: OnnxRuntimeAdapter,
+  source: string,
+  input: string,
+  type: "float32" | "int64",
+  data: Float32Array | BigInt64Array,
+  dims: readonly number[],
+): RuntimeTensor {
+  const size = dims.reduce((product, dimension) => product * dimension, 1);
+  if (
+    !dims.every((dimension) => Number.isSafeInteger(dimension) && dimension >= 0) ||
+    size !== data.length
+  ) {
+    throw new OnnxModelError(
+      source,
+      `input "${input}": expected ${data.length} values (what it is fed: the observations in the spaces it was loaded with), found room for ${size} (shape [${dims.join(", ")}], from the model's declared input shape)`,
+    );
+  }
+  return runtime.createTensor(type, data, dims);
+}
+
 /** A checked model and its session. */
 export interface OpenedModel {
   summary: OnnxModelSummary;
