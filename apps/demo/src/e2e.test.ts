@@ -283,6 +283,26 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it.each([
+    ["gail", "seals/CartPole-v0"],
+    ["airl", "seals/CartPole-v0"],
+    ["gan-gcl", "CartPole-v1"],
+  ])("the adversarial page says %s trains from the CLI's %s preset", async (algorithm, envId) => {
+    const { page, errors } = await openPage("adversarial");
+    await page.selectOption("select", algorithm);
+    const note = await page.textContent(`[data-settings="${algorithm}"]`);
+    await page.close();
+    expect(note).toMatch(
+      new RegExp(
+        `preset ${envId} from apps/cli/presets/${algorithm}\\.yml, budget shortened to [\\d,]+ env steps`,
+      ),
+    );
+    expect(note).toContain(
+      `irlkit train ${algorithm} --env ${envId} --demos DEMOS --seed 0 --steps`,
+    );
+    expect(errors).toEqual([]);
+  });
+
   it("an ONNX reward exported with @irlkit/onnx loads from the file picker and renders", async () => {
     const { page, errors } = await openPage("model-viewer");
     await page.setInputFiles('[data-input="onnx-file"]', fixturePath);

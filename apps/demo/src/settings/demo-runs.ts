@@ -24,7 +24,11 @@ export interface DemoRun<A extends Algorithm = Algorithm> {
 /**
  * The adversarial page's runs on CartPole: each algorithm's tuned CartPole preset. GAIL and AIRL are
  * tuned on seals/CartPole-v0 (fixed 500-step episodes, so episode length leaks nothing about the
- * reward), GAN-GCL on CartPole-v1. Budgets: whole rounds of the presets' 8 envs × 256 steps.
+ * reward), GAN-GCL on CartPole-v1. Budgets are whole rounds of the presets' 8 envs × 256 steps,
+ * long enough for seed 0 to end at the expert's 500 (measured 2026-12-02, deterministic CartPole-v1
+ * episode after each round): GAIL first 500 after round 20 and 500 over the last 4 of its 30 rounds;
+ * GAN-GCL 500 (one 497) from round 21 of 30; AIRL needs more — 500 from round 67 of 70 in Node
+ * (first at round 44), as the benchmarks' AIRL row needs ~110k steps where GAIL needs ~55k.
  */
 export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A> } = {
   gail: {
@@ -38,7 +42,7 @@ export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A
     algorithm: "airl",
     envId: "seals/CartPole-v0",
     seed: 0,
-    budget: 61_440,
+    budget: 143_360,
     demonstrationEpisodes: 10,
   },
   "gan-gcl": {

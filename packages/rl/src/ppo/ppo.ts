@@ -16,6 +16,7 @@
  */
 import {
   describeValue,
+  EventLoopYielder,
   type MetricSink,
   type Metrics,
   nullMetricSink,
@@ -32,12 +33,7 @@ import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
 import type { PolicyOptimizer } from "../policy-optimizer.js";
 import { computeGae } from "./compute-gae.js";
 import { FusedPpoLoss, supportsFusedPath } from "./fused-loss.js";
-import {
-  gatherMinibatch,
-  hasCriticFields,
-  missingCriticFields,
-  standardise,
-} from "./minibatch.js";
+import { gatherMinibatch, hasCriticFields, missingCriticFields, standardise } from "./minibatch.js";
 import {
   type PpoConfig,
   type ResolvedPpoConfig,
@@ -283,11 +279,14 @@ export class Ppo implements PolicyOptimizer {
     let epochsRun = 0;
     let stoppedEarly = false;
     const batchSize = config.batchSize;
+    // Long updates let timers and signal handlers run (a SIGTERM stops them promptly).
+    const yielder = new EventLoopYielder();
 
     for (let epoch = 0; epoch < config.nEpochs && !stoppedEarly; epoch++) {
       // Detail 8: a fresh seeded permutation per epoch, sliced into minibatches (the last may be smaller).
       const permutation = this.#minibatchRng.permutation(count);
       for (let start = 0; start < count; start += batchSize) {
+        await yielder.pause();
         const indices = permutation.subarray(start, Math.min(start + batchSize, count));
         const minibatch = gatherMinibatch(
           batch,
