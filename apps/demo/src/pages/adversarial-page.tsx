@@ -234,7 +234,7 @@ export function AdversarialPage() {
         setStatus("done");
         publish({ status: "done" });
         worker.terminate();
-        if (workerRef.current === worker) workerRef.current = undefined;
+        workerRef.current = undefined;
       } else if (message.type === "round") {
         history.evaluationReturn.push(message.evaluationReturn);
         history.trueRewardPerStep.push(message.trueRewardPerStep);
