@@ -10,7 +10,11 @@ import { generateDemonstrations } from "@irlkit/samplers";
 import { describe, expect, it } from "vitest";
 import { resolveConfig, stepsKey } from "../../../cli/src/configs.js";
 import { presetFor, readPresets } from "../../../cli/src/presets.js";
-import { buildAdversarialRun } from "../workers/adversarial-setup.js";
+import {
+  type AdversarialConfig,
+  buildAdversarialRun,
+  makeRunEnv,
+} from "../workers/adversarial-setup.js";
 import { ADVERSARIAL_RUNS, settingsNote, trainCommand } from "./demo-runs.js";
 import { demoPreset, demoRunSettings } from "./presets.js";
 
@@ -110,4 +114,15 @@ describe("the demo's settings are the CLI's presets", () => {
       }
     },
   );
+
+  it("makes the run's env with its envKwargs setting, as the CLI does", () => {
+    const { config } = demoRunSettings(ADVERSARIAL_RUNS.gail);
+    const positionOnly = { ...config, envKwargs: { includeVelocity: false } } as AdversarialConfig;
+    const plain = makeRunEnv("PointMazeLeft-v0", config);
+    const withKwargs = makeRunEnv("PointMazeLeft-v0", positionOnly);
+    expect(plain.observationSpace.shape).toEqual([4]);
+    expect(withKwargs.observationSpace.shape).toEqual([2]);
+    plain.close();
+    withKwargs.close();
+  });
 });

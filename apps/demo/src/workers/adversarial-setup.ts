@@ -12,7 +12,7 @@ import {
   Gail,
   GanGcl,
 } from "@irlkit/adversarial";
-import { Rng, type Trajectory } from "@irlkit/core";
+import { type Env, Rng, type Trajectory } from "@irlkit/core";
 import { make, VectorEnv } from "@irlkit/envs";
 import { Ppo } from "@irlkit/rl";
 import type { CliConfig } from "../../../cli/src/configs.js";
@@ -27,12 +27,18 @@ export interface AdversarialRun {
   dispose(): void;
 }
 
+/** The run's env: its id with the run's `envKwargs` setting, when it has one (the CLI's makeEnv). */
+export function makeRunEnv(envId: string, config: AdversarialConfig): Env<unknown, unknown> {
+  const kwargs = (config as { envKwargs?: Readonly<Record<string, unknown>> }).envKwargs ?? {};
+  return Object.keys(kwargs).length === 0 ? make(envId) : make(envId, { kwargs: { ...kwargs } });
+}
+
 export function buildAdversarialRun(
   envId: string,
   config: AdversarialConfig,
   demonstrations: readonly Trajectory[],
 ): AdversarialRun {
-  const env = new VectorEnv(() => make(envId), {
+  const env = new VectorEnv(() => makeRunEnv(envId, config), {
     numEnvs: config.numEnvs,
     autoresetMode: "same-step",
   });

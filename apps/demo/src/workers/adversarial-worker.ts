@@ -13,7 +13,7 @@ import { ADVERSARIAL_RUNS } from "../settings/demo-runs.js";
 import { demoRunSettings } from "../settings/presets.js";
 import { initSiteBackend } from "../tensor-backend.js";
 import type { AdversarialStartRequest, AdversarialWorkerMessage } from "./adversarial-protocol.js";
-import { type AdversarialConfig, buildAdversarialRun } from "./adversarial-setup.js";
+import { type AdversarialConfig, buildAdversarialRun, makeRunEnv } from "./adversarial-setup.js";
 
 const EVALUATION_ENV_ID = "CartPole-v1";
 const EVALUATION_STEPS = 500;
@@ -34,7 +34,8 @@ async function train(request: AdversarialStartRequest): Promise<void> {
   const backend = await initSiteBackend();
   const run = ADVERSARIAL_RUNS[request.algorithm];
   const { preset, presetBudget, resolved, config } = demoRunSettings(run);
-  const demonstrationEnv = make(run.envId);
+  const adversarialConfig = config as AdversarialConfig;
+  const demonstrationEnv = makeRunEnv(run.envId, adversarialConfig);
   const expert = spec(run.envId).scriptedExpert!(demonstrationEnv);
   const demonstrations = await generateDemonstrations(expert, demonstrationEnv, {
     episodes: run.demonstrationEpisodes,
@@ -54,7 +55,6 @@ async function train(request: AdversarialStartRequest): Promise<void> {
     })),
   });
 
-  const adversarialConfig = config as AdversarialConfig;
   const { ppo, trainer } = buildAdversarialRun(run.envId, adversarialConfig, demonstrations);
   const evaluationEnv = make(EVALUATION_ENV_ID) as Env<Float32Array, number>;
   const evaluationRng = new Rng(run.seed).derive("evaluation");
