@@ -17,6 +17,7 @@ export const tensorLibraryPrefixes = ["@tensorflow/"] as const;
 export const packageRules: Readonly<Record<string, PackageRule>> = {
   "@irlkit/core": { internal: [], external: [] },
   "@irlkit/envs": { internal: ["@irlkit/core"], external: [] },
+  "@irlkit/mujoco": { internal: ["@irlkit/core", "@irlkit/envs"], external: ["@mujoco/mujoco"] },
   "@irlkit/samplers": { internal: ["@irlkit/core"], internalInTests: ["@irlkit/envs"] },
   "@irlkit/nn": { internal: ["@irlkit/core"] },
   "@irlkit/rewards": { internal: ["@irlkit/core", "@irlkit/nn", "@irlkit/samplers"] },
