@@ -20,6 +20,11 @@ export {
   resolvePolicy,
   resolveReward,
 } from "./planners/planner-input.js";
+export {
+  PlannerWorkspace,
+  plannerKernelAvailable,
+  type WorkspaceBackups,
+} from "./planners/planner-workspace.js";
 export { type PolicyEvaluationOptions, policyEvaluation } from "./planners/policy-evaluation.js";
 export {
   oneHotPolicy,

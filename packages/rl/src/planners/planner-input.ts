@@ -67,13 +67,15 @@ export function resolveDiscount(
 
 /**
  * A policy for the planners: time-indexed `[H * S * A]` or stationary `[S * A]`, rows of
- * probabilities over actions. Returns the offset of step t's table.
+ * probabilities over actions (each row checked with `checkPolicyRow` unless `checkRows` is false,
+ * for a caller that checks each row as it reads it).
  */
 export function resolvePolicy(
   mdp: TabularMdp,
   policy: ArrayLike<number>,
   horizon: number,
   field = "policy",
+  options: { checkRows?: boolean } = {},
 ): { values: Float64Array; stationary: boolean } {
   const { stateCount: S, actionCount: A } = mdp;
   const perStep = S * A;
@@ -85,30 +87,44 @@ export function resolvePolicy(
     );
   }
   const values = policy instanceof Float64Array ? policy : Float64Array.from(policy);
-  for (let row = 0; row < values.length / A; row++) {
-    let sum = 0;
-    for (let a = 0; a < A; a++) {
-      const p = values[row * A + a]!;
-      if (!(p >= 0 && p <= 1)) {
-        throw new ValidationError(
-          `${field}[${row * A + a}]`,
-          "a probability in [0, 1]",
-          describeValue(p),
-        );
-      }
-      sum += p;
-    }
-    if (Math.abs(sum - 1) > 1e-6) {
-      const t = Math.floor(row / S);
-      const s = row % S;
-      throw new ValidationError(
-        `${field}${values.length === perStep ? "" : `[t=${t}]`}[s=${s}]`,
-        "action probabilities summing to 1",
-        `a sum of ${sum}`,
-      );
-    }
+  if (options.checkRows !== false) {
+    for (let row = 0; row < values.length / A; row++) checkPolicyRow(mdp, values, row, field);
   }
   return { values, stationary: values.length === perStep };
+}
+
+/**
+ * Throws unless row `row` of the policy table (a time-indexed `[H][S][A]` or stationary `[S][A]`
+ * one) holds probabilities in [0, 1] summing to 1 within 1e-6.
+ */
+export function checkPolicyRow(
+  mdp: TabularMdp,
+  values: Float64Array,
+  row: number,
+  field = "policy",
+): void {
+  const { stateCount: S, actionCount: A } = mdp;
+  let sum = 0;
+  for (let a = 0; a < A; a++) {
+    const p = values[row * A + a]!;
+    if (!(p >= 0 && p <= 1)) {
+      throw new ValidationError(
+        `${field}[${row * A + a}]`,
+        "a probability in [0, 1]",
+        describeValue(p),
+      );
+    }
+    sum += p;
+  }
+  if (Math.abs(sum - 1) > 1e-6) {
+    const t = Math.floor(row / S);
+    const s = row % S;
+    throw new ValidationError(
+      `${field}${values.length === S * A ? "" : `[t=${t}]`}[s=${s}]`,
+      "action probabilities summing to 1",
+      `a sum of ${sum}`,
+    );
+  }
 }
 
 function isNumeric(value: unknown): value is ArrayLike<number> {
