@@ -8,7 +8,7 @@ import type { Algorithm } from "./configs.js";
 import { CliError } from "./errors.js";
 import { requireFile } from "./input-files.js";
 import { type Preset, presetFor } from "./presets.js";
-import { parseYamlText } from "./yaml-text.js";
+import { parseYamlText, yamlProblem } from "./yaml-text.js";
 
 /** Reads a YAML or JSON config file into a plain object. */
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -19,7 +19,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
     value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYamlText(text);
   } catch (error) {
     throw new CliError(
-      `Config file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${error instanceof Error ? error.message : String(error)}`,
+      `Config file ${path} is not valid ${extname(path).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${yamlProblem(error)}`,
     );
   }
   if (value === null || value === undefined) return {};

@@ -7,9 +7,16 @@ import { parse as parseYaml } from "yaml";
 
 export function parseYamlText(text: string): unknown {
   return parseYaml(text, {
+    // Unknown tags (`!!js/function`) become plain values the settings refuse, without a warning.
+    logLevel: "error",
     customTags: (tags) =>
       tags.filter(
         (tag) => typeof tag !== "object" || (tag.format !== "HEX" && tag.format !== "OCT"),
       ),
   });
+}
+
+/** The first line of a YAML error (the library appends a multi-line excerpt of the text). */
+export function yamlProblem(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
 }
