@@ -15,7 +15,8 @@ import { loadPolicy, readPolicyFile } from "../models.js";
 import { parseInteger, printJson, printTable } from "../options.js";
 import { presetFor, presetsDirectory } from "../presets.js";
 import { formatNumber } from "../progress.js";
-import { createRunDirectory, RunDirectory, startingRunMeta } from "../run-directory.js";
+import { createLockedRun, startingRunMeta } from "../run-directory.js";
+import { hashDataset } from "../run-files.js";
 import { ensureBackend, StopSignal, type TrainSummary, train } from "../training.js";
 import { exportRunToOnnx } from "./export.js";
 
@@ -69,15 +70,17 @@ export async function showcaseCommand(options: {
     file: { path: "presets/showcase.yml", values: readConfigFile(showcaseFile) },
     flags: { seed, totalTimesteps: steps },
   });
-  const run = new RunDirectory(createRunDirectory(root, "airl", ENV_ID));
+  // Locked, with the demonstrations' hash, as `irlkit train` starts a run (resumable the same way).
+  const { run, lock } = createLockedRun(root, "airl", ENV_ID, "irlkit showcase");
   run.writeConfig(config);
-  run.writeMeta(
-    startingRunMeta({ algorithm: "airl", env: ENV_ID, seed, demos: demosPath }, backend, {
+  run.writeMeta({
+    ...startingRunMeta({ algorithm: "airl", env: ENV_ID, seed, demos: demosPath }, backend, {
       resume: "exact",
       preset: `presets/airl.yml#${ENV_ID}`,
       configSources: sources,
     }),
-  );
+    demosSha256: hashDataset(demosPath),
+  });
   const stop = new StopSignal();
   stop.install();
   const deadline = setTimeout(() => {
@@ -100,11 +103,19 @@ export async function showcaseCommand(options: {
       },
       stop,
     );
+  } catch (error) {
+    run.updateMeta({
+      status: "failed",
+      failure: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
   } finally {
     clearTimeout(deadline);
     stop.uninstall();
+    lock.release();
   }
-  run.updateMeta({ status: "completed", checkpoints: run.checkpointFiles().length });
+  // Stopped by the time limit: interrupted (resumable with `irlkit train --resume`), not completed.
+  run.updateMeta({ status: summary.status, checkpoints: run.checkpointFiles().length });
   timings.airl = (Date.now() - mark) / 1000;
   log(`2/4 AIRL: ${summary.timesteps} env steps in ${timings.airl.toFixed(1)} s → ${run.path}`);
 
