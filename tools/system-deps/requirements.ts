@@ -34,6 +34,14 @@ export const requirements: readonly SystemRequirement[] = [
     check: () => existsSync("/usr/bin/chromium"),
   },
   {
+    description: "Debian's redis-server at /usr/bin/redis-server",
+    neededBy:
+      "the sweep queue tests (apps/cli/src/sweeps/sweep.test.ts start a real Redis for BullMQ)",
+    debianPackages: ["redis-server"],
+    required: true,
+    check: () => existsSync("/usr/bin/redis-server"),
+  },
+  {
     description: "h5py and onnx for /usr/bin/python3",
     neededBy: "the h5py and onnx.checker cross-check tests",
     debianPackages: ["python3-h5py", "python3-onnx"],

@@ -17,6 +17,7 @@ import { trainCommand } from "./commands/train.js";
 import { transferCommand } from "./commands/transfer.js";
 import { ALGORITHMS } from "./configs.js";
 import { CliError, describeError } from "./errors.js";
+import { registerSweepCommands } from "./sweeps/commands.js";
 
 /** The CLI's version, from its package.json (`../package.json` from both `src/` and `dist/`). */
 export function cliVersion(): string {
@@ -165,6 +166,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object")
     .action(showcaseCommand);
 
+  registerSweepCommands(program);
   return program;
 }
 

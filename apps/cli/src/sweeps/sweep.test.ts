@@ -1,0 +1,229 @@
+/**
+ * Sweeps end to end, through the CLI spawned from its sources: 3 seeds × PPO on CartPole-v1 (4096
+ * env steps, a checkpoint every round) run by the local executor, then by two BullMQ workers on a
+ * real redis-server, one of which is SIGKILLed (with its children: the machine dies) mid-run. Every
+ * run must complete with metrics.jsonl, policy.json and config.json byte-identical to the local
+ * executor's uninterrupted runs; submitting again enqueues nothing; a bad spec is one message.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisServer, startRedisServer } from "../../../../tools/testing/redis-server.js";
+import { LocalExecutor } from "./executor.js";
+import { QUEUE_NAME, redisConnection } from "./queue.js";
+import { type CliInvocation, findRunDirectory } from "./run-one.js";
+import { expandSweep, readSweepSpec, type SweepRun } from "./spec.js";
+
+const cliSource = resolve(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const cli: CliInvocation = {
+  command: process.execPath,
+  args: ["--conditions=@irlkit/source", "--import", tsxLoader, cliSource],
+};
+
+let work: string;
+let specPath: string;
+let runs: SweepRun[];
+let localDirectory: string;
+let redis: RedisServer | undefined;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function irlkit(
+  args: string[],
+  onStart?: (child: ChildProcess) => void,
+  detached = false,
+): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cli.command, [...cli.args, ...args], {
+      cwd: work,
+      env: { ...process.env, FORCE_COLOR: "0" },
+      detached,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+const ARTEFACTS = ["metrics.jsonl", "policy.json", "config.json"];
+
+function artefacts(directory: string, run: SweepRun): Record<string, string> {
+  const found = findRunDirectory(directory, run);
+  expect(found?.status).toBe("completed");
+  return Object.fromEntries(
+    ARTEFACTS.map((name) => [name, readFileSync(join(found!.path, name), "utf8")]),
+  );
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "irlkit-sweep-"));
+  specPath = join(work, "ppo-seeds.yaml");
+  writeFileSync(
+    specPath,
+    "name: ppo-seeds\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0, 1, 2]\nsteps: 4096\nset: {checkpointEvery: 1}\n",
+  );
+  runs = expandSweep(readSweepSpec(specPath), specPath).runs;
+  localDirectory = join(work, "local");
+  // The reference: the local executor, two runs at once, nobody killed.
+  const execution = await new LocalExecutor({ cli, jobs: 2 }).execute(localDirectory, runs, {
+    started() {},
+    finished() {},
+    note() {},
+  });
+  expect(execution.runs.map((run) => run.status)).toEqual(["completed", "completed", "completed"]);
+}, 300_000);
+
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("irlkit sweep", () => {
+  it("lists the runs with --print, skips completed runs, and refuses a bad spec with one message", async () => {
+    const printed = await irlkit(["sweep", specPath, "--print", "--dir", localDirectory]);
+    expect(printed.code).toBe(0);
+    for (const run of runs)
+      expect(printed.stdout).toMatch(
+        new RegExp(`${run.id}\\s+ppo\\s+CartPole-v1\\s+${run.seed}\\s+4096.*completed`),
+      );
+    const again = await irlkit(["sweep", specPath, "--dir", localDirectory, "--json"]);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.stdout) as { runs: { status: string }[] };
+    expect(summary.runs.map((run) => run.status)).toEqual(["skipped", "skipped", "skipped"]);
+    const bad = join(work, "bad.yaml");
+    writeFileSync(
+      bad,
+      "name: bad\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\nset: {ppo.nStep: 64}\n",
+    );
+    const refused = await irlkit(["sweep", bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      /^irlkit: Sweep spec .*bad\.yaml: set\.ppo\.nStep: Invalid settings for ppo: .*nSteps/,
+    );
+  }, 120_000);
+
+  it("runs on BullMQ with two workers; a SIGKILLed worker's run resumes elsewhere, byte-identical", async () => {
+    redis = await startRedisServer();
+    const queueDirectory = join(work, "queue");
+    const submit = () =>
+      irlkit(["sweep", specPath, "--dir", queueDirectory, "--queue", redis!.url, "--json"]);
+    const first = await submit();
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      executor: "bullmq",
+      enqueued: 3,
+      alreadyQueued: 0,
+    });
+    const second = await submit();
+    expect(JSON.parse(second.stdout)).toMatchObject({ enqueued: 0, alreadyQueued: 3 });
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis.url) });
+    try {
+      expect(await queue.getJobCounts("waiting", "active", "completed", "failed")).toEqual({
+        waiting: 3,
+        active: 0,
+        completed: 0,
+        failed: 0,
+      });
+      const workerArgs = [
+        "worker",
+        "--queue",
+        redis.url,
+        "--lock-seconds",
+        "3",
+        "--stalled-check-seconds",
+        "1",
+        "--exit-when-idle",
+        "8",
+      ];
+      let killed: { run: string; rounds: number } | undefined;
+      // Worker A is killed with its children once one of its runs has written a checkpoint.
+      const victim = irlkit(
+        workerArgs,
+        (child) => {
+          const timer = setInterval(() => {
+            for (const run of runs) {
+              const found = findRunDirectory(queueDirectory, run);
+              if (found === undefined || found.status !== "running") continue;
+              const checkpoints = existsSync(join(found.path, "checkpoints"))
+                ? readdirSync(join(found.path, "checkpoints"))
+                : [];
+              if (checkpoints.filter((name) => name.endsWith(".json")).length === 0) continue;
+              // Only a run worker A owns: its lock names a pid in A's process group (A or its child).
+              const lock = JSON.parse(readFileSync(join(found.path, "irlkit.lock"), "utf8")) as {
+                pid: number;
+              };
+              let inGroup = false;
+              try {
+                inGroup =
+                  readFileSync(`/proc/${lock.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[2] ===
+                  String(child.pid);
+              } catch {
+                // The owner is gone already.
+              }
+              if (!inGroup) continue;
+              clearInterval(timer);
+              killed = { run: run.id, rounds: checkpoints.length };
+              process.kill(-child.pid!, "SIGKILL");
+              return;
+            }
+          }, 50);
+          child.on("close", () => clearInterval(timer));
+        },
+        true,
+      );
+      const survivor = irlkit(workerArgs, undefined, true);
+      const [victimResult, survivorResult] = await Promise.all([victim, survivor]);
+      expect(victimResult.code).toBeNull(); // SIGKILLed
+      expect(killed, victimResult.stderr).toBeDefined();
+      expect(survivorResult.code, survivorResult.stderr).toBe(0);
+      expect(survivorResult.stderr).toContain("(resumed from its checkpoint)");
+      expect(await queue.getJobCounts("waiting", "active", "completed", "failed")).toEqual({
+        waiting: 0,
+        active: 0,
+        completed: 3,
+        failed: 0,
+      });
+      for (const run of runs) {
+        expect(artefacts(queueDirectory, run)).toEqual(artefacts(localDirectory, run));
+        const jobs = await queue.getJobs(["completed"]);
+        const job = jobs.find(
+          (candidate) => (candidate.data as { run: SweepRun }).run.id === run.id,
+        );
+        expect(job?.returnvalue.run).toBe(findRunDirectory(queueDirectory, run)!.path);
+      }
+      const resumedMeta = JSON.parse(
+        readFileSync(
+          join(
+            findRunDirectory(queueDirectory, runs.find((run) => run.id === killed!.run)!)!.path,
+            "meta.json",
+          ),
+          "utf8",
+        ),
+      ) as Record<string, unknown>;
+      expect(resumedMeta.resumedAt).toBeDefined();
+      const third = await submit();
+      expect(JSON.parse(third.stdout)).toMatchObject({ enqueued: 0, alreadyQueued: 3 });
+    } finally {
+      await queue.close();
+    }
+  }, 300_000);
+});
