@@ -85,7 +85,7 @@ describe("resolveBcConfig", () => {
       activation: "tanh",
       initialization: "orthogonal",
       actionHeadGain: 0.01,
-      inferenceTfjsMinRows: 64,
+      inferenceTfjsMinRows: null,
       logStdInit: 0,
     });
   });

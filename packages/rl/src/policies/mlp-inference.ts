@@ -1,7 +1,7 @@
 /**
  * The inference path of RL policies: the fused forward pass (`FusedMlp` of @irlkit/nn, WebAssembly
  * SIMD where available, plain TypeScript otherwise; decision 0014) over the `Mlp`'s own host copy of
- * its float32 weights for small batches, one batched tfjs forward pass for large ones.
+ * its float32 weights; one batched tfjs forward pass from `tfjsMinRows` rows, if asked for.
  *
  * Why: on the wasm backend every tfjs kernel costs tens of microseconds of overhead whatever its
  * size (REFERENCE.md: ~170 µs for a forward pass on 8 rows), while a 4-64-64-2 network is ~4.5k
@@ -18,14 +18,18 @@ import { FusedMlpCache, fastTanh, type Mlp, type MlpArchitecture, tf } from "@ir
 
 export { fastTanh };
 
-/** Batches of at least this many rows go through tfjs by default (see the module comment). */
-export const TFJS_INFERENCE_MIN_ROWS = 64;
+/**
+ * Batches of at least this many rows go through tfjs by default: never since decision 0014 (the
+ * fused pass is ~20× faster than a tfjs pass at 64 rows and stays ahead at thousands). It was 64
+ * when acting ran in float64 JavaScript (decision 0007).
+ */
+export const TFJS_INFERENCE_MIN_ROWS = Number.POSITIVE_INFINITY;
 
 export interface MlpInferenceOptions {
   /**
    * Batches of at least this many rows run as one tfjs forward pass on the variables; smaller
    * ones run the fused pass on the host copy. `Infinity` never uses tfjs.
-   * @default 64 (TFJS_INFERENCE_MIN_ROWS)
+   * @default Infinity (TFJS_INFERENCE_MIN_ROWS)
    */
   tfjsMinRows?: number;
 }

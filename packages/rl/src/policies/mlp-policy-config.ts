@@ -15,7 +15,6 @@ import {
 } from "@irlkit/core";
 import { ACTIVATIONS, type Initialization } from "@irlkit/nn";
 import type { ActorCriticPolicyOptions } from "./actor-critic-policy.js";
-import { TFJS_INFERENCE_MIN_ROWS } from "./mlp-inference.js";
 import type { MlpPolicyOptions } from "./mlp-policy.js";
 
 const INITIALIZATIONS: readonly Initialization[] = ["orthogonal", "glorotUniform"];
@@ -45,8 +44,8 @@ export const mlpPolicyConfigSpec = {
     doc: "Gain of the action head's initial kernel; small so the initial policy is near uniform or near a zero mean (SB3: 0.01).",
   }),
   inferenceTfjsMinRows: nullableSetting(integerSetting({ default: 1, minimum: 1, doc: "" }), {
-    default: TFJS_INFERENCE_MIN_ROWS,
-    doc: "Batches of at least this many observations act through one tfjs forward pass, smaller ones in plain TypeScript (MlpInference); 1 always uses tfjs, null never does.",
+    default: null,
+    doc: "Batches of at least this many observations act through one tfjs forward pass, smaller ones through the fused MLP pass (MlpInference, decision 0014); 1 always uses tfjs, null (the default) never does.",
   }),
   logStdInit: numberSetting({
     default: 0,

@@ -73,9 +73,9 @@ export interface MlpPolicyOptions {
   actionHeadGain?: number;
   /**
    * Batches of at least this many observations are evaluated by one tfjs forward pass, smaller
-   * ones in plain TypeScript (see `MlpInference`); `Infinity` never uses tfjs for acting,
+   * ones by the fused MLP pass (see `MlpInference`); `Infinity` never uses tfjs for acting,
    * `1` always does.
-   * @default 64
+   * @default Infinity
    */
   inferenceTfjsMinRows?: number;
   /**

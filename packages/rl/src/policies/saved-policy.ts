@@ -78,7 +78,7 @@ export interface SavedTabularPolicy {
 export type SavedPolicy = SavedMlpPolicy | SavedTabularPolicy;
 
 export interface LoadPolicyOptions {
-  /** Passed to MLP policies (see `MlpPolicyOptions.inferenceTfjsMinRows`). @default 64 */
+  /** Passed to MLP policies (see `MlpPolicyOptions.inferenceTfjsMinRows`). @default Infinity */
   inferenceTfjsMinRows?: number;
 }
 

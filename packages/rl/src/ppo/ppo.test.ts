@@ -116,7 +116,7 @@ describe("resolvePpoConfig", () => {
       activation: "tanh",
       initialization: "orthogonal",
       actionHeadGain: 0.01,
-      inferenceTfjsMinRows: 64,
+      inferenceTfjsMinRows: null,
       logStdInit: 0,
       criticHiddenSizes: null,
       valueHeadGain: 1,
