@@ -1,0 +1,55 @@
+import { defaultRegistry, type EnvRegistration, type Registry } from "@irlkit/envs";
+import { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
+import { Hopper, type HopperKwargs } from "./hopper.js";
+import { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
+import { loadMujoco } from "./mujoco-module.js";
+
+/**
+ * The MuJoCo envs with Gymnasium's ids, episode limits and reward thresholds
+ * (`gymnasium/envs/__init__.py`). Their entry points build the env in the module
+ * {@link loadMujoco} loaded, so register them with {@link registerMujocoEnvs}, which loads it first.
+ */
+export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
+  {
+    id: "HalfCheetah-v5",
+    entryPoint: (kwargs) => new HalfCheetah(kwargs as HalfCheetahKwargs),
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 4800,
+    description: "MuJoCo planar cheetah, Gymnasium v5: run forward (17-D observation, 6 motors).",
+  },
+  {
+    id: "Hopper-v5",
+    entryPoint: (kwargs) => new Hopper(kwargs as HopperKwargs),
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 3800,
+    description:
+      "MuJoCo one-legged hopper, Gymnasium v5: hop forward without falling (11-D observation, 3 motors).",
+  },
+  {
+    id: "InvertedPendulum-v5",
+    entryPoint: (kwargs) => new InvertedPendulum(kwargs as InvertedPendulumKwargs),
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 950,
+    description: "MuJoCo cart-pole, Gymnasium v5: keep the pole within 0.2 rad of upright.",
+  },
+]);
+
+/**
+ * Loads the MuJoCo WebAssembly module (once; about 0.5 s) and registers every MuJoCo env into
+ * `registry` (the default one behind `make` unless given), skipping ids it already holds, so
+ * calling it twice is fine. Afterwards `make("HalfCheetah-v5")` works synchronously.
+ *
+ * ```ts
+ * import { make } from "@irlkit/envs";
+ * import { registerMujocoEnvs } from "@irlkit/mujoco";
+ * await registerMujocoEnvs();
+ * const env = make("HalfCheetah-v5");
+ * ```
+ */
+export async function registerMujocoEnvs(registry: Registry = defaultRegistry): Promise<Registry> {
+  await loadMujoco();
+  for (const registration of mujocoRegistrations) {
+    if (!registry.has(registration.id)) registry.register(registration);
+  }
+  return registry;
+}
