@@ -25,6 +25,7 @@ export {
   FORMAT_VERSION,
   type IrlkitMetadata,
   METADATA_KEYS,
+  ONNX_MODEL_KINDS,
   ONNX_IR_VERSION,
   ONNX_OPSET_VERSION,
   type OnnxModelKind,

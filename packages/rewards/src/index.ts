@@ -3,6 +3,7 @@ export { BoundedReward, type BoundedRewardOptions } from "./bounded-reward.js";
 export { LinearReward, type LinearRewardOptions } from "./linear-reward.js";
 export {
   loadRewardModel,
+  MAX_REWARD_MODEL_DEPTH,
   REWARD_MODEL_KINDS,
   type RewardModelKind,
 } from "./load-reward-model.js";
