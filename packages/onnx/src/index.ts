@@ -25,8 +25,8 @@ export {
   FORMAT_VERSION,
   type IrlkitMetadata,
   METADATA_KEYS,
-  ONNX_MODEL_KINDS,
   ONNX_IR_VERSION,
+  ONNX_MODEL_KINDS,
   ONNX_OPSET_VERSION,
   type OnnxModelKind,
 } from "./metadata.js";
