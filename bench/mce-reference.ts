@@ -19,15 +19,20 @@ export interface ReferenceStep {
   total: Float64Array;
 }
 
-/** Soft value iteration then the occupancy measure, γ = 1, state rewards `[S]`. */
+/**
+ * Soft value iteration then the occupancy measure, γ = 1, state rewards `[S]`. Allocates its
+ * arrays, as straightforward code does, unless `into` (an earlier result of the same size) is
+ * given to write over.
+ */
 export function referenceMceStep(
   mdp: TabularMdp,
   reward: Float64Array,
   horizon: number,
+  into?: ReferenceStep,
 ): ReferenceStep {
   const { stateCount: S, actionCount: A, rowStart, nextStates, probabilities } = mdp;
-  const values = new Float64Array(horizon * S);
-  const policy = new Float64Array(horizon * S * A);
+  const values = into?.values ?? new Float64Array(horizon * S);
+  const policy = into?.policy ?? new Float64Array(horizon * S * A);
   const q = new Float64Array(A);
   for (let t = horizon - 1; t >= 0; t--) {
     for (let s = 0; s < S; s++) {
@@ -55,7 +60,7 @@ export function referenceMceStep(
     }
   }
 
-  const perStep = new Float64Array((horizon + 1) * S);
+  const perStep = into?.perStep.fill(0) ?? new Float64Array((horizon + 1) * S);
   perStep.set(mdp.initialStateDistribution, 0);
   for (let t = 0; t < horizon; t++) {
     for (let s = 0; s < S; s++) {
@@ -69,7 +74,7 @@ export function referenceMceStep(
       }
     }
   }
-  const total = new Float64Array(S);
+  const total = into?.total.fill(0) ?? new Float64Array(S);
   for (let t = 0; t <= horizon; t++) {
     for (let s = 0; s < S; s++) total[s]! += perStep[t * S + s]!;
   }
