@@ -306,56 +306,73 @@ describe("item 6: resume checks what it trusted", () => {
   }, 120_000);
 
   it("flags that cannot change are refused; the budget cannot shrink; config.json and checkpoints are validated", async () => {
-    const run = straight;
-    const flags = await irlkit([
-      "train",
-      "--resume",
-      run,
-      "--seed",
-      "3",
-      "--set",
-      "learningRate=1",
-      "--env",
-      "ObjectWorld-v0",
-      "--no-preset",
+    // Each case on its own copy of the completed run, so they run at once (each takes the lock).
+    const copy = (name: string, change?: (run: string) => void): string => {
+      const run = join(work, `validated-${name}`);
+      cpSync(straight, run, { recursive: true });
+      change?.(run);
+      return run;
+    };
+    const config = JSON.parse(readFileSync(join(straight, "config.json"), "utf8"));
+    const checkpointName = join("checkpoints", "round-000060.json");
+    const checkpoint = JSON.parse(readFileSync(join(straight, checkpointName), "utf8"));
+    const [flagsRun, shrinkRun, doneRun, zeroRun, negativeRun, unknownRun] = [
+      copy("flags"),
+      copy("shrink"),
+      copy("done"),
+      copy("zero", (run) =>
+        writeFileSync(join(run, "config.json"), JSON.stringify({ ...config, checkpointEvery: 0 })),
+      ),
+      copy("negative", (run) =>
+        writeFileSync(join(run, checkpointName), JSON.stringify({ ...checkpoint, round: -5 })),
+      ),
+      copy("unknown", (run) =>
+        writeFileSync(join(run, checkpointName), JSON.stringify({ ...checkpoint, surprise: true })),
+      ),
+    ];
+    const [flags, shrink, done, zero, negative, unknown] = await Promise.all([
+      irlkit([
+        "train",
+        "--resume",
+        flagsRun!,
+        "--seed",
+        "3",
+        "--set",
+        "learningRate=1",
+        "--env",
+        "ObjectWorld-v0",
+        "--no-preset",
+      ]),
+      irlkit(["train", "--resume", shrinkRun!, "--steps", "10"]),
+      irlkit(["train", "--resume", doneRun!]),
+      irlkit(["train", "--resume", zeroRun!, "--steps", "70"]),
+      irlkit(["train", "--resume", negativeRun!, "--steps", "70"]),
+      irlkit(["train", "--resume", unknownRun!, "--steps", "70"]),
     ]);
-    expect(flags.code).toBe(1);
-    expect(flags.stderr).toContain(
+    for (const result of [flags, shrink, done, zero, negative, unknown]) {
+      expect(result!.code, result!.stderr).toBe(1);
+    }
+    expect(flags!.stderr).toContain(
       "irlkit: --env, --seed, --set, --no-preset cannot change on resume: a resumed run keeps the settings it started with",
     );
-    expect(flags.stderr).toContain("--steps N extends the run");
-    const shrink = await irlkit(["train", "--resume", run, "--steps", "10"]);
-    expect(shrink.stderr).toContain(
-      `--steps 10 cannot shrink ${run}'s budget (maxIterations = 60 in config.json)`,
+    expect(flags!.stderr).toContain("--steps N extends the run");
+    expect(shrink!.stderr).toContain(
+      `--steps 10 cannot shrink ${shrinkRun}'s budget (maxIterations = 60 in config.json)`,
     );
-    const done = await irlkit(["train", "--resume", run]);
-    expect(done.stderr).toContain(
-      `${run} already completed (maxIterations = 60); nothing to resume.`,
+    expect(done!.stderr).toContain(
+      `${doneRun} already completed (maxIterations = 60); nothing to resume.`,
     );
-
-    const broken = join(work, "broken");
-    cpSync(run, broken, { recursive: true });
-    const config = JSON.parse(readFileSync(join(broken, "config.json"), "utf8"));
-    writeFileSync(join(broken, "config.json"), JSON.stringify({ ...config, checkpointEvery: 0 }));
-    const zero = await irlkit(["train", "--resume", broken, "--steps", "70"]);
-    expect(zero.code).toBe(1);
-    expect(zero.stderr).toContain(
-      `${join(broken, "config.json")} does not hold valid mce settings: checkpointEvery`,
+    expect(zero!.stderr).toContain(
+      `${join(zeroRun!, "config.json")} does not hold valid mce settings: checkpointEvery`,
     );
-    writeFileSync(join(broken, "config.json"), JSON.stringify(config));
-    const newest = join(broken, "checkpoints", "round-000060.json");
-    const checkpoint = JSON.parse(readFileSync(newest, "utf8"));
-    writeFileSync(newest, JSON.stringify({ ...checkpoint, round: -5 }));
-    const negative = await irlkit(["train", "--resume", broken, "--steps", "70"]);
-    expect(negative.code).toBe(1);
-    expect(negative.stderr).toContain(
-      `irlkit: Checkpoint ${newest} is not a valid mce checkpoint: round: Too small: expected number to be >=0.`,
+    expect(negative!.stderr).toContain(
+      `irlkit: Checkpoint ${join(negativeRun!, checkpointName)} is not a valid mce checkpoint: round: Too small: expected number to be >=0.`,
     );
-    writeFileSync(newest, JSON.stringify({ ...checkpoint, surprise: true }));
-    const unknown = await irlkit(["train", "--resume", broken, "--steps", "70"]);
-    expect(unknown.stderr).toContain(
-      `Checkpoint ${newest} is not a valid mce checkpoint: surprise: unknown key.`,
+    expect(unknown!.stderr).toContain(
+      `Checkpoint ${join(unknownRun!, checkpointName)} is not a valid mce checkpoint: surprise: unknown key.`,
     );
+    // Nothing was trained: every copy still ends at round 60.
+    expect(metricLines(unknownRun!)).toHaveLength(60);
   }, 120_000);
 
   it("a run killed before its first checkpoint is reported interrupted and restarts cleanly", async () => {

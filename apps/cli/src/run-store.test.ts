@@ -3,7 +3,7 @@
  * no write or delete follows a symbolic link, the lock holds across hosts (host + pid + lease),
  * checkpoints are validated and recovered, temporary files are cleaned, datasets are hashed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -14,8 +14,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { checkRunConfig } from "./configs.js";
 import { CliError } from "./errors.js";
@@ -292,6 +294,33 @@ describe("the run lock", () => {
     );
     lock.release();
   });
+
+  it("is released when SIGTERM or SIGINT stops a process outside the training loop", async () => {
+    const lockModule = pathToFileURL(
+      join(dirname(fileURLToPath(import.meta.url)), "run-lock.ts"),
+    ).href;
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+    for (const [signal, code] of [
+      ["SIGTERM", 143],
+      ["SIGINT", 130],
+    ] as const) {
+      const script = `const { RunLock } = await import(${JSON.stringify(lockModule)});
+RunLock.acquire(${JSON.stringify(directory)}, "test");
+process.stdout.write("locked\\n");
+setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ["--import", tsx, "--input-type=module", "-e", script]);
+      const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+      await new Promise<void>((resolve) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("locked")) resolve();
+        });
+      });
+      expect(existsSync(lockPath())).toBe(true);
+      child.kill(signal);
+      expect(await exit).toBe(code);
+      expect(existsSync(lockPath())).toBe(false);
+    }
+  }, 60_000);
 
   it("a renewal that finds the lock taken over stops the process instead of writing on", () => {
     const lock = RunLock.acquire(directory, "irlkit train");
