@@ -37,7 +37,7 @@ import { mlpRewardConfigSpec, rewardNetworkConfigSpec } from "@irlkit/rewards";
 import { behaviourCloningConfigSpec, ppoConfigSpec } from "@irlkit/rl";
 import { CliError, didYouMean } from "./errors.js";
 import type { Preset } from "./preset-parsing.js";
-import { parseYamlText, yamlProblem } from "./yaml-text.js";
+import { excerpt, parseYamlText, yamlProblem } from "./yaml-text.js";
 
 export const ALGORITHMS = [
   "maxent",
@@ -222,7 +222,9 @@ export function parseSetting(text: string): { key: string; value: unknown } {
   try {
     return { key, value: parseYamlText(raw) };
   } catch (error) {
-    throw new CliError(`--set ${key}: cannot read "${raw}" as a value (${yamlProblem(error)}).`);
+    throw new CliError(
+      `--set ${key}: cannot read "${excerpt(raw)}" as a value (${yamlProblem(error)}).`,
+    );
   }
 }
 

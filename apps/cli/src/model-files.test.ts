@@ -14,7 +14,7 @@ import { Discrete, Rng } from "@irlkit/core";
 import { make } from "@irlkit/envs";
 import { initBackend } from "@irlkit/nn";
 import { MlpReward, NormalizedInputReward, TransformedReward } from "@irlkit/rewards";
-import { MlpCategoricalPolicy, TabularPolicy } from "@irlkit/rl";
+import { MlpCategoricalPolicy, savePolicy, TabularPolicy } from "@irlkit/rl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownCheckout } from "./commands/bench.js";
 import { evaluateTarget } from "./commands/eval.js";
@@ -103,6 +103,127 @@ describe("policy.json, reward.json and ONNX files (issue 17, items 5 and 8)", ()
     // Before: policy.onnx was written first ("wrote …/policy.onnx; reward.onnx not written").
     expect(existsSync(join(run, "policy.onnx"))).toBe(false);
     expect(existsSync(join(run, "reward.onnx"))).toBe(false);
+  });
+
+  it("export --onnx refuses every corrupt reward.json of the probe (exit 1, nothing written)", async () => {
+    type Saved = {
+      observationSpace: { shape: number[]; low: unknown[]; high: unknown[] };
+      config: {
+        model: {
+          observationSpace: unknown;
+          config: { statistics: { mean: unknown[]; variance: number[] }; extra?: number };
+        };
+        extra?: number;
+      };
+      extra?: number;
+    };
+    const corruptions: [string, (saved: Saved) => void, string][] = [
+      [
+        "a NaN mean",
+        (saved) => {
+          saved.config.model.config.statistics.mean[0] = { $number: "NaN" };
+        },
+        'config.model.config.statistics.mean[0]: expected a finite number, found an object with keys ["$number"]',
+      ],
+      [
+        "a short variance",
+        (saved) => {
+          saved.config.model.config.statistics.variance.pop();
+        },
+        "config.model.config.statistics.variance: expected an array of 4 finite numbers, found an array of length 3",
+      ],
+      [
+        "an unknown key",
+        (saved) => {
+          saved.extra = 1;
+        },
+        "extra: expected no such key",
+      ],
+      [
+        "an unknown inner key",
+        (saved) => {
+          saved.config.model.config.extra = 1;
+        },
+        "config.model.config.extra: expected no such key",
+      ],
+      [
+        "a space that does not match its model's",
+        (saved) => {
+          saved.observationSpace = { shape: [5], low: [0, 0, 0, 0, 0], high: [1, 1, 1, 1, 1] };
+          (saved.observationSpace as unknown as Record<string, unknown>).type = "Box";
+        },
+        "config.model.observationSpace: expected",
+      ],
+    ];
+    for (const [name, corrupt, problem] of corruptions) {
+      const run = runDirectory(`reward-${name.replaceAll(" ", "-")}`, (directory) => {
+        const policy = cartPolePolicy();
+        savePolicyFile(join(directory, "policy.json"), policy);
+        policy.dispose();
+        const reward = gailReward();
+        const saved = reward.toJSON() as unknown as Saved;
+        reward.dispose();
+        corrupt(saved);
+        writeFileSync(join(directory, "reward.json"), JSON.stringify(saved));
+      });
+      const message = await cliError(() => exportRunToOnnx(run));
+      expect(message, name).toContain(
+        `Cannot load the reward in ${join(run, "reward.json")}: ${problem}`,
+      );
+      expect(existsSync(join(run, "policy.onnx")), name).toBe(false);
+    }
+  });
+
+  it("a policy.json kind that is unknown, missing or NaN is refused, never read as an MLP", () => {
+    const policy = cartPolePolicy();
+    const saved = JSON.parse(JSON.stringify(savePolicy(policy))) as Record<string, unknown>;
+    const legacy = {
+      kind: "mlp",
+      observationSpace: saved.observationSpace,
+      actionSpace: saved.actionSpace,
+      options: { hiddenSizes: [8] },
+      parameters: (saved.parameters as string[]).map((base64) => ({
+        $typed: "Float32Array",
+        base64,
+      })),
+    };
+    policy.dispose();
+    const kinds: [string, unknown][] = [
+      ["unknown", "foo"],
+      ["missing", undefined],
+      ["NaN", { $number: "NaN" }],
+      ["null", null],
+    ];
+    for (const document of [saved, legacy]) {
+      for (const [name, kind] of kinds) {
+        const path = join(
+          work,
+          `kind-${name}-${Object.hasOwn(document, "format") ? "v1" : "legacy"}.json`,
+        );
+        const { kind: _, ...rest } = document;
+        writeFileSync(path, JSON.stringify(kind === undefined ? rest : { ...rest, kind }));
+        expect(() => readPolicyFile(path), name).toThrow(
+          new RegExp(
+            `^Cannot load the policy in ${path.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")}: kind: expected "mlp", "actor-critic" or "tabular", found `,
+          ),
+        );
+      }
+    }
+  });
+
+  it("a policy.json with a NaN weight is refused before it evaluates", async () => {
+    const run = runDirectory("nan-policy", (directory) => {
+      const policy = cartPolePolicy();
+      const saved = savePolicy(policy) as { parameters: string[] };
+      policy.dispose();
+      const bytes = Buffer.from(saved.parameters[1]!, "base64");
+      bytes.writeFloatLE(Number.NaN, 4);
+      saved.parameters[1] = bytes.toString("base64");
+      writeFileSync(join(directory, "policy.json"), JSON.stringify(saved));
+    });
+    expect(await cliError(() => evaluateTarget(run, undefined, 1, 0))).toBe(
+      `Cannot load the policy in ${join(run, "policy.json")}: parameters[1][1]: expected a finite float32, found NaN`,
+    );
   });
 
   it("a reward nested deeper than any irlkit writes is a field error, not a stack overflow", async () => {
@@ -234,6 +355,14 @@ describe("flags, configs and charts (issue 17, item 7)", () => {
     expect(readConfigFile(join(work, "octal.yml"))).toEqual({ seed: "0o17" });
     expect(() => resolveConfig("bc", { file: { path, values } })).toThrow(
       'epochs: expected an integer >= 1 and <= 1000000, found "0x10"',
+    );
+  });
+
+  it("a config nested thousands deep is a one-line error, not 'Maximum call stack size exceeded'", () => {
+    const path = join(work, "deep.yml");
+    writeFileSync(path, `epochs: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
+    expect(() => readConfigFile(path)).toThrow(
+      `Config file ${path} is not valid YAML: expected nesting a few levels deep, found nesting deeper than the YAML reader supports at line 1, column`,
     );
   });
 

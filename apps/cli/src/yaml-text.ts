@@ -18,5 +18,18 @@ export function parseYamlText(text: string): unknown {
 
 /** The first line of a YAML error (the library appends a multi-line excerpt of the text). */
 export function yamlProblem(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
+  const line = (error instanceof Error ? error.message : String(error))
+    .split("\n")[0]!
+    .trim()
+    .replace(/:$/, "");
+  // The parser recurses per nesting level: thousands of `[` overflow the stack.
+  return line.replace(
+    /^Maximum call stack size exceeded/,
+    "expected nesting a few levels deep, found nesting deeper than the YAML reader supports",
+  );
+}
+
+/** `text` cut to `length` characters for a message (a long value is not repeated in full). */
+export function excerpt(text: string, length = 60): string {
+  return text.length <= length ? text : `${text.slice(0, length)}… (${text.length} characters)`;
 }
