@@ -22,6 +22,7 @@ export {
   settingSection,
 } from "./config-spec.js";
 export type { Action, Env, EnvSpec, Info, ResetArgs, ResetResult, StepResult } from "./env.js";
+export { EventLoopYielder } from "./event-loop-yielder.js";
 export {
   checkLimit,
   defaultLimits,

@@ -5,8 +5,12 @@
  */
 import {
   type ActionBatch,
+  checkLimit,
   clipActions,
+  defaultLimits,
   describeValue,
+  EventLoopYielder,
+  type Limits,
   type Policy,
   type Rng,
   type Space,
@@ -64,6 +68,11 @@ export interface CollectRolloutOptions {
   timesteps?: number;
   /** Take the policy's most likely actions. @default false */
   deterministic?: boolean;
+  /**
+   * The largest batch accepted (`maxBatchSize` rows, `maxArrayBytes` of observations), checked
+   * before the batch is allocated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 /**
@@ -123,6 +132,9 @@ export async function collectRollout(
   const os = observationSpace.flatSize;
   const as = actionSpace.flatSize;
   const count = numSteps * numEnvs;
+  const limits = options.limits ?? defaultLimits;
+  checkLimit(limits, "maxBatchSize", count, "collectRollout numSteps × numEnvs");
+  checkLimit(limits, "maxArrayBytes", count * os * 4, "collectRollout observations (bytes)");
   const box = actionSpace.kind === "Box";
   const sameStep = vectorEnv.autoresetMode === "same-step";
 
@@ -159,7 +171,10 @@ export async function collectRollout(
   const episodeLengths: number[] = [];
   const finishedMask = new Uint8Array(numEnvs);
 
+  // Long rollouts let timers and signal handlers run (a SIGTERM stops them promptly).
+  const yielder = new EventLoopYielder();
   for (let t = 0; t < numSteps; t++) {
+    await yielder.pause();
     const row = t * numEnvs;
     observations.set(current, row * os);
 

@@ -7,6 +7,7 @@ import {
   type ActionBatch,
   describeValue,
   type Env,
+  EventLoopYielder,
   type Info,
   type Policy,
   Rng,
@@ -81,6 +82,8 @@ export async function collectTrajectories(
   }
   const actOptions = options.deterministic ? { deterministic: true } : {};
   const trajectories: Trajectory[] = [];
+  // Long collections let timers and signal handlers run (a SIGTERM stops them promptly).
+  const yielder = new EventLoopYielder();
   for (let episode = 0; episode < episodes; episode++) {
     const reset = env.reset(options.seed === undefined ? {} : { seed: options.seed + episode });
     let observation = toObservationRow(reset.observation, observationSpace);
@@ -95,6 +98,7 @@ export async function collectTrajectories(
         truncated = true;
         break;
       }
+      await yielder.pause();
       const action = await policy.act(observation, rng, actOptions);
       checkAction(action, actionSpace);
       const step = env.step(toEnvAction(action, actionSpace));

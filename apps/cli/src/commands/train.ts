@@ -209,7 +209,18 @@ async function runTraining(
   checkpoint: Record<string, unknown> | undefined,
   json: boolean,
 ): Promise<void> {
-  const stop = new StopSignal();
+  const stop = new StopSignal({
+    onForcedStop: (signal) => {
+      run.updateMeta({
+        status: "interrupted",
+        interruptedAt: new Date().toISOString(),
+        interruption: `${signal} during a round; resume continues from the last checkpoint`,
+      });
+      process.stdout.write(
+        `\n${algorithm} on ${envId}: interrupted by ${signal} during a round; continue with: irlkit train --resume ${run.path}\n`,
+      );
+    },
+  });
   stop.install();
   const startedAt = Date.now();
   let summary: TrainSummary;

@@ -9,13 +9,61 @@ import { Progress } from "../progress.js";
 /** Exit code after an interrupt (128 + SIGINT). */
 export const INTERRUPTED_EXIT_CODE = 130;
 
-/** Stop flag raised by SIGINT/SIGTERM; the loop checks it between rounds. */
+/** How long a round may run on after SIGINT/SIGTERM before the process stops without it. */
+export const STOP_GRACE_MILLISECONDS = 300;
+
+export interface StopSignalOptions {
+  /**
+   * How long the current round may run on after the first signal; then (or at a second signal)
+   * the process exits without finishing it. @default STOP_GRACE_MILLISECONDS
+   */
+  graceMilliseconds?: number;
+  /** Runs (synchronously) just before such a forced exit: record the interruption. */
+  onForcedStop?: (signal: NodeJS.Signals) => void;
+}
+
+/**
+ * Stop flag raised by SIGINT/SIGTERM; the loop checks it between rounds and then writes a
+ * checkpoint. A round that does not end within the grace period (a long rollout or update) is
+ * abandoned: the process exits (128 + the signal's number) and the run resumes from its last
+ * checkpoint. The long loops inside a round yield to the event loop (`EventLoopYielder`), so the
+ * signal's handler and the deadline run while they do — an interrupt stops any round within about
+ * a second.
+ */
 export class StopSignal {
   requested = false;
-  readonly #handler = (): void => {
-    if (this.requested) process.exit(INTERRUPTED_EXIT_CODE);
+  readonly #graceMilliseconds: number;
+  readonly #onForcedStop: ((signal: NodeJS.Signals) => void) | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: StopSignalOptions = {}) {
+    this.#graceMilliseconds = options.graceMilliseconds ?? STOP_GRACE_MILLISECONDS;
+    this.#onForcedStop = options.onForcedStop;
+  }
+
+  readonly #handler = (signal: NodeJS.Signals): void => {
+    if (this.requested) this.#forceStop(signal);
     this.requested = true;
+    this.#deadline = setTimeout(() => this.#forceStop(signal), this.#graceMilliseconds);
+    this.#deadline.unref();
   };
+
+  /** The loop has seen the request and stops on its own (checkpoint next): no forced exit. */
+  acknowledge(): void {
+    clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+  }
+
+  #forceStop(signal: NodeJS.Signals): never {
+    try {
+      this.#onForcedStop?.(signal);
+    } finally {
+      process.stderr.write(
+        `\nirlkit: stopped by ${signal} during a round; the run resumes from its last checkpoint.\n`,
+      );
+      process.exit(signal === "SIGTERM" ? 143 : INTERRUPTED_EXIT_CODE);
+    }
+  }
 
   install(): void {
     process.on("SIGINT", this.#handler);
@@ -25,6 +73,7 @@ export class StopSignal {
   uninstall(): void {
     process.off("SIGINT", this.#handler);
     process.off("SIGTERM", this.#handler);
+    this.acknowledge();
   }
 }
 
@@ -96,6 +145,7 @@ export async function runRounds(loop: RoundLoop, options: RoundLoopOptions): Pro
       round++;
       progress.update(loop.position(round), lastMetrics);
       await yieldToEventLoop();
+      if (options.stop.requested) options.stop.acknowledge();
       if (options.stopWhen?.(lastMetrics)) break;
       if (round % options.checkpointEvery === 0 || options.stop.requested) {
         await loop.checkpoint(round);
