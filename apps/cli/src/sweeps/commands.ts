@@ -202,7 +202,7 @@ export function registerSweepCommands(program: Command): void {
   const sweep = program
     .command("sweep")
     .argument("[spec]", "sweep spec (YAML or JSON)")
-    .description("run a sweep: algorithms × envs × seeds × settings (subcommand: run-one)")
+    .description("run a sweep: algorithms × envs × seeds × settings (subcommands: report, run-one)")
     .option("--print", "list the runs (id, settings, state) and exit")
     .option("--dir <dir>", "the sweep's directory (default: sweeps/<name>)")
     .option("--jobs <n>", "local executor: runs at once (default: one per core)")
@@ -219,6 +219,26 @@ export function registerSweepCommands(program: Command): void {
     .option("--dir <dir>", "the sweep's directory (default: sweeps/<name>)")
     .option("--json", "print one JSON object")
     .action(runOneCommand);
+
+  sweep
+    .command("report <dir>")
+    .description(
+      "statistics (mean ± 95% CI, IQM with stratified bootstrap CIs), profiles and learning curves",
+    )
+    .option("--out <dir>", "where report.md and the SVG plots go (default: DIR/report)")
+    .option("--metric <key>", "learning-curve metric from metrics.jsonl", "rollout/returnMean")
+    .option(
+      "--score <field>",
+      "a run's score: an evaluation field (returnMean, normalizedScore), final:KEY (last KEY in metrics.jsonl), or auto",
+      "auto",
+    )
+    .option("--reps <n>", "bootstrap resamples", "2000")
+    .option("--seed <s>", "seed of the bootstrap", "0")
+    .option("--json", "print one JSON object")
+    .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
+      const { reportCommand } = await import("./report.js");
+      await reportCommand(dir, options);
+    });
 
   program
     .command("worker")
