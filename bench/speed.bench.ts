@@ -7,9 +7,10 @@
  * irlkit runs on each compute path of decision 0014: the fused MLP path with its WebAssembly SIMD
  * kernels (the default), the fused path with its plain-TypeScript kernels, and the tfjs graph.
  * When SPEED_PEERS_DIR (or IRLKIT_PEERS_DIR) names a directory holding `sb3/` and `gym/` source
- * checkouts and `/usr/bin/python3` imports torch, SB3 runs too, alternating with irlkit's default
- * path (SPEED_PAIRS pairs, default 3); the figures are medians and the ratio is the median of the
- * pairs' ratios. The machine is shared, so single runs move; interleaving keeps the ratio fair.
+ * checkouts and `/usr/bin/python3` imports torch, SB3 runs too, back to back with irlkit's first
+ * row in alternating order (SPEED_PAIRS pairs, default 3); the figures are medians and the ratio is
+ * the median of the pairs' ratios. The machine is shared, so single runs move; pairing keeps the
+ * ratio fair.
  *
  * Environment: SPEED_PAIRS=3, SPEED_STEPS=20480, SPEED_PEERS_DIR (or IRLKIT_PEERS_DIR),
  * SPEED_PATHS=fused-wasm,fused-typescript,tfjs (the irlkit rows), SPEED_PYTHON=/usr/bin/python3.
@@ -85,22 +86,33 @@ const samples = new Map<string, number[]>(variants.map((variant) => [variant, []
 const sb3Seconds: number[] = [];
 const ratios: number[] = [];
 const returns = new Map<string, number[]>();
+const runVariant = (variant: string, pair: number) => {
+  const record = runIrlkit(variant);
+  samples.get(variant)!.push(record.seconds);
+  returns.set(variant, [...(returns.get(variant) ?? []), Number(record.returnMean)]);
+  console.log(`pair ${pair + 1}: irlkit ${variant} ${record.seconds.toFixed(2)} s`);
+  return record.seconds;
+};
 for (let pair = 0; pair < pairs; pair++) {
-  for (const variant of variants) {
-    const record = runIrlkit(variant);
-    samples.get(variant)!.push(record.seconds);
-    returns.set(variant, [...(returns.get(variant) ?? []), Number(record.returnMean)]);
-    console.log(`pair ${pair + 1}: irlkit ${variant} ${record.seconds.toFixed(2)} s`);
-  }
-  if (withSb3) {
+  // The headline pair runs back to back, in alternating order (irlkit first in odd pairs, SB3
+  // first in even ones), so both see the same load; the other irlkit rows run after it.
+  let irlkitSeconds = Number.NaN;
+  let sb3 = Number.NaN;
+  const runSb3Now = () => {
     const record = runSb3();
-    sb3Seconds.push(record.seconds);
+    sb3 = record.seconds;
+    sb3Seconds.push(sb3);
+    console.log(`pair ${pair + 1}: SB3 ${sb3.toFixed(2)} s (torch ${record.torch})`);
+  };
+  if (withSb3 && pair % 2 === 1) runSb3Now();
+  irlkitSeconds = runVariant(variants[0]!, pair);
+  if (withSb3 && pair % 2 === 0) runSb3Now();
+  if (withSb3) {
     // env steps/s ratio irlkit ÷ SB3 = SB3 seconds ÷ irlkit seconds, pair by pair.
-    ratios.push(record.seconds / samples.get(variants[0]!)!.at(-1)!);
-    console.log(
-      `pair ${pair + 1}: SB3 ${record.seconds.toFixed(2)} s (torch ${record.torch}); ratio ${ratios.at(-1)!.toFixed(2)}×`,
-    );
+    ratios.push(sb3 / irlkitSeconds);
+    console.log(`pair ${pair + 1}: ratio ${ratios.at(-1)!.toFixed(2)}×`);
   }
+  for (const variant of variants.slice(1)) runVariant(variant, pair);
 }
 
 const stepsPerSecond = (seconds: number) => steps / seconds;

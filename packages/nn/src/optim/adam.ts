@@ -138,11 +138,15 @@ export class Adam {
     const v = this.#secondMoments[index]!;
     const stepSize = learningRate / (1 - beta1 ** t);
     const correction2 = Math.sqrt(1 - beta2 ** t);
+    const keep1 = 1 - beta1;
+    const keep2 = 1 - beta2;
     for (let i = 0; i < values.length; i++) {
       const g = gradient[i]!;
-      m[i] = beta1 * m[i]! + (1 - beta1) * g;
-      v[i] = beta2 * v[i]! + (1 - beta2) * g * g;
-      values[i] = values[i]! - (stepSize * m[i]!) / (Math.sqrt(v[i]!) / correction2 + epsilon);
+      const mi = beta1 * m[i]! + keep1 * g;
+      const vi = beta2 * v[i]! + keep2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      values[i] = values[i]! - (stepSize * mi) / (Math.sqrt(vi) / correction2 + epsilon);
     }
   }
 
