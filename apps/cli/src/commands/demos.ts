@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Policy, Trajectory } from "@irlkit/core";
-import { Rng } from "@irlkit/core";
+import { Rng, spaceFromJson } from "@irlkit/core";
 import { sampleTabularTrajectories } from "@irlkit/rl";
 import { collectTrajectories, episodeStatistics } from "@irlkit/samplers";
 import { writeTrajectoriesJsonLinesFile } from "@irlkit/samplers/node";
@@ -20,7 +20,7 @@ import {
 } from "../environments.js";
 import { CliError } from "../errors.js";
 import { withinLimit } from "../limits.js";
-import { loadPolicy, readPolicyFile } from "../models.js";
+import { checkModelSpaces, loadPolicy, readPolicyFile } from "../models.js";
 import { loadOnnxPolicyFile } from "../onnx.js";
 import { parseInteger } from "../options.js";
 import { formatNumber } from "../progress.js";
@@ -134,7 +134,20 @@ async function runDemonstrations(
 ): Promise<Trajectory[]> {
   const run = openRun(path);
   await ensureBackend();
-  const saved = readPolicyFile(run.file("policy.json"));
+  const policyPath = run.file("policy.json");
+  const saved = readPolicyFile(policyPath);
+  const env = makeEnv(reference);
+  const spaces = { observationSpace: env.observationSpace, actionSpace: env.actionSpace };
+  env.close();
+  checkModelSpaces(
+    policyPath,
+    {
+      observationSpace: spaceFromJson(saved.observationSpace, "observationSpace"),
+      actionSpace: spaceFromJson(saved.actionSpace, "actionSpace"),
+    },
+    describeEnv(reference),
+    spaces,
+  );
   if (saved.kind === "tabular") {
     const mdp = tabularMdp(makeEnv(reference));
     if (mdp === undefined) {
