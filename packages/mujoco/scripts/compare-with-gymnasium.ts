@@ -12,9 +12,9 @@ const assets = process.argv[2];
 if (assets === undefined) {
   throw new Error("usage: tsx scripts/compare-with-gymnasium.ts <gymnasium assets directory>");
 }
-/** Fields that describe rendering, names or bookkeeping, not physics. */
+/** Fields that describe rendering, names, custom data or bookkeeping, not physics. */
 const VISUAL =
-  /rgba|matid|texid|mat_|tex_|cam_|light_|name|_user$|^nuser|ntex|nmat|ncam|nlight|nnames|npaths|ntexdata|paths|signature|narena|nbuffer|nstack|^vis|bvh|ntree|tree_|body_treeid|nbvh|nsensordata|nplugin|ntext|ntuple|nkey|^buffer$/;
+  /rgba|matid|texid|mat_|tex_|cam_|light_|name|_user$|^nuser|ntex|nmat|ncam|nlight|nnames|npaths|ntexdata|paths|signature|narena|nbuffer|nstack|^vis|bvh|ntree|tree_|body_treeid|nbvh|nsensordata|nplugin|ntext|ntuple|nkey|^buffer$|numeric/;
 
 const mujoco = await loadMujoco();
 let failed = false;

@@ -1,14 +1,19 @@
+export { Ant, type AntKwargs } from "./ant.js";
 export { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 export { Hopper, type HopperKwargs } from "./hopper.js";
 export { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
 export {
+  ANT_XML,
   HALF_CHEETAH_XML,
   HOPPER_XML,
   INVERTED_PENDULUM_XML,
   type ModelFile,
   modelFiles,
+  SWIMMER_XML,
+  WALKER2D_XML,
 } from "./models/index.js";
 export {
+  type ModelSizes,
   MujocoEnv,
   type MujocoEnvOptions,
   type MujocoState,
@@ -19,4 +24,7 @@ export {
   type MujocoModule,
   mujocoMessages,
 } from "./mujoco-module.js";
+export { PlanarWalker, type PlanarWalkerKwargs } from "./planar-walker.js";
 export { mujocoRegistrations, registerMujocoEnvs } from "./registrations.js";
+export { Swimmer, type SwimmerKwargs } from "./swimmer.js";
+export { Walker2d, type Walker2dKwargs } from "./walker2d.js";

@@ -19,10 +19,18 @@ export interface MujocoEnvOptions {
   xml: string;
   /** MuJoCo steps per env step (Gymnasium's `frame_skip`). */
   frameSkip: number;
-  /** The observation's length. */
-  observationSize: number;
+  /** The observation's length, or how to compute it from the compiled model's sizes. */
+  observationSize: number | ((sizes: ModelSizes) => number);
   /** The module to build the model in. @default the module `loadMujoco()` loaded */
   mujoco?: MujocoModule;
+}
+
+/** Sizes of a compiled model. */
+export interface ModelSizes {
+  nq: number;
+  nv: number;
+  nu: number;
+  nbody: number;
 }
 
 /** The initial state a reset draws: `qpos` (nq numbers) and `qvel` (nv numbers). */
@@ -93,8 +101,12 @@ export abstract class MujocoEnv implements Env<Float32Array, Float32Array> {
       high.push(ctrlRange[2 * i + 1]!);
     }
     this.actionSpace = new Box({ shape: [this.nu], low, high, dtype: "float32" });
+    const observationSize =
+      typeof options.observationSize === "number"
+        ? options.observationSize
+        : options.observationSize({ nq: this.nq, nv: this.nv, nu: this.nu, nbody: model.nbody });
     this.observationSpace = new Box({
-      shape: [options.observationSize],
+      shape: [observationSize],
       low: -Infinity,
       high: Infinity,
       dtype: "float32",

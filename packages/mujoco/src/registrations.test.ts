@@ -22,6 +22,13 @@ describe("registerMujocoEnvs", () => {
 
   it("registers into a registry of its own when given one", async () => {
     const registry = await registerMujocoEnvs(createRegistry());
-    expect(registry.ids()).toEqual(["HalfCheetah-v5", "Hopper-v5", "InvertedPendulum-v5"]);
+    expect(registry.ids()).toEqual([
+      "Ant-v5",
+      "HalfCheetah-v5",
+      "Hopper-v5",
+      "InvertedPendulum-v5",
+      "Swimmer-v5",
+      "Walker2d-v5",
+    ]);
   });
 });

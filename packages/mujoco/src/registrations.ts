@@ -1,8 +1,11 @@
 import { defaultRegistry, type EnvRegistration, type Registry } from "@irlkit/envs";
+import { Ant, type AntKwargs } from "./ant.js";
 import { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 import { Hopper, type HopperKwargs } from "./hopper.js";
 import { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
 import { loadMujoco } from "./mujoco-module.js";
+import { Swimmer, type SwimmerKwargs } from "./swimmer.js";
+import { Walker2d, type Walker2dKwargs } from "./walker2d.js";
 
 /**
  * The MuJoCo envs with Gymnasium's ids, episode limits and reward thresholds
@@ -31,6 +34,29 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     maxEpisodeSteps: 1000,
     rewardThreshold: 950,
     description: "MuJoCo cart-pole, Gymnasium v5: keep the pole within 0.2 rad of upright.",
+  },
+  {
+    id: "Walker2d-v5",
+    entryPoint: (kwargs) => new Walker2d(kwargs as Walker2dKwargs),
+    maxEpisodeSteps: 1000,
+    description:
+      "MuJoCo planar biped, Gymnasium v5: walk forward without falling (17-D observation, 6 motors).",
+  },
+  {
+    id: "Swimmer-v5",
+    entryPoint: (kwargs) => new Swimmer(kwargs as SwimmerKwargs),
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 360,
+    description:
+      "MuJoCo three-link swimmer, Gymnasium v5: swim along x (8-D observation, 2 motors).",
+  },
+  {
+    id: "Ant-v5",
+    entryPoint: (kwargs) => new Ant(kwargs as AntKwargs),
+    maxEpisodeSteps: 1000,
+    rewardThreshold: 6000,
+    description:
+      "MuJoCo quadruped, Gymnasium v5: walk along x (105-D observation with contact forces, 8 motors).",
   },
 ]);
 

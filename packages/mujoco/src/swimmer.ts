@@ -1,0 +1,117 @@
+import type { Info, Rng, StepResult } from "@irlkit/core";
+import {
+  booleanRule,
+  checkKwargs,
+  finiteNumberRule,
+  nonNegativeNumberRule,
+  positiveIntegerRule,
+} from "./kwargs.js";
+import { SWIMMER_XML } from "./models/swimmer-xml.js";
+import { MujocoEnv, type MujocoState, sumOfSquares, uniformNoise } from "./mujoco-env.js";
+import type { MujocoModule } from "./mujoco-module.js";
+
+/** Keyword arguments of {@link Swimmer} (Gymnasium's, in camelCase). */
+export interface SwimmerKwargs {
+  /** MuJoCo steps (0.01 s each) per env step. @default 4 */
+  frameSkip?: number;
+  /** @default 1 */
+  forwardRewardWeight?: number;
+  /** @default 1e-4 */
+  ctrlCostWeight?: number;
+  /** Half-width of the uniform qpos and qvel noise at reset. @default 0.1 */
+  resetNoiseScale?: number;
+  /** Leave the x, y position (qpos[0:2]) out of the observation. @default true */
+  excludeCurrentPositionsFromObservation?: boolean;
+}
+
+const SWIMMER_KWARGS = {
+  frameSkip: positiveIntegerRule,
+  forwardRewardWeight: finiteNumberRule,
+  ctrlCostWeight: finiteNumberRule,
+  resetNoiseScale: nonNegativeNumberRule,
+  excludeCurrentPositionsFromObservation: booleanRule,
+};
+
+/**
+ * Swimmer-v5 (Gymnasium `swimmer_v5.py`): a three-link swimmer in a viscous fluid (5 DoF, 2 motors
+ * in [−1, 1], gear 150) rewarded for swimming along x. Timestep 0.01 s (RK4), frame skip 4
+ * (dt = 0.04 s).
+ *
+ * - Observation (8): qpos[2:] (heading, 2 joint angles) then qvel (5); with
+ *   `excludeCurrentPositionsFromObservation: false` qpos[0:2] lead (10).
+ * - Reward: `1 · x_velocity − 1e-4 · Σ a²`, velocities from qpos[0:2] before and after.
+ * - Never terminates; 1000-step limit from the registry.
+ * - Reset: qpos and qvel + U(−0.1, 0.1).
+ * - info: `x_position`, `y_position`, `distance_from_origin`, `x_velocity`, `y_velocity`,
+ *   `reward_forward`, `reward_ctrl` (reset: the first three).
+ */
+export class Swimmer extends MujocoEnv {
+  readonly forwardRewardWeight: number;
+  readonly ctrlCostWeight: number;
+  readonly resetNoiseScale: number;
+  readonly excludeCurrentPositionsFromObservation: boolean;
+
+  constructor(kwargs: SwimmerKwargs = {}, mujoco?: MujocoModule) {
+    checkKwargs("Swimmer", kwargs, SWIMMER_KWARGS);
+    const exclude = kwargs.excludeCurrentPositionsFromObservation ?? true;
+    super({
+      name: "Swimmer",
+      xml: SWIMMER_XML,
+      frameSkip: kwargs.frameSkip ?? 4,
+      observationSize: ({ nq, nv }) => nq + nv - (exclude ? 2 : 0),
+      ...(mujoco === undefined ? {} : { mujoco }),
+    });
+    this.forwardRewardWeight = kwargs.forwardRewardWeight ?? 1;
+    this.ctrlCostWeight = kwargs.ctrlCostWeight ?? 1e-4;
+    this.resetNoiseScale = kwargs.resetNoiseScale ?? 0.1;
+    this.excludeCurrentPositionsFromObservation = exclude;
+  }
+
+  protected drawInitialState(rng: Rng): MujocoState {
+    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
+    const qvel = uniformNoise(rng, this.initQvel, this.resetNoiseScale);
+    return { qpos, qvel };
+  }
+
+  protected observe(): Float32Array {
+    const qpos = this.qpos;
+    const skip = this.excludeCurrentPositionsFromObservation ? 2 : 0;
+    const observation = new Float32Array(this.nq - skip + this.nv);
+    for (let i = skip; i < this.nq; i++) observation[i - skip] = qpos[i]!;
+    observation.set(this.qvel, this.nq - skip);
+    return observation;
+  }
+
+  protected transition(action: Float32Array): StepResult<Float32Array> {
+    const xBefore = this.qpos[0]!;
+    const yBefore = this.qpos[1]!;
+    this.simulate(action);
+    const xAfter = this.qpos[0]!;
+    const yAfter = this.qpos[1]!;
+    const xVelocity = (xAfter - xBefore) / this.dt;
+    const yVelocity = (yAfter - yBefore) / this.dt;
+    const forwardReward = this.forwardRewardWeight * xVelocity;
+    const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
+    return {
+      observation: this.observe(),
+      reward: forwardReward - ctrlCost,
+      terminated: false,
+      truncated: false,
+      info: {
+        x_position: xAfter,
+        y_position: yAfter,
+        distance_from_origin: Math.hypot(xAfter, yAfter),
+        x_velocity: xVelocity,
+        y_velocity: yVelocity,
+        reward_forward: forwardReward,
+        reward_ctrl: -ctrlCost,
+      },
+    };
+  }
+
+  protected override resetInfo(): Info {
+    const x = this.qpos[0]!;
+    const y = this.qpos[1]!;
+    return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+  }
+}
