@@ -201,9 +201,16 @@ export class RunDirectory {
     }
   }
 
-  /** Removes the `*.tmp-PID` files killed writes left behind (the lock holder calls it). */
+  /**
+   * Removes the `*.tmp-PID` files killed writes left behind (the lock holder calls it). The lock's
+   * own temporaries are left alone: another process may be creating one while it asks for the lock.
+   */
   removeTemporaryFiles(): string[] {
-    return [...removeTemporaryFiles(this.path), ...removeTemporaryFiles(this.checkpointsPath)];
+    const lockFiles = (name: string) => name.startsWith(LOCK_FILE);
+    return [
+      ...removeTemporaryFiles(this.path, lockFiles),
+      ...removeTemporaryFiles(this.checkpointsPath),
+    ];
   }
 
   /** Writes checkpoint `round` and drops all but the newest few (regular files only, never a link). */

@@ -123,15 +123,19 @@ export function renameFile(from: string, to: string, what = "file"): void {
 }
 
 /**
- * Removes the `*.tmp-PID` files a killed write left in `directory` (not recursive). Only the run's
- * lock holder calls it, so no live writer owns them. Returns the removed paths.
+ * Removes the `*.tmp-PID` files a killed write left in `directory` (not recursive), except those
+ * `keep` names. Only the run's lock holder calls it, so no live writer owns them. Returns the
+ * removed paths.
  */
-export function removeTemporaryFiles(directory: string): string[] {
+export function removeTemporaryFiles(
+  directory: string,
+  keep: (name: string) => boolean = () => false,
+): string[] {
   const stats = refuseLink(directory, "folder");
   if (stats === undefined || !stats.isDirectory()) return [];
   const removed: string[] = [];
   for (const name of readdirSync(directory)) {
-    if (!TEMPORARY_FILE.test(name)) continue;
+    if (!TEMPORARY_FILE.test(name) || keep(name)) continue;
     const path = join(directory, name);
     const entry = lstatSync(path);
     // A link with a temporary's name is removed as a link (unlink never touches its target).

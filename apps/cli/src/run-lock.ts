@@ -14,7 +14,7 @@
  * within a fraction of the lease (NTP does far better than the default 120 s).
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { CliError } from "./errors.js";
@@ -187,9 +187,10 @@ export class RunLock {
         return lock;
       }
       const text = readText(path);
-      if (text === undefined) continue; // released meanwhile
+      const stats = lstatOrUndefined(path);
+      if (text === undefined || stats === undefined) continue; // released meanwhile
       const existing = parseOwner(text);
-      const reason = staleReason(existing, statSync(path).mtimeMs);
+      const reason = staleReason(existing, stats.mtimeMs);
       if (reason === undefined) {
         throw new CliError(
           `${runDirectory} is in use: locked by ${existing === undefined ? "an unreadable lock file" : describeOwner(existing)}. Wait for it to finish or stop it; a lock whose owner died is taken over automatically (on the same host once its pid is gone, from any host once its lease expires). Lock file: ${path}.`,
@@ -250,7 +251,15 @@ function createExclusive(path: string, owner: LockOwner): boolean {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw error;
   } finally {
-    unlinkSync(temporary);
+    unlinkQuietly(temporary);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 
@@ -259,7 +268,7 @@ function breakStaleLock(path: string, staleText: string): void {
   const guard = `${path}.break`;
   const guardStats = lstatOrUndefined(guard);
   if (guardStats !== undefined && (Date.now() - guardStats.mtimeMs) / 1000 > BREAK_GUARD_SECONDS) {
-    unlinkSync(guard);
+    unlinkQuietly(guard);
   }
   const temporary = `${guard}.tmp-${process.pid}`;
   writeFileAtomic(temporary, `${process.pid}\n`, "lock file");
@@ -269,11 +278,11 @@ function breakStaleLock(path: string, staleText: string): void {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return; // another taker is at it
     throw error;
   } finally {
-    unlinkSync(temporary);
+    unlinkQuietly(temporary);
   }
   try {
-    if (readText(path) === staleText) unlinkSync(path);
+    if (readText(path) === staleText) unlinkQuietly(path);
   } finally {
-    unlinkSync(guard);
+    unlinkQuietly(guard);
   }
 }

@@ -130,6 +130,8 @@ describe("temporary files of killed writes", () => {
     const target = victim("tmp", "untouched");
     symlinkSync(target, join(directory, "policy.json.tmp-7"));
     writeFileSync(join(directory, "notes.tmp-x"), "not ours");
+    // Another process asking for the lock writes this one: never removed under it.
+    writeFileSync(join(directory, `${LOCK_FILE}.tmp-31337`), "{}");
     const removed = new RunDirectory(directory).removeTemporaryFiles();
     expect(removed.map((path) => path.slice(directory.length + 1)).sort()).toEqual([
       "checkpoints/round-000002.json.tmp-99",
@@ -137,7 +139,11 @@ describe("temporary files of killed writes", () => {
       "policy.json.tmp-7",
     ]);
     expect(readFileSync(target, "utf8")).toBe("untouched");
-    expect(readdirSync(directory).sort()).toEqual(["checkpoints", "notes.tmp-x"]);
+    expect(readdirSync(directory).sort()).toEqual([
+      "checkpoints",
+      `${LOCK_FILE}.tmp-31337`,
+      "notes.tmp-x",
+    ]);
     expect(removeTemporaryFiles(join(directory, "absent"))).toEqual([]);
   });
 });
@@ -295,11 +301,70 @@ describe("the run lock", () => {
     lock.release();
   });
 
+  const lockModule = pathToFileURL(
+    join(dirname(fileURLToPath(import.meta.url)), "run-lock.ts"),
+  ).href;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+  /** Processes that each try to take the lock at once; how many got it. */
+  async function race(count: number): Promise<{ won: number; refused: string[] }> {
+    // Everyone starts at one moment; the winner holds the lock until every other has been refused.
+    const markers = mkdtempSync(join(root, "markers-"));
+    const script = `import { readdirSync, writeFileSync } from "node:fs";
+const { RunLock } = await import(${JSON.stringify(lockModule)});
+await new Promise((resolve) => setTimeout(resolve, ${JSON.stringify(Date.now() + 2500)} - Date.now()));
+try {
+  RunLock.acquire(${JSON.stringify(directory)}, "racer");
+  process.stdout.write("won");
+  const until = Date.now() + 30000;
+  while (readdirSync(${JSON.stringify(markers)}).length < ${count - 1} && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+} catch (error) {
+  process.stdout.write("refused: " + error.message);
+  writeFileSync(${JSON.stringify(markers)} + "/" + process.pid, "");
+}`;
+    const outputs = await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, [
+              "--import",
+              tsx,
+              "--input-type=module",
+              "-e",
+              script,
+            ]);
+            let output = "";
+            child.stdout.on("data", (chunk: Buffer) => {
+              output += chunk.toString();
+            });
+            child.on("close", () => resolve(output));
+          }),
+      ),
+    );
+    return {
+      won: outputs.filter((output) => output === "won").length,
+      refused: outputs.filter((output) => output.startsWith("refused: ")),
+    };
+  }
+
+  it("exactly one of several processes that ask at the same moment gets it, fresh or stale", async () => {
+    const fresh = await race(4);
+    expect(fresh.won).toBe(1);
+    expect(fresh.refused).toHaveLength(3);
+    for (const message of fresh.refused) expect(message).toContain("is in use: locked by pid");
+    expect(existsSync(lockPath())).toBe(false);
+    fakeOwner({ renewedAt: new Date(Date.now() - 600_000).toISOString() });
+    const stale = await race(4);
+    expect(stale.won).toBe(1);
+    expect(stale.refused).toHaveLength(3);
+    expect(existsSync(lockPath())).toBe(false);
+    expect(readdirSync(directory)).toEqual(["checkpoints"]);
+  }, 60_000);
+
   it("is released when SIGTERM or SIGINT stops a process outside the training loop", async () => {
-    const lockModule = pathToFileURL(
-      join(dirname(fileURLToPath(import.meta.url)), "run-lock.ts"),
-    ).href;
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
     for (const [signal, code] of [
       ["SIGTERM", 143],
       ["SIGINT", 130],
