@@ -23,7 +23,7 @@ import { chart } from "./commands/plot.js";
 import { readConfigFile } from "./config-files.js";
 import { resolveConfig } from "./configs.js";
 import { CliError } from "./errors.js";
-import { loadRewardFile, readPolicyFile, savePolicyFile } from "./models.js";
+import { loadRewardFile, readPolicyFile, readStateRewardsFile, savePolicyFile } from "./models.js";
 import { parseInteger } from "./options.js";
 import { decodeTyped } from "./serialization.js";
 
@@ -284,6 +284,28 @@ describe("policy.json, reward.json and ONNX files (issue 17, items 5 and 8)", ()
     const oddBytes = legacy({ $typed: "Float32Array", base64: "AAAAAAA=" });
     expect(() => readPolicyFile(join(oddBytes, "policy.json"))).toThrow(
       "table.base64: expected a multiple of 4 bytes (Float32Array elements), found 5 bytes",
+    );
+  });
+
+  it("state-rewards.json is an array of finite numbers, one per state (was 'reading length' of null)", () => {
+    const write = (name: string, text: string) => {
+      const path = join(work, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const states = { count: 3, envName: "GridWorld-v0" };
+    expect(readStateRewardsFile(write("ok.json", "[0.5, -1, 2]"), states)).toEqual([0.5, -1, 2]);
+    const none = write("null.json", "null");
+    expect(() => readStateRewardsFile(none, states)).toThrow(
+      `${none}: expected an array of 3 finite numbers (one per state of GridWorld-v0), found null.`,
+    );
+    const infinite = write("infinite.json", "[1, 1e999, 2]");
+    expect(() => readStateRewardsFile(infinite, states)).toThrow(
+      `${infinite}: [1]: expected a finite number, found Infinity.`,
+    );
+    const text = write("text.json", '["a", 1, 2]');
+    expect(() => readStateRewardsFile(text)).toThrow(
+      `${text}: [0]: expected a finite number, found "a".`,
     );
   });
 

@@ -5,7 +5,7 @@
  * architecture only — never code. Policy files written before the `irlkit.policy` format are
  * upgraded on reading.
  */
-import { Discrete, type Policy, type Space } from "@irlkit/core";
+import { Discrete, describeValue, type Policy, type Space } from "@irlkit/core";
 import { loadRewardModel, type RewardModel, type SavedRewardModel } from "@irlkit/rewards";
 import {
   loadPolicy as loadSavedPolicy,
@@ -125,6 +125,36 @@ export function readRewardFile(path: string): SavedRewardModel {
  */
 export function loadRewardFile(path: string): RewardModel {
   return loadReward(readRewardFile(path), path);
+}
+
+/**
+ * Reads a tabular IRL run's state-rewards.json: an array of finite numbers, one per state (`states`
+ * of `envName` when given).
+ * @throws CliError naming the file, the entry, what was expected and what was found.
+ */
+export function readStateRewardsFile(
+  path: string,
+  states?: { count: number; envName: string },
+): number[] {
+  requireFile(path, "State rewards", `State rewards not found: ${path}`);
+  const value = readJson<unknown>(path, "State rewards");
+  const expected =
+    states === undefined
+      ? "an array of finite numbers (one per state)"
+      : `an array of ${states.count} finite numbers (one per state of ${states.envName})`;
+  if (!Array.isArray(value) || (states !== undefined && value.length !== states.count)) {
+    throw new CliError(
+      `${path}: expected ${expected}, found ${Array.isArray(value) ? `an array of length ${value.length}` : describeValue(value)}.`,
+    );
+  }
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry !== "number" || !Number.isFinite(entry)) {
+      throw new CliError(
+        `${path}: [${index}]: expected a finite number, found ${describeValue(entry)}.`,
+      );
+    }
+  });
+  return value as number[];
 }
 
 /**

@@ -13,11 +13,11 @@ import {
 import { CliError } from "../errors.js";
 import { type EvaluationResult, evaluate } from "../evaluation.js";
 import { withinLimit } from "../limits.js";
-import { checkModelSpaces, loadPolicy, readPolicyFile } from "../models.js";
+import { checkModelSpaces, loadPolicy, readPolicyFile, readStateRewardsFile } from "../models.js";
 import { loadOnnxPolicyFile, type OnnxOutputChoice, recordedOnnxEnv } from "../onnx.js";
 import { parseInteger, printJson } from "../options.js";
 import { formatNumber } from "../progress.js";
-import { openRun, type RunDirectory, readJson } from "../run-directory.js";
+import { openRun, type RunDirectory } from "../run-directory.js";
 import { ensureBackend } from "../training.js";
 
 /**
@@ -72,7 +72,7 @@ export async function evaluateTarget(
     const result = await evaluate(env, { table: saved.table }, episodes, seed);
     const stateRewards = run.file("state-rewards.json");
     if (!existsSync(stateRewards)) return result;
-    const rewards = readJson<number[]>(stateRewards, "State rewards");
+    const rewards = readStateRewardsFile(stateRewards);
     return {
       ...result,
       expectedValueDifference: await valueDifference(env, rewards, stateRewards),

@@ -15,11 +15,11 @@ import {
 import { CliError } from "../errors.js";
 import { evaluate } from "../evaluation.js";
 import { withinLimit } from "../limits.js";
-import { checkModelSpaces, loadRewardFile } from "../models.js";
+import { checkModelSpaces, loadRewardFile, readStateRewardsFile } from "../models.js";
 import { parseInteger, printJson } from "../options.js";
 import { presetFor } from "../presets.js";
 import { Progress } from "../progress.js";
-import { openRun, readJson } from "../run-directory.js";
+import { openRun } from "../run-directory.js";
 import { ppoConfig } from "../training/context.js";
 import { ensureBackend } from "../training.js";
 import { formatEvaluation, recordedEnvKwargs } from "./eval.js";
@@ -63,12 +63,10 @@ export async function transferCommand(
         `${run.path} has no state-rewards.json; tabular transfer needs a tabular IRL run.`,
       );
     }
-    const rewards = readJson<number[]>(path, "State rewards");
-    if (rewards.length !== mdp.stateCount) {
-      throw new CliError(
-        `The learned reward has ${rewards.length} states; ${describeEnv(target)} has ${mdp.stateCount}.`,
-      );
-    }
+    const rewards = readStateRewardsFile(path, {
+      count: mdp.stateCount,
+      envName: describeEnv(target),
+    });
     const { policy } = softValueIteration(mdp, rewards);
     report(await evaluate(target, { table: policy }, episodes, seed), options.json);
     return;
