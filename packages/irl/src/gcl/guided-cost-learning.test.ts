@@ -210,7 +210,7 @@ describe("segments", () => {
 
   it("names the config key and the allowed values", () => {
     expect(() => resolveGuidedCostLearningConfig({ seed: 0, segmentLength: 0 })).toThrow(
-      "guidedCostLearning.segmentLength: expected an integer >= 1, found 0",
+      "guidedCostLearning.segmentLength: expected an integer >= 1 and <= 10000000, found 0",
     );
     expect(() => resolveGuidedCostLearningConfig({ seed: 0, learningRate: -1 })).toThrow(
       "guidedCostLearning.learningRate: expected a finite number > 0",

@@ -60,7 +60,7 @@ describe("resolveBcConfig", () => {
       policy: { hiddenSizes: [32, 32] },
     });
     expect(() => resolveBcConfig({ batchSize: 0 })).toThrow(
-      "bc.batchSize: expected an integer >= 1, found 0",
+      "bc.batchSize: expected an integer >= 1 and <= 16777216, found 0",
     );
     expect(() => resolveBcConfig({ l2Weight: -1 })).toThrow(
       "bc.l2Weight: expected a finite number >= 0, found -1",

@@ -74,7 +74,7 @@ describe("resolvePpoConfig", () => {
       "ppo.gamma: expected a finite number >= 0 and <= 1, found 1.5",
     );
     expect(() => resolvePpoConfig({ batchSize: 1 })).toThrow(
-      "ppo.batchSize: expected an integer >= 2, found 1",
+      "ppo.batchSize: expected an integer >= 2 and <= 16777216, found 1",
     );
     expect(() => resolvePpoConfig({ clipRangeVf: -1 })).toThrow(
       "ppo.clipRangeVf: expected a finite number > 0, or null, found -1",
