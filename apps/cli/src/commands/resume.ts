@@ -122,10 +122,15 @@ export function prepareResume(
       }
       if (steps > budget) {
         extendedTo = steps;
-        config = checkRunConfig(algorithm, `--steps with ${configPath}`, {
-          ...config,
-          [key]: steps,
-        });
+        try {
+          config = checkRunConfig(algorithm, "--steps", { ...config, [key]: steps });
+        } catch (error) {
+          const cause =
+            error instanceof Error && error.cause instanceof Error ? error.cause : error;
+          throw new CliError(
+            `--steps ${steps} cannot extend ${run.path}: ${cause instanceof Error ? cause.message.replace(/ \(from the --steps\)\.?$/, "") : String(cause)}.`,
+          );
+        }
       }
     }
     if (meta.status === "completed" && extendedTo === undefined) {
