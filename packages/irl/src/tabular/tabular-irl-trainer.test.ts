@@ -169,7 +169,7 @@ describe("tabular IRL config specs", () => {
             rng: new Rng(0),
             config: { hiddenSizes: [] },
           }),
-        "deepMaxEntIrl.hiddenSizes: expected a non-empty list of integers >= 1, found an array of length 0",
+        "deepMaxEntIrl.hiddenSizes: expected a non-empty list of integers >= 1 and <= 16384 (at most 64), found an array of length 0",
       ],
     ];
     for (const [make, message] of cases) {
