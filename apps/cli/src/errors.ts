@@ -39,6 +39,43 @@ export function describeError(error: unknown): string {
     return `Training diverged: ${error.message}`;
   }
   if (error instanceof CliError || error instanceof ValidationError) return error.message;
+  const system = systemErrorMessage(error);
+  if (system !== undefined) return system;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** What a file-system error code means, for people. */
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: "expected it to exist, found nothing there",
+  ENOTDIR: "expected a directory on the way, found a file",
+  EISDIR: "expected a file, found a directory",
+  EEXIST: "expected nothing there, found a file or directory",
+  EACCES: "expected permission, found it denied",
+  EPERM: "expected permission, found the operation not permitted",
+  ENOSPC: "expected free space, found the disk full",
+  EROFS: "expected a writable file system, found it read-only",
+  ELOOP: "expected a path without symbolic-link loops, found one",
+  ENAMETOOLONG: "expected a shorter path, found one the system refuses",
+};
+
+/**
+ * A Node file-system error (`ENOTDIR: not a directory, mkdir '/dev/null/x'`) as a message naming
+ * the path, the operation, what was expected and what was found; undefined for other errors.
+ */
+function systemErrorMessage(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall, path } = error as Error & {
+    code?: unknown;
+    syscall?: unknown;
+    path?: unknown;
+  };
+  if (typeof code !== "string" || typeof path !== "string" || !/^E[A-Z]+$/.test(code)) {
+    return undefined;
+  }
+  const meaning =
+    code === "EEXIST" && syscall === "mkdir"
+      ? "expected a directory (or nothing), found a file"
+      : (SYSTEM_ERRORS[code] ?? error.message);
+  return `${path}: cannot ${typeof syscall === "string" ? syscall : "use"} it: ${meaning} (${code}).`;
 }

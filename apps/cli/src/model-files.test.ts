@@ -22,7 +22,7 @@ import { exportRunToOnnx } from "./commands/export.js";
 import { chart } from "./commands/plot.js";
 import { readConfigFile } from "./config-files.js";
 import { resolveConfig } from "./configs.js";
-import { CliError } from "./errors.js";
+import { CliError, describeError } from "./errors.js";
 import { loadRewardFile, readPolicyFile, readStateRewardsFile, savePolicyFile } from "./models.js";
 import { parseInteger } from "./options.js";
 import { decodeTyped } from "./serialization.js";
@@ -398,6 +398,28 @@ describe("flags, configs and charts (issue 17, item 7)", () => {
     expect(labels).toEqual(["1e+308", "5e+307", "0", "-5e+307", "-1e+308"]);
     expect(chart([1e308, 1e308], 4)).toContain("1e+308");
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("file-system errors", () => {
+  it("name the path, the operation, what was expected and what was found", () => {
+    const attempt = (run: () => void): unknown => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      throw new Error("expected an error");
+    };
+    const file = join(work, "a-file");
+    writeFileSync(file, "");
+    // Before: "ENOTDIR: not a directory, mkdir '…/a-file/runs'".
+    expect(describeError(attempt(() => mkdirSync(join(file, "runs"), { recursive: true })))).toBe(
+      `${join(file, "runs")}: cannot mkdir it: expected a directory on the way, found a file (ENOTDIR).`,
+    );
+    expect(describeError(attempt(() => mkdirSync(file)))).toBe(
+      `${file}: cannot mkdir it: expected a directory (or nothing), found a file (EEXIST).`,
+    );
   });
 });
 
