@@ -43,8 +43,9 @@ export async function plotCommand(
       .map((record) => record.metrics[key])
       .filter((value): value is number => typeof value === "number" && Number.isFinite(value));
     const sampled = downsample(series, 70);
-    const first = records[0]!.step;
-    const last = records.at(-1)!.step;
+    const steps = records.map((record) => record.step).filter(Number.isFinite);
+    const first = steps[0] ?? "?";
+    const last = steps.at(-1) ?? "?";
     process.stdout.write(
       `${key}  (${series.length} points, steps ${first}–${last}, last ${formatNumber(series.at(-1) ?? Number.NaN)})\n${chart(sampled, height)}\n\n`,
     );
