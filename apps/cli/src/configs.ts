@@ -19,6 +19,7 @@ import {
   type ConfigLayer,
   type ConfigSpec,
   type ConfigValues,
+  customSetting,
   defaultLimits,
   describeConfigSpec,
   integerSetting,
@@ -66,10 +67,25 @@ const MAX_NUM_ENVS = defaultLimits.maxEnvs;
 /** Largest env-step budget (beyond a year of training on one core): `maxTrainingSteps`. */
 const MAX_TIMESTEPS = defaultLimits.maxTrainingSteps;
 
+function isPlainMapping(value: unknown): value is Readonly<Record<string, unknown>> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
 const runSettings = {
   seed: integerSetting({
     default: 0,
     doc: "Seeds everything: env resets, network initialisation, sampling.",
+  }),
+  envKwargs: customSetting<Readonly<Record<string, unknown>>>({
+    default: {},
+    expected: "a mapping of the env's constructor arguments",
+    accepts: isPlainMapping,
+    doc: "Constructor arguments merged over the env's registered ones (--env-kwargs), e.g. {includeVelocity: false}; the registry checks them.",
   }),
   checkpointEvery: integerSetting({
     default: 1,
