@@ -1,8 +1,10 @@
-import type { Info, Rng, StepResult } from "@irlkit/core";
+import { type Info, type Rng, type StepResult, ValidationError } from "@irlkit/core";
 import {
   booleanRule,
   checkKwargs,
+  definitionRule,
   finiteNumberRule,
+  type GymnasiumDefinition,
   nonNegativeNumberRule,
   positiveIntegerRule,
   rangeRule,
@@ -44,9 +46,18 @@ export interface AntKwargs {
   excludeCurrentPositionsFromObservation?: boolean;
   /** Append the clipped contact forces cfrc_ext[1:] to the observation. @default true */
   includeCfrcExtInObservation?: boolean;
+  /**
+   * `"v4"`: Ant-v4 with its default `use_contact_forces=False` (seals wraps it): no contact forces
+   * in the observation or the cost (27-D observation, 29 with positions), v4's info terms
+   * (positions from the torso's xpos, `forward_reward`, no `reward_contact`, no reset info), and
+   * the survival reward paid on the terminating step too when `terminateWhenUnhealthy` is true.
+   * @default "v5"
+   */
+  definition?: GymnasiumDefinition;
 }
 
 const ANT_KWARGS = {
+  definition: definitionRule,
   frameSkip: positiveIntegerRule,
   forwardRewardWeight: finiteNumberRule,
   ctrlCostWeight: finiteNumberRule,
@@ -96,12 +107,22 @@ export class Ant extends MujocoEnv {
   readonly includeCfrcExtInObservation: boolean;
   /** The index of the body whose velocity is rewarded. */
   readonly mainBody: number;
+  readonly definition: GymnasiumDefinition;
   readonly #nbody: number;
 
   constructor(kwargs: AntKwargs = {}, mujoco?: MujocoModule) {
     checkKwargs("Ant", kwargs, ANT_KWARGS);
     const exclude = kwargs.excludeCurrentPositionsFromObservation ?? true;
-    const includeForces = kwargs.includeCfrcExtInObservation ?? true;
+    const definition = kwargs.definition ?? "v5";
+    if (definition === "v4" && kwargs.includeCfrcExtInObservation === true) {
+      throw new ValidationError(
+        "Ant kwargs.includeCfrcExtInObservation",
+        'false or absent with definition "v4" (Ant-v4 with use_contact_forces=True is not offered)',
+        "true",
+      );
+    }
+    const includeForces =
+      definition === "v4" ? false : (kwargs.includeCfrcExtInObservation ?? true);
     super({
       name: "Ant",
       xml: ANT_XML,
@@ -120,6 +141,7 @@ export class Ant extends MujocoEnv {
     this.resetNoiseScale = kwargs.resetNoiseScale ?? 0.1;
     this.excludeCurrentPositionsFromObservation = exclude;
     this.includeCfrcExtInObservation = includeForces;
+    this.definition = definition;
     this.#nbody = this.model.nbody;
     const mainBody = kwargs.mainBody ?? 1;
     this.mainBody = typeof mainBody === "number" ? mainBody : this.#bodyIndex(mainBody);
@@ -185,14 +207,37 @@ export class Ant extends MujocoEnv {
     const yVelocity = (yAfter - yBefore) / this.dt;
     const healthy = this.isHealthy;
     const forwardReward = xVelocity * this.forwardRewardWeight;
-    const healthyReward = healthy ? this.healthyReward : 0;
+    const v4 = this.definition === "v4";
+    // v5 pays the survival reward only while healthy; v4 also on the terminating step.
+    const paid = healthy || (v4 && this.terminateWhenUnhealthy);
+    const healthyReward = paid ? this.healthyReward : 0;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
+    const terminated = !healthy && this.terminateWhenUnhealthy;
+    if (v4) {
+      return {
+        observation: this.observe(),
+        reward: forwardReward + healthyReward - ctrlCost,
+        terminated,
+        truncated: false,
+        info: {
+          reward_forward: forwardReward,
+          reward_ctrl: -ctrlCost,
+          reward_survive: healthyReward,
+          x_position: xAfter,
+          y_position: yAfter,
+          distance_from_origin: Math.hypot(xAfter, yAfter),
+          x_velocity: xVelocity,
+          y_velocity: yVelocity,
+          forward_reward: forwardReward,
+        },
+      };
+    }
     const contactCost = this.contactCost;
     const qpos = this.qpos;
     return {
       observation: this.observe(),
       reward: forwardReward + healthyReward - (ctrlCost + contactCost),
-      terminated: !healthy && this.terminateWhenUnhealthy,
+      terminated,
       truncated: false,
       info: {
         x_position: qpos[0]!,
@@ -209,6 +254,7 @@ export class Ant extends MujocoEnv {
   }
 
   protected override resetInfo(): Info {
+    if (this.definition === "v4") return {};
     const x = this.qpos[0]!;
     const y = this.qpos[1]!;
     return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };

@@ -2,7 +2,9 @@ import type { Info, Rng, StepResult } from "@irlkit/core";
 import {
   booleanRule,
   checkKwargs,
+  definitionRule,
   finiteNumberRule,
+  type GymnasiumDefinition,
   nonNegativeNumberRule,
   positiveIntegerRule,
 } from "./kwargs.js";
@@ -28,9 +30,12 @@ export interface HalfCheetahKwargs {
   resetNoiseScale?: number;
   /** Leave the x position (qpos[0]) out of the observation. @default true */
   excludeCurrentPositionsFromObservation?: boolean;
+  /** `"v4"`: HalfCheetah-v4's info terms (`reward_run` for `reward_forward`, no reset info). @default "v5" */
+  definition?: GymnasiumDefinition;
 }
 
 const HALF_CHEETAH_KWARGS = {
+  definition: definitionRule,
   frameSkip: positiveIntegerRule,
   forwardRewardWeight: finiteNumberRule,
   ctrlCostWeight: finiteNumberRule,
@@ -56,6 +61,7 @@ export class HalfCheetah extends MujocoEnv {
   readonly ctrlCostWeight: number;
   readonly resetNoiseScale: number;
   readonly excludeCurrentPositionsFromObservation: boolean;
+  readonly definition: GymnasiumDefinition;
 
   constructor(kwargs: HalfCheetahKwargs = {}, mujoco?: MujocoModule) {
     checkKwargs("HalfCheetah", kwargs, HALF_CHEETAH_KWARGS);
@@ -71,6 +77,7 @@ export class HalfCheetah extends MujocoEnv {
     this.ctrlCostWeight = kwargs.ctrlCostWeight ?? 0.1;
     this.resetNoiseScale = kwargs.resetNoiseScale ?? 0.1;
     this.excludeCurrentPositionsFromObservation = exclude;
+    this.definition = kwargs.definition ?? "v5";
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
@@ -101,16 +108,24 @@ export class HalfCheetah extends MujocoEnv {
       reward: forwardReward - ctrlCost,
       terminated: false,
       truncated: false,
-      info: {
-        x_position: xAfter,
-        x_velocity: xVelocity,
-        reward_forward: forwardReward,
-        reward_ctrl: -ctrlCost,
-      },
+      info:
+        this.definition === "v4"
+          ? {
+              x_position: xAfter,
+              x_velocity: xVelocity,
+              reward_run: forwardReward,
+              reward_ctrl: -ctrlCost,
+            }
+          : {
+              x_position: xAfter,
+              x_velocity: xVelocity,
+              reward_forward: forwardReward,
+              reward_ctrl: -ctrlCost,
+            },
     };
   }
 
   protected override resetInfo(): Info {
-    return { x_position: this.qpos[0]! };
+    return this.definition === "v4" ? {} : { x_position: this.qpos[0]! };
   }
 }

@@ -2,6 +2,7 @@ export { Ant, type AntKwargs } from "./ant.js";
 export { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 export { Hopper, type HopperKwargs } from "./hopper.js";
 export { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
+export type { GymnasiumDefinition } from "./kwargs.js";
 export {
   ANT_XML,
   HALF_CHEETAH_XML,
@@ -10,6 +11,7 @@ export {
   type ModelFile,
   modelFiles,
   SWIMMER_XML,
+  WALKER2D_V4_XML,
   WALKER2D_XML,
 } from "./models/index.js";
 export {
@@ -25,6 +27,10 @@ export {
   mujocoMessages,
 } from "./mujoco-module.js";
 export { PlanarWalker, type PlanarWalkerKwargs } from "./planar-walker.js";
-export { mujocoRegistrations, registerMujocoEnvs } from "./registrations.js";
+export {
+  mujocoRegistrations,
+  registerMujocoEnvs,
+  sealsMujocoRegistrations,
+} from "./registrations.js";
 export { Swimmer, type SwimmerKwargs } from "./swimmer.js";
 export { Walker2d, type Walker2dKwargs } from "./walker2d.js";

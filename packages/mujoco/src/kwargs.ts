@@ -28,6 +28,17 @@ export const positiveIntegerRule: KwargRule = {
   accepts: (value) => typeof value === "number" && Number.isSafeInteger(value) && value > 0,
 };
 
+/**
+ * Which Gymnasium definition an env follows: `"v5"` (the default) or `"v4"`, the one seals' fixed-
+ * horizon variants wrap (older info terms and, per env, the older model or reward details).
+ */
+export type GymnasiumDefinition = "v4" | "v5";
+
+export const definitionRule: KwargRule = {
+  expected: 'one of "v4", "v5"',
+  accepts: (value) => value === "v4" || value === "v5",
+};
+
 /** `[low, high]` with low <= high; `null` stands for an unbounded side (JSON has no infinity). */
 export const rangeRule: KwargRule = {
   expected: "[low, high] with finite numbers or null for an unbounded side, low <= high",

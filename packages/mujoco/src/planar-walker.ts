@@ -1,7 +1,9 @@
 import type { Info, Rng, StepResult } from "@irlkit/core";
 import {
   booleanRule,
+  definitionRule,
   finiteNumberRule,
+  type GymnasiumDefinition,
   type KwargRule,
   nonNegativeNumberRule,
   positiveIntegerRule,
@@ -31,9 +33,16 @@ export interface PlanarWalkerKwargs {
   resetNoiseScale?: number;
   /** Leave the x position (qpos[0]) out of the observation. @default true */
   excludeCurrentPositionsFromObservation?: boolean;
+  /**
+   * `"v4"`: the v4 definition (seals wraps it): info holds only `x_position` and `x_velocity`,
+   * reset info is empty, the survival reward is paid on an unhealthy step too when
+   * `terminateWhenUnhealthy` is true, and Walker2d uses its older model. @default "v5"
+   */
+  definition?: GymnasiumDefinition;
 }
 
 export const PLANAR_WALKER_KWARGS: Readonly<Record<string, KwargRule>> = {
+  definition: definitionRule,
   frameSkip: positiveIntegerRule,
   forwardRewardWeight: finiteNumberRule,
   ctrlCostWeight: finiteNumberRule,
@@ -49,6 +58,8 @@ export const PLANAR_WALKER_KWARGS: Readonly<Record<string, KwargRule>> = {
 export interface PlanarWalkerModel {
   name: string;
   xml: string;
+  /** The model of the v4 definition. @default xml */
+  xmlV4?: string;
   healthyZRange: readonly [number, number];
   healthyAngleRange: readonly [number, number];
   /** Hopper's open range for [qpos[2:], qvel]; Walker2d has none. */
@@ -83,6 +94,7 @@ export abstract class PlanarWalker extends MujocoEnv {
   readonly healthyStateRange: readonly [number, number] | undefined;
   readonly resetNoiseScale: number;
   readonly excludeCurrentPositionsFromObservation: boolean;
+  readonly definition: GymnasiumDefinition;
 
   constructor(
     model: PlanarWalkerModel,
@@ -90,9 +102,10 @@ export abstract class PlanarWalker extends MujocoEnv {
     mujoco: MujocoModule | undefined,
   ) {
     const exclude = kwargs.excludeCurrentPositionsFromObservation ?? true;
+    const definition = kwargs.definition ?? "v5";
     super({
       name: model.name,
-      xml: model.xml,
+      xml: definition === "v4" ? (model.xmlV4 ?? model.xml) : model.xml,
       frameSkip: kwargs.frameSkip ?? 4,
       observationSize: ({ nq, nv }) => nq + nv - (exclude ? 1 : 0),
       ...(mujoco === undefined ? {} : { mujoco }),
@@ -109,6 +122,7 @@ export abstract class PlanarWalker extends MujocoEnv {
         : readRange(kwargs.healthyStateRange, model.healthyStateRange);
     this.resetNoiseScale = kwargs.resetNoiseScale ?? 5e-3;
     this.excludeCurrentPositionsFromObservation = exclude;
+    this.definition = definition;
   }
 
   /** Gymnasium's `is_healthy` on the current state. */
@@ -153,25 +167,31 @@ export abstract class PlanarWalker extends MujocoEnv {
     const xVelocity = (xAfter - xBefore) / this.dt;
     const healthy = this.isHealthy;
     const forwardReward = this.forwardRewardWeight * xVelocity;
-    const healthyReward = healthy ? this.healthyReward : 0;
+    // v5 pays the survival reward only while healthy; v4 also on the terminating step.
+    const paid = healthy || (this.definition === "v4" && this.terminateWhenUnhealthy);
+    const healthyReward = paid ? this.healthyReward : 0;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     return {
       observation: this.observe(),
       reward: forwardReward + healthyReward - ctrlCost,
       terminated: !healthy && this.terminateWhenUnhealthy,
       truncated: false,
-      info: {
-        x_position: xAfter,
-        z_distance_from_origin: this.qpos[1]! - this.initQpos[1]!,
-        x_velocity: xVelocity,
-        reward_forward: forwardReward,
-        reward_ctrl: -ctrlCost,
-        reward_survive: healthyReward,
-      },
+      info:
+        this.definition === "v4"
+          ? { x_position: xAfter, x_velocity: xVelocity }
+          : {
+              x_position: xAfter,
+              z_distance_from_origin: this.qpos[1]! - this.initQpos[1]!,
+              x_velocity: xVelocity,
+              reward_forward: forwardReward,
+              reward_ctrl: -ctrlCost,
+              reward_survive: healthyReward,
+            },
     };
   }
 
   protected override resetInfo(): Info {
+    if (this.definition === "v4") return {};
     return {
       x_position: this.qpos[0]!,
       z_distance_from_origin: this.qpos[1]! - this.initQpos[1]!,

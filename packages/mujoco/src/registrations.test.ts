@@ -29,6 +29,11 @@ describe("registerMujocoEnvs", () => {
       "InvertedPendulum-v5",
       "Swimmer-v5",
       "Walker2d-v5",
+      "seals/Ant-v1",
+      "seals/HalfCheetah-v1",
+      "seals/Hopper-v1",
+      "seals/Swimmer-v1",
+      "seals/Walker2d-v1",
     ]);
   });
 });

@@ -60,8 +60,71 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
   },
 ]);
 
+/** seals' horizon for its MuJoCo envs: Gymnasium's v4 limit, every episode exactly this long. */
+const SEALS_HORIZON = 1000;
+
 /**
- * Loads the MuJoCo WebAssembly module (once; about 0.5 s) and registers every MuJoCo env into
+ * seals' MuJoCo variants (HumanCompatibleAI/seals `src/seals/mujoco.py`), the imitation library's
+ * benchmark envs: Gymnasium's **v4** definitions with the positions kept in the observation
+ * (`excludeCurrentPositionsFromObservation: false`) and, where the env can fall, no early
+ * termination (`terminateWhenUnhealthy: false`), run for a fixed horizon of 1000 steps (irlkit's
+ * `FixedHorizon`, as for seals/CartPole-v0). seals/Humanoid-v1 is not offered.
+ */
+export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
+  {
+    id: "seals/HalfCheetah-v1",
+    entryPoint: (kwargs) => new HalfCheetah(kwargs as HalfCheetahKwargs),
+    kwargs: { definition: "v4", excludeCurrentPositionsFromObservation: false },
+    fixedHorizon: SEALS_HORIZON,
+    description: "seals' HalfCheetah: HalfCheetah-v4 with x in the observation (18-D), 1000 steps.",
+  },
+  {
+    id: "seals/Hopper-v1",
+    entryPoint: (kwargs) => new Hopper(kwargs as HopperKwargs),
+    kwargs: {
+      definition: "v4",
+      excludeCurrentPositionsFromObservation: false,
+      terminateWhenUnhealthy: false,
+    },
+    fixedHorizon: SEALS_HORIZON,
+    description:
+      "seals' Hopper: Hopper-v4 with x in the observation (12-D), no early termination, 1000 steps.",
+  },
+  {
+    id: "seals/Walker2d-v1",
+    entryPoint: (kwargs) => new Walker2d(kwargs as Walker2dKwargs),
+    kwargs: {
+      definition: "v4",
+      excludeCurrentPositionsFromObservation: false,
+      terminateWhenUnhealthy: false,
+    },
+    fixedHorizon: SEALS_HORIZON,
+    description:
+      "seals' Walker2d: Walker2d-v4 (older model) with x in the observation (18-D), no early termination, 1000 steps.",
+  },
+  {
+    id: "seals/Swimmer-v1",
+    entryPoint: (kwargs) => new Swimmer(kwargs as SwimmerKwargs),
+    kwargs: { definition: "v4", excludeCurrentPositionsFromObservation: false },
+    fixedHorizon: SEALS_HORIZON,
+    description: "seals' Swimmer: Swimmer-v4 with x, y in the observation (10-D), 1000 steps.",
+  },
+  {
+    id: "seals/Ant-v1",
+    entryPoint: (kwargs) => new Ant(kwargs as AntKwargs),
+    kwargs: {
+      definition: "v4",
+      excludeCurrentPositionsFromObservation: false,
+      terminateWhenUnhealthy: false,
+    },
+    fixedHorizon: SEALS_HORIZON,
+    description:
+      "seals' Ant: Ant-v4 (no contact forces) with x, y in the observation (29-D), no early termination, 1000 steps.",
+  },
+]);
+
+/**
+ * Loads the MuJoCo WebAssembly module (once; about 0.5 s) and registers every MuJoCo env (the v5 ones and seals' variants) into
  * `registry` (the default one behind `make` unless given), skipping ids it already holds, so
  * calling it twice is fine. Afterwards `make("HalfCheetah-v5")` works synchronously.
  *
@@ -74,7 +137,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
  */
 export async function registerMujocoEnvs(registry: Registry = defaultRegistry): Promise<Registry> {
   await loadMujoco();
-  for (const registration of mujocoRegistrations) {
+  for (const registration of [...mujocoRegistrations, ...sealsMujocoRegistrations]) {
     if (!registry.has(registration.id)) registry.register(registration);
   }
   return registry;

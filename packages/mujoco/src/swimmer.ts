@@ -2,7 +2,9 @@ import type { Info, Rng, StepResult } from "@irlkit/core";
 import {
   booleanRule,
   checkKwargs,
+  definitionRule,
   finiteNumberRule,
+  type GymnasiumDefinition,
   nonNegativeNumberRule,
   positiveIntegerRule,
 } from "./kwargs.js";
@@ -22,9 +24,15 @@ export interface SwimmerKwargs {
   resetNoiseScale?: number;
   /** Leave the x, y position (qpos[0:2]) out of the observation. @default true */
   excludeCurrentPositionsFromObservation?: boolean;
+  /**
+   * `"v4"`: Swimmer-v4's info terms (`reward_fwd` and `forward_reward` for `reward_forward`, no
+   * reset info). @default "v5"
+   */
+  definition?: GymnasiumDefinition;
 }
 
 const SWIMMER_KWARGS = {
+  definition: definitionRule,
   frameSkip: positiveIntegerRule,
   forwardRewardWeight: finiteNumberRule,
   ctrlCostWeight: finiteNumberRule,
@@ -50,6 +58,7 @@ export class Swimmer extends MujocoEnv {
   readonly ctrlCostWeight: number;
   readonly resetNoiseScale: number;
   readonly excludeCurrentPositionsFromObservation: boolean;
+  readonly definition: GymnasiumDefinition;
 
   constructor(kwargs: SwimmerKwargs = {}, mujoco?: MujocoModule) {
     checkKwargs("Swimmer", kwargs, SWIMMER_KWARGS);
@@ -65,6 +74,7 @@ export class Swimmer extends MujocoEnv {
     this.ctrlCostWeight = kwargs.ctrlCostWeight ?? 1e-4;
     this.resetNoiseScale = kwargs.resetNoiseScale ?? 0.1;
     this.excludeCurrentPositionsFromObservation = exclude;
+    this.definition = kwargs.definition ?? "v5";
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
@@ -97,19 +107,32 @@ export class Swimmer extends MujocoEnv {
       reward: forwardReward - ctrlCost,
       terminated: false,
       truncated: false,
-      info: {
-        x_position: xAfter,
-        y_position: yAfter,
-        distance_from_origin: Math.hypot(xAfter, yAfter),
-        x_velocity: xVelocity,
-        y_velocity: yVelocity,
-        reward_forward: forwardReward,
-        reward_ctrl: -ctrlCost,
-      },
+      info:
+        this.definition === "v4"
+          ? {
+              reward_fwd: forwardReward,
+              reward_ctrl: -ctrlCost,
+              x_position: xAfter,
+              y_position: yAfter,
+              distance_from_origin: Math.hypot(xAfter, yAfter),
+              x_velocity: xVelocity,
+              y_velocity: yVelocity,
+              forward_reward: forwardReward,
+            }
+          : {
+              x_position: xAfter,
+              y_position: yAfter,
+              distance_from_origin: Math.hypot(xAfter, yAfter),
+              x_velocity: xVelocity,
+              y_velocity: yVelocity,
+              reward_forward: forwardReward,
+              reward_ctrl: -ctrlCost,
+            },
     };
   }
 
   protected override resetInfo(): Info {
+    if (this.definition === "v4") return {};
     const x = this.qpos[0]!;
     const y = this.qpos[1]!;
     return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };

@@ -1,5 +1,5 @@
 import { checkKwargs } from "./kwargs.js";
-import { WALKER2D_XML } from "./models/walker2d-xml.js";
+import { WALKER2D_V4_XML, WALKER2D_XML } from "./models/walker2d-xml.js";
 import type { MujocoModule } from "./mujoco-module.js";
 import { PLANAR_WALKER_KWARGS, PlanarWalker, type PlanarWalkerKwargs } from "./planar-walker.js";
 
@@ -30,6 +30,7 @@ export class Walker2d extends PlanarWalker {
       {
         name: "Walker2d",
         xml: WALKER2D_XML,
+        xmlV4: WALKER2D_V4_XML,
         healthyZRange: [0.8, 2],
         healthyAngleRange: [-1, 1],
         healthyStateRange: undefined,

@@ -59,3 +59,13 @@ export const WALKER2D_XML = `<mujoco model="irlkit-walker2d">
   </actuator>
 </mujoco>
 `;
+
+/**
+ * The older Walker2d model of Walker2d-v4 (Gymnasium's `assets/walker2d.xml`), which seals'
+ * seals/Walker2d-v1 uses: identical to {@link WALKER2D_XML} except that the right foot has friction
+ * 0.9 (the left foot keeps 1.9).
+ */
+export const WALKER2D_V4_XML = WALKER2D_XML.replace(
+  'name="foot_geom" type="capsule" size="0.06 0.1" pos="-0.1 0 0.1" quat="0.70710678118654757 0 -0.70710678118654746 0" friction="1.9"',
+  'name="foot_geom" type="capsule" size="0.06 0.1" pos="-0.1 0 0.1" quat="0.70710678118654757 0 -0.70710678118654746 0" friction="0.9"',
+).replace('model="irlkit-walker2d"', 'model="irlkit-walker2d-v4"');
