@@ -72,7 +72,7 @@ describe("resolveBcConfig", () => {
 
   it("rejects a misspelt key with a suggestion, in the policy section too", () => {
     expect(() => resolveBcConfig({ entWieght: 1 } as never)).toThrow(
-      'bc.entWieght: expected one of the keys batchSize, entWeight, l2Weight, learningRate, adamEpsilon, policy (did you mean "entWeight"?), found an unknown key',
+      'bc.entWieght: expected one of the keys batchSize, entWeight, l2Weight, learningRate, adamEpsilon, computePath, policy (did you mean "entWeight"?), found an unknown key',
     );
     expect(() => resolveBcConfig({ policy: { hidenSizes: [8] } } as never)).toThrow(
       /^bc\.policy\.hidenSizes: expected one of the keys .*\(did you mean "hiddenSizes"\?\), found an unknown key$/,

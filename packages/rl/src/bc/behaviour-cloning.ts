@@ -17,6 +17,7 @@
 import {
   type ConfigSpec,
   type ConfigValues,
+  choiceSetting,
   defaultLimits,
   describeValue,
   integerListSetting,
@@ -37,6 +38,7 @@ import { Adam, computeGradients, tf } from "@irlkit/nn";
 import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
 import { createMlpPolicy } from "../policies/mlp-policy.js";
 import { mlpPolicyConfigSpec, mlpPolicyOptions } from "../policies/mlp-policy-config.js";
+import { FusedBcLoss, fusedBcPolicy } from "./fused-bc-loss.js";
 
 // ─── Config ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -67,6 +69,11 @@ export const behaviourCloningConfigSpec = {
     default: 1e-8,
     exclusiveMinimum: 0,
     doc: "Adam's ε (PyTorch's default).",
+  }),
+  computePath: choiceSetting({
+    default: "auto",
+    values: ["auto", "fused", "tfjs"] as const,
+    doc: '"fused": the loss and gradients in plain TypeScript on the policy\'s host parameters (decision 0014); "tfjs": a tfjs graph (any policy); "auto": fused for irlkit\'s MLP policies, tfjs otherwise.',
   }),
   policy: settingSection(
     "The default policy's network when no policy is given: imitation's FeedForward32Policy (32-32 tanh, orthogonal initialisation).",
@@ -124,6 +131,8 @@ export class BehaviourCloning {
   readonly demonstrations: Transitions;
   readonly #metricSink: MetricSink;
   readonly #optimizer: Adam;
+  /** The fused loss (decision 0014) when `computePath` resolved to it; null on the tfjs path. */
+  readonly #fused: FusedBcLoss | null;
   readonly #minibatchRng: Rng;
   readonly #ownsPolicy: boolean;
   #batches = 0;
@@ -170,6 +179,23 @@ export class BehaviourCloning {
       learningRate: this.config.learningRate,
       epsilon: this.config.adamEpsilon,
     });
+    const mlpPolicy = fusedBcPolicy(this.policy);
+    if (this.config.computePath === "fused" && mlpPolicy === null) {
+      throw new ValidationError(
+        "bc.computePath",
+        '"auto" or "tfjs" for this policy (the fused path knows only MlpCategoricalPolicy and MlpGaussianPolicy)',
+        '"fused"',
+      );
+    }
+    this.#fused =
+      this.config.computePath !== "tfjs" && mlpPolicy !== null
+        ? new FusedBcLoss(mlpPolicy, this.config)
+        : null;
+  }
+
+  /** The path that computes the loss and gradients: `"fused"` or `"tfjs"`. */
+  get computePath(): "fused" | "tfjs" {
+    return this.#fused === null ? "tfjs" : "fused";
   }
 
   /** Gradient steps taken so far. */
@@ -205,7 +231,7 @@ export class BehaviourCloning {
     const count = this.demonstrations.count;
     const batchSize = Math.min(this.config.batchSize, count);
     const perEpoch = Math.floor(count / batchSize);
-    const lastGood = this.policy.getParameters();
+    const lastGood = this.#fused?.snapshot() ?? this.policy.getParameters();
     const startBatches = this.#batches;
     let metrics: Metrics = {};
     let done = false;
@@ -242,16 +268,41 @@ export class BehaviourCloning {
       });
       this.#metricSink.log(this.#batches, metrics);
     }
-    this.policy.refresh();
+    // The fused path wrote the host copies acting reads; the variables follow when next used.
+    if (this.#fused === null) this.policy.refresh();
+    else this.#fused.markHostChanged();
     return metrics;
   }
 
   /** One Adam step on the minibatch `indices`; returns the loss terms. */
   #step(indices: Int32Array, lastGood: Float32Array[], startBatches: number): number[] {
-    const { config, policy } = this;
+    const { policy } = this;
     const minibatch = this.demonstrations.select(indices);
+    const { values, gradients } =
+      this.#fused === null ? this.#tfjsLoss(minibatch) : this.#fused.lossAndGradients(minibatch);
+    const finite =
+      values.every(Number.isFinite) &&
+      gradients.every((g) => g === null || g.every(Number.isFinite));
+    if (!finite) {
+      if (this.#fused === null) policy.setParameters(lastGood);
+      else this.#fused.restore(lastGood);
+      throw new TrainingDivergedError(
+        "bc",
+        this.#batches,
+        startBatches - 1,
+        `the loss terms were [${values.join(", ")}]`,
+      );
+    }
+    if (this.#fused === null) this.#optimizer.step(gradients);
+    else this.#optimizer.stepValues(this.#fused.parameterViews, gradients);
+    return values;
+  }
+
+  /** The loss of one minibatch as a tfjs graph (any `DifferentiablePolicy`). */
+  #tfjsLoss(minibatch: Transitions) {
+    const { config, policy } = this;
     const variables = policy.trainableVariables;
-    const { values, gradients } = computeGradients(variables, () => {
+    return computeGradients(variables, () => {
       const observations = tf.tensor2d(minibatch.observations, [
         minibatch.count,
         minibatch.observationSize,
@@ -277,20 +328,6 @@ export class BehaviourCloning {
         ],
       };
     });
-    const finite =
-      values.every(Number.isFinite) &&
-      gradients.every((g) => g === null || g.every(Number.isFinite));
-    if (!finite) {
-      policy.setParameters(lastGood);
-      throw new TrainingDivergedError(
-        "bc",
-        this.#batches,
-        startBatches - 1,
-        `the loss terms were [${values.join(", ")}]`,
-      );
-    }
-    this.#optimizer.step(gradients);
-    return values;
   }
 
   /** Frees the policy when `BehaviourCloning` created it. Idempotent. */
