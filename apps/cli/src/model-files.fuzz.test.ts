@@ -307,6 +307,76 @@ describe("fuzz: reward.json", () => {
   }, 30_000);
 });
 
+describe("fuzz: ONNX policy files", () => {
+  it("a mutated ONNX policy loads and acts within the env's spaces, or is refused with a CliError", async () => {
+    const onnx = await import("@irlkit/onnx");
+    const { make } = await import("@irlkit/envs");
+    const { loadOnnxPolicyFile } = await import("./onnx.js");
+    const env = make("CartPole-v1");
+    const policy = new MlpCategoricalPolicy(
+      env.observationSpace,
+      env.actionSpace,
+      rng.derive("onnx"),
+      {
+        hiddenSizes: [4],
+      },
+    );
+    const valid = onnx.exportPolicyToOnnx(policy, { envId: "CartPole-v1" });
+    policy.dispose();
+    const observations = Float32Array.of(0.01, -0.02, 0.03, 0.04, -0.01, 0.2, -0.03, 0.1);
+    const byteChange = fc.oneof(
+      fc.record({
+        kind: fc.constant("flip" as const),
+        at: fc.nat(),
+        mask: fc.integer({ min: 1, max: 255 }),
+      }),
+      fc.record({
+        kind: fc.constant("truncate" as const),
+        keep: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
+      fc.record({
+        kind: fc.constant("float" as const),
+        at: fc.nat(),
+        bits: fc.constantFrom(0x7fc00000, 0x7f800000, 0xff800000),
+      }),
+    );
+    const outcomes = { read: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(byteChange, { minLength: 1, maxLength: 2 }), async (changes) => {
+        let bytes = Buffer.from(valid);
+        for (const change of changes) {
+          if (change.kind === "flip") bytes[change.at % bytes.length]! ^= change.mask;
+          else if (change.kind === "truncate")
+            bytes = bytes.subarray(0, Math.floor(bytes.length * change.keep));
+          else if (bytes.length >= 4)
+            bytes.writeUInt32LE(change.bits, change.at % (bytes.length - 3));
+        }
+        const path = join(work, `${++fileCounter}-policy.onnx`);
+        writeFileSync(path, bytes);
+        try {
+          const loaded = await loadOnnxPolicyFile(path, "CartPole-v1");
+          try {
+            const actions = await loaded.act(observations, new Rng(0));
+            // Whatever survived the mutation computes actions the env accepts.
+            for (const action of actions) expect([0, 1]).toContain(action);
+          } finally {
+            await loaded.dispose();
+          }
+          outcomes.read++;
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          expect(error.message).not.toMatch(/\n/);
+          expect(error.message).toContain(path);
+          outcomes.refused++;
+        }
+      }),
+      { ...RUNS, numRuns: 60 },
+    );
+    expect(outcomes.refused).toBeGreaterThan(10);
+    expect(outcomes.read).toBeGreaterThan(0);
+  }, 60_000);
+});
+
 describe("fuzz: typed JSON, numeric flags and config YAML", () => {
   it("decodeTyped returns a value or a ValidationError for any JSON with typed markers", () => {
     const typed = fc.oneof(

@@ -72,6 +72,19 @@ export interface OpenedModel {
 }
 
 /**
+ * ONNX Runtime's message on one line, without the C++ source location and function signature it
+ * starts with (`/onnxruntime_src/…/graph.cc:1404 onnxruntime::Graph::Graph(…) This is an invalid
+ * model. …` → `This is an invalid model. …`).
+ */
+export function runtimeProblem(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error))
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\S+\.(?:cc|cpp|h):\d+ /, "")
+    .replace(/^[\w:~]+\([^)]*\) (?=\S)/, "");
+}
+
+/**
  * Checks the bytes (`inspectOnnxModel`) and opens a session on them. Errors from ONNX Runtime
  * itself (an operator it lacks, a type mismatch) are re-thrown as `OnnxModelError` naming `source`.
  */
@@ -87,7 +100,7 @@ export async function openModel(
   } catch (error) {
     throw new OnnxModelError(
       source,
-      `${runtime.name} could not load it (${error instanceof Error ? error.message : String(error)})`,
+      `${runtime.name} could not load it (${runtimeProblem(error)})`,
       { cause: error },
     );
   }
