@@ -4,12 +4,13 @@
 // straightforward sparse loop of bench/mce-reference.ts in the same process, interleaved run by
 // run. Goal: under 100 ms on one core and ≥ 7× the reference, with the same numbers to 1e-9
 // relative. Run pinned: `taskset -c 0 pnpm bench mce-scale` (MCE_SCALE_REPEATS sets the runs).
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { GridWorld } from "@irlkit/envs";
 import {
   occupancyMeasure,
   PlannerWorkspace,
   plannerKernelAvailable,
+  setPlannerKernels,
   softValueIteration,
 } from "@irlkit/rl";
 import { formatNumber, median, writeBenchResult } from "./lib.js";
@@ -37,11 +38,20 @@ function workspaceStep() {
   const occupancy = occupancyMeasure(mdp, soft.policy, { horizon, discount: 1, workspace });
   return { values: soft.values, policy: soft.policy, ...occupancy };
 }
-// The planners without a workspace: the JavaScript sweeps, fresh arrays each call.
-function javascriptStep() {
+// The planners without a workspace (fresh arrays each call): the kernel with its results copied
+// out (the default), or the JavaScript sweeps.
+function plainStep() {
   const soft = softValueIteration(mdp, reward, { horizon, discount: 1, keepQValues: false });
   const occupancy = occupancyMeasure(mdp, soft.policy, { horizon, discount: 1 });
   return { values: soft.values, policy: soft.policy, ...occupancy };
+}
+function javascriptStep() {
+  setPlannerKernels("javascript");
+  try {
+    return plainStep();
+  } finally {
+    setPlannerKernels("wasm");
+  }
 }
 
 /** Largest |a − b| / max(|a|, |b|) over entries above 1e-300 (NaN if any is NaN). */
@@ -62,6 +72,7 @@ const reference = referenceMceStep(mdp, reward, horizon);
 const agreement: Record<string, Record<string, number>> = {};
 for (const [name, step] of [
   ["workspace", workspaceStep],
+  ["plain", plainStep],
   ["javascript", javascriptStep],
 ] as const) {
   const result = step();
@@ -83,12 +94,14 @@ const variants = {
   reference: () => referenceMceStep(mdp, reward, horizon),
   referencePreallocated: () => referenceMceStep(mdp, reward, horizon, preallocated),
   javascript: javascriptStep,
+  plain: plainStep,
   workspace: workspaceStep,
 };
 const times: Record<keyof typeof variants, number[]> = {
   reference: [],
   referencePreallocated: [],
   javascript: [],
+  plain: [],
   workspace: [],
 };
 const backwardMs: number[] = [];
@@ -117,9 +130,14 @@ const rows = [
     medians.reference / medians.referencePreallocated,
   ],
   [
-    "softValueIteration + occupancyMeasure (JavaScript)",
+    "softValueIteration + occupancyMeasure, JavaScript sweeps",
     medians.javascript,
     medians.reference / medians.javascript,
+  ],
+  [
+    "the same, default: wasm SIMD kernel, results copied out",
+    medians.plain,
+    medians.reference / medians.plain,
   ],
   ["the same with a PlannerWorkspace (wasm SIMD), as MceIrlTrainer", medians.workspace, speedUp],
 ].map(([name, ms, ratio]) => [
@@ -128,9 +146,10 @@ const rows = [
   `${formatNumber(ratio as number)}×`,
 ]);
 const cores = availableParallelism();
+const load = loadavg().map((x) => formatNumber(x, 2));
 writeBenchResult({
   name: "mce-scale",
-  description: `One exact MCE IRL gradient step (soft value iteration, policy kept and Q-values not, then the state occupancy, float64) on ${problem}, each variant timed in the same process, interleaved, median of ${repeats} rounds after a warm-up round, ${cores === 1 ? "pinned to one core (taskset -c 0)" : `on ${cores} cores (not pinned: run with taskset -c 0)`}. Every variant's values, policy, per-step and total occupancy agree with the reference to ${formatNumber(Math.max(...Object.values(agreement).flatMap((d) => Object.values(d))), 2)} relative (required: 1e-9). Goal (< 100 ms and ≥ 7× the reference): ${goalMet ? "met" : "not met"} — the workspace step takes ${formatNumber(medians.workspace)} ms, ${formatNumber(speedUp)}× the reference (backward pass alone ${formatNumber(median(backwardMs))} ms). The reference allocates its 200 MB of outputs each call as straightforward code does; first-touch page faults are part of its time, and the preallocated row shows them removed. See docs/decisions/0015-fast-exact-planners.md.`,
+  description: `One exact MCE IRL gradient step (soft value iteration, policy kept and Q-values not, then the state occupancy, float64) on ${problem}, each variant timed in the same process, interleaved, median of ${repeats} rounds after a warm-up round, ${cores === 1 ? "pinned to one core (taskset -c 0)" : `on ${cores} cores (not pinned: run with taskset -c 0)`}, machine load average ${load.join(" / ")} (1 / 5 / 15 min; other agents shared the 2 cores). Every variant's values, policy, per-step and total occupancy agree with the reference to ${formatNumber(Math.max(...Object.values(agreement).flatMap((d) => Object.values(d))), 2)} relative (required: 1e-9). Goal (< 100 ms and ≥ 7× the reference): ${goalMet ? "met" : "not met"} — the workspace step takes ${formatNumber(medians.workspace)} ms, ${formatNumber(speedUp)}× the reference (backward pass alone ${formatNumber(median(backwardMs))} ms). The reference allocates its 200 MB of outputs each call as straightforward code does; first-touch page faults are part of its time, and the preallocated row shows them removed. See docs/decisions/0015-fast-exact-planners.md.`,
   seeds: [],
   tables: [
     {
@@ -143,6 +162,7 @@ writeBenchResult({
     repeats,
     cores,
     buildMs,
+    loadAverage: loadavg(),
     workspaceBackwardMs: median(backwardMs),
     agreement,
     runsMs: times,

@@ -21,8 +21,11 @@ export {
   resolveReward,
 } from "./planners/planner-input.js";
 export {
+  type PlannerKernels,
   PlannerWorkspace,
   plannerKernelAvailable,
+  plannerKernels,
+  setPlannerKernels,
   type WorkspaceBackups,
 } from "./planners/planner-workspace.js";
 export { type PolicyEvaluationOptions, policyEvaluation } from "./planners/policy-evaluation.js";

@@ -3,10 +3,15 @@
 // on random MDPs, a slippery gridworld and the tail cases, with and without a PlannerWorkspace.
 import { Rng, ValidationError } from "@irlkit/core";
 import { GridWorld, TabularMdp, TabularMdpBuilder } from "@irlkit/envs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { expNonPositive } from "./fast-math.js";
 import { occupancyMeasure } from "./occupancy-measure.js";
-import { PlannerWorkspace, plannerKernelAvailable } from "./planner-workspace.js";
+import {
+  PlannerWorkspace,
+  plannerKernelAvailable,
+  plannerKernels,
+  setPlannerKernels,
+} from "./planner-workspace.js";
 import { softValueIteration } from "./soft-value-iteration.js";
 import { transitionBlocks } from "./transition-blocks.js";
 
@@ -161,15 +166,23 @@ describe("expNonPositive", () => {
 });
 
 describe("fast planners agree with the straightforward loops to 1e-9 relative", () => {
-  const withWorkspace = [false, true] as const;
-  it("has the WebAssembly SIMD kernel in this Node", () => {
+  afterEach(() => setPlannerKernels("wasm"));
+  it("has the WebAssembly SIMD kernel in this Node, the default without a workspace", () => {
     expect(plannerKernelAvailable()).toBe(true);
+    expect(plannerKernels()).toBe("wasm");
     expect(new PlannerWorkspace().available).toBe(true);
+    expect(() => setPlannerKernels("fortran" as "wasm")).toThrow(RangeError);
   });
 
-  for (const useWorkspace of withWorkspace) {
-    const label = useWorkspace ? "WebAssembly workspace" : "JavaScript";
+  const modes = [
+    ["JavaScript sweeps", "javascript", false],
+    ["WebAssembly kernel, results copied", "wasm", false],
+    ["WebAssembly workspace", "wasm", true],
+  ] as const;
+  for (const [label, kernels, useWorkspace] of modes) {
+    const select = () => setPlannerKernels(kernels);
     it(`${label}: random MDPs (shared successors, 2–5 actions, state and state-action rewards, γ < 1, terminal states)`, () => {
+      select();
       const rng = new Rng(2026);
       const workspace = useWorkspace ? new PlannerWorkspace() : undefined;
       for (const [S, A, horizon] of [
@@ -188,6 +201,7 @@ describe("fast planners agree with the straightforward loops to 1e-9 relative", 
     });
 
     it(`${label}: MDPs whose actions reach different states (no transition blocks)`, () => {
+      select();
       const rng = new Rng(7);
       const mdp = randomMdp(rng, 60, 3, { branching: 5, shared: false });
       expect(transitionBlocks(mdp)).toBeUndefined();
@@ -196,6 +210,7 @@ describe("fast planners agree with the straightforward loops to 1e-9 relative", 
     });
 
     it(`${label}: a slippery 24×24 gridworld with H = 40, and H = 1`, () => {
+      select();
       const mdp = new GridWorld({ size: 24, slip: 0.3, horizon: 40 }).mdp;
       const workspace = useWorkspace ? new PlannerWorkspace() : undefined;
       expectSamePlan(mdp, mdp.reward!, 40, 1, workspace);
@@ -203,6 +218,7 @@ describe("fast planners agree with the straightforward loops to 1e-9 relative", 
     });
 
     it(`${label}: rewards far apart (probabilities underflow to subnormals and 0)`, () => {
+      select();
       const rng = new Rng(3);
       const mdp = randomMdp(rng, 30, 4, { branching: 3, shared: true });
       const reward = Float64Array.from({ length: 30 * 4 }, (_, i) => (i % 5) * -185 + rng.normal());
@@ -236,6 +252,22 @@ describe("PlannerWorkspace", () => {
     expect(largestRelativeDifference(second.values, expected)).toBeLessThan(1e-12);
   });
 
+  it("leaves callers without a workspace their own arrays", () => {
+    const first = softValueIteration(mdp, reward);
+    const kept = first.policy.slice();
+    const firstOccupancy = occupancyMeasure(mdp, first.policy);
+    const keptOccupancy = firstOccupancy.perStep.slice();
+    const second = softValueIteration(
+      mdp,
+      reward.map((r) => -r),
+    );
+    occupancyMeasure(mdp, second.policy);
+    expect(second.policy.buffer).not.toBe(first.policy.buffer);
+    expect(Array.from(first.policy)).toEqual(Array.from(kept));
+    expect(Array.from(firstOccupancy.perStep)).toEqual(Array.from(keptOccupancy));
+    expect(largestRelativeDifference(first.policy, second.policy)).toBeGreaterThan(0.01);
+  });
+
   it("checks and copies a policy of its own making only once; others are checked", () => {
     const workspace = new PlannerWorkspace();
     const S = mdp.stateCount;
@@ -249,12 +281,18 @@ describe("PlannerWorkspace", () => {
     expect(largestRelativeDifference(fromStationary, plain)).toBeLessThan(1e-12);
     const bad = uniform.slice();
     bad[(3 * S + 2) * A + 1] = 0.5;
-    for (const options of [{ workspace }, {}]) {
+    for (const [kernels, options] of [
+      ["wasm", { workspace }],
+      ["wasm", {}],
+      ["javascript", {}],
+    ] as const) {
+      setPlannerKernels(kernels);
       expect(() => occupancyMeasure(mdp, bad, options)).toThrow(ValidationError);
       expect(() => occupancyMeasure(mdp, bad, options)).toThrow(
         "occupancyMeasure: policy[t=3][s=2]: expected action probabilities summing to 1, found a sum of 1.25",
       );
     }
+    setPlannerKernels("wasm");
   });
 
   it("follows the MDP it is given and grows for a larger one", () => {

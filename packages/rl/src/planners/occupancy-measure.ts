@@ -1,6 +1,6 @@
 import type { TabularMdp } from "@irlkit/envs";
 import { checkPolicyRow, resolveDiscount, resolveHorizon, resolvePolicy } from "./planner-input.js";
-import type { PlannerWorkspace } from "./planner-workspace.js";
+import { type PlannerWorkspace, sharedWorkspace } from "./planner-workspace.js";
 import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
 export interface OccupancyMeasureOptions {
@@ -61,11 +61,17 @@ export function occupancyMeasure(
     for (let row = 0; row < S; row++) checkPolicyRow(mdp, pi, row, field);
   }
   let perStep: Float64Array | undefined;
-  if (workspace?.available) {
+  const kernelWorkspace = workspace ?? sharedWorkspace();
+  if (kernelWorkspace?.available) {
     if (!stationary && !trusted) {
-      for (let row = 0; row < horizon * S; row++) checkPolicyRow(mdp, pi, row, field);
+      const A = mdp.actionCount;
+      for (let row = 0; row < horizon * S; row++) {
+        if (!isDistribution(pi, row * A, A)) checkPolicyRow(mdp, pi, row, field);
+      }
     }
-    perStep = workspace.occupancy(mdp, pi, stationary, horizon);
+    perStep = kernelWorkspace.occupancy(mdp, pi, stationary, horizon);
+    // Without a workspace of the caller's, `perStep` is the caller's own array.
+    if (workspace === undefined) perStep = perStep?.slice();
   }
   if (perStep === undefined) {
     perStep = new Float64Array((horizon + 1) * S);

@@ -69,6 +69,48 @@ export function plannerKernelAvailable(): boolean {
   return typeof WebAssembly === "object" && compiledModule() !== null;
 }
 
+/** Which sweeps the planners run without a workspace of the caller's. */
+export type PlannerKernels = "wasm" | "javascript";
+
+let selected: PlannerKernels | undefined;
+let shared: WeakRef<PlannerWorkspace> | undefined;
+
+/** `"wasm"` where WebAssembly SIMD is available (the default), else `"javascript"`. */
+export function plannerKernels(): PlannerKernels {
+  selected ??= plannerKernelAvailable() ? "wasm" : "javascript";
+  return selected;
+}
+
+/**
+ * Chooses the sweeps `softValueIteration` and `occupancyMeasure` run when no `workspace` is passed
+ * (benchmarks and tests compare both); a passed workspace always runs the kernel. Throws when
+ * `"wasm"` is asked for and SIMD is unavailable.
+ */
+export function setPlannerKernels(kernels: PlannerKernels): void {
+  if (kernels !== "wasm" && kernels !== "javascript") {
+    throw new RangeError(`setPlannerKernels: expected "wasm" or "javascript"; found ${kernels}.`);
+  }
+  if (kernels === "wasm" && !plannerKernelAvailable()) {
+    throw new Error("setPlannerKernels: this runtime cannot compile WebAssembly SIMD.");
+  }
+  selected = kernels;
+}
+
+/**
+ * The workspace the planners use when the caller passes none (they copy the results out): held
+ * weakly, so it lasts through a synchronous run of calls and the garbage collector frees it
+ * after. Undefined where WebAssembly SIMD is unavailable or `setPlannerKernels("javascript")`.
+ */
+export function sharedWorkspace(): PlannerWorkspace | undefined {
+  if (plannerKernels() !== "wasm") return undefined;
+  let workspace = shared?.deref();
+  if (workspace === undefined) {
+    workspace = new PlannerWorkspace();
+    shared = new WeakRef(workspace);
+  }
+  return workspace;
+}
+
 const PAGE = 65536;
 /** Bytes of the tables: 2^(j/64) (64 f64), log(1 + j/128) and 1/(1 + j/128) (128 f64 each). */
 const TABLE_BYTES = (64 + 128 + 128) * 8;

@@ -1,7 +1,7 @@
 import type { TabularMdp } from "@irlkit/envs";
 import { expNonPositive } from "./fast-math.js";
 import { resolveDiscount, resolveHorizon, resolveReward } from "./planner-input.js";
-import type { PlannerWorkspace } from "./planner-workspace.js";
+import { type PlannerWorkspace, sharedWorkspace } from "./planner-workspace.js";
 import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
 export interface SoftValueIterationOptions {
@@ -64,16 +64,22 @@ export function softValueIteration(
   const S = mdp.stateCount;
   const A = mdp.actionCount;
   const keepQValues = options.keepQValues !== false;
-  const inWorkspace = options.workspace?.softBackups(
-    mdp,
-    r,
-    stateAction,
-    horizon,
-    discount,
-    keepQValues,
-  );
+  const workspace = options.workspace ?? sharedWorkspace();
+  const inWorkspace = workspace?.softBackups(mdp, r, stateAction, horizon, discount, keepQValues);
   if (inWorkspace !== undefined) {
-    return { horizon, stateCount: S, actionCount: A, ...inWorkspace };
+    if (options.workspace !== undefined) {
+      return { horizon, stateCount: S, actionCount: A, ...inWorkspace };
+    }
+    // Without a workspace of the caller's, the results are the caller's own arrays.
+    const { values, policy, qValues } = inWorkspace;
+    return {
+      horizon,
+      stateCount: S,
+      actionCount: A,
+      values: values.slice(),
+      policy: policy.slice(),
+      qValues: qValues?.slice(),
+    };
   }
   const values = new Float64Array(horizon * S);
   const policy = new Float64Array(horizon * S * A);
