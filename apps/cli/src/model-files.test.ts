@@ -6,7 +6,7 @@
  * is quoted beside it).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,7 @@ import { MlpReward, NormalizedInputReward, TransformedReward } from "@irlkit/rew
 import { MlpCategoricalPolicy, savePolicy, TabularPolicy } from "@irlkit/rl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownCheckout } from "./commands/bench.js";
+import { demosCommand } from "./commands/demos.js";
 import { evaluateTarget } from "./commands/eval.js";
 import { exportRunToOnnx } from "./commands/export.js";
 import { chart } from "./commands/plot.js";
@@ -386,6 +387,16 @@ describe("flags, configs and charts (issue 17, item 7)", () => {
     expect(() => readConfigFile(path)).toThrow(
       `Config file ${path} is not valid YAML: expected nesting a few levels deep, found nesting deeper than the YAML reader supports at line 1, column`,
     );
+  });
+
+  it("demos refuses to overwrite a .jsonl file without --overwrite, before generating episodes", async () => {
+    const path = join(work, "existing.jsonl");
+    writeFileSync(path, "keep me\n");
+    const options = { env: "CartPole-v1", episodes: "1", out: path, expert: "scripted", seed: "0" };
+    expect(await cliError(() => demosCommand(options))).toBe(
+      `${path} already exists: a dataset is already stored there. Delete it, choose another file, or pass --overwrite.`,
+    );
+    expect(readFileSync(path, "utf8")).toBe("keep me\n");
   });
 
   it("plot draws a constant 2e19 and ±1e308 without hanging or ±Infinity labels", () => {
