@@ -4,8 +4,7 @@
  * `irlkit sweep export` and `irlkit worker --queue redis://…`. cli.ts registers them with
  * `registerSweepCommands`.
  */
-import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { CliError } from "../errors.js";
 import { parseInteger, printJson, printTable } from "../options.js";
 import { Progress } from "../progress.js";
@@ -22,7 +21,7 @@ import {
   runSweepRun,
   selfInvocation,
 } from "./run-one.js";
-import { type ExpandedSweep, expandSweep, readSweepSpec, type SweepRun } from "./spec.js";
+import { type ExpandedSweep, loadSweep, type SweepRun } from "./spec.js";
 
 export interface SweepOptions {
   print?: boolean;
@@ -32,15 +31,6 @@ export interface SweepOptions {
   queue?: string;
   wait?: boolean;
   json?: boolean;
-}
-
-/** The spec, expanded, and the sweep's directory (`--dir`, default `sweeps/<name>`), absolute. */
-export function loadSweep(
-  specPath: string,
-  dir: string | undefined,
-): { sweep: ExpandedSweep; directory: string } {
-  const sweep = expandSweep(readSweepSpec(specPath), specPath);
-  return { sweep, directory: resolve(dir ?? `sweeps/${sweep.name}`) };
 }
 
 function describeSet(run: SweepRun): string {
@@ -202,7 +192,9 @@ export function registerSweepCommands(program: Command): void {
   const sweep = program
     .command("sweep")
     .argument("[spec]", "sweep spec (YAML or JSON)")
-    .description("run a sweep: algorithms × envs × seeds × settings (subcommands: report, run-one)")
+    .description(
+      "run a sweep: algorithms × envs × seeds × settings (subcommands: report, export, run-one)",
+    )
     .option("--print", "list the runs (id, settings, state) and exit")
     .option("--dir <dir>", "the sweep's directory (default: sweeps/<name>)")
     .option("--jobs <n>", "local executor: runs at once (default: one per core)")
@@ -218,7 +210,10 @@ export function registerSweepCommands(program: Command): void {
     .option("--index <i>", "0-based index (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)")
     .option("--dir <dir>", "the sweep's directory (default: sweeps/<name>)")
     .option("--json", "print one JSON object")
-    .action(runOneCommand);
+    // --dir, --json (and --attempts) given after the subcommand are parsed by `sweep` itself.
+    .action((spec: string, _options: unknown, command: Command) =>
+      runOneCommand(spec, command.optsWithGlobals()),
+    );
 
   sweep
     .command("report <dir>")
@@ -235,9 +230,48 @@ export function registerSweepCommands(program: Command): void {
     .option("--reps <n>", "bootstrap resamples", "2000")
     .option("--seed <s>", "seed of the bootstrap", "0")
     .option("--json", "print one JSON object")
-    .action(async (dir: string, options: Record<string, string | boolean | undefined>) => {
+    .action(async (dir: string, _options: unknown, command: Command) => {
       const { reportCommand } = await import("./report.js");
-      await reportCommand(dir, options);
+      await reportCommand(dir, command.optsWithGlobals());
+    });
+
+  sweep
+    .command("export <spec>")
+    .description(
+      "write a Slurm array script or a Kubernetes Indexed Job manifest for the sweep (export only)",
+    )
+    .addOption(new Option("--slurm", "a Slurm job array script (sbatch)").conflicts("kubernetes"))
+    .addOption(
+      new Option("--kubernetes", "a Kubernetes ConfigMap + Indexed Job manifest").conflicts(
+        "slurm",
+      ),
+    )
+    .option(
+      "--dir <dir>",
+      "the sweep directory (Slurm: on the shared filesystem, default sweeps/<name>; Kubernetes: default /sweeps/<name> on the volume)",
+    )
+    .option("--out <file>", "write here instead of stdout")
+    .option(
+      "--image <image>",
+      "kubernetes: a container image with irlkit on its PATH",
+      "irlkit:latest",
+    )
+    .option(
+      "--volume-claim <name>",
+      "kubernetes: the PersistentVolumeClaim mounted at /sweeps",
+      "irlkit-sweeps",
+    )
+    .option(
+      "--parallelism <n>",
+      "runs at once (Slurm's %N throttle, the Job's parallelism; default all)",
+    )
+    .option("--attempts <n>", "attempts per run for retryable failures", "3")
+    .option("--cpus <n>", "CPUs per run", "1")
+    .option("--memory <size>", "memory per run (default: Slurm 4G, Kubernetes 4Gi)")
+    .option("--time <limit>", "slurm: time limit per run", "04:00:00")
+    .action(async (spec: string, _options: unknown, command: Command) => {
+      const { exportCommand } = await import("./export.js");
+      exportCommand(spec, command.optsWithGlobals());
     });
 
   program

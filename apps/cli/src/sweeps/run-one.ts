@@ -16,7 +16,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join, resolve } from "node:path";
 import { CliError } from "../errors.js";
 import { writeJsonAtomic } from "../run-files.js";
-import { INTERRUPTED_EXIT_CODE } from "../training.js";
 import {
   contentHash,
   demosArguments,
@@ -247,6 +246,69 @@ function parseJsonOutput(text: string, what: string): Record<string, unknown> {
   }
 }
 
+/** How long a run busy under another live process's lock is waited for before giving up. */
+const BUSY_WAIT_SECONDS = 900;
+
+const sleep = (milliseconds: number) =>
+  new Promise<void>((resolveSleep) => setTimeout(resolveSleep, milliseconds));
+
+/**
+ * Trains `run` to completion: skipped when its run directory completed, resumed when one exists,
+ * trained from the start otherwise. A run busy under another live process's lock (exit 75: e.g.
+ * the orphaned child of a worker that was killed alone) is waited for — its owner finishes or
+ * dies — and then looked at again, as is a run that completed meanwhile.
+ */
+async function train(
+  directory: string,
+  run: SweepRun,
+  options: RunOptions,
+): Promise<{ runPath: string; status: RunOutcome["status"]; resumed: boolean }> {
+  const started = Date.now();
+  let trained = false;
+  for (;;) {
+    const existing = findRunDirectory(directory, run);
+    if (existing?.status === "completed") {
+      return {
+        runPath: existing.path,
+        status: trained ? "completed" : "skipped",
+        resumed: trained,
+      };
+    }
+    if (existing !== undefined) {
+      const result = await runChild(
+        options,
+        ["train", "--resume", existing.path, "--json"],
+        "irlkit train --resume",
+      );
+      if (result.code === 0) return { runPath: existing.path, status: "completed", resumed: true };
+      const busy = result.code === RUN_BUSY_EXIT_CODE;
+      const completedMeanwhile = findRunDirectory(directory, run)?.status === "completed";
+      if (completedMeanwhile) continue;
+      if (!busy || (Date.now() - started) / 1000 > BUSY_WAIT_SECONDS || options.signal?.aborted) {
+        throw failure(`irlkit train --resume ${existing.path}`, result);
+      }
+      trained = true; // someone else is training it: it will be "completed", not skipped
+      await sleep(5000);
+      continue;
+    }
+    const demos =
+      run.demonstrations === null ? null : await ensureDemonstrations(directory, run, options);
+    const result = await runChild(
+      options,
+      trainArguments(run, demos, runRoot(directory, run)),
+      "irlkit train",
+    );
+    if (result.code !== 0) {
+      throw failure(
+        `irlkit train ${run.algorithm} --env ${run.env} --seed ${run.seed} (run ${run.id})`,
+        result,
+      );
+    }
+    const runPath = String(parseJsonOutput(result.stdout, "irlkit train").run);
+    return { runPath, status: "completed", resumed: false };
+  }
+}
+
 /**
  * Runs `run` to completion in the sweep `directory`: skips it when its run directory completed,
  * resumes it when one exists that did not, else makes its demonstrations and trains it; then
@@ -257,37 +319,7 @@ export async function runSweepRun(
   run: SweepRun,
   options: RunOptions,
 ): Promise<RunOutcome> {
-  const existing = findRunDirectory(directory, run);
-  let runPath: string;
-  let status: RunOutcome["status"] = "completed";
-  let resumed = false;
-  if (existing?.status === "completed") {
-    runPath = existing.path;
-    status = "skipped";
-  } else if (existing !== undefined) {
-    resumed = true;
-    const result = await runChild(
-      options,
-      ["train", "--resume", existing.path, "--json"],
-      "irlkit train --resume",
-    );
-    if (result.code !== 0) throw failure(`irlkit train --resume ${existing.path}`, result);
-    runPath = existing.path;
-  } else {
-    const demos =
-      run.demonstrations === null ? null : await ensureDemonstrations(directory, run, options);
-    const out = runRoot(directory, run);
-    const result = await runChild(options, trainArguments(run, demos, out), "irlkit train");
-    if (result.code === INTERRUPTED_EXIT_CODE)
-      throw failure(`irlkit train ${run.algorithm} (run ${run.id})`, result);
-    if (result.code !== 0) {
-      throw failure(
-        `irlkit train ${run.algorithm} --env ${run.env} --seed ${run.seed} (run ${run.id})`,
-        result,
-      );
-    }
-    runPath = String(parseJsonOutput(result.stdout, "irlkit train").run);
-  }
+  const { runPath, status, resumed } = await train(directory, run, options);
   let evaluation: Record<string, unknown> | null = null;
   if (run.evaluation !== null) {
     const path = evaluationPath(directory, run);

@@ -330,3 +330,12 @@ export function demosArguments(run: SweepRun, out: string): string[] {
   );
   return args;
 }
+
+/** The spec, expanded, and the sweep's directory (`--dir`, default `sweeps/<name>`), absolute. */
+export function loadSweep(
+  specPath: string,
+  dir: string | undefined,
+): { sweep: ExpandedSweep; directory: string } {
+  const sweep = expandSweep(readSweepSpec(specPath), specPath);
+  return { sweep, directory: resolve(dir ?? `sweeps/${sweep.name}`) };
+}

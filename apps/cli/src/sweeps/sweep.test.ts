@@ -119,7 +119,40 @@ describe("irlkit sweep", () => {
     expect(refused.stderr).toMatch(
       /^irlkit: Sweep spec .*bad\.yaml: set\.ppo\.nStep: Invalid settings for ppo: .*nSteps/,
     );
-  }, 120_000);
+    // An array task (Slurm, Kubernetes) of a completed run skips it.
+    const one = await irlkit([
+      "sweep",
+      "run-one",
+      specPath,
+      "--dir",
+      localDirectory,
+      "--index",
+      "1",
+      "--json",
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout)).toMatchObject({ id: runs[1]!.id, status: "skipped" });
+    // The report scores each run by its last rollout/returnMean (no evaluation in this spec).
+    const finals = runs.map((run) => {
+      const lines = readFileSync(
+        join(findRunDirectory(localDirectory, run)!.path, "metrics.jsonl"),
+        "utf8",
+      )
+        .trim()
+        .split("\n");
+      return (JSON.parse(lines.at(-1)!) as Record<string, number>)["rollout/returnMean"]!;
+    });
+    const report = await irlkit(["sweep", "report", localDirectory, "--reps", "200", "--json"]);
+    expect(report.code, report.stderr).toBe(0);
+    const [configuration] = (
+      JSON.parse(report.stdout) as { configurations: { scores: number[]; mean: number }[] }
+    ).configurations;
+    expect(configuration!.scores).toEqual(finals);
+    expect(configuration!.mean).toBeCloseTo((finals[0]! + finals[1]! + finals[2]!) / 3, 10);
+    expect(readFileSync(join(localDirectory, "report", "learning-curves.svg"), "utf8")).toMatch(
+      /^<svg/,
+    );
+  }, 180_000);
 
   it("runs on BullMQ with two workers; a SIGKILLed worker's run resumes elsewhere, byte-identical", async () => {
     redis = await startRedisServer();
@@ -143,6 +176,18 @@ describe("irlkit sweep", () => {
         completed: 0,
         failed: 0,
       });
+      // A job whose run cannot work (a setting ppo does not have; the spec check is bypassed here)
+      // fails at once: exit 1 is permanent, never retried.
+      const broken = { ...runs[0]!, id: "0000000000000000", set: { "ppo.nStep": 64 } };
+      await queue.add(
+        broken.id,
+        { directory: queueDirectory, run: broken },
+        {
+          jobId: "broken",
+          attempts: 3,
+          backoff: { type: "fixed", delay: 100 },
+        },
+      );
       const workerArgs = [
         "worker",
         "--queue",
@@ -200,8 +245,11 @@ describe("irlkit sweep", () => {
         waiting: 0,
         active: 0,
         completed: 3,
-        failed: 0,
+        failed: 1,
       });
+      const failed = await queue.getJob("broken");
+      expect(failed?.attemptsMade).toBe(1);
+      expect(failed?.failedReason).toMatch(/exit 1.*ppo\.nStep/);
       for (const run of runs) {
         expect(artefacts(queueDirectory, run)).toEqual(artefacts(localDirectory, run));
         const jobs = await queue.getJobs(["completed"]);
@@ -220,8 +268,32 @@ describe("irlkit sweep", () => {
         ),
       ) as Record<string, unknown>;
       expect(resumedMeta.resumedAt).toBeDefined();
-      const third = await submit();
-      expect(JSON.parse(third.stdout)).toMatchObject({ enqueued: 0, alreadyQueued: 3 });
+      // Submitting again with --wait: nothing new, and the finished jobs' results (the run paths).
+      const third = await irlkit([
+        "sweep",
+        specPath,
+        "--dir",
+        queueDirectory,
+        "--queue",
+        redis.url,
+        "--wait",
+        "--json",
+      ]);
+      expect(third.code, third.stderr).toBe(0);
+      const waited = JSON.parse(third.stdout) as {
+        enqueued: number;
+        alreadyQueued: number;
+        runs: { status: string; run: string }[];
+      };
+      expect(waited).toMatchObject({ enqueued: 0, alreadyQueued: 3 });
+      expect(waited.runs.map((run) => run.run)).toEqual(
+        runs.map((run) => findRunDirectory(queueDirectory, run)!.path),
+      );
+      expect(waited.runs.map((run) => run.status).sort()).toEqual([
+        "completed",
+        "completed",
+        "completed",
+      ]);
     } finally {
       await queue.close();
     }
