@@ -360,7 +360,7 @@ describe("fuzz: ONNX policy files", () => {
             // Whatever survived the mutation computes actions the env accepts.
             for (const action of actions) expect([0, 1]).toContain(action);
           } finally {
-            await loaded.dispose();
+            await (loaded as unknown as { dispose(): Promise<void> }).dispose();
           }
           outcomes.read++;
         } catch (error) {
