@@ -116,9 +116,22 @@ export function sweepFile(directory: string): string {
   return join(directory, "sweep.json");
 }
 
-/** Writes `sweep.json` (the expanded runs) into a new or matching sweep directory. */
+/**
+ * Writes `sweep.json` (the expanded runs: the spec is the truth, so a changed spec's runs replace
+ * the old list) into a new sweep directory or one of the same sweep name; another sweep's
+ * directory is refused.
+ */
 export function prepareSweepDirectory(directory: string, sweep: ExpandedSweep): void {
   mkdirSync(directory, { recursive: true });
+  const path = sweepFile(directory);
+  if (existsSync(path)) {
+    const existing = JSON.parse(readFileSync(path, "utf8")) as { name?: unknown };
+    if (existing.name !== sweep.name) {
+      throw new CliError(
+        `${directory} holds sweep "${String(existing.name)}", not "${sweep.name}" (its sweep.json); give this sweep its own directory with --dir.`,
+      );
+    }
+  }
   writeJsonAtomic(
     sweepFile(directory),
     { name: sweep.name, spec: sweep.specPath, runs: sweep.runs },

@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../../../tools/testing/redis-server.js";
 import { LocalExecutor } from "./executor.js";
 import { QUEUE_NAME, redisConnection } from "./queue.js";
-import { type CliInvocation, findRunDirectory } from "./run-one.js";
+import {
+  type CliInvocation,
+  demonstrationsPath,
+  evaluationPath,
+  findRunDirectory,
+} from "./run-one.js";
 import { expandSweep, readSweepSpec, type SweepRun } from "./spec.js";
 
 const cliSource = resolve(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
@@ -152,6 +157,36 @@ describe("irlkit sweep", () => {
     expect(readFileSync(join(localDirectory, "report", "learning-curves.svg"), "utf8")).toMatch(
       /^<svg/,
     );
+  }, 180_000);
+
+  it("makes the demonstrations per (env, demonstration seed) and evaluates each run", async () => {
+    const gailSpec = join(work, "gail.yaml");
+    writeFileSync(
+      gailSpec,
+      "name: gail\nalgorithms: [gail]\nenvs: [CartPole-v1]\nseeds: [1]\nsteps: 1024\ndemonstrations: {episodes: 2}\nevaluation: {episodes: 2}\n",
+    );
+    const directory = join(work, "gail");
+    const result = await irlkit(["sweep", gailSpec, "--dir", directory, "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const [run] = expandSweep(readSweepSpec(gailSpec), gailSpec).runs;
+    // Demonstration seed 10000 + 100 · seed, as bench/fresh-seeds.bench.ts makes them.
+    expect(run!.demonstrations).toEqual({ episodes: 2, seed: 10_100, expert: "scripted" });
+    const found = findRunDirectory(directory, run!)!;
+    const meta = JSON.parse(readFileSync(join(found.path, "meta.json"), "utf8")) as {
+      demos: string;
+    };
+    expect(meta.demos).toBe(demonstrationsPath(directory, run!));
+    // The stored evaluation is what `irlkit eval RUN --episodes 2 --seed 1000` says.
+    const stored = JSON.parse(readFileSync(evaluationPath(directory, run!), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const again = await irlkit(["eval", found.path, "--episodes", "2", "--seed", "1000", "--json"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(stored.returnMean).toBe(
+      (JSON.parse(again.stdout) as Record<string, unknown>).returnMean,
+    );
+    expect(typeof stored.returnMean).toBe("number");
   }, 180_000);
 
   it("runs on BullMQ with two workers; a SIGKILLed worker's run resumes elsewhere, byte-identical", async () => {
