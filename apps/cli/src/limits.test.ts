@@ -13,6 +13,7 @@ import { resolveConfig } from "./configs.js";
 import { readDemonstrations } from "./datasets.js";
 import { CliError } from "./errors.js";
 import { cliLimits, withinLimit } from "./limits.js";
+import { readPolicyFile } from "./models.js";
 
 let work: string;
 
@@ -137,6 +138,34 @@ describe("config sizes", () => {
       file({ numEnvs: 4096, ppo: { policy: { hiddenSizes: [1024, 1024] } } }),
     );
     expect((values as { numEnvs: number }).numEnvs).toBe(4096);
+  });
+});
+
+describe("model files read with the CLI's limits", () => {
+  it("a policy.json space beyond IRLKIT_LIMITS, and a policy.json larger than maxTextFileBytes", () => {
+    const path = join(work, "policy.json");
+    const document = {
+      format: "irlkit.policy",
+      version: 1,
+      kind: "mlp",
+      observationSpace: { type: "Box", dtype: "float32", shape: [64], low: "-inf", high: "inf" },
+      actionSpace: { type: "Discrete", dtype: "int64", start: 0, n: 2 },
+      config: {},
+      parameters: [],
+    };
+    writeFileSync(path, JSON.stringify(document));
+    process.env.IRLKIT_LIMITS = '{"maxSpaceElements": 16}';
+    try {
+      expect(() => readPolicyFile(path)).toThrow(
+        `Cannot load the policy in ${path}: observationSpace.shape [64]: expected at most 16 numbers (the limit maxSpaceElements`,
+      );
+      process.env.IRLKIT_LIMITS = '{"maxTextFileBytes": 100}';
+      expect(() => readPolicyFile(path)).toThrow(
+        `${path}: size: expected at most 100 bytes (the limit maxTextFileBytes`,
+      );
+    } finally {
+      delete process.env.IRLKIT_LIMITS;
+    }
   });
 });
 

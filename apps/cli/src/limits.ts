@@ -4,6 +4,7 @@
  * Every reader the CLI calls gets them, and flags that size a loop or an allocation
  * (`--episodes`, `--height`) are checked against them. Node-only (reads `process.env`).
  */
+import { statSync } from "node:fs";
 import {
   checkLimit,
   defaultLimits,
@@ -36,6 +37,23 @@ export function cliLimits(environment: NodeJS.ProcessEnv = process.env): Limits 
     cache.set(text, limits);
   }
   return limits;
+}
+
+/**
+ * Throws a CliError when the file at `path` is larger than `limits[name]` (`maxFileBytes` for
+ * binary files, `maxTextFileBytes` for JSON), before anything is read.
+ */
+export function checkFileSize(
+  path: string,
+  name: "maxFileBytes" | "maxTextFileBytes",
+  limits: Limits = cliLimits(),
+): void {
+  try {
+    checkLimit(limits, name, statSync(path).size, "size", { file: path });
+  } catch (error) {
+    if (error instanceof ValidationError) throw new CliError(`${error.message}.`, { cause: error });
+    throw error;
+  }
 }
 
 /** `value` (a parsed flag) when it is within `limits[name]`; a CliError naming the flag otherwise. */

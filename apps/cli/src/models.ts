@@ -19,6 +19,7 @@ import {
 } from "@irlkit/rl";
 import { CliError } from "./errors.js";
 import { requireFile } from "./input-files.js";
+import { checkFileSize, cliLimits } from "./limits.js";
 import { readJson, writeJsonAtomic } from "./run-directory.js";
 import { decodeTyped } from "./serialization.js";
 
@@ -39,7 +40,10 @@ export function readPolicyFile(path: string): SavedPolicy {
     `No policy in the run: ${path} is missing (did training finish?).`,
   );
   try {
-    return parseSavedPolicy(upgradeLegacyPolicy(readJson<unknown>(path, "Policy file")));
+    checkFileSize(path, "maxTextFileBytes");
+    return parseSavedPolicy(upgradeLegacyPolicy(readJson<unknown>(path, "Policy file")), {
+      limits: cliLimits(),
+    });
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(
@@ -115,6 +119,7 @@ export function readRewardFile(path: string): SavedRewardModel {
     "Reward file",
     `No learned reward in the run: ${path} is missing (ppo and bc learn no reward).`,
   );
+  checkFileSize(path, "maxTextFileBytes");
   return readJson<SavedRewardModel>(path, "Reward file");
 }
 
@@ -178,7 +183,7 @@ export function checkModelSpaces(
 
 export function loadReward(saved: SavedRewardModel, path: string): RewardModel {
   try {
-    return loadRewardModel(saved);
+    return loadRewardModel(saved, { limits: cliLimits() });
   } catch (error) {
     throw new CliError(
       `Cannot load the reward in ${path}: ${error instanceof Error ? error.message : String(error)}`,

@@ -7,6 +7,7 @@ import type { Policy } from "@irlkit/core";
 import { describeEnv, type EnvReference, makeEnv } from "./environments.js";
 import { CliError } from "./errors.js";
 import { requireFile } from "./input-files.js";
+import { checkFileSize, cliLimits } from "./limits.js";
 import { checkModelSpaces } from "./models.js";
 
 type OnnxModule = typeof import("@irlkit/onnx");
@@ -41,6 +42,7 @@ export interface OnnxOutputChoice {
 /** The model's bytes, or a `CliError` when the file is missing. */
 export function readOnnxFile(path: string): Uint8Array {
   requireFile(path, "ONNX model", `ONNX model not found: ${path}`);
+  checkFileSize(path, "maxFileBytes");
   return new Uint8Array(readFileSync(path));
 }
 
@@ -48,7 +50,7 @@ export function readOnnxFile(path: string): Uint8Array {
 export async function recordedOnnxEnv(path: string): Promise<string | undefined> {
   const onnx = await onnxModule();
   try {
-    return onnx.inspectOnnxModel(readOnnxFile(path), path).irlkit.envId;
+    return onnx.inspectOnnxModel(readOnnxFile(path), path, { limits: cliLimits() }).irlkit.envId;
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`Cannot load the ONNX policy ${path}: ${problemOf(error, onnx)}`);
@@ -74,7 +76,7 @@ export async function loadOnnxPolicyFile(
   try {
     let outputName = choice.output;
     if (outputName !== undefined && /^\d+$/.test(outputName)) {
-      const outputs = onnx.inspectOnnxModel(bytes, path).outputs;
+      const outputs = onnx.inspectOnnxModel(bytes, path, { limits: cliLimits() }).outputs;
       const index = Number(outputName);
       if (!outputs.some((output) => output.name === outputName) && index < outputs.length) {
         outputName = outputs[index]!.name;

@@ -3,6 +3,7 @@
  * says what they look like when not), that the graph is complete, and returns its inputs, outputs
  * and irlkit metadata. Browser-safe (no ONNX Runtime).
  */
+import type { Limits } from "@irlkit/core";
 import { type IrlkitMetadata, parseIrlkitMetadata } from "./metadata.js";
 import { OnnxModelError } from "./onnx-model-error.js";
 import { decodeModel, elementTypeName, type OnnxModelInfo, type OnnxValueInfo } from "./proto.js";
@@ -32,12 +33,17 @@ export interface OnnxModelSummary {
 }
 
 /**
- * Decodes and checks an ONNX model. `source` names the file in error messages.
+ * Decodes and checks an ONNX model. `source` names the file in error messages; the spaces in its
+ * metadata are checked against `options.limits` (default `defaultLimits`) before they are built.
  *
  * @throws OnnxModelError naming the file and what is wrong: empty, not ONNX (with a guess at what it
  * is), truncated or corrupted protobuf, no graph, or a node reading a tensor nothing produces.
  */
-export function inspectOnnxModel(bytes: Uint8Array, source = "<bytes>"): OnnxModelSummary {
+export function inspectOnnxModel(
+  bytes: Uint8Array,
+  source = "<bytes>",
+  options: { limits?: Limits } = {},
+): OnnxModelSummary {
   if (!(bytes instanceof Uint8Array)) {
     throw new OnnxModelError(
       source,
@@ -111,7 +117,7 @@ export function inspectOnnxModel(bytes: Uint8Array, source = "<bytes>"): OnnxMod
     inputs: info.inputs.map(tensorInfo),
     outputs: info.outputs.map(tensorInfo),
     metadataProps: info.metadata,
-    irlkit: parseIrlkitMetadata(info.metadata, source),
+    irlkit: parseIrlkitMetadata(info.metadata, source, options.limits),
   };
 }
 

@@ -2,7 +2,7 @@
  * The `metadataProps` every irlkit ONNX model carries, and how the loaders read them back. Keys are
  * namespaced `irlkit.*`; values are strings (JSON where structured), so any ONNX tool shows them.
  */
-import { type Space, spaceFromJson } from "@irlkit/core";
+import { defaultLimits, type Limits, type Space, spaceFromJson } from "@irlkit/core";
 import { OnnxModelError } from "./onnx-model-error.js";
 
 /** IR version 8 (ONNX 1.10+), readable by every ONNX Runtime since 1.10. */
@@ -71,10 +71,14 @@ export interface IrlkitMetadata {
   actionSpace?: Space;
 }
 
-/** Reads the `irlkit.*` entries of `metadataProps`; a malformed space names the file and key. */
+/**
+ * Reads the `irlkit.*` entries of `metadataProps`; a malformed space, or one beyond `limits`,
+ * names the file and key.
+ */
 export function parseIrlkitMetadata(
   metadata: Readonly<Record<string, string>>,
   source: string,
+  limits: Limits = defaultLimits,
 ): IrlkitMetadata {
   const out: IrlkitMetadata = {};
   const text = (key: string): string | undefined => metadata[key];
@@ -115,7 +119,7 @@ export function parseIrlkitMetadata(
     const value = text(key);
     if (value === undefined) continue;
     try {
-      out[field] = spaceFromJson(JSON.parse(value), key);
+      out[field] = spaceFromJson(JSON.parse(value), key, limits);
     } catch (error) {
       throw new OnnxModelError(
         source,

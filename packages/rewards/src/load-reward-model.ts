@@ -1,4 +1,11 @@
-import { describeValue, type Space, spaceFromJson, ValidationError } from "@irlkit/core";
+import {
+  defaultLimits,
+  describeValue,
+  type Limits,
+  type Space,
+  spaceFromJson,
+  ValidationError,
+} from "@irlkit/core";
 import { decodeFloat32, loadMlpFromJson, parseJsonDocument } from "@irlkit/nn";
 import { BoundedReward } from "./bounded-reward.js";
 import { LinearReward } from "./linear-reward.js";
@@ -45,13 +52,17 @@ export type RewardModelKind = (typeof REWARD_MODEL_KINDS)[number];
  * Safe on untrusted input: text is read with `JSON.parse` only, nothing is executed, and
  * everything is checked before a tensor is made — format tag, version, kind, both spaces (Minari's
  * JSON form via `spaceFromJson`), every config key, transform names (from a closed list), and the
- * size of every weight array.
+ * size of every weight array. The spaces are checked against `options.limits` (default
+ * `defaultLimits`) before they are built.
  *
  * @throws ValidationError naming the field (nested models under `config.<part>.`), what was
  * expected and what was found.
  */
-export function loadRewardModel(saved: SavedRewardModel | string): RewardModel {
-  return loadAt(parseJsonDocument(saved), "", 0);
+export function loadRewardModel(
+  saved: SavedRewardModel | string,
+  options: { limits?: Limits } = {},
+): RewardModel {
+  return loadAt(parseJsonDocument(saved), "", 0, options.limits ?? defaultLimits);
 }
 
 /**
@@ -60,7 +71,7 @@ export function loadRewardModel(saved: SavedRewardModel | string): RewardModel {
  */
 export const MAX_REWARD_MODEL_DEPTH = 32;
 
-function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
+function loadAt(value: unknown, prefix: string, depth: number, limits: Limits): RewardModel {
   const field = (name: string): string => `${prefix}${name}`;
   const where = prefix.slice(0, -1); // "" for the document itself, "config.base" for a part
   if (depth > MAX_REWARD_MODEL_DEPTH) {
@@ -100,8 +111,12 @@ function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
       describeValue(kind),
     );
   }
-  const observationSpace = spaceFromJson(record.observationSpace, field("observationSpace"));
-  const actionSpace = spaceFromJson(record.actionSpace, field("actionSpace"));
+  const observationSpace = spaceFromJson(
+    record.observationSpace,
+    field("observationSpace"),
+    limits,
+  );
+  const actionSpace = spaceFromJson(record.actionSpace, field("actionSpace"), limits);
   const spaces = { observationSpace, actionSpace };
   const configField = field("config");
   switch (kind as RewardModelKind) {
@@ -154,9 +169,15 @@ function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
     case "shaped": {
       const config = expectObject(record.config, configField, ["discount", "base", "potential"]);
       const discount = expectNumber(config.discount, `${configField}.discount`, { min: 0, max: 1 });
-      const base = loadPart(config.base, `${configField}.base`, spaces, depth);
+      const base = loadPart(config.base, `${configField}.base`, spaces, depth, limits);
       try {
-        const potential = loadPart(config.potential, `${configField}.potential`, spaces, depth);
+        const potential = loadPart(
+          config.potential,
+          `${configField}.potential`,
+          spaces,
+          depth,
+          limits,
+        );
         try {
           return withFieldPrefix(
             configField,
@@ -205,7 +226,7 @@ function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
         variance: Array.from(variance),
         count,
       });
-      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth, limits);
       try {
         return withFieldPrefix(configField, () =>
           kind === "normalized-input"
@@ -220,7 +241,7 @@ function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
     case "transformed": {
       const config = expectObject(record.config, configField, ["transform", "model"]);
       const transform = checkTransform(config.transform, `${configField}.transform`);
-      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth, limits);
       return new TransformedReward({ model, transform });
     }
     case "gcl-bounded": {
@@ -234,7 +255,7 @@ function loadAt(value: unknown, prefix: string, depth: number): RewardModel {
           describeValue(high),
         );
       }
-      const model = loadPart(config.model, `${configField}.model`, spaces, depth);
+      const model = loadPart(config.model, `${configField}.model`, spaces, depth, limits);
       return new BoundedReward({ model, low, high });
     }
   }
@@ -246,8 +267,9 @@ function loadPart(
   field: string,
   spaces: { observationSpace: Space; actionSpace: Space },
   depth: number,
+  limits: Limits,
 ): RewardModel {
-  const model = loadAt(value, `${field}.`, depth + 1);
+  const model = loadAt(value, `${field}.`, depth + 1, limits);
   try {
     checkSpaces(model, spaces.observationSpace, spaces.actionSpace, field);
   } catch (error) {

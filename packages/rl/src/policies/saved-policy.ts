@@ -9,7 +9,9 @@
  */
 import {
   Discrete,
+  defaultLimits,
   describeValue,
+  type Limits,
   type Policy,
   Rng,
   type Space,
@@ -80,6 +82,8 @@ export type SavedPolicy = SavedMlpPolicy | SavedTabularPolicy;
 export interface LoadPolicyOptions {
   /** Passed to MLP policies (see `MlpPolicyOptions.inferenceTfjsMinRows`). @default Infinity */
   inferenceTfjsMinRows?: number;
+  /** The largest spaces accepted, checked before anything is allocated. @default defaultLimits */
+  limits?: Limits;
 }
 
 /**
@@ -141,7 +145,10 @@ export function loadPolicy(
   saved: SavedPolicy | string,
   options: LoadPolicyOptions = {},
 ): SavablePolicy {
-  const { document, observationSpace, actionSpace, parameters, tabular } = readSavedPolicy(saved);
+  const { document, observationSpace, actionSpace, parameters, tabular } = readSavedPolicy(
+    saved,
+    options.limits ?? defaultLimits,
+  );
   if (document.kind === "tabular") return tabular!;
   const policyOptions = {
     hiddenSizes: document.config.hiddenSizes,
@@ -168,14 +175,18 @@ export function loadPolicy(
 }
 
 /**
- * Checks a saved policy (or its JSON text) without building it, and returns it as typed data.
+ * Checks a saved policy (or its JSON text) without building it, and returns it as typed data. Its
+ * spaces are checked against `options.limits` (default `defaultLimits`) before they are built.
  * @throws ValidationError naming the field, what was expected and what was found.
  */
-export function parseSavedPolicy(saved: unknown): SavedPolicy {
-  return readSavedPolicy(saved).document;
+export function parseSavedPolicy(saved: unknown, options: { limits?: Limits } = {}): SavedPolicy {
+  return readSavedPolicy(saved, options.limits ?? defaultLimits).document;
 }
 
-function readSavedPolicy(saved: unknown): {
+function readSavedPolicy(
+  saved: unknown,
+  limits: Limits,
+): {
   document: SavedPolicy;
   observationSpace: Space;
   actionSpace: Space;
@@ -209,8 +220,8 @@ function readSavedPolicy(saved: unknown): {
     "config",
     kind === "tabular" ? "table" : "parameters",
   ]);
-  const observationSpace = spaceFromJson(record.observationSpace, "observationSpace");
-  const actionSpace = spaceFromJson(record.actionSpace, "actionSpace");
+  const observationSpace = spaceFromJson(record.observationSpace, "observationSpace", limits);
+  const actionSpace = spaceFromJson(record.actionSpace, "actionSpace", limits);
   const envelope = {
     format: POLICY_FORMAT,
     version: POLICY_FORMAT_VERSION,
