@@ -35,6 +35,7 @@ export class StopSignal {
   readonly #graceMilliseconds: number;
   readonly #onForcedStop: ((signal: NodeJS.Signals) => void) | undefined;
   #deadline: ReturnType<typeof setTimeout> | undefined;
+  #protected = false;
 
   constructor(options: StopSignalOptions = {}) {
     this.#graceMilliseconds = options.graceMilliseconds ?? STOP_GRACE_MILLISECONDS;
@@ -44,9 +45,25 @@ export class StopSignal {
   readonly #handler = (signal: NodeJS.Signals): void => {
     if (this.requested) this.#forceStop(signal);
     this.requested = true;
-    this.#deadline = setTimeout(() => this.#forceStop(signal), this.#graceMilliseconds);
+    this.#deadline = setTimeout(() => {
+      // A checkpoint being written finishes first; the loop stops right after it.
+      if (!this.#protected) this.#forceStop(signal);
+    }, this.#graceMilliseconds);
     this.#deadline.unref();
   };
+
+  /**
+   * Runs `write` (a checkpoint) safe from the deadline: a first signal during it lets it finish
+   * (the loop then stops); only a second signal exits at once.
+   */
+  async protect(write: () => Promise<void> | void): Promise<void> {
+    this.#protected = true;
+    try {
+      await write();
+    } finally {
+      this.#protected = false;
+    }
+  }
 
   /** The loop has seen the request and stops on its own (checkpoint next): no forced exit. */
   acknowledge(): void {
@@ -148,13 +165,14 @@ export async function runRounds(loop: RoundLoop, options: RoundLoopOptions): Pro
       if (options.stop.requested) options.stop.acknowledge();
       if (options.stopWhen?.(lastMetrics)) break;
       if (round % options.checkpointEvery === 0 || options.stop.requested) {
-        await loop.checkpoint(round);
+        await options.stop.protect(() => loop.checkpoint(round));
       }
       if (options.stop.requested) {
+        options.stop.acknowledge();
         return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "interrupted" };
       }
     }
-    await loop.checkpoint(round);
+    await options.stop.protect(() => loop.checkpoint(round));
     return { rounds: round, timesteps: loop.timesteps(), lastMetrics, status: "completed" };
   } finally {
     progress.stop();
