@@ -81,6 +81,88 @@ function logPositive(x: f64, logTable: usize, inverseTable: usize): f64 {
   return exponent * Math.LN2 + load<f64>(logTable + (j << 3)) + series;
 }
 
+// Q of the 4 actions of a state with 4 successors (after padding), unrolled: r + γ Σ_u P V_{t+1}
+// in ascending u, written to out[0 .. 4).
+function fourActionValues(
+  begin: i32,
+  nextValues: usize,
+  succ: usize,
+  back: usize,
+  rewardRow: usize,
+  stateReward: v128,
+  stateAction: i32,
+  gamma: v128,
+  out: usize,
+): void {
+  const successors = succ + ((<usize>begin) << 2);
+  const block = back + ((<usize>begin * 4) << 3);
+  const v0 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors)) << 3)));
+  const v1 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 4)) << 3)));
+  const v2 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 8)) << 3)));
+  const v3 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 12)) << 3)));
+  let low = f64x2.mul(v128.load(block), v0);
+  let high = f64x2.mul(v128.load(block, 16), v0);
+  low = f64x2.add(low, f64x2.mul(v128.load(block, 32), v1));
+  high = f64x2.add(high, f64x2.mul(v128.load(block, 48), v1));
+  low = f64x2.add(low, f64x2.mul(v128.load(block, 64), v2));
+  high = f64x2.add(high, f64x2.mul(v128.load(block, 80), v2));
+  low = f64x2.add(low, f64x2.mul(v128.load(block, 96), v3));
+  high = f64x2.add(high, f64x2.mul(v128.load(block, 112), v3));
+  const rLow = stateAction ? v128.load(rewardRow) : stateReward;
+  const rHigh = stateAction ? v128.load(rewardRow, 16) : stateReward;
+  v128.store(out, f64x2.add(rLow, f64x2.mul(gamma, low)));
+  v128.store(out, f64x2.add(rHigh, f64x2.mul(gamma, high)), 16);
+}
+
+// log of both lanes of x ≥ 1 (normal), as logPositive.
+function logPair(x: v128, logTable: usize, inverseTable: usize): v128 {
+  const biased = i64x2.shr_u(x, 52);
+  const exponent = f64x2.sub(
+    f64x2.convert_low_i32x4_s(v128.shuffle<i32>(biased, biased, 0, 2, 0, 2)),
+    f64x2.splat(1023.0),
+  );
+  const jBits = v128.and(i64x2.shr_u(x, 45), i64x2.splat(127));
+  const j0 = <usize>i64x2.extract_lane(jBits, 0);
+  const j1 = <usize>i64x2.extract_lane(jBits, 1);
+  const j = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(jBits, jBits, 0, 2, 0, 2));
+  const mantissa = v128.or(
+    v128.and(x, i64x2.splat(0x000fffffffffffff)),
+    i64x2.splat(0x3ff0000000000000),
+  );
+  const inverse = f64x2.replace_lane(
+    f64x2.splat(load<f64>(inverseTable + (j0 << 3))),
+    1,
+    load<f64>(inverseTable + (j1 << 3)),
+  );
+  const logC = f64x2.replace_lane(
+    f64x2.splat(load<f64>(logTable + (j0 << 3))),
+    1,
+    load<f64>(logTable + (j1 << 3)),
+  );
+  const c = f64x2.add(f64x2.splat(1.0), f64x2.div(j, f64x2.splat(128.0)));
+  const u = f64x2.mul(f64x2.sub(mantissa, c), inverse);
+  let series = f64x2.add(f64x2.splat(1.0 / 7.0), f64x2.mul(u, f64x2.splat(-0.125)));
+  series = f64x2.add(f64x2.splat(-1.0 / 6.0), f64x2.mul(u, series));
+  series = f64x2.add(f64x2.splat(0.2), f64x2.mul(u, series));
+  series = f64x2.add(f64x2.splat(-0.25), f64x2.mul(u, series));
+  series = f64x2.add(f64x2.splat(1.0 / 3.0), f64x2.mul(u, series));
+  series = f64x2.add(f64x2.splat(-0.5), f64x2.mul(u, series));
+  series = f64x2.add(f64x2.splat(1.0), f64x2.mul(u, series));
+  series = f64x2.mul(u, series);
+  return f64x2.add(f64x2.add(f64x2.mul(exponent, f64x2.splat(Math.LN2)), logC), series);
+}
+
+// True if states s and s + 1 are both non-terminal with 4 successors each (after padding).
+function pairable(s: i32, start: usize, terminal: usize): bool {
+  const begin = load<i32>(start + ((<usize>s) << 2));
+  const middle = load<i32>(start + ((<usize>(s + 1)) << 2));
+  const end = load<i32>(start + ((<usize>(s + 2)) << 2));
+  if (middle - begin !== 4 || end - middle !== 4) return false;
+  return (
+    terminal === 0 || (load<u8>(terminal + <usize>s) | load<u8>(terminal + <usize>(s + 1))) === 0
+  );
+}
+
 // Q_t(s, a) = r + γ Σ_u P(u | s, a) V_{t+1}(u) (summed in ascending u, as the CSR rows are),
 // V_t(s) = log Σ_a exp(Q_t(s, a)) (max-shifted), π_t(a | s) = exp(Q_t(s, a) − V_t(s)),
 // for t = H − 1 .. 0. `reward` is [S] or [S][A] (stateAction = 1; padded by one f64), `terminal`
@@ -106,87 +188,160 @@ export function softBackups(
   inverseTable: usize,
 ): void {
   const Ap = (A + 1) & ~1;
-  const rowBytes = (<usize>Ap) << 3;
   const gamma = f64x2.splat(discount);
   for (let t = H - 1; t >= 0; t--) {
     const future = t < H - 1;
     const nextValues = values + ((<usize>(t + 1) * <usize>S) << 3);
     for (let s = 0; s < S; s++) {
-      const stateReward = f64x2.splat(load<f64>(reward + ((<usize>s) << 3)));
-      const rewardRow = reward + ((<usize>s * <usize>A) << 3);
-      if (future && (terminal === 0 || load<u8>(terminal + <usize>s) !== 1)) {
-        const begin = load<i32>(start + ((<usize>s) << 2));
-        const size = load<i32>(start + ((<usize>(s + 1)) << 2)) - begin;
-        if (Ap === 4 && size === 4) {
-          // The gridworld case (4 actions, 4 successors after padding), unrolled.
-          const successors = succ + ((<usize>begin) << 2);
-          const block = back + ((<usize>begin * 4) << 3);
-          const v0 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors)) << 3)));
-          const v1 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 4)) << 3)));
-          const v2 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 8)) << 3)));
-          const v3 = f64x2.splat(load<f64>(nextValues + ((<usize>load<i32>(successors, 12)) << 3)));
-          let low = f64x2.mul(v128.load(block), v0);
-          let high = f64x2.mul(v128.load(block, 16), v0);
-          low = f64x2.add(low, f64x2.mul(v128.load(block, 32), v1));
-          high = f64x2.add(high, f64x2.mul(v128.load(block, 48), v1));
-          low = f64x2.add(low, f64x2.mul(v128.load(block, 64), v2));
-          high = f64x2.add(high, f64x2.mul(v128.load(block, 80), v2));
-          low = f64x2.add(low, f64x2.mul(v128.load(block, 96), v3));
-          high = f64x2.add(high, f64x2.mul(v128.load(block, 112), v3));
-          const rLow = stateAction ? v128.load(rewardRow) : stateReward;
-          const rHigh = stateAction ? v128.load(rewardRow, 16) : stateReward;
-          v128.store(scratch, f64x2.add(rLow, f64x2.mul(gamma, low)));
-          v128.store(scratch, f64x2.add(rHigh, f64x2.mul(gamma, high)), 16);
-        } else {
-          for (let u = 0; u < size; u++) {
-            const next = load<i32>(succ + ((<usize>(begin + u)) << 2));
-            store<f64>(gathered + ((<usize>u) << 3), load<f64>(nextValues + ((<usize>next) << 3)));
-          }
-          const block = back + ((<usize>begin * <usize>Ap) << 3);
-          for (let a = 0; a < Ap; a += 2) {
-            let expected = f64x2.splat(0);
-            let at = block + ((<usize>a) << 3);
-            for (let u = 0; u < size; u++) {
-              const value = f64x2.splat(load<f64>(gathered + ((<usize>u) << 3)));
-              expected = f64x2.add(expected, f64x2.mul(v128.load(at), value));
-              at += rowBytes;
-            }
-            const r = stateAction ? v128.load(rewardRow + ((<usize>a) << 3)) : stateReward;
-            v128.store(scratch + ((<usize>a) << 3), f64x2.add(r, f64x2.mul(gamma, expected)));
-          }
+      // 1. Q into scratch, then x = Q − max into scratch: for one state (count = Ap / 2 pairs of
+      // actions) or, where two 4-action states pair up, for both (count = 4 vectors, lane i of
+      // each belonging to state s + i: q_a = [Q(s, a), Q(s + 1, a)]).
+      const paired = A === 4 && future && s + 1 < S && pairable(s, start, terminal);
+      const base = (<usize>t * <usize>S + <usize>s) * <usize>A;
+      let max = f64x2.splat(0);
+      if (paired) {
+        for (let i = 0; i < 2; i++) {
+          const state = s + i;
+          fourActionValues(
+            load<i32>(start + ((<usize>state) << 2)),
+            nextValues,
+            succ,
+            back,
+            reward + ((<usize>state * 4) << 3),
+            f64x2.splat(load<f64>(reward + ((<usize>state) << 3))),
+            stateAction,
+            gamma,
+            scratch + ((<usize>i) << 5),
+          );
         }
+        if (qValues !== 0) memory.copy(qValues + (base << 3), scratch, 64);
+        const first = v128.load(scratch);
+        const second = v128.load(scratch, 16);
+        const third = v128.load(scratch, 32);
+        const fourth = v128.load(scratch, 48);
+        const q0 = v128.shuffle<f64>(first, third, 0, 2);
+        const q1 = v128.shuffle<f64>(first, third, 1, 3);
+        const q2 = v128.shuffle<f64>(second, fourth, 0, 2);
+        const q3 = v128.shuffle<f64>(second, fourth, 1, 3);
+        max = f64x2.max(f64x2.max(q0, q1), f64x2.max(q2, q3));
+        v128.store(scratch, f64x2.sub(q0, max));
+        v128.store(scratch, f64x2.sub(q1, max), 16);
+        v128.store(scratch, f64x2.sub(q2, max), 32);
+        v128.store(scratch, f64x2.sub(q3, max), 48);
       } else {
+        singleActionValues(
+          s,
+          A,
+          future && (terminal === 0 || load<u8>(terminal + <usize>s) !== 1),
+          nextValues,
+          start,
+          succ,
+          back,
+          reward,
+          stateAction,
+          gamma,
+          scratch,
+          gathered,
+        );
+        if (qValues !== 0) memory.copy(qValues + (base << 3), scratch, (<usize>A) << 3);
+        let largest = load<f64>(scratch);
+        for (let a = 1; a < A; a++)
+          largest = Math.max(largest, load<f64>(scratch + ((<usize>a) << 3)));
+        max = f64x2.splat(largest);
         for (let a = 0; a < Ap; a += 2) {
-          const r = stateAction ? v128.load(rewardRow + ((<usize>a) << 3)) : stateReward;
-          v128.store(scratch + ((<usize>a) << 3), r);
+          v128.store(
+            scratch + ((<usize>a) << 3),
+            f64x2.sub(v128.load(scratch + ((<usize>a) << 3)), max),
+          );
         }
       }
-      if (A & 1) store<f64>(scratch + ((<usize>A) << 3), -Infinity);
-      const base = (<usize>t * <usize>S + <usize>s) * <usize>A;
-      if (qValues !== 0) memory.copy(qValues + (base << 3), scratch, (<usize>A) << 3);
-      let max = load<f64>(scratch);
-      for (let a = 1; a < A; a++) max = Math.max(max, load<f64>(scratch + ((<usize>a) << 3)));
-      const shift = f64x2.splat(max);
+      // 2. The exponentials, in place, and their sums.
+      const count = paired ? 4 : Ap >> 1;
       let sums = f64x2.splat(0);
-      for (let a = 0; a < Ap; a += 2) {
-        const e = expPair(f64x2.sub(v128.load(scratch + ((<usize>a) << 3)), shift), exp2Table);
-        v128.store(scratch + ((<usize>a) << 3), e);
+      for (let k = 0; k < count; k++) {
+        const e = expPair(v128.load(scratch + ((<usize>k) << 4)), exp2Table);
+        v128.store(scratch + ((<usize>k) << 4), e);
         sums = f64x2.add(sums, e);
       }
-      const sum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
-      const inverse = 1.0 / sum;
+      // 3. π = e / Σ e and V = max + log Σ e.
       const row = policy + (base << 3);
-      let a = 0;
-      for (; a + 2 <= A; a += 2) {
-        const e = v128.load(scratch + ((<usize>a) << 3));
-        v128.store(row + ((<usize>a) << 3), f64x2.mul(e, f64x2.splat(inverse)));
+      if (paired) {
+        const inverse = f64x2.div(f64x2.splat(1.0), sums);
+        const p0 = f64x2.mul(v128.load(scratch), inverse);
+        const p1 = f64x2.mul(v128.load(scratch, 16), inverse);
+        const p2 = f64x2.mul(v128.load(scratch, 32), inverse);
+        const p3 = f64x2.mul(v128.load(scratch, 48), inverse);
+        v128.store(row, v128.shuffle<f64>(p0, p1, 0, 2));
+        v128.store(row, v128.shuffle<f64>(p2, p3, 0, 2), 16);
+        v128.store(row, v128.shuffle<f64>(p0, p1, 1, 3), 32);
+        v128.store(row, v128.shuffle<f64>(p2, p3, 1, 3), 48);
+        const value = f64x2.add(max, logPair(sums, logTable, inverseTable));
+        v128.store(values + ((<usize>t * <usize>S + <usize>s) << 3), value);
+        s++;
+      } else {
+        const sum = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+        const inverse = 1.0 / sum;
+        let a = 0;
+        for (; a + 2 <= A; a += 2) {
+          const e = v128.load(scratch + ((<usize>a) << 3));
+          v128.store(row + ((<usize>a) << 3), f64x2.mul(e, f64x2.splat(inverse)));
+        }
+        if (a < A) {
+          store<f64>(row + ((<usize>a) << 3), load<f64>(scratch + ((<usize>a) << 3)) * inverse);
+        }
+        const value = f64x2.extract_lane(max, 0) + logPositive(sum, logTable, inverseTable);
+        store<f64>(values + ((<usize>t * <usize>S + <usize>s) << 3), value);
       }
-      if (a < A)
-        store<f64>(row + ((<usize>a) << 3), load<f64>(scratch + ((<usize>a) << 3)) * inverse);
-      const value = max + logPositive(sum, logTable, inverseTable);
-      store<f64>(values + ((<usize>t * <usize>S + <usize>s) << 3), value);
     }
   }
+}
+
+// Q of one state's A actions into scratch[0 .. Ap) (a padding action gets −∞): r + γ Σ_u P V_{t+1}
+// summed in ascending u, or r alone at the last step and at terminal states.
+function singleActionValues(
+  s: i32,
+  A: i32,
+  future: bool,
+  nextValues: usize,
+  start: usize,
+  succ: usize,
+  back: usize,
+  reward: usize,
+  stateAction: i32,
+  gamma: v128,
+  scratch: usize,
+  gathered: usize,
+): void {
+  const Ap = (A + 1) & ~1;
+  const rowBytes = (<usize>Ap) << 3;
+  const stateReward = f64x2.splat(load<f64>(reward + ((<usize>s) << 3)));
+  const rewardRow = reward + ((<usize>s * <usize>A) << 3);
+  if (future) {
+    const begin = load<i32>(start + ((<usize>s) << 2));
+    const size = load<i32>(start + ((<usize>(s + 1)) << 2)) - begin;
+    for (let u = 0; u < size; u++) {
+      const next = load<i32>(succ + ((<usize>(begin + u)) << 2));
+      store<f64>(gathered + ((<usize>u) << 3), load<f64>(nextValues + ((<usize>next) << 3)));
+    }
+    const block = back + ((<usize>begin * <usize>Ap) << 3);
+    for (let a = 0; a < Ap; a += 2) {
+      let expected = f64x2.splat(0);
+      let at = block + ((<usize>a) << 3);
+      for (let u = 0; u < size; u++) {
+        const value = f64x2.splat(load<f64>(gathered + ((<usize>u) << 3)));
+        expected = f64x2.add(expected, f64x2.mul(v128.load(at), value));
+        at += rowBytes;
+      }
+      const r = stateAction ? v128.load(rewardRow + ((<usize>a) << 3)) : stateReward;
+      v128.store(scratch + ((<usize>a) << 3), f64x2.add(r, f64x2.mul(gamma, expected)));
+    }
+  } else {
+    for (let a = 0; a < Ap; a += 2) {
+      const r = stateAction ? v128.load(rewardRow + ((<usize>a) << 3)) : stateReward;
+      v128.store(scratch + ((<usize>a) << 3), r);
+    }
+  }
+  if (A & 1) store<f64>(scratch + ((<usize>A) << 3), -Infinity);
 }
 
 // D_{t+1}(s') = Σ_s D_t(s) Σ_a π_t(a | s) P(s' | s, a), t = 0 .. H − 1, with D_0 already in
