@@ -1,0 +1,9 @@
+/**
+ * Node-only parts of `@irlkit/mujoco` (import from `@irlkit/mujoco/node`): the worker-thread vector
+ * env, which needs `node:worker_threads`.
+ */
+export {
+  WorkerVectorEnv,
+  type WorkerVectorEnvOptions,
+  type WorkerVectorStepResult,
+} from "./node/worker-vector-env.js";
