@@ -27,7 +27,12 @@ function median(values: number[]): number {
 }
 
 async function measureWorkers(numWorkers: number): Promise<number> {
-  const env = await WorkerVectorEnv.create({ envId, numEnvs, numWorkers, autoresetMode: "same-step" });
+  const env = await WorkerVectorEnv.create({
+    envId,
+    numEnvs,
+    numWorkers,
+    autoresetMode: "same-step",
+  });
   const actions = batches(env.actionSize);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -60,8 +65,12 @@ const inProcess = await measureInProcess();
 const one = await measureWorkers(1);
 const two = await measureWorkers(2);
 const report = (name: string, rate: number) =>
-  process.stdout.write(`${JSON.stringify({ envId, numEnvs, steps, repeats, config: name, envStepsPerSecond: Math.round(rate) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ envId, numEnvs, steps, repeats, config: name, envStepsPerSecond: Math.round(rate) })}\n`,
+  );
 report("in-process VectorEnv", inProcess);
 report("WorkerVectorEnv, 1 worker", one);
 report("WorkerVectorEnv, 2 workers", two);
-process.stdout.write(`${JSON.stringify({ speedUpTwoWorkersOverOne: Number((two / one).toFixed(2)) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ speedUpTwoWorkersOverOne: Number((two / one).toFixed(2)) })}\n`,
+);
