@@ -64,6 +64,20 @@ describe("flags that size a loop or an allocation", () => {
     ).rejects.toThrow("--episodes must be at most 1000000 (the limit maxEpisodes");
   });
 
+  it("demos --episodes whose steps would pass maxDatasetSteps is refused before any episode runs", async () => {
+    await expect(
+      demosCommand({
+        env: "CartPole-v1",
+        episodes: "500000",
+        out: join(work, "never-either"),
+        expert: "scripted",
+        seed: "0",
+      } as Parameters<typeof demosCommand>[0]),
+    ).rejects.toThrow(
+      "--episodes × CartPole-v1's horizon (500 steps) must be at most 100000000 (the limit maxDatasetSteps; raise it with IRLKIT_LIMITS='{\"maxDatasetSteps\": …}'); found 250000000.",
+    );
+  });
+
   it("plot --height 100000000 is refused before a chart is drawn; IRLKIT_LIMITS raises the bound", async () => {
     const run = join(work, "run");
     mkdirSync(run);

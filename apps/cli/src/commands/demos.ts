@@ -45,6 +45,15 @@ export async function demosCommand(options: {
     "--episodes",
     "maxEpisodes",
   );
+  // Every episode is held in memory until the dataset is written: at most the env's horizon each.
+  const horizon = episodeHorizon(options.env);
+  if (horizon !== undefined) {
+    withinLimit(
+      episodes * horizon,
+      `--episodes × ${options.env}'s horizon (${horizon} steps)`,
+      "maxDatasetSteps",
+    );
+  }
   const seed = parseInteger(options.seed, "--seed");
   if (options.out.endsWith(".jsonl") && !options.overwrite && existsSync(options.out)) {
     throw new CliError(
@@ -74,7 +83,6 @@ export async function demosCommand(options: {
     );
   }
   const seeds = trajectories.map((_, index) => seed + index);
-  const horizon = episodeHorizon(options.env);
   if (options.out.endsWith(".jsonl")) {
     await writeTrajectoriesJsonLinesFile(
       options.out,
