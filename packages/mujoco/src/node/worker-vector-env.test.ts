@@ -89,6 +89,11 @@ describe("WorkerVectorEnv", () => {
     );
     const next = workers.step(batches[1]!);
     expect(Array.from(next.finished)).toEqual([0, 0, 0, 0]);
+    // An action outside the space is the caller's error, not a crash.
+    const outside = batches[2]!.slice();
+    outside[7] = 1.5;
+    expect(() => workers.step(outside)).toThrow(/actions\[7\] \(env 1, action 1\)/);
+    expect(workers.respawns).toBe(1);
     workers.close();
   }, 120_000);
 });

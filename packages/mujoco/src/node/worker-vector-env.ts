@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { describeValue, type Space, ValidationError } from "@irlkit/core";
+import { type Box, describeValue, type Space, ValidationError } from "@irlkit/core";
 import { createRegistry, type MakeOverrides } from "@irlkit/envs";
 import { registerMujocoEnvs } from "../registrations.js";
 import { COMMAND, CONTROL, type WorkerArrays, workerArrays } from "./shared-layout.js";
@@ -10,7 +10,10 @@ import type { VectorWorkerData } from "./vector-worker.js";
 
 /** Options of {@link WorkerVectorEnv.create}. */
 export interface WorkerVectorEnvOptions {
-  /** A registered MuJoCo env id, e.g. "HalfCheetah-v5" or "seals/Hopper-v1". */
+  /**
+   * One of this package's env ids, e.g. "HalfCheetah-v5" or "seals/Hopper-v1" (each worker builds
+   * its envs from `registerMujocoEnvs(createRegistry())`; registrations of your own do not reach it).
+   */
   envId: string;
   /** Passed to `make(envId, makeOverrides)` in every worker (JSON values). @default {} */
   makeOverrides?: MakeOverrides;
@@ -184,8 +187,8 @@ export class WorkerVectorEnv {
       }
       this.#send(slot, COMMAND.reset);
     }
-    for (const slot of this.#slots) {
-      if (!this.#receive(slot)) this.#replace(slot);
+    for (const sent of [...this.#slots]) {
+      const slot = this.#receive(sent) ? sent : this.#replace(sent);
       this.#result.observations.set(slot.arrays.observations, slot.start * this.observationSize);
       slot.resetPending = false;
     }
@@ -207,6 +210,19 @@ export class WorkerVectorEnv {
       );
     }
     const actionSize = this.actionSize;
+    // Checked here: a worker whose env rejects an action would count as crashed.
+    const { low, high } = this.singleActionSpace as Box;
+    for (let k = 0; k < actions.length; k++) {
+      const value = actions[k]!;
+      const j = k % actionSize;
+      if (!(value >= low[j]! && value <= high[j]!)) {
+        throw new ValidationError(
+          `WorkerVectorEnv.step actions[${k}] (env ${Math.floor(k / actionSize)}, action ${j})`,
+          `a number in [${low[j]}, ${high[j]}]`,
+          describeValue(value),
+        );
+      }
+    }
     for (const slot of this.#slots) {
       if (slot.resetPending) {
         this.#send(slot, COMMAND.reset);
@@ -217,7 +233,7 @@ export class WorkerVectorEnv {
       );
       this.#send(slot, COMMAND.step);
     }
-    for (const slot of this.#slots) {
+    for (const slot of [...this.#slots]) {
       const wasPending = slot.resetPending;
       if (!this.#receive(slot)) {
         this.#crashed(slot);
