@@ -310,6 +310,24 @@ describe("policy.json, reward.json and ONNX files (issue 17, items 5 and 8)", ()
     );
   });
 
+  it("a meta.json holding null or lacking its env names the file and field (was 'reading env' of null)", async () => {
+    const holdsNull = runDirectory("meta-null", (directory) => {
+      writeFileSync(join(directory, "meta.json"), "null");
+    });
+    await expect(evaluateTarget(holdsNull, undefined, 1, 0)).rejects.toThrow(
+      `${join(holdsNull, "meta.json")}: expected an object with the run's algorithm, env and status, found null.`,
+    );
+    const noEnv = runDirectory("meta-no-env", (directory) => {
+      writeFileSync(
+        join(directory, "meta.json"),
+        JSON.stringify({ algorithm: "gail", status: "completed" }),
+      );
+    });
+    await expect(evaluateTarget(noEnv, undefined, 1, 0)).rejects.toThrow(
+      `${join(noEnv, "meta.json")}: "env": expected a non-empty string, found nothing.`,
+    );
+  });
+
   it("a directory where a model file belongs is named, not EISDIR", async () => {
     const run = runDirectory("policy-directory", (directory) => {
       mkdirSync(join(directory, "policy.json"));

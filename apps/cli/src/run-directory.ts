@@ -177,7 +177,22 @@ export class RunDirectory {
   }
 
   readMeta(): RunMeta {
-    return readJson(this.file("meta.json"), "Run metadata (meta.json)");
+    const path = this.file("meta.json");
+    const meta = readJson<unknown>(path, "Run metadata (meta.json)");
+    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) {
+      throw new CliError(
+        `${path}: expected an object with the run's algorithm, env and status, found ${meta === null ? "null" : Array.isArray(meta) ? "an array" : typeof meta}.`,
+      );
+    }
+    for (const field of ["algorithm", "env", "status"] as const) {
+      const value = (meta as Record<string, unknown>)[field];
+      if (typeof value !== "string" || value === "") {
+        throw new CliError(
+          `${path}: "${field}": expected a non-empty string, found ${value === undefined ? "nothing" : JSON.stringify(value)}.`,
+        );
+      }
+    }
+    return meta as RunMeta;
   }
 
   updateMeta(changes: Partial<RunMeta>): void {
