@@ -19,7 +19,7 @@ const ROUNDING_SHIFT: f64 = 6755399441055744.0;
 const ROUNDING_SHIFT_BITS: i64 = 0x4338000000000000;
 const EXP_MINUS_708: f64 = 3.307553003638408e-308;
 
-// e^x for both lanes of x ≤ 0: x = (64m + j) ln2/64 + r, e^x = 2^m 2^(j/64) e^r with a degree-6
+// e^x for both lanes of x ≤ 0: x = (64m + j) ln2/64 + r, e^x = 2^m 2^(j/64) e^r with a degree-5
 // polynomial for e^r and 2^m built in the exponent bits (only left shifts: x86 has no 64-bit
 // arithmetic right shift before AVX-512). Lanes below −708 (subnormal or zero results, and the
 // −∞ of a padding action) are lifted by 708 first.
@@ -54,8 +54,8 @@ function expNormal(x: v128, exp2Table: usize): v128 {
   );
   // 2^m: (n − j) << 46 = m << 52, plus the exponent bias.
   const scale = i64x2.add(i64x2.shl(i64x2.sub(n, j), 46), i64x2.splat(0x3ff0000000000000));
-  let p = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r, f64x2.splat(1.0 / 720.0)));
-  p = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, p));
+  // Degree 5: |r| ≤ ln2/128 leaves r⁶/720 < 4e-17 relative.
+  let p = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r, f64x2.splat(1.0 / 120.0)));
   p = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(r, p));
   p = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, p));
   p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
@@ -346,7 +346,7 @@ function singleActionValues(
 
 // D_{t+1}(s') = Σ_s D_t(s) Σ_a π_t(a | s) P(s' | s, a), t = 0 .. H − 1, with D_0 already in
 // perStep[0 .. S) and the rest zero; mass on a terminal state stays there. `policy` is [H][S][A],
-// or [S][A] when stationary = 1.
+// or [S][A] when stationary = 1. Also total(s) = Σ_{t=0..H} γ^t D_t(s) into `total` (zeroed).
 export function occupancyFlows(
   S: i32,
   A: i32,
@@ -358,32 +358,69 @@ export function occupancyFlows(
   policy: usize,
   stationary: i32,
   perStep: usize,
+  total: usize,
+  discount: f64,
 ): void {
+  let weight: f64 = 1.0;
   for (let t = 0; t < H; t++) {
     const current = perStep + ((<usize>t * <usize>S) << 3);
     const next = current + ((<usize>S) << 3);
     const table = stationary ? policy : policy + ((<usize>t * <usize>S * <usize>A) << 3);
     for (let s = 0; s < S; s++) {
       const mass = load<f64>(current + ((<usize>s) << 3));
+      // total(s) = Σ_t γ^t D_t(s), summed in t order.
+      const sum = total + ((<usize>s) << 3);
+      store<f64>(sum, load<f64>(sum) + weight * mass);
       if (mass === 0 || (terminal !== 0 && load<u8>(terminal + <usize>s) === 1)) continue;
       const begin = load<i32>(start + ((<usize>s) << 2));
       const size = load<i32>(start + ((<usize>(s + 1)) << 2)) - begin;
       const block = forward + ((<usize>begin * <usize>A) << 3);
       const probabilities = table + ((<usize>s * <usize>A) << 3);
+      const successors = succ + ((<usize>begin) << 2);
+      if (A === 4 && size === 4) {
+        // The gridworld case, unrolled: block is [a][u] with 4 successors.
+        const w0 = f64x2.splat(mass * load<f64>(probabilities));
+        const w1 = f64x2.splat(mass * load<f64>(probabilities, 8));
+        const w2 = f64x2.splat(mass * load<f64>(probabilities, 16));
+        const w3 = f64x2.splat(mass * load<f64>(probabilities, 24));
+        let low = f64x2.mul(v128.load(block), w0);
+        let high = f64x2.mul(v128.load(block, 16), w0);
+        low = f64x2.add(low, f64x2.mul(v128.load(block, 32), w1));
+        high = f64x2.add(high, f64x2.mul(v128.load(block, 48), w1));
+        low = f64x2.add(low, f64x2.mul(v128.load(block, 64), w2));
+        high = f64x2.add(high, f64x2.mul(v128.load(block, 80), w2));
+        low = f64x2.add(low, f64x2.mul(v128.load(block, 96), w3));
+        high = f64x2.add(high, f64x2.mul(v128.load(block, 112), w3));
+        const a0 = next + ((<usize>load<i32>(successors)) << 3);
+        store<f64>(a0, load<f64>(a0) + f64x2.extract_lane(low, 0));
+        const a1 = next + ((<usize>load<i32>(successors, 4)) << 3);
+        store<f64>(a1, load<f64>(a1) + f64x2.extract_lane(low, 1));
+        const a2 = next + ((<usize>load<i32>(successors, 8)) << 3);
+        store<f64>(a2, load<f64>(a2) + f64x2.extract_lane(high, 0));
+        const a3 = next + ((<usize>load<i32>(successors, 12)) << 3);
+        store<f64>(a3, load<f64>(a3) + f64x2.extract_lane(high, 1));
+        continue;
+      }
       const stride = (<usize>size) << 3;
       for (let u = 0; u < size; u += 2) {
         let flow = f64x2.splat(0);
         let at = block + ((<usize>u) << 3);
         for (let a = 0; a < A; a++) {
-          const weight = f64x2.splat(mass * load<f64>(probabilities + ((<usize>a) << 3)));
-          flow = f64x2.add(flow, f64x2.mul(v128.load(at), weight));
+          const w = f64x2.splat(mass * load<f64>(probabilities + ((<usize>a) << 3)));
+          flow = f64x2.add(flow, f64x2.mul(v128.load(at), w));
           at += stride;
         }
-        const first = next + ((<usize>load<i32>(succ + ((<usize>(begin + u)) << 2))) << 3);
+        const first = next + ((<usize>load<i32>(successors + ((<usize>u) << 2))) << 3);
         store<f64>(first, load<f64>(first) + f64x2.extract_lane(flow, 0));
-        const second = next + ((<usize>load<i32>(succ + ((<usize>(begin + u + 1)) << 2))) << 3);
+        const second = next + ((<usize>load<i32>(successors + ((<usize>(u + 1)) << 2))) << 3);
         store<f64>(second, load<f64>(second) + f64x2.extract_lane(flow, 1));
       }
     }
+    weight *= discount;
+  }
+  const last = perStep + ((<usize>H * <usize>S) << 3);
+  for (let s = 0; s < S; s++) {
+    const sum = total + ((<usize>s) << 3);
+    store<f64>(sum, load<f64>(sum) + weight * load<f64>(last + ((<usize>s) << 3)));
   }
 }

@@ -60,7 +60,6 @@ export function occupancyMeasure(
   if (stationary && !trusted) {
     for (let row = 0; row < S; row++) checkPolicyRow(mdp, pi, row, field);
   }
-  let perStep: Float64Array | undefined;
   const kernelWorkspace = workspace ?? sharedWorkspace();
   if (kernelWorkspace?.available) {
     if (!stationary && !trusted) {
@@ -69,18 +68,19 @@ export function occupancyMeasure(
         if (!isDistribution(pi, row * A, A)) checkPolicyRow(mdp, pi, row, field);
       }
     }
-    perStep = kernelWorkspace.occupancy(mdp, pi, stationary, horizon);
-    // Without a workspace of the caller's, `perStep` is the caller's own array.
-    if (workspace === undefined) perStep = perStep?.slice();
+    const result = kernelWorkspace.occupancy(mdp, pi, stationary, horizon, discount);
+    if (result !== undefined) {
+      // Without a workspace of the caller's, `perStep` is the caller's own array.
+      const perStep = workspace === undefined ? result.perStep.slice() : result.perStep;
+      return { horizon, stateCount: S, perStep, total: result.total };
+    }
   }
-  if (perStep === undefined) {
-    perStep = new Float64Array((horizon + 1) * S);
-    perStep.set(mdp.initialStateDistribution, 0);
-    const blocks = transitionBlocks(mdp);
-    const flows = { mdp, pi, stationary, horizon, perStep, field };
-    if (blocks !== undefined) flowByBlocks(flows, blocks);
-    else flowByRows(flows);
-  }
+  const perStep = new Float64Array((horizon + 1) * S);
+  perStep.set(mdp.initialStateDistribution, 0);
+  const blocks = transitionBlocks(mdp);
+  const flows = { mdp, pi, stationary, horizon, perStep, field };
+  if (blocks !== undefined) flowByBlocks(flows, blocks);
+  else flowByRows(flows);
 
   const total = new Float64Array(S);
   let weight = 1;

@@ -45,6 +45,8 @@ interface KernelExports {
     policy: number,
     stationary: number,
     perStep: number,
+    total: number,
+    discount: number,
   ): void;
 }
 
@@ -190,7 +192,7 @@ export class PlannerWorkspace {
     const qValuesAt = keepQValues ? offset : 0;
     if (keepQValues) offset = align(offset + horizon * S * A * 8);
     // Room for the occupancy that usually follows, so that it does not grow (and detach) these.
-    if (!this.#reserve(offset + (horizon + 1) * S * 8)) return undefined;
+    if (!this.#reserve(align(offset + (horizon + 1) * S * 8) + S * 8)) return undefined;
     this.#backupsEnd = offset;
     const buffer = this.#memory!.buffer;
     new Float64Array(buffer, rewardAt, reward.length).set(reward);
@@ -229,22 +231,25 @@ export class PlannerWorkspace {
   }
 
   /**
-   * D_t for t = 0..H in the workspace (called by `occupancyMeasure`; inputs validated). A policy
-   * that is not this workspace's own is copied in over the last `softBackups` results.
+   * D_t for t = 0..H and Σ_t γ^t D_t in the workspace (called by `occupancyMeasure`; inputs
+   * validated). A policy that is not this workspace's own is copied in over the last
+   * `softBackups` results. `total` is a fresh array; `perStep` a view.
    */
   occupancy(
     mdp: TabularMdp,
     policy: Float64Array,
     stationary: boolean,
     horizon: number,
-  ): Float64Array | undefined {
+    discount: number,
+  ): { perStep: Float64Array; total: Float64Array } | undefined {
     const layout = this.#layoutFor(mdp);
     if (layout === undefined) return undefined;
     const S = mdp.stateCount;
     const own = this.ownsPolicy(policy);
     const policyAt = own ? policy.byteOffset : layout.end;
     const perStepAt = own ? this.#backupsEnd : align(policyAt + policy.length * 8);
-    if (!this.#reserve(perStepAt + (horizon + 1) * S * 8)) return undefined;
+    const totalAt = align(perStepAt + (horizon + 1) * S * 8);
+    if (!this.#reserve(totalAt + S * 8)) return undefined;
     const buffer = this.#memory!.buffer;
     if (!own) {
       new Float64Array(buffer, policyAt, policy.length).set(policy);
@@ -253,6 +258,8 @@ export class PlannerWorkspace {
     const perStep = new Float64Array(buffer, perStepAt, (horizon + 1) * S);
     perStep.fill(0, S);
     perStep.set(mdp.initialStateDistribution, 0);
+    const total = new Float64Array(buffer, totalAt, S);
+    total.fill(0);
     this.#kernel!.occupancyFlows(
       S,
       mdp.actionCount,
@@ -264,8 +271,10 @@ export class PlannerWorkspace {
       policyAt,
       stationary ? 1 : 0,
       perStepAt,
+      totalAt,
+      discount,
     );
-    return perStep;
+    return { perStep, total: total.slice() };
   }
 
   #layoutFor(mdp: TabularMdp): MdpLayout | undefined {
