@@ -1,6 +1,6 @@
 /**
  * `PlannerWorkspace`: reusable memory for the exact planners, and the WebAssembly SIMD kernel that
- * runs in it (decision 0015). A 2 kB module compiled from assembly/mce-kernel.ts and embedded as
+ * runs in it (decision 0015). A 3.9 kB module compiled from assembly/mce-kernel.ts and embedded as
  * base64 (mce-kernel-bytes.ts), compiled synchronously on first use (under browsers' main-thread
  * limit of 4 kB), with no download and no `node:` import.
  *
