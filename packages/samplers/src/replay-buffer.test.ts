@@ -106,4 +106,14 @@ describe("ReplayBuffer", () => {
     expect(buffer.hasRewards).toBe(false);
     expect(buffer.sample(1, new Rng(0)).rewards).toBeUndefined();
   });
+
+  it("refuses a capacity whose observations would pass maxArrayBytes, before allocating", () => {
+    const observationSpace = new Box({ shape: [84, 84, 4] });
+    const actionSpace = new Discrete(6);
+    // 16777216 (maxBatchSize, the largest capacity a config accepts) × 28224 numbers × 4 bytes.
+    expect(() => new ReplayBuffer({ capacity: 16_777_216, observationSpace, actionSpace })).toThrow(
+      "ReplayBuffer capacity × observation size (bytes of observations): expected at most 1073741824 (1 GiB) bytes (the limit maxArrayBytes",
+    );
+    expect(new ReplayBuffer({ capacity: 512, observationSpace, actionSpace }).capacity).toBe(512);
+  });
 });

@@ -1,6 +1,9 @@
 import {
+  checkLimit,
+  defaultLimits,
   describeValue,
   gatherTransitions,
+  type Limits,
   type Rng,
   type Space,
   Transitions,
@@ -12,6 +15,11 @@ export interface ReplayBufferOptions {
   capacity: number;
   observationSpace: Space;
   actionSpace: Space;
+  /**
+   * The largest buffer accepted: `capacity` observations (and as many next observations) within
+   * `maxArrayBytes`, checked before they are allocated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 export interface ReplayBufferSampleOptions {
@@ -56,6 +64,12 @@ export class ReplayBuffer {
         describeValue(capacity),
       );
     }
+    checkLimit(
+      options.limits ?? defaultLimits,
+      "maxArrayBytes",
+      capacity * observationSpace.flatSize * 4,
+      "ReplayBuffer capacity × observation size (bytes of observations)",
+    );
     this.capacity = capacity;
     this.observationSpace = observationSpace;
     this.actionSpace = actionSpace;
