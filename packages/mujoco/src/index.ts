@@ -1,8 +1,10 @@
 export { Ant, type AntKwargs } from "./ant.js";
+export { CustomAnt, type CustomAntKwargs } from "./custom-ant.js";
 export { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 export { Hopper, type HopperKwargs } from "./hopper.js";
 export { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
 export type { GymnasiumDefinition } from "./kwargs.js";
+export { customAntXml } from "./models/custom-ant-xml.js";
 export {
   ANT_XML,
   HALF_CHEETAH_XML,
@@ -28,6 +30,7 @@ export {
 } from "./mujoco-module.js";
 export { PlanarWalker, type PlanarWalkerKwargs } from "./planar-walker.js";
 export {
+  airlAntRegistrations,
   mujocoRegistrations,
   registerMujocoEnvs,
   sealsMujocoRegistrations,

@@ -24,6 +24,8 @@ describe("registerMujocoEnvs", () => {
     const registry = await registerMujocoEnvs(createRegistry());
     expect(registry.ids()).toEqual([
       "Ant-v5",
+      "CustomAnt-v0",
+      "DisabledAnt-v0",
       "HalfCheetah-v5",
       "Hopper-v5",
       "InvertedPendulum-v5",

@@ -1,5 +1,6 @@
 import { defaultRegistry, type EnvRegistration, type Registry } from "@irlkit/envs";
 import { Ant, type AntKwargs } from "./ant.js";
+import { CustomAnt, type CustomAntKwargs } from "./custom-ant.js";
 import { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 import { Hopper, type HopperKwargs } from "./hopper.js";
 import { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
@@ -124,7 +125,31 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
 ]);
 
 /**
- * Loads the MuJoCo WebAssembly module (once; about 0.5 s) and registers every MuJoCo env (the v5 ones and seals' variants) into
+ * The AIRL paper's ant pair for reward transfer (justinjfu/inverse_rl `envs/__init__.py`): learn on
+ * `CustomAnt-v0`, transfer to `DisabledAnt-v0` (back legs at half length, their motors at gear 1).
+ * Both gear 30, 1000-step limit.
+ */
+export const airlAntRegistrations: readonly EnvRegistration[] = Object.freeze([
+  {
+    id: "CustomAnt-v0",
+    entryPoint: (kwargs) => new CustomAnt(kwargs as CustomAntKwargs),
+    kwargs: { gear: 30, disabled: false },
+    maxEpisodeSteps: 1000,
+    description:
+      "AIRL's ant (inverse_rl CustomAnt-v0): gear 30, friction 1.5, flip penalty; the transfer source.",
+  },
+  {
+    id: "DisabledAnt-v0",
+    entryPoint: (kwargs) => new CustomAnt(kwargs as CustomAntKwargs),
+    kwargs: { gear: 30, disabled: true },
+    maxEpisodeSteps: 1000,
+    description:
+      "AIRL's disabled ant (inverse_rl DisabledAnt-v0): back legs halved with gear 1; the transfer target.",
+  },
+]);
+
+/**
+ * Loads the MuJoCo WebAssembly module (once; about 0.5 s) and registers every MuJoCo env (the v5 ones, seals' variants and AIRL's ant pair) into
  * `registry` (the default one behind `make` unless given), skipping ids it already holds, so
  * calling it twice is fine. Afterwards `make("HalfCheetah-v5")` works synchronously.
  *
@@ -137,7 +162,11 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
  */
 export async function registerMujocoEnvs(registry: Registry = defaultRegistry): Promise<Registry> {
   await loadMujoco();
-  for (const registration of [...mujocoRegistrations, ...sealsMujocoRegistrations]) {
+  for (const registration of [
+    ...mujocoRegistrations,
+    ...sealsMujocoRegistrations,
+    ...airlAntRegistrations,
+  ]) {
     if (!registry.has(registration.id)) registry.register(registration);
   }
   return registry;
