@@ -277,16 +277,19 @@ async function train(
   options: RunOptions,
 ): Promise<{ runPath: string; status: RunOutcome["status"]; resumed: boolean }> {
   const started = Date.now();
-  let trained = false;
+  // "skipped" only for a run complete when first looked at; one that completes while this waits
+  // for its lock (someone else finishing it) was not done when the job came, so it is "completed".
+  let firstLook = true;
   for (;;) {
     const existing = findRunDirectory(directory, run);
     if (existing?.status === "completed") {
       return {
         runPath: existing.path,
-        status: trained ? "completed" : "skipped",
-        resumed: trained,
+        status: firstLook ? "skipped" : "completed",
+        resumed: !firstLook,
       };
     }
+    firstLook = false;
     if (existing !== undefined) {
       const result = await runChild(
         options,
@@ -294,13 +297,11 @@ async function train(
         "irlkit train --resume",
       );
       if (result.code === 0) return { runPath: existing.path, status: "completed", resumed: true };
+      if (findRunDirectory(directory, run)?.status === "completed") continue;
       const busy = result.code === RUN_BUSY_EXIT_CODE;
-      const completedMeanwhile = findRunDirectory(directory, run)?.status === "completed";
-      if (completedMeanwhile) continue;
       if (!busy || (Date.now() - started) / 1000 > BUSY_WAIT_SECONDS || options.signal?.aborted) {
         throw failure(`irlkit train --resume ${existing.path}`, result);
       }
-      trained = true; // someone else is training it: it will be "completed", not skipped
       await sleep(5000);
       continue;
     }

@@ -190,7 +190,7 @@ describe("irlkit sweep", () => {
   }, 180_000);
 
   it("runs on BullMQ with two workers; a SIGKILLed worker's run resumes elsewhere, byte-identical", async () => {
-    redis = await startRedisServer();
+    redis ??= await startRedisServer();
     const queueDirectory = join(work, "queue");
     const submit = () =>
       irlkit(["sweep", specPath, "--dir", queueDirectory, "--queue", redis!.url, "--json"]);
@@ -333,4 +333,82 @@ describe("irlkit sweep", () => {
       await queue.close();
     }
   }, 300_000);
+
+  it("a worker killed alone: its orphaned train finishes the run, the requeued job waits for its lock", async () => {
+    redis ??= await startRedisServer();
+    const orphanSpec = join(work, "orphan.yaml");
+    writeFileSync(
+      orphanSpec,
+      "name: orphan\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [5]\nsteps: 24576\nset: {checkpointEvery: 1}\n",
+    );
+    const [run] = expandSweep(readSweepSpec(orphanSpec), orphanSpec).runs;
+    const directory = join(work, "orphan");
+    const submitted = await irlkit([
+      "sweep",
+      orphanSpec,
+      "--dir",
+      directory,
+      "--queue",
+      redis!.url,
+      "--json",
+    ]);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ enqueued: 1 });
+    const workerArgs = [
+      "worker",
+      "--queue",
+      redis!.url,
+      "--lock-seconds",
+      "3",
+      "--stalled-check-seconds",
+      "1",
+      "--exit-when-idle",
+      "8",
+    ];
+    let orphan: number | undefined;
+    let survivor: Promise<Result> | undefined;
+    const victim = await irlkit(workerArgs, (child) => {
+      const timer = setInterval(() => {
+        const found = findRunDirectory(directory, run!);
+        if (found === undefined) return;
+        // The victim has the job: the survivor starts now, so it is there when the job stalls.
+        survivor ??= irlkit([...workerArgs.slice(0, -1), "20"]);
+        if (!existsSync(join(found.path, "checkpoints"))) return;
+        if (readdirSync(join(found.path, "checkpoints")).length === 0) return;
+        clearInterval(timer);
+        orphan = (
+          JSON.parse(readFileSync(join(found.path, "irlkit.lock"), "utf8")) as { pid: number }
+        ).pid;
+        child.kill("SIGKILL"); // the worker alone: its irlkit train child trains on
+      }, 50);
+      child.on("close", () => clearInterval(timer));
+    });
+    expect(victim.code).toBeNull();
+    expect(orphan).toBeDefined();
+    const survived = await survivor!;
+    expect(survived.code, survived.stderr).toBe(0);
+    // The survivor took the stalled job while the orphan still trained, waited for its lock and
+    // found the run completed ("completed", not "skipped": the run was not complete when it came).
+    const queue = new Queue(QUEUE_NAME, { connection: redisConnection(redis!.url) });
+    try {
+      const job = (await queue.getJobs(["completed"])).find(
+        (candidate) => (candidate.data as { run: { id: string } }).run.id === run!.id,
+      );
+      expect(job?.returnvalue).toMatchObject({
+        status: "completed",
+        resumed: true,
+        run: findRunDirectory(directory, run!)!.path,
+      });
+      expect(survived.stderr).toContain(`job ${job!.id}: ppo CartPole-v1 seed 5`);
+    } finally {
+      await queue.close();
+    }
+    const found = findRunDirectory(directory, run!)!;
+    expect(found.status).toBe("completed");
+    // One training only: 24576 / 256 = 96 rounds, one metrics line each, in order.
+    const steps = readFileSync(join(found.path, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { step: number }).step);
+    expect(steps).toEqual(Array.from({ length: 96 }, (_, index) => 256 * (index + 1)));
+  }, 240_000);
 });
