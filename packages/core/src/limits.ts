@@ -41,6 +41,8 @@ export interface Limits {
   readonly maxLayerWidth: number;
   /** Hidden layers of a network. */
   readonly maxHiddenLayers: number;
+  /** Weights and biases of one network (each a float32 on the host and in tfjs, plus Adam's moments). */
+  readonly maxParameters: number;
   /** Environments stepped side by side (`numEnvs`). */
   readonly maxEnvs: number;
   /** Samples in one batch or minibatch, and env steps in one rollout (`numEnvs × nSteps`). */
@@ -70,6 +72,7 @@ export const LIMIT_DESCRIPTIONS: Readonly<Record<LimitName, { doc: string; unit:
     maxDecompressedBytes: { doc: "bytes an archive decompresses to", unit: "bytes" },
     maxLayerWidth: { doc: "units in one hidden layer", unit: "units" },
     maxHiddenLayers: { doc: "hidden layers of a network", unit: "layers" },
+    maxParameters: { doc: "weights and biases of one network", unit: "parameters" },
     maxEnvs: { doc: "environments stepped side by side", unit: "environments" },
     maxBatchSize: { doc: "samples in one batch, minibatch or rollout", unit: "samples" },
     maxTrainingSteps: { doc: "a training budget", unit: "steps" },
@@ -94,6 +97,7 @@ export const defaultLimits: Limits = Object.freeze({
   maxDecompressedBytes: GIB,
   maxLayerWidth: 16_384,
   maxHiddenLayers: 64,
+  maxParameters: 50_000_000,
   maxEnvs: 4096,
   maxBatchSize: 2 ** 24,
   maxTrainingSteps: 10_000_000_000,

@@ -7,7 +7,14 @@
  * computes `activation_i(x · kernel_i + bias_i)` with `kernel_i` of shape `[sizes[i], sizes[i+1]]`
  * (`[in, out]`, the tfjs Dense layout) stored row-major, and `bias_i` of shape `[sizes[i+1]]`.
  */
-import { describeValue, type Rng, ValidationError } from "@irlkit/core";
+import {
+  checkLimit,
+  defaultLimits,
+  describeValue,
+  type Limits,
+  type Rng,
+  ValidationError,
+} from "@irlkit/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { FusedMlp } from "./fused/fused-mlp.js";
 import { HostParameters } from "./fused/host-parameters.js";
@@ -64,6 +71,11 @@ export interface MlpConfig {
    * @default 0.01
    */
   leakyReluAlpha?: number;
+  /**
+   * The largest network accepted (`maxParameters` weights and biases), checked before anything is
+   * allocated. @default defaultLimits
+   */
+  limits?: Limits;
 }
 
 /**
@@ -287,6 +299,16 @@ export function resolveMlpConfig(config: MlpConfig, fieldPrefix = ""): ResolvedM
     }
   });
   const layerCount = sizes.length - 1;
+  let parameters = 0;
+  for (let layer = 0; layer < layerCount; layer++) {
+    parameters += (sizes[layer] + 1) * sizes[layer + 1];
+  }
+  checkLimit(
+    config.limits ?? defaultLimits,
+    "maxParameters",
+    parameters,
+    `${fieldPrefix}sizes [${sizes.join(", ")}]`,
+  );
   const activations = (config.activations ??
     Array.from({ length: layerCount }, (_, layer) =>
       layer === layerCount - 1 ? "identity" : "relu",
