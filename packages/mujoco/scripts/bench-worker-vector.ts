@@ -53,6 +53,7 @@ async function measureInProcess(): Promise<number> {
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     env.reset({ seed: r });
+    for (let t = 0; t < 50; t++) env.step(actions[t % actions.length]!); // warm up
     const start = performance.now();
     for (let t = 0; t < steps; t++) env.step(actions[t % actions.length]!);
     rates.push((steps * numEnvs) / ((performance.now() - start) / 1000));
