@@ -2,12 +2,12 @@
  * Rollout throughput of a 64-64 MLP policy on CartPole-v1 through the vector env (same-step
  * autoreset), on one core, comparing the two inference paths of issue 5:
  *
- * - **plain TypeScript**: the policy's own float32 forward pass on weights read back after each
- *   update (`MlpInference`, what `act` and `Ppo.collect` use);
+ * - **fused MLP pass**: the policy's own forward pass on its networks' host weights (`MlpInference`
+ *   over `FusedMlp`, WebAssembly SIMD; decision 0014), what `act` and `Ppo.collect` use;
  * - **tfjs batched**: one tfjs forward pass per vector step (upload, matmuls, `dataSync`), sampling
  *   from the read-back logits;
- * - **default**: what policies do unless told otherwise — plain TypeScript below 64 rows, tfjs from
- *   64 rows (`inferenceTfjsMinRows`).
+ * - **default**: what policies do unless told otherwise (`inferenceTfjsMinRows`): the fused pass
+ *   at every batch size since decision 0014 (before it, tfjs from 64 rows).
  *
  * For each, actor only (`act`) and actor + critic (what PPO's collect needs), at 1, 8 and 64 envs,
  * plus the full `Ppo.collect()` (buffers, bootstrapping values) and the env alone with pre-sampled
@@ -31,11 +31,11 @@ function vectorEnv(numEnvs: number): VectorEnv {
 }
 
 type Path = (policy: ActorCriticPolicy, observations: Float32Array, rng: Rng) => Int32Array;
-type Inference = "plain TS" | "tfjs batched" | "default";
+type Inference = "fused" | "tfjs batched" | "default";
 
 /** `inferenceTfjsMinRows` of each row: the policy's own plain path, its tfjs path, or the default switch. */
 const tfjsMinRows: Record<Inference, number | undefined> = {
-  "plain TS": Number.POSITIVE_INFINITY,
+  fused: Number.POSITIVE_INFINITY,
   "tfjs batched": 1,
   default: undefined,
 };
@@ -50,11 +50,11 @@ const rowsToMeasure: {
   path: Path | "env only" | "Ppo.collect";
 }[] = [
   { name: "env only (pre-sampled actions)", inference: "default", path: "env only" },
-  { name: "plain TS, actor", inference: "plain TS", path: actorOnly },
-  { name: "plain TS, actor + critic", inference: "plain TS", path: actorAndCritic },
+  { name: "fused MLP pass, actor", inference: "fused", path: actorOnly },
+  { name: "fused MLP pass, actor + critic", inference: "fused", path: actorAndCritic },
   { name: "tfjs batched, actor", inference: "tfjs batched", path: actorOnly },
   { name: "tfjs batched, actor + critic", inference: "tfjs batched", path: actorAndCritic },
-  { name: "default (tfjs from 64 rows), actor", inference: "default", path: actorOnly },
+  { name: "default (fused at every size), actor", inference: "default", path: actorOnly },
   { name: "Ppo.collect (default)", inference: "default", path: "Ppo.collect" },
 ];
 
@@ -115,7 +115,7 @@ for (const { name, inference, path } of rowsToMeasure) {
 
 writeBenchResult({
   name: "rollout",
-  description: `Env steps per second of a 64-64 tanh MLP policy (SB3's MlpPolicy: separate actor and critic) acting in CartPole-v1 through a VectorEnv (same-step autoreset), one core, ${info.name} backend for the tfjs rows. "plain TS" runs the policy's plain-TypeScript forward pass (float64 over the float32 weights read back after each update); "tfjs batched" makes one tfjs forward pass per vector step and reads the logits back; "default" switches to tfjs from 64 rows. Sampling is the same seeded JavaScript in every row. Goal (issue 5): >= 100k env steps/s. Fastest of 7 runs of ${ENV_STEPS} env steps (after a warm-up run), so that other processes on a shared machine distort the figures less.`,
+  description: `Env steps per second of a 64-64 tanh MLP policy (SB3's MlpPolicy: separate actor and critic) acting in CartPole-v1 through a VectorEnv (same-step autoreset), one core, ${info.name} backend for the tfjs rows. "fused MLP pass" runs the policy's fused forward pass (decision 0014: WebAssembly SIMD on the network's own host weights, no copy after an update); "tfjs batched" makes one tfjs forward pass per vector step and reads the logits back; "default" is what policies do unless told otherwise (since decision 0014 the fused pass at every batch size; it switched to tfjs from 64 rows before). Sampling is the same seeded JavaScript in every row. Goal (issue 5): >= 100k env steps/s. Fastest of 7 runs of ${ENV_STEPS} env steps (after a warm-up run), so that other processes on a shared machine distort the figures less.`,
   seeds: [SEED],
   tables: [
     {
