@@ -13,7 +13,8 @@
  * ratio fair.
  *
  * Environment: SPEED_PAIRS=3, SPEED_STEPS=20480, SPEED_PEERS_DIR (or IRLKIT_PEERS_DIR),
- * SPEED_PATHS=fused-wasm,fused-typescript,tfjs (the irlkit rows), SPEED_PYTHON=/usr/bin/python3.
+ * SPEED_PATHS=fused-wasm,fused-typescript,tfjs (the irlkit rows), SPEED_PYTHON=/usr/bin/python3,
+ * SPEED_NAME=speed (the result file, bench/results/<name>.json).
  *
  * Run: `pnpm bench speed` from the repository root.
  */
@@ -142,7 +143,7 @@ if (withSb3) {
 }
 
 writeBenchResult({
-  name: "speed",
+  name: process.env.SPEED_NAME ?? "speed",
   description: `PPO on CartPole-v1, ${steps} env steps, training time only (irlkit's learn(), SB3's model.learn()), each run its own process${pinned ? " pinned to one core (taskset -c 0)" : " (taskset unavailable: not pinned)"}; medians of ${pairs} interleaved rounds. Settings pinned in both drivers (bench/speed/): 8 envs, nSteps 256, batch 64, 5 epochs, 64-64 tanh separate actor and critic, lr 3e-4, clip 0.2, max grad norm 0.5, seed 0. "× SB3" is SB3's median time over the row's median time (env steps/s relative to SB3); the headline ratio below is the median of the per-pair ratios for the first irlkit row.`,
   seeds: [0],
   tables: [
