@@ -30,6 +30,7 @@ export interface SweepOptions {
   attempts?: string;
   queue?: string;
   wait?: boolean;
+  retryFailed?: boolean;
   json?: boolean;
 }
 
@@ -100,7 +101,7 @@ function summarise(execution: SweepExecution, directory: string, json: boolean):
     );
   } else {
     process.stdout.write(
-      `sweep: ${execution.enqueued ?? 0} jobs enqueued, ${execution.alreadyQueued ?? 0} already on the queue (${execution.runs.length} runs); results go to ${directory}\n`,
+      `sweep: ${execution.enqueued ?? 0} jobs enqueued, ${execution.alreadyQueued ?? 0} already on the queue${execution.retried ? `, ${execution.retried} failed jobs retried` : ""} (${execution.runs.length} runs); results go to ${directory}\n`,
     );
   }
   if (failed > 0) process.exitCode = 1;
@@ -129,6 +130,7 @@ export async function sweepCommand(
     const executor = new BullmqExecutor({
       url: options.queue,
       wait: options.wait ?? false,
+      retryFailed: options.retryFailed ?? false,
       ...(attempts === undefined ? {} : { attempts }),
     });
     const progress = sweepProgress(sweep.name, sweep.runs.length, quiet || !options.wait);
@@ -201,6 +203,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--attempts <n>", "attempts per run for retryable failures (default: local 2, queue 3)")
     .option("--queue <url>", "enqueue the runs on BullMQ at redis://HOST:PORT for `irlkit worker`")
     .option("--wait", "with --queue: wait until every job has finished")
+    .option("--retry-failed", "with --queue: put this sweep's failed jobs back on the queue")
     .option("--json", "print one JSON object")
     .action(sweepCommand);
 

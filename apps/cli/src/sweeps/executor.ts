@@ -33,6 +33,8 @@ export interface SweepExecution {
   /** Queue executors: jobs added by this submission, and jobs that were there already. */
   enqueued?: number;
   alreadyQueued?: number;
+  /** Failed jobs put back on the queue (`--retry-failed`). */
+  retried?: number;
 }
 
 export interface SweepExecutor {

@@ -99,6 +99,8 @@ export interface BullmqOptions {
   wait: boolean;
   /** Attempts per job for retryable failures. @default 3 */
   attempts?: number;
+  /** Put jobs that failed (all attempts spent, or permanently) back on the queue. @default false */
+  retryFailed?: boolean;
   /** First backoff delay (doubling each retry). @default 2000 */
   backoffMilliseconds?: number;
 }
@@ -129,12 +131,16 @@ export class BullmqExecutor implements SweepExecutor {
       }
       let enqueued = 0;
       let alreadyQueued = 0;
+      let retried = 0;
       const jobs: Job<SweepJobData, RunOutcome>[] = [];
       for (const run of runs) {
         const id = jobId(directory, run);
         const existing = (await queue.getJob(id)) as Job<SweepJobData, RunOutcome> | undefined;
         if (existing !== undefined) {
-          alreadyQueued++;
+          if (this.#options.retryFailed === true && (await existing.isFailed())) {
+            await existing.retry("failed");
+            retried++;
+          } else alreadyQueued++;
           jobs.push(existing);
           continue;
         }
@@ -187,7 +193,7 @@ export class BullmqExecutor implements SweepExecutor {
           }),
         );
       }
-      return { executor: this.name, runs: reports, enqueued, alreadyQueued };
+      return { executor: this.name, runs: reports, enqueued, alreadyQueued, retried };
     } finally {
       await events?.close();
       await queue.close();

@@ -15,7 +15,7 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisServer, startRedisServer } from "../../../../tools/testing/redis-server.js";
 import { LocalExecutor } from "./executor.js";
-import { QUEUE_NAME, redisConnection } from "./queue.js";
+import { BullmqExecutor, jobId, QUEUE_NAME, redisConnection } from "./queue.js";
 import {
   type CliInvocation,
   demonstrationsPath,
@@ -218,7 +218,7 @@ describe("irlkit sweep", () => {
         broken.id,
         { directory: queueDirectory, run: broken },
         {
-          jobId: "broken",
+          jobId: jobId(queueDirectory, broken),
           attempts: 3,
           backoff: { type: "fixed", delay: 100 },
         },
@@ -282,7 +282,7 @@ describe("irlkit sweep", () => {
         completed: 3,
         failed: 1,
       });
-      const failed = await queue.getJob("broken");
+      const failed = await queue.getJob(jobId(queueDirectory, broken));
       expect(failed?.attemptsMade).toBe(1);
       expect(failed?.failedReason).toMatch(/exit 1.*ppo\.nStep/);
       for (const run of runs) {
@@ -303,6 +303,15 @@ describe("irlkit sweep", () => {
         ),
       ) as Record<string, unknown>;
       expect(resumedMeta.resumedAt).toBeDefined();
+      // --retry-failed puts a failed job of the sweep back on the queue (here the broken one).
+      const retry = await new BullmqExecutor({
+        url: redis.url,
+        wait: false,
+        retryFailed: true,
+      }).execute(queueDirectory, [broken], { started() {}, finished() {}, note() {} });
+      expect(retry).toMatchObject({ enqueued: 0, alreadyQueued: 0, retried: 1 });
+      expect(await queue.getJobState(jobId(queueDirectory, broken))).toBe("waiting");
+      await (await queue.getJob(jobId(queueDirectory, broken)))?.remove();
       // Submitting again with --wait: nothing new, and the finished jobs' results (the run paths).
       const third = await irlkit([
         "sweep",
