@@ -94,6 +94,7 @@ export type { PolicyOptimizer } from "./policy-optimizer.js";
 export { computeGae, type GaeInput, type GaeResult } from "./ppo/compute-gae.js";
 export { explainedVariance, Ppo, type PpoOptions, type PpoState } from "./ppo/ppo.js";
 export {
+  type ComputePath,
   type PpoConfig,
   type PpoSchedule,
   ppoConfigSpec,
