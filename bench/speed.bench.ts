@@ -27,6 +27,8 @@ const pairs = Number(process.env.SPEED_PAIRS ?? 3);
 const steps = Number(process.env.SPEED_STEPS ?? 20_480);
 const python = process.env.SPEED_PYTHON ?? "/usr/bin/python3";
 const peersDirectory = process.env.SPEED_PEERS_DIR ?? process.env.IRLKIT_PEERS_DIR;
+// Under its SPEED_ name the directory appears in the result's reproduce command.
+if (peersDirectory !== undefined) process.env.SPEED_PEERS_DIR = peersDirectory;
 const variants = (process.env.SPEED_PATHS ?? "fused-wasm,fused-typescript,tfjs").split(",");
 
 const pinned = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
