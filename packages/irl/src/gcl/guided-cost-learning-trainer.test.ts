@@ -324,7 +324,6 @@ describe("GuidedCostLearning", () => {
     },
   };
 
-
   for (const continuous of [false, true]) {
     const name = continuous ? "box" : "discrete";
 
