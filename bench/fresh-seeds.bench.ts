@@ -10,11 +10,10 @@
 //   FRESH_ROWS=gcl-cartpole-v1,…   which rows (default: all, in the order below)
 //   FRESH_SEEDS=1000,1001,1002     seeds
 //   FRESH_NAME=fresh-seeds         result file name (bench/results/<name>.json)
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatNumber, writeBenchResult } from "./lib.js";
+import { formatNumber, runBuiltCli, writeBenchResult } from "./lib.js";
 
 interface Row {
   name: string;
@@ -192,19 +191,8 @@ for (const name of selected ?? []) {
   }
 }
 const rows = selected === undefined ? ROWS : ROWS.filter((row) => selected.includes(row.name));
-const cli = join(import.meta.dirname, "..", "apps", "cli", "dist", "cli.js");
-if (!existsSync(cli)) throw new Error(`Build the CLI first (pnpm build): ${cli} is missing.`);
 const work = mkdtempSync(join(tmpdir(), "irlkit-fresh-seeds-"));
-
-/** Runs `irlkit ARGS` and returns its stdout. */
-function run(args: string[]): string {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0) throw new Error(`irlkit ${args.join(" ")} failed: ${result.stderr}`);
-  return result.stdout;
-}
+const run = runBuiltCli;
 
 /** Runs `irlkit ARGS --json` and returns the parsed object. */
 function irlkit(args: string[]): Record<string, unknown> {

@@ -3,7 +3,8 @@
  * `<name>/index.bench.ts` folder) measures something and calls `writeBenchResult` once; `pnpm bench`
  * runs them all and regenerates `bench/RESULTS.md` from `bench/results/*.json`.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -136,4 +137,19 @@ export function formatNumber(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 10 ** digits) return Math.round(value).toLocaleString("en-US");
   return Number(value.toPrecision(digits)).toString();
+}
+
+/**
+ * `irlkit ARGS` run by the built CLI (apps/cli/dist) as a child process, exactly as a user runs it:
+ * returns its stdout, throws with its stderr when it fails.
+ */
+export function runBuiltCli(args: readonly string[]): string {
+  const cli = join(benchDirectory, "..", "apps", "cli", "dist", "cli.js");
+  if (!existsSync(cli)) throw new Error(`Build the CLI first (pnpm build): ${cli} is missing.`);
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`irlkit ${args.join(" ")} failed: ${result.stderr}`);
+  return result.stdout;
 }

@@ -15,11 +15,10 @@
 //   OBJECTWORLD_SEEDS          comma-separated seeds (default 0,1,2)
 //   OBJECTWORLD_DEMOS          comma-separated demonstration counts (default 8,16,32,64,128)
 //   OBJECTWORLD_NAME           result name: bench/results/<name>.json (default "maxent-objectworld")
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatNumber, writeBenchResult } from "./lib.js";
+import { formatNumber, runBuiltCli, writeBenchResult } from "./lib.js";
 
 const ENV = "ObjectWorld32x32-v0";
 const list = (name: string, fallback: number[]) =>
@@ -32,19 +31,8 @@ const demonstrationCounts = list("OBJECTWORLD_DEMOS", [8, 16, 32, 64, 128]);
 const featureSets = ["continuous", "discrete"] as const;
 const algorithms = ["maxent", "deep-maxent"] as const;
 
-const cli = join(import.meta.dirname, "..", "apps", "cli", "dist", "cli.js");
-if (!existsSync(cli)) throw new Error(`Build the CLI first (pnpm build): ${cli} is missing.`);
 const work = mkdtempSync(join(tmpdir(), "irlkit-objectworld-"));
-
-/** Runs `irlkit ARGS` and returns its stdout. */
-function irlkit(args: string[]): string {
-  const result = spawnSync(process.execPath, [cli, ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0) throw new Error(`irlkit ${args.join(" ")} failed: ${result.stderr}`);
-  return result.stdout;
-}
+const irlkit = runBuiltCli;
 
 const quote = (text: string) => (/^[\w./:=-]+$/.test(text) ? text : `'${text}'`);
 
