@@ -24,6 +24,15 @@ export {
   type PendulumKwargs,
 } from "./classic-control/index.js";
 export {
+  booleanRule,
+  checkKwargs,
+  checkResetOptions,
+  finiteNumberRule,
+  type KwargRule,
+  readStateOption,
+  reseed,
+} from "./env-options.js";
+export {
   POINT_MAZE_DAMPING,
   POINT_MAZE_FRAME_SKIP,
   POINT_MAZE_GOAL_RADIUS,

@@ -26,13 +26,16 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function measureWorkers(numWorkers: number): Promise<number> {
-  const env = await WorkerVectorEnv.create({
-    envId,
-    numEnvs,
-    numWorkers,
-    autoresetMode: "same-step",
-  });
+/** What both vector envs offer the timing loop. */
+interface SteppableVectorEnv {
+  readonly actionSize: number;
+  reset(args: { seed: number }): unknown;
+  step(actions: Float32Array): unknown;
+  close(): void;
+}
+
+/** Median env steps per second over the repeats (50 warm-up steps each), then closes `env`. */
+function measure(env: SteppableVectorEnv): number {
   const actions = batches(env.actionSize);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -46,20 +49,21 @@ async function measureWorkers(numWorkers: number): Promise<number> {
   return median(rates);
 }
 
+async function measureWorkers(numWorkers: number): Promise<number> {
+  const env = await WorkerVectorEnv.create({
+    envId,
+    numEnvs,
+    numWorkers,
+    autoresetMode: "same-step",
+  });
+  return measure(env);
+}
+
 async function measureInProcess(): Promise<number> {
   const registry = await registerMujocoEnvs(createRegistry());
-  const env = new VectorEnv(() => registry.make(envId), { numEnvs, autoresetMode: "same-step" });
-  const actions = batches(env.actionSize);
-  const rates: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    env.reset({ seed: r });
-    for (let t = 0; t < 50; t++) env.step(actions[t % actions.length]!); // warm up
-    const start = performance.now();
-    for (let t = 0; t < steps; t++) env.step(actions[t % actions.length]!);
-    rates.push((steps * numEnvs) / ((performance.now() - start) / 1000));
-  }
-  env.close();
-  return median(rates);
+  return measure(
+    new VectorEnv(() => registry.make(envId), { numEnvs, autoresetMode: "same-step" }),
+  );
 }
 
 const inProcess = await measureInProcess();

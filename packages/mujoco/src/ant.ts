@@ -14,9 +14,9 @@ import { ANT_XML } from "./models/ant-xml.js";
 import {
   MujocoEnv,
   type MujocoState,
-  normalNoise,
+  planarPositionInfo,
   sumOfSquares,
-  uniformNoise,
+  survivalReward,
 } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
@@ -176,19 +176,14 @@ export class Ant extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
-    const qvel = normalNoise(rng, this.initQvel, this.resetNoiseScale);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, this.resetNoiseScale, "normal");
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos;
     const skip = this.excludeCurrentPositionsFromObservation ? 2 : 0;
     const positions = this.nq - skip;
     const forces = this.includeCfrcExtInObservation ? 6 * (this.#nbody - 1) : 0;
-    const observation = new Float32Array(positions + this.nv + forces);
-    for (let i = skip; i < this.nq; i++) observation[i - skip] = qpos[i]!;
-    observation.set(this.qvel, positions);
+    const observation = this.positionsAndVelocities(skip, forces);
     if (forces > 0) {
       const cfrcExt = this.data.cfrc_ext as Float64Array;
       const [low, high] = this.contactForceRange;
@@ -200,17 +195,21 @@ export class Ant extends MujocoEnv {
   }
 
   protected transition(action: Float32Array): StepResult<Float32Array> {
-    const [xBefore, yBefore] = this.#mainBodyXy();
-    this.simulate(action);
-    const [xAfter, yAfter] = this.#mainBodyXy();
-    const xVelocity = (xAfter - xBefore) / this.dt;
-    const yVelocity = (yAfter - yBefore) / this.dt;
+    const {
+      x: xAfter,
+      y: yAfter,
+      xVelocity,
+      yVelocity,
+    } = this.simulateTracking(action, () => this.#mainBodyXy());
     const healthy = this.isHealthy;
     const forwardReward = xVelocity * this.forwardRewardWeight;
     const v4 = this.definition === "v4";
-    // v5 pays the survival reward only while healthy; v4 also on the terminating step.
-    const paid = healthy || (v4 && this.terminateWhenUnhealthy);
-    const healthyReward = paid ? this.healthyReward : 0;
+    const healthyReward = survivalReward(
+      healthy,
+      this.healthyReward,
+      this.definition,
+      this.terminateWhenUnhealthy,
+    );
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     const terminated = !healthy && this.terminateWhenUnhealthy;
     if (v4) {
@@ -223,9 +222,7 @@ export class Ant extends MujocoEnv {
           reward_forward: forwardReward,
           reward_ctrl: -ctrlCost,
           reward_survive: healthyReward,
-          x_position: xAfter,
-          y_position: yAfter,
-          distance_from_origin: Math.hypot(xAfter, yAfter),
+          ...planarPositionInfo(xAfter, yAfter),
           x_velocity: xVelocity,
           y_velocity: yVelocity,
           forward_reward: forwardReward,
@@ -240,9 +237,7 @@ export class Ant extends MujocoEnv {
       terminated,
       truncated: false,
       info: {
-        x_position: qpos[0]!,
-        y_position: qpos[1]!,
-        distance_from_origin: Math.hypot(qpos[0]!, qpos[1]!),
+        ...planarPositionInfo(qpos[0]!, qpos[1]!),
         x_velocity: xVelocity,
         y_velocity: yVelocity,
         reward_forward: forwardReward,
@@ -254,10 +249,7 @@ export class Ant extends MujocoEnv {
   }
 
   protected override resetInfo(): Info {
-    if (this.definition === "v4") return {};
-    const x = this.qpos[0]!;
-    const y = this.qpos[1]!;
-    return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+    return this.definition === "v4" ? {} : planarPositionInfo(this.qpos[0]!, this.qpos[1]!);
   }
 
   /** The index of the body named `name` (named access; the accessor is a handle to delete). */

@@ -1,13 +1,7 @@
 import type { Rng, StepResult } from "@irlkit/core";
 import { booleanRule, checkKwargs, finiteNumberRule } from "./kwargs.js";
 import { customAntXml } from "./models/custom-ant-xml.js";
-import {
-  MujocoEnv,
-  type MujocoState,
-  normalNoise,
-  sumOfSquares,
-  uniformNoise,
-} from "./mujoco-env.js";
+import { MujocoEnv, type MujocoState, sumOfSquares } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
 /** Keyword arguments of {@link CustomAnt} (inverse_rl's). */
@@ -64,9 +58,7 @@ export class CustomAnt extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, 0.1);
-    const qvel = normalNoise(rng, this.initQvel, 0.1);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, 0.1, "normal");
   }
 
   protected observe(): Float32Array {

@@ -9,13 +9,7 @@ import {
   positiveIntegerRule,
 } from "./kwargs.js";
 import { HALF_CHEETAH_XML } from "./models/half-cheetah-xml.js";
-import {
-  MujocoEnv,
-  type MujocoState,
-  normalNoise,
-  sumOfSquares,
-  uniformNoise,
-} from "./mujoco-env.js";
+import { MujocoEnv, type MujocoState, sumOfSquares } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
 /** Keyword arguments of {@link HalfCheetah} (Gymnasium's, in camelCase). */
@@ -81,26 +75,15 @@ export class HalfCheetah extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
-    const qvel = normalNoise(rng, this.initQvel, this.resetNoiseScale);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, this.resetNoiseScale, "normal");
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos;
-    const qvel = this.qvel;
-    const skip = this.excludeCurrentPositionsFromObservation ? 1 : 0;
-    const observation = new Float32Array(this.nq - skip + this.nv);
-    for (let i = skip; i < this.nq; i++) observation[i - skip] = qpos[i]!;
-    observation.set(qvel, this.nq - skip);
-    return observation;
+    return this.positionsAndVelocities(this.excludeCurrentPositionsFromObservation ? 1 : 0);
   }
 
   protected transition(action: Float32Array): StepResult<Float32Array> {
-    const xBefore = this.qpos[0]!;
-    this.simulate(action);
-    const xAfter = this.qpos[0]!;
-    const xVelocity = (xAfter - xBefore) / this.dt;
+    const { x: xAfter, xVelocity } = this.simulateTracking(action);
     const forwardReward = this.forwardRewardWeight * xVelocity;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     return {

@@ -1,7 +1,7 @@
 import type { Rng, StepResult } from "@irlkit/core";
 import { checkKwargs, nonNegativeNumberRule, positiveIntegerRule } from "./kwargs.js";
 import { INVERTED_PENDULUM_XML } from "./models/inverted-pendulum-xml.js";
-import { MujocoEnv, type MujocoState, uniformNoise } from "./mujoco-env.js";
+import { MujocoEnv, type MujocoState } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
 /** Keyword arguments of {@link InvertedPendulum} (Gymnasium's, in camelCase). */
@@ -46,16 +46,11 @@ export class InvertedPendulum extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
-    const qvel = uniformNoise(rng, this.initQvel, this.resetNoiseScale);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, this.resetNoiseScale, "uniform");
   }
 
   protected observe(): Float32Array {
-    const observation = new Float32Array(this.nq + this.nv);
-    observation.set(this.qpos, 0);
-    observation.set(this.qvel, this.nq);
-    return observation;
+    return this.positionsAndVelocities(0);
   }
 
   protected transition(action: Float32Array): StepResult<Float32Array> {

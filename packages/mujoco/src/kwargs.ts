@@ -1,26 +1,14 @@
-import { describeValue, ValidationError } from "@irlkit/core";
+import type { KwargRule } from "@irlkit/envs";
 
-/** A description of one keyword argument an env accepts, for validation and error messages. */
-export interface KwargRule {
-  /** What a valid value looks like, e.g. "a finite number". */
-  expected: string;
-  /** True when `value` is acceptable. */
-  accepts: (value: unknown) => boolean;
-}
-
-export const finiteNumberRule: KwargRule = {
-  expected: "a finite number",
-  accepts: (value) => typeof value === "number" && Number.isFinite(value),
-};
+/**
+ * Kwarg rules of the MuJoCo envs: the shared checks of `@irlkit/envs` (`checkKwargs`, the finite
+ * number and boolean rules) plus the rules only these envs use.
+ */
+export { booleanRule, checkKwargs, finiteNumberRule, type KwargRule } from "@irlkit/envs";
 
 export const nonNegativeNumberRule: KwargRule = {
   expected: "a finite number >= 0",
   accepts: (value) => typeof value === "number" && Number.isFinite(value) && value >= 0,
-};
-
-export const booleanRule: KwargRule = {
-  expected: "a boolean",
-  accepts: (value) => typeof value === "boolean",
 };
 
 export const positiveIntegerRule: KwargRule = {
@@ -64,40 +52,4 @@ export function readRange(
 ): readonly [number, number] {
   if (value === undefined) return fallback;
   return [value[0] ?? -Infinity, value[1] ?? Infinity];
-}
-
-/**
- * Checks an env's keyword arguments: every key must be known and every value valid. Errors name
- * the env, the kwarg, the allowed names or values and what was found; a Gymnasium snake_case name
- * (`ctrl_cost_weight`) points at its camelCase spelling (`ctrlCostWeight`).
- */
-export function checkKwargs(
-  envName: string,
-  kwargs: unknown,
-  rules: Readonly<Record<string, KwargRule>>,
-): void {
-  if (kwargs === undefined) return;
-  if (typeof kwargs !== "object" || kwargs === null || Array.isArray(kwargs)) {
-    throw new ValidationError(
-      `${envName} kwargs`,
-      "an object of keyword arguments",
-      describeValue(kwargs),
-    );
-  }
-  const known = Object.keys(rules);
-  for (const [name, value] of Object.entries(kwargs as Record<string, unknown>)) {
-    const rule = rules[name];
-    if (rule === undefined) {
-      const camel = name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-      const hint = camel !== name && known.includes(camel) ? ` (did you mean "${camel}"?)` : "";
-      throw new ValidationError(
-        `${envName} kwargs.${name}`,
-        `one of ${known.map((k) => `"${k}"`).join(", ")}`,
-        `an unknown kwarg${hint}`,
-      );
-    }
-    if (value !== undefined && !rule.accepts(value)) {
-      throw new ValidationError(`${envName} kwargs.${name}`, rule.expected, describeValue(value));
-    }
-  }
 }

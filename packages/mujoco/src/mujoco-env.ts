@@ -7,9 +7,9 @@ import {
   type Rng,
   type StepResult,
 } from "@irlkit/core";
+import { checkResetOptions, readStateOption, reseed } from "@irlkit/envs";
 import type { MjData, MjModel } from "@mujoco/mujoco";
 import { loadedMujoco, type MujocoModule } from "./mujoco-module.js";
-import { readStateOption, reseed } from "./reset-options.js";
 
 /** What a {@link MujocoEnv} subclass hands its base class. */
 export interface MujocoEnvOptions {
@@ -37,6 +37,33 @@ export interface ModelSizes {
 export interface MujocoState {
   qpos: Float64Array;
   qvel: Float64Array;
+}
+
+/** Where a tracked point ended an env step and how fast it moved there. */
+export interface PlanarMotion {
+  x: number;
+  y: number;
+  xVelocity: number;
+  yVelocity: number;
+}
+
+/** Gymnasium's position info for envs that move in the plane: `x_position`, `y_position`, `distance_from_origin`. */
+export function planarPositionInfo(x: number, y: number): Info {
+  return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+}
+
+/**
+ * The survival reward of a step: `healthyReward` while healthy; v5 pays nothing on the unhealthy
+ * step, v4 still pays it on the terminating step (`terminateWhenUnhealthy`).
+ */
+export function survivalReward(
+  healthy: boolean,
+  healthyReward: number,
+  definition: "v4" | "v5",
+  terminateWhenUnhealthy: boolean,
+): number {
+  const paid = healthy || (definition === "v4" && terminateWhenUnhealthy);
+  return paid ? healthyReward : 0;
 }
 
 /**
@@ -128,7 +155,11 @@ export abstract class MujocoEnv implements Env<Float32Array, Float32Array> {
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     this.#rng = reseed(this.#rng, args.seed);
     const names = this.stateNames();
-    const given = readStateOption(args.options, names);
+    const given = readStateOption(
+      checkResetOptions(args.options, ["state"]),
+      names,
+      "qpos…, qvel…",
+    );
     this.mujoco.mj_resetData(this.model, this.data);
     if (given !== undefined) {
       this.setState(given.subarray(0, this.nq), given.subarray(this.nq));
@@ -197,6 +228,52 @@ export abstract class MujocoEnv implements Env<Float32Array, Float32Array> {
 
   protected get qvel(): Float64Array {
     return this.data.qvel as Float64Array;
+  }
+
+  /**
+   * The observation `[qpos[skippedPositions:]…, qvel…]` (float32), followed by `extraEntries` zeros
+   * for the subclass to fill (Ant's contact forces).
+   */
+  protected positionsAndVelocities(skippedPositions: number, extraEntries = 0): Float32Array {
+    const qpos = this.qpos;
+    const positions = this.nq - skippedPositions;
+    const observation = new Float32Array(positions + this.nv + extraEntries);
+    for (let i = skippedPositions; i < this.nq; i++) observation[i - skippedPositions] = qpos[i]!;
+    observation.set(this.qvel, positions);
+    return observation;
+  }
+
+  /**
+   * The usual `reset_model` draw: `qpos = initQpos + U(−scale, scale)`, then `qvel = initQvel` plus
+   * `U(−scale, scale)` or `scale · N(0, 1)` per `velocityNoise` (qpos drawn first, as Gymnasium).
+   */
+  protected noisyInitialState(
+    rng: Rng,
+    scale: number,
+    velocityNoise: "uniform" | "normal",
+  ): MujocoState {
+    const qpos = uniformNoise(rng, this.initQpos, scale);
+    const qvel =
+      velocityNoise === "uniform"
+        ? uniformNoise(rng, this.initQvel, scale)
+        : normalNoise(rng, this.initQvel, scale);
+    return { qpos, qvel };
+  }
+
+  /**
+   * `simulate(action)` while tracking a point in the plane: `position()` before and after, and the
+   * velocity `(after − before) / dt` of each coordinate. The default point is the root joint's
+   * `[qpos[0], qpos[1]]` (x and y for the swimmer; x and the height z for HalfCheetah, Hopper and
+   * Walker2d, which use only x).
+   */
+  protected simulateTracking(
+    action: ArrayLike<number>,
+    position: () => readonly [number, number] = () => [this.qpos[0]!, this.qpos[1]!],
+  ): PlanarMotion {
+    const [xBefore, yBefore] = position();
+    this.simulate(action);
+    const [x, y] = position();
+    return { x, y, xVelocity: (x - xBefore) / this.dt, yVelocity: (y - yBefore) / this.dt };
   }
 
   /** Names of the state's entries, `qpos[i]` then `qvel[i]`, for error messages. */

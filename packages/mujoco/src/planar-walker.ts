@@ -10,7 +10,7 @@ import {
   rangeRule,
   readRange,
 } from "./kwargs.js";
-import { MujocoEnv, type MujocoState, sumOfSquares, uniformNoise } from "./mujoco-env.js";
+import { MujocoEnv, type MujocoState, sumOfSquares, survivalReward } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
 /** Keyword arguments shared by Hopper and Walker2d (Gymnasium's, camelCase; `null` = unbounded). */
@@ -143,33 +143,30 @@ export abstract class PlanarWalker extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
-    const qvel = uniformNoise(rng, this.initQvel, this.resetNoiseScale);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, this.resetNoiseScale, "uniform");
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos;
-    const qvel = this.qvel;
     const skip = this.excludeCurrentPositionsFromObservation ? 1 : 0;
-    const observation = new Float32Array(this.nq - skip + this.nv);
-    for (let i = skip; i < this.nq; i++) observation[i - skip] = qpos[i]!;
-    for (let i = 0; i < this.nv; i++) {
-      observation[this.nq - skip + i] = Math.min(Math.max(qvel[i]!, -VELOCITY_CLIP), VELOCITY_CLIP);
+    const observation = this.positionsAndVelocities(skip);
+    // Clipping the float32 copy equals clipping the float64 velocity first: ±VELOCITY_CLIP is
+    // exact in float32 and rounding is monotone.
+    for (let i = this.nq - skip; i < observation.length; i++) {
+      observation[i] = Math.min(Math.max(observation[i]!, -VELOCITY_CLIP), VELOCITY_CLIP);
     }
     return observation;
   }
 
   protected transition(action: Float32Array): StepResult<Float32Array> {
-    const xBefore = this.qpos[0]!;
-    this.simulate(action);
-    const xAfter = this.qpos[0]!;
-    const xVelocity = (xAfter - xBefore) / this.dt;
+    const { x: xAfter, xVelocity } = this.simulateTracking(action);
     const healthy = this.isHealthy;
     const forwardReward = this.forwardRewardWeight * xVelocity;
-    // v5 pays the survival reward only while healthy; v4 also on the terminating step.
-    const paid = healthy || (this.definition === "v4" && this.terminateWhenUnhealthy);
-    const healthyReward = paid ? this.healthyReward : 0;
+    const healthyReward = survivalReward(
+      healthy,
+      this.healthyReward,
+      this.definition,
+      this.terminateWhenUnhealthy,
+    );
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     return {
       observation: this.observe(),

@@ -9,7 +9,7 @@ import {
   positiveIntegerRule,
 } from "./kwargs.js";
 import { SWIMMER_XML } from "./models/swimmer-xml.js";
-import { MujocoEnv, type MujocoState, sumOfSquares, uniformNoise } from "./mujoco-env.js";
+import { MujocoEnv, type MujocoState, planarPositionInfo, sumOfSquares } from "./mujoco-env.js";
 import type { MujocoModule } from "./mujoco-module.js";
 
 /** Keyword arguments of {@link Swimmer} (Gymnasium's, in camelCase). */
@@ -78,28 +78,15 @@ export class Swimmer extends MujocoEnv {
   }
 
   protected drawInitialState(rng: Rng): MujocoState {
-    const qpos = uniformNoise(rng, this.initQpos, this.resetNoiseScale);
-    const qvel = uniformNoise(rng, this.initQvel, this.resetNoiseScale);
-    return { qpos, qvel };
+    return this.noisyInitialState(rng, this.resetNoiseScale, "uniform");
   }
 
   protected observe(): Float32Array {
-    const qpos = this.qpos;
-    const skip = this.excludeCurrentPositionsFromObservation ? 2 : 0;
-    const observation = new Float32Array(this.nq - skip + this.nv);
-    for (let i = skip; i < this.nq; i++) observation[i - skip] = qpos[i]!;
-    observation.set(this.qvel, this.nq - skip);
-    return observation;
+    return this.positionsAndVelocities(this.excludeCurrentPositionsFromObservation ? 2 : 0);
   }
 
   protected transition(action: Float32Array): StepResult<Float32Array> {
-    const xBefore = this.qpos[0]!;
-    const yBefore = this.qpos[1]!;
-    this.simulate(action);
-    const xAfter = this.qpos[0]!;
-    const yAfter = this.qpos[1]!;
-    const xVelocity = (xAfter - xBefore) / this.dt;
-    const yVelocity = (yAfter - yBefore) / this.dt;
+    const { x: xAfter, y: yAfter, xVelocity, yVelocity } = this.simulateTracking(action);
     const forwardReward = this.forwardRewardWeight * xVelocity;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     return {
@@ -112,17 +99,13 @@ export class Swimmer extends MujocoEnv {
           ? {
               reward_fwd: forwardReward,
               reward_ctrl: -ctrlCost,
-              x_position: xAfter,
-              y_position: yAfter,
-              distance_from_origin: Math.hypot(xAfter, yAfter),
+              ...planarPositionInfo(xAfter, yAfter),
               x_velocity: xVelocity,
               y_velocity: yVelocity,
               forward_reward: forwardReward,
             }
           : {
-              x_position: xAfter,
-              y_position: yAfter,
-              distance_from_origin: Math.hypot(xAfter, yAfter),
+              ...planarPositionInfo(xAfter, yAfter),
               x_velocity: xVelocity,
               y_velocity: yVelocity,
               reward_forward: forwardReward,
@@ -132,9 +115,6 @@ export class Swimmer extends MujocoEnv {
   }
 
   protected override resetInfo(): Info {
-    if (this.definition === "v4") return {};
-    const x = this.qpos[0]!;
-    const y = this.qpos[1]!;
-    return { x_position: x, y_position: y, distance_from_origin: Math.hypot(x, y) };
+    return this.definition === "v4" ? {} : planarPositionInfo(this.qpos[0]!, this.qpos[1]!);
   }
 }
