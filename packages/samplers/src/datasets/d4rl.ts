@@ -21,6 +21,7 @@ import {
 import { withContext } from "./dataset.js";
 import { loadH5wasm, readHdf5 } from "./h5wasm-file.js";
 import { type NumericArray, ReadBudget, readNumericDataset } from "./read-array.js";
+import { hasRows, needsIntegers, rowSizeOf } from "./row-shape.js";
 
 export interface ReadD4rlOptions {
   /** How errors name the file. @default "dataset.hdf5" */
@@ -184,19 +185,16 @@ function expectRows(
   space: Space | undefined,
   field: string,
 ): void {
-  const rowSize = space === undefined ? 1 : space.flatSize;
   const rowShape = space === undefined || space.kind === "Discrete" ? [] : space.shape;
   const { shape } = array;
-  // Rows of the right size, whatever their nesting ([N] and [N, 1] are both scalars per row).
-  const matches = shape[0] === count && shape.slice(1).reduce((a, b) => a * b, 1) === rowSize;
-  if (!matches) {
+  if (!hasRows(shape, count, rowSizeOf(space))) {
     throw new ValidationError(
       field,
       `shape [${count}${rowShape.length > 0 ? `, ${rowShape.join(", ")}` : ""}] (one row per transition)`,
       `shape [${shape.join(", ")}]`,
     );
   }
-  if (space !== undefined && space.kind !== "Box" && array.kind !== "integer") {
+  if (space !== undefined && needsIntegers(space, array.kind)) {
     throw new ValidationError(
       field,
       `integers for a ${space.kind} space`,

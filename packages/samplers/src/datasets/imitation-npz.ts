@@ -27,6 +27,7 @@ import {
 import { Inflate } from "fflate";
 import { load as loadNpy } from "npyjs";
 import { withContext } from "./dataset.js";
+import { hasRows, needsIntegers, rowSizeOf } from "./row-shape.js";
 
 export interface ReadImitationNpzOptions {
   /** How errors name the file. @default "trajectories.npz" */
@@ -255,20 +256,16 @@ async function readNpy(entry: Uint8Array, field: string): Promise<NpyArray> {
 }
 
 function expectRows(array: NpyArray, rows: number, space: Space | undefined, field: string): void {
-  const rowSize = space === undefined ? 1 : space.flatSize;
+  const rowSize = rowSizeOf(space);
   const { shape } = array;
-  if (
-    shape.length === 0 ||
-    shape[0] !== rows ||
-    shape.slice(1).reduce((a, b) => a * b, 1) !== rowSize
-  ) {
+  if (!hasRows(shape, rows, rowSize)) {
     throw new ValidationError(
       field,
       `${rows} rows of ${rowSize} value${rowSize === 1 ? "" : "s"}`,
       `shape [${shape.join(", ")}]`,
     );
   }
-  if (space !== undefined && space.kind !== "Box" && array.kind !== "integer") {
+  if (space !== undefined && needsIntegers(space, array.kind)) {
     throw new ValidationError(field, `integers for a ${space.kind} space`, `${array.kind}s`);
   }
 }
