@@ -116,7 +116,7 @@ describe("mceIrl", () => {
       /mceIrl: demonstrations\[0\]\.observations\[\d+\]: expected a state index in \[0, 4\) of the MDP, found \d+/,
     );
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy, horizon: 0 })).toThrow(
-      "mceIrl.horizon: expected an integer >= 1, or null, found 0",
+      "mceIrl.horizon: expected an integer >= 1 and <= 10000000, or null, found 0",
     );
     expect(() => mceIrl({ mdp, rewardModel: reward, expertOccupancy: [1, 2] })).toThrow(
       "mceIrl: expertOccupancy: expected 25 numbers (one per state), found 2",
