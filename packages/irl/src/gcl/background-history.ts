@@ -20,6 +20,7 @@ import {
   selfNormalizedWeights,
 } from "@irlkit/samplers";
 import { type SnapshotPolicy, segmentLogDensities } from "./background.js";
+import { mean } from "./mean.js";
 import { type SegmentSet, segmentReturns } from "./segments.js";
 
 /** One stored sample batch, the policy q_k that drew it, and its log-densities. */
@@ -415,12 +416,6 @@ export class BackgroundHistory {
     history.#demonstratorLogDensities = copyOrNull(demonstratorDensities);
     return history;
   }
-}
-
-function mean(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return values.length > 0 ? total / values.length : Number.NaN;
 }
 
 function copyOrNull(values: Float64Array | null): Float64Array | null {

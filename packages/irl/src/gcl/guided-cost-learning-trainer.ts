@@ -66,6 +66,7 @@ import {
   newRewardOptimizer,
   rewardStatistics,
 } from "./guided-cost-learning-state.js";
+import { mean } from "./mean.js";
 import { rewardStep } from "./reward-step.js";
 import {
   rolloutSegments,
@@ -559,12 +560,6 @@ export class GuidedCostLearning {
 }
 
 // ─── Helpers ────────────────────────────────────────────────────────────────────────────────────
-
-function mean(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return values.length > 0 ? total / values.length : Number.NaN;
-}
 
 function format(value: number | undefined): string {
   return value === undefined ? "n/a" : Number(value.toPrecision(6)).toString();

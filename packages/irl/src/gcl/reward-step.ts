@@ -6,6 +6,7 @@
 import { type Adam, computeGradients, globalNorm, tf } from "@irlkit/nn";
 import { disposeRewardTensors, type RewardModel, rewardTensors } from "@irlkit/rewards";
 import type { ResolvedGuidedCostLearningConfig } from "./guided-cost-learning-config.js";
+import { mean } from "./mean.js";
 import { guidedCostObjective } from "./objective.js";
 import { concatenateSegments, type SegmentSet } from "./segments.js";
 
@@ -78,10 +79,4 @@ export function rewardStep(
   } finally {
     disposeRewardTensors(tensors);
   }
-}
-
-function mean(values: ArrayLike<number>): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return values.length > 0 ? total / values.length : Number.NaN;
 }
