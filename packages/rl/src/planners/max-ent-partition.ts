@@ -1,5 +1,5 @@
 import type { TabularMdp } from "@irlkit/envs";
-import { resolveHorizon, resolveReward } from "./planner-input.js";
+import { isTerminalState, resolveHorizon, resolveReward } from "./planner-input.js";
 import type { SoftValueIterationResult } from "./soft-value-iteration.js";
 
 export interface MaxEntPartitionOptions {
@@ -29,14 +29,7 @@ export function maxEntPartition(
 ): SoftValueIterationResult {
   const horizon = resolveHorizon(mdp, options.horizon, "maxEntPartition: horizon");
   const { values: r, stateAction } = resolveReward(mdp, reward, "maxEntPartition: reward");
-  const {
-    stateCount: S,
-    actionCount: A,
-    rowStart,
-    nextStates,
-    probabilities,
-    terminalStates,
-  } = mdp;
+  const { stateCount: S, actionCount: A, rowStart, nextStates, probabilities } = mdp;
   const values = new Float64Array(horizon * S);
   const policy = new Float64Array(horizon * S * A);
   const qValues = new Float64Array(horizon * S * A);
@@ -46,7 +39,7 @@ export function maxEntPartition(
     const last = t === horizon - 1;
     const next = last ? values : values.subarray((t + 1) * S, (t + 2) * S);
     for (let s = 0; s < S; s++) {
-      const future = !last && (terminalStates === undefined || terminalStates[s] !== 1);
+      const future = !last && !isTerminalState(mdp, s);
       let max = Number.NEGATIVE_INFINITY;
       for (let a = 0; a < A; a++) {
         const row = s * A + a;

@@ -1,7 +1,13 @@
 import type { TabularMdp } from "@irlkit/envs";
-import { checkPolicyRow, resolveDiscount, resolveHorizon, resolvePolicy } from "./planner-input.js";
+import {
+  checkPolicyRow,
+  isTerminalState,
+  resolveDiscount,
+  resolveHorizon,
+  resolvePolicy,
+} from "./planner-input.js";
 import { type PlannerWorkspace, sharedWorkspace } from "./planner-workspace.js";
-import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
+import { largestBlockSize, type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
 export interface OccupancyMeasureOptions {
   /** Number of decisions H. @default the MDP's horizon */
@@ -112,22 +118,29 @@ function isDistribution(pi: Float64Array, base: number, A: number): boolean {
   return Math.abs(sum - 1) <= 1e-6;
 }
 
+/**
+ * The probability mass at state s on step t that flows on (0 at a terminal state, which absorbs
+ * it), after checking the per-step policy's row π_t(·|s), which starts at `base`.
+ */
+function outgoingMass(flows: Flows, base: number, t: number, s: number): number {
+  const { mdp, pi, stationary, perStep, field } = flows;
+  const A = mdp.actionCount;
+  if (!stationary && !isDistribution(pi, base, A)) checkPolicyRow(mdp, pi, base / A, field);
+  return isTerminalState(mdp, s) ? 0 : perStep[t * mdp.stateCount + s]!;
+}
+
 function flowByBlocks(flows: Flows, blocks: TransitionBlocks): void {
-  const { mdp, pi, stationary, horizon, perStep, field } = flows;
-  const { stateCount: S, actionCount: A, terminalStates } = mdp;
+  const { mdp, pi, stationary, horizon, perStep } = flows;
+  const { stateCount: S, actionCount: A } = mdp;
   const { stateStart, successors, probabilities } = blocks;
-  let largest = 0;
-  for (let s = 0; s < S; s++) largest = Math.max(largest, stateStart[s + 1]! - stateStart[s]!);
-  const mixed = new Float64Array(largest);
+  const mixed = new Float64Array(largestBlockSize(blocks));
   for (let t = 0; t < horizon; t++) {
-    const current = t * S;
     const next = (t + 1) * S;
     const policyOffset = stationary ? 0 : t * S * A;
     for (let s = 0; s < S; s++) {
       const base = policyOffset + s * A;
-      if (!stationary && !isDistribution(pi, base, A)) checkPolicyRow(mdp, pi, base / A, field);
-      const mass = perStep[current + s]!;
-      if (mass === 0 || (terminalStates !== undefined && terminalStates[s] === 1)) continue;
+      const mass = outgoingMass(flows, base, t, s);
+      if (mass === 0) continue;
       const begin = stateStart[s]!;
       const size = stateStart[s + 1]! - begin;
       mixed.fill(0, 0, size);
@@ -143,24 +156,15 @@ function flowByBlocks(flows: Flows, blocks: TransitionBlocks): void {
 }
 
 function flowByRows(flows: Flows): void {
-  const { mdp, pi, stationary, horizon, perStep, field } = flows;
-  const {
-    stateCount: S,
-    actionCount: A,
-    rowStart,
-    nextStates,
-    probabilities,
-    terminalStates,
-  } = mdp;
+  const { mdp, pi, stationary, horizon, perStep } = flows;
+  const { stateCount: S, actionCount: A, rowStart, nextStates, probabilities } = mdp;
   for (let t = 0; t < horizon; t++) {
-    const current = t * S;
     const next = (t + 1) * S;
     const policyOffset = stationary ? 0 : t * S * A;
     for (let s = 0; s < S; s++) {
       const base = policyOffset + s * A;
-      if (!stationary && !isDistribution(pi, base, A)) checkPolicyRow(mdp, pi, base / A, field);
-      const mass = perStep[current + s]!;
-      if (mass === 0 || (terminalStates !== undefined && terminalStates[s] === 1)) continue;
+      const mass = outgoingMass(flows, base, t, s);
+      if (mass === 0) continue;
       for (let a = 0; a < A; a++) {
         const row = s * A + a;
         const flow = mass * pi[base + a]!;

@@ -176,3 +176,8 @@ export function sweepToFixedPoint(
     `${options.name} did not converge to tolerance ${tolerance} in ${maxIterations} sweeps (γ = ${discount}); raise maxIterations or tolerance.`,
   );
 }
+
+/** True when `s` is one of the MDP's absorbing terminal states (no future after it). */
+export function isTerminalState(mdp: TabularMdp, s: number): boolean {
+  return mdp.terminalStates !== undefined && mdp.terminalStates[s] === 1;
+}

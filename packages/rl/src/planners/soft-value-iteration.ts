@@ -1,8 +1,13 @@
 import type { TabularMdp } from "@irlkit/envs";
 import { expNonPositive } from "./fast-math.js";
-import { resolveDiscount, resolveHorizon, resolveReward } from "./planner-input.js";
+import {
+  isTerminalState,
+  resolveDiscount,
+  resolveHorizon,
+  resolveReward,
+} from "./planner-input.js";
 import { type PlannerWorkspace, sharedWorkspace } from "./planner-workspace.js";
-import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
+import { largestBlockSize, type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
 export interface SoftValueIterationOptions {
   /** Number of decisions H. @default the MDP's horizon */
@@ -136,17 +141,15 @@ function logSumExpInto(
 /** The backward sweep over per-state blocks: V_{t+1} at a state's successors is read once. */
 function softBackupsByBlocks(backups: SoftBackups, blocks: TransitionBlocks): void {
   const { mdp, r, stateAction, discount, horizon, values, policy, qValues } = backups;
-  const { stateCount: S, actionCount: A, terminalStates } = mdp;
+  const { stateCount: S, actionCount: A } = mdp;
   const { stateStart, successors, probabilities } = blocks;
   const q = new Float64Array(A);
-  let largest = 0;
-  for (let s = 0; s < S; s++) largest = Math.max(largest, stateStart[s + 1]! - stateStart[s]!);
-  const next = new Float64Array(largest);
+  const next = new Float64Array(largestBlockSize(blocks));
   for (let t = horizon - 1; t >= 0; t--) {
     const last = t === horizon - 1;
     const nextOffset = (t + 1) * S;
     for (let s = 0; s < S; s++) {
-      const future = !last && (terminalStates === undefined || terminalStates[s] !== 1);
+      const future = !last && !isTerminalState(mdp, s);
       if (future) {
         const begin = stateStart[s]!;
         const size = stateStart[s + 1]! - begin;
@@ -169,20 +172,13 @@ function softBackupsByBlocks(backups: SoftBackups, blocks: TransitionBlocks): vo
 /** The backward sweep over the CSR rows (MDPs whose actions reach mostly different states). */
 function softBackupsByRows(backups: SoftBackups): void {
   const { mdp, r, stateAction, discount, horizon, values, policy, qValues } = backups;
-  const {
-    stateCount: S,
-    actionCount: A,
-    rowStart,
-    nextStates,
-    probabilities,
-    terminalStates,
-  } = mdp;
+  const { stateCount: S, actionCount: A, rowStart, nextStates, probabilities } = mdp;
   const q = new Float64Array(A);
   for (let t = horizon - 1; t >= 0; t--) {
     const last = t === horizon - 1;
     const nextOffset = (t + 1) * S;
     for (let s = 0; s < S; s++) {
-      const future = !last && (terminalStates === undefined || terminalStates[s] !== 1);
+      const future = !last && !isTerminalState(mdp, s);
       for (let a = 0; a < A; a++) {
         const row = s * A + a;
         let value = stateAction ? r[row]! : r[s]!;

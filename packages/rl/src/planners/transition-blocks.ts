@@ -79,3 +79,13 @@ function buildTransitionBlocks(mdp: TabularMdp): TransitionBlocks | null {
   }
   return { stateStart, successors, probabilities: blockProbabilities };
 }
+
+/** The most successors any one state has: the scratch length a sweep over the blocks needs. */
+export function largestBlockSize(blocks: TransitionBlocks): number {
+  const { stateStart } = blocks;
+  let largest = 0;
+  for (let s = 0; s + 1 < stateStart.length; s++) {
+    largest = Math.max(largest, stateStart[s + 1]! - stateStart[s]!);
+  }
+  return largest;
+}
