@@ -78,7 +78,7 @@ describe("env messages", () => {
 
   it("an unregistered id's hint names the exported registeredIds()", () => {
     expect(() => make("Zzz-v1")).toThrow(
-      "Zzz-v1 is not registered. (14 environments registered; list them with registeredIds(), or registry.ids() on a registry of your own)",
+      "Zzz-v1 is not registered. (15 environments registered; list them with registeredIds(), or registry.ids() on a registry of your own)",
     );
   });
 });

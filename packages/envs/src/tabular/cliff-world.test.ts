@@ -57,6 +57,7 @@ describe("tabularRegistrations", () => {
     expect(tabularRegistrations.map((r) => r.id)).toEqual([
       "GridWorld-v0",
       "ObjectWorld-v0",
+      "ObjectWorld32x32-v0",
       "seals/CliffWorld7x4-v0",
       "seals/CliffWorld15x6-v0",
       "seals/CliffWorld100x20-v0",
