@@ -11,15 +11,13 @@
  * seed (10000 + 100 · seed by default: disjoint across seeds and from the evaluation episodes).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { type Algorithm, checkAlgorithm, resolveConfig, setPath, stepsKey } from "../configs.js";
 import { checkEnvId } from "../environments.js";
 import { CliError, describeError } from "../errors.js";
-import { requireFile } from "../input-files.js";
+import { readJsonOrYamlFile } from "../input-files.js";
 import { presetFor } from "../presets.js";
-import { parseYamlText } from "../yaml-text.js";
 
 const settings = z.record(z.string().min(1), z.unknown());
 
@@ -99,14 +97,12 @@ export interface ExpandedSweep {
 
 /** Reads SPEC (YAML or JSON); every problem is one CliError naming the file and the field. */
 export function readSweepSpec(path: string): SweepSpec {
-  requireFile(path, "Sweep spec", `Sweep spec not found: ${path}`);
-  const text = readFileSync(path, "utf8");
-  let value: unknown;
-  try {
-    value = extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYamlText(text);
-  } catch (error) {
-    throw new CliError(`Sweep spec ${path} is not valid YAML or JSON: ${describeError(error)}`);
-  }
+  const value = readJsonOrYamlFile(
+    path,
+    "Sweep spec",
+    `Sweep spec not found: ${path}`,
+    (_format, error) => `Sweep spec ${path} is not valid YAML or JSON: ${describeError(error)}`,
+  );
   return parseSweepSpec(value, path);
 }
 
