@@ -14,6 +14,7 @@ import {
   gaussianLogProbForward,
 } from "@irlkit/nn";
 import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
+import { FusedHeadBuffers } from "../policies/fused-head-buffers.js";
 import { MlpCategoricalPolicy, MlpGaussianPolicy } from "../policies/mlp-policy.js";
 
 /** The MLP policy when `policy` is exactly irlkit's categorical or Gaussian MLP policy, else null. */
@@ -37,14 +38,8 @@ export class FusedBcLoss {
   readonly #gradients: { flat: Float32Array; views: Float32Array[] };
   readonly #logStdGradient: Float32Array;
   readonly #gradientViews: Float32Array[];
+  readonly #buffers = new FusedHeadBuffers();
   readonly #dLogStd: Float64Array;
-  #capacity = 0;
-  #logProbabilities = new Float64Array(0);
-  #logProbs = new Float64Array(0);
-  #entropies = new Float64Array(0);
-  #dLogProbs = new Float64Array(0);
-  #dEntropies = new Float64Array(0);
-  #dOutputs = new Float32Array(0);
 
   constructor(
     policy: MlpCategoricalPolicy | MlpGaussianPolicy,
@@ -84,17 +79,6 @@ export class FusedBcLoss {
     this.#policy.markHostChanged();
   }
 
-  #reserve(rows: number, outputs: number): void {
-    if (rows <= this.#capacity) return;
-    this.#capacity = rows;
-    this.#logProbabilities = new Float64Array(rows * outputs);
-    this.#logProbs = new Float64Array(rows);
-    this.#entropies = new Float64Array(rows);
-    this.#dLogProbs = new Float64Array(rows);
-    this.#dEntropies = new Float64Array(rows);
-    this.#dOutputs = new Float32Array(rows * outputs);
-  }
-
   /**
    * [loss, negLogProb, entropy, entropyLoss, probTrueAction, l2Norm, l2Loss] of one minibatch (as
    * the tfjs graph reports them, in float32) and the gradients, one array per trainable variable.
@@ -103,34 +87,34 @@ export class FusedBcLoss {
     const rows = minibatch.count;
     const net = this.#policy.network.host;
     const outputs = net.outputSize;
-    this.#reserve(rows, outputs);
+    this.#buffers.reserve(rows, outputs);
     const out = net.forward(minibatch.observations, rows, this.#cache);
     const gaussian = this.#gaussian;
-    const logProbs = this.#logProbs;
+    const logProbs = this.#buffers.logProbs;
     if (gaussian === null) {
       categoricalForward(
         out,
         rows,
         outputs,
         minibatch.actions as Int32Array,
-        this.#logProbabilities,
+        this.#buffers.logProbabilities,
         logProbs,
-        this.#entropies,
+        this.#buffers.entropies,
       );
     } else {
       const actions = minibatch.actions as Float32Array;
       gaussianLogProbForward(out, gaussian.logStdValues, actions, rows, outputs, logProbs);
-      this.#entropies.fill(gaussianEntropy(gaussian.logStdValues), 0, rows);
+      this.#buffers.entropies.fill(gaussianEntropy(gaussian.logStdValues), 0, rows);
     }
     let logProbMean = 0;
     let entropyMean = 0;
     let probability = 0;
     for (let r = 0; r < rows; r++) {
       logProbMean += logProbs[r]!;
-      entropyMean += this.#entropies[r]!;
+      entropyMean += this.#buffers.entropies[r]!;
       probability += Math.exp(logProbs[r]!);
-      this.#dLogProbs[r] = -1 / rows;
-      this.#dEntropies[r] = -this.#entWeight / rows;
+      this.#buffers.dLogProbs[r] = -1 / rows;
+      this.#buffers.dEntropies[r] = -this.#entWeight / rows;
     }
     logProbMean /= rows;
     entropyMean /= rows;
@@ -146,14 +130,14 @@ export class FusedBcLoss {
 
     if (gaussian === null) {
       categoricalBackward(
-        this.#logProbabilities,
+        this.#buffers.logProbabilities,
         rows,
         outputs,
         minibatch.actions as Int32Array,
-        this.#entropies,
-        this.#dLogProbs,
-        this.#dEntropies,
-        this.#dOutputs,
+        this.#buffers.entropies,
+        this.#buffers.dLogProbs,
+        this.#buffers.dEntropies,
+        this.#buffers.dOutputs,
       );
     } else {
       // ∂H/∂log σ_j = 1 in every row.
@@ -164,13 +148,13 @@ export class FusedBcLoss {
         minibatch.actions as Float32Array,
         rows,
         outputs,
-        this.#dLogProbs,
-        this.#dOutputs,
+        this.#buffers.dLogProbs,
+        this.#buffers.dOutputs,
         this.#dLogStd,
       );
       for (let j = 0; j < this.#dLogStd.length; j++) this.#logStdGradient[j] = this.#dLogStd[j]!;
     }
-    net.backward(this.#cache, this.#dOutputs, this.#gradients.flat);
+    net.backward(this.#cache, this.#buffers.dOutputs, this.#gradients.flat);
     if (this.#l2Weight > 0) {
       // ∂(l2Weight · ½‖θ‖²)/∂θ = l2Weight · θ.
       this.parameterViews.forEach((view, index) => {

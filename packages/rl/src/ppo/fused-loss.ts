@@ -8,6 +8,7 @@
  * max of the two surrogate terms passes its gradient to the unclipped term on ties, and a clipped
  * value keeps its gradient on the clip bounds (`clipByValue`'s inclusive mask).
  */
+
 import {
   categoricalBackward,
   categoricalForward,
@@ -17,6 +18,7 @@ import {
   gaussianLogProbForward,
 } from "@irlkit/nn";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
+import { FusedHeadBuffers } from "../policies/fused-head-buffers.js";
 import { MlpCategoricalPolicy, MlpGaussianPolicy } from "../policies/mlp-policy.js";
 import type { Minibatch } from "./minibatch.js";
 import type { ComputePath, ResolvedPpoConfig } from "./ppo-config.js";
@@ -56,13 +58,7 @@ export class FusedPpoLoss {
   readonly #criticGradients: { flat: Float32Array; views: Float32Array[] };
   readonly #logStdGradient: Float32Array;
   readonly #gradientViews: Float32Array[];
-  #capacity = 0;
-  #logProbabilities = new Float64Array(0);
-  #logProbs = new Float64Array(0);
-  #entropies = new Float64Array(0);
-  #dLogProbs = new Float64Array(0);
-  #dEntropies = new Float64Array(0);
-  #dOutputs = new Float32Array(0);
+  readonly #buffers = new FusedHeadBuffers();
   #dValues = new Float32Array(0);
   readonly #dLogStd: Float64Array;
 
@@ -102,15 +98,7 @@ export class FusedPpoLoss {
   }
 
   #reserve(rows: number, outputs: number): void {
-    if (rows <= this.#capacity) return;
-    this.#capacity = rows;
-    this.#logProbabilities = new Float64Array(rows * outputs);
-    this.#logProbs = new Float64Array(rows);
-    this.#entropies = new Float64Array(rows);
-    this.#dLogProbs = new Float64Array(rows);
-    this.#dEntropies = new Float64Array(rows);
-    this.#dOutputs = new Float32Array(rows * outputs);
-    this.#dValues = new Float32Array(rows);
+    if (this.#buffers.reserve(rows, outputs)) this.#dValues = new Float32Array(rows);
   }
 
   /** The PPO loss of `minibatch` (see `Ppo`'s `#lossAndGradients`) and its gradients. */
@@ -123,8 +111,8 @@ export class FusedPpoLoss {
     this.#reserve(rows, outputs);
     const actorOut = actorNet.forward(minibatch.observations, rows, this.#actorCache);
     const values = criticNet.forward(minibatch.observations, rows, this.#criticCache);
-    const logProbs = this.#logProbs;
-    const entropies = this.#entropies;
+    const logProbs = this.#buffers.logProbs;
+    const entropies = this.#buffers.entropies;
     const gaussian = this.#gaussian;
     if (gaussian === null) {
       categoricalForward(
@@ -132,7 +120,7 @@ export class FusedPpoLoss {
         rows,
         outputs,
         minibatch.actions as Int32Array,
-        this.#logProbabilities,
+        this.#buffers.logProbabilities,
         logProbs,
         entropies,
       );
@@ -163,8 +151,8 @@ export class FusedPpoLoss {
       const unclippedTerm = -advantage * ratio;
       const clippedTerm = -advantage * clippedRatio;
       policyLoss += Math.max(unclippedTerm, clippedTerm);
-      this.#dLogProbs[r] = unclippedTerm >= clippedTerm ? unclippedTerm * inverseRows : 0;
-      this.#dEntropies[r] = -entCoef * inverseRows;
+      this.#buffers.dLogProbs[r] = unclippedTerm >= clippedTerm ? unclippedTerm * inverseRows : 0;
+      this.#buffers.dEntropies[r] = -entCoef * inverseRows;
       entropy += entropies[r]!;
       approxKl += ratio - 1 - logRatio;
       if (Math.abs(ratio - 1) > clipRange) clipped++;
@@ -189,14 +177,14 @@ export class FusedPpoLoss {
 
     if (gaussian === null) {
       categoricalBackward(
-        this.#logProbabilities,
+        this.#buffers.logProbabilities,
         rows,
         outputs,
         minibatch.actions as Int32Array,
         entropies,
-        this.#dLogProbs,
-        this.#dEntropies,
-        this.#dOutputs,
+        this.#buffers.dLogProbs,
+        this.#buffers.dEntropies,
+        this.#buffers.dOutputs,
       );
     } else {
       const dLogStd = this.#dLogStd;
@@ -208,13 +196,13 @@ export class FusedPpoLoss {
         minibatch.actions as Float32Array,
         rows,
         outputs,
-        this.#dLogProbs,
-        this.#dOutputs,
+        this.#buffers.dLogProbs,
+        this.#buffers.dOutputs,
         dLogStd,
       );
       for (let j = 0; j < dLogStd.length; j++) this.#logStdGradient[j] = dLogStd[j]!;
     }
-    actorNet.backward(this.#actorCache, this.#dOutputs, this.#actorGradients.flat);
+    actorNet.backward(this.#actorCache, this.#buffers.dOutputs, this.#actorGradients.flat);
     criticNet.backward(this.#criticCache, this.#dValues, this.#criticGradients.flat);
     // Reported in float32, as tfjs reads them back: a loss beyond float32's range is non-finite on
     // both paths, so PPO's divergence check sees it.
