@@ -1,5 +1,5 @@
 /**
- * Sweeps end to end, through the CLI spawned from its sources: 3 seeds × PPO on CartPole-v1 (4096
+ * Sweeps end to end, through the CLI spawned from its sources: 3 seeds × PPO on CartPole-v1 (16384
  * env steps, a checkpoint every round) run by the local executor, then by two BullMQ workers on a
  * real redis-server, one of which is SIGKILLed (with its children: the machine dies) mid-run. Every
  * run must complete with metrics.jsonl, policy.json and config.json byte-identical to the local
@@ -83,7 +83,7 @@ beforeAll(async () => {
   specPath = join(work, "ppo-seeds.yaml");
   writeFileSync(
     specPath,
-    "name: ppo-seeds\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0, 1, 2]\nsteps: 4096\nset: {checkpointEvery: 1}\n",
+    "name: ppo-seeds\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0, 1, 2]\nsteps: 16384\nset: {checkpointEvery: 1}\n",
   );
   runs = expandSweep(readSweepSpec(specPath), specPath).runs;
   localDirectory = join(work, "local");
@@ -107,7 +107,7 @@ describe("irlkit sweep", () => {
     expect(printed.code).toBe(0);
     for (const run of runs)
       expect(printed.stdout).toMatch(
-        new RegExp(`${run.id}\\s+ppo\\s+CartPole-v1\\s+${run.seed}\\s+4096.*completed`),
+        new RegExp(`${run.id}\\s+ppo\\s+CartPole-v1\\s+${run.seed}\\s+16384.*completed`),
       );
     const again = await irlkit(["sweep", specPath, "--dir", localDirectory, "--json"]);
     expect(again.code).toBe(0);
@@ -348,7 +348,7 @@ describe("irlkit sweep", () => {
     const orphanSpec = join(work, "orphan.yaml");
     writeFileSync(
       orphanSpec,
-      "name: orphan\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [5]\nsteps: 24576\nset: {checkpointEvery: 1}\n",
+      "name: orphan\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [5]\nsteps: 245760\nset: {checkpointEvery: 1}\n",
     );
     const [run] = expandSweep(readSweepSpec(orphanSpec), orphanSpec).runs;
     const directory = join(work, "orphan");
@@ -413,11 +413,12 @@ describe("irlkit sweep", () => {
     }
     const found = findRunDirectory(directory, run!)!;
     expect(found.status).toBe("completed");
-    // One training only: 24576 / 256 = 96 rounds, one metrics line each, in order.
+    // One training only: 245760 / 256 = 960 rounds, one metrics line each, in order. (The run is
+    // long — about 20 s on the fused path — so the orphan still trains when the job stalls.)
     const steps = readFileSync(join(found.path, "metrics.jsonl"), "utf8")
       .trim()
       .split("\n")
       .map((line) => (JSON.parse(line) as { step: number }).step);
-    expect(steps).toEqual(Array.from({ length: 96 }, (_, index) => 256 * (index + 1)));
+    expect(steps).toEqual(Array.from({ length: 960 }, (_, index) => 256 * (index + 1)));
   }, 240_000);
 });
