@@ -59,6 +59,14 @@ export interface BackgroundDiagnostics {
   readonly demoReward: number;
   /** Mean R_ψ of the newest batch's segments. */
   readonly sampleReward: number;
+  /**
+   * log w = R_ψ(τ) − log z(τ) of every background segment: the stored batches' segments, oldest
+   * batch first, then (when they are in the background) the demonstrations' last
+   * (`demonstrationWeights` of them). What `logZ` and `effectiveSampleSize` summarise.
+   */
+  readonly logWeights: Float64Array;
+  /** How many entries at the end of `logWeights` are demonstration segments (0 when none). */
+  readonly demonstrationWeights: number;
 }
 
 /** What a new batch brings to `BackgroundHistory.add`. */
@@ -258,6 +266,8 @@ export class BackgroundHistory {
           : 0,
       demoReward: mean(demoReturns),
       sampleReward: mean(sampleReturns.at(-1)!),
+      logWeights: Float64Array.from(logWeights),
+      demonstrationWeights: withDemonstrations ? demoReturns.length : 0,
     };
   }
 

@@ -417,4 +417,28 @@ describe("GuidedCostLearning", () => {
     expect([run.gcl.round, run.ppo.timesteps]).toEqual([5, 200]);
     run.dispose();
   });
+
+  it("exposes the importance weights its log Ẑ and effective sample size summarise", async () => {
+    const run = lineWalkRun(false, 3);
+    await run.gcl.train({ rounds: 2 });
+    // The reward does not change in the policy step, so the background's diagnostics after the
+    // round are the ones the round reported.
+    const diagnostics = run.gcl.history!.diagnostics(run.gcl.rewardModel, true);
+    const logWeights = Array.from(diagnostics.logWeights);
+    // 2 batches × 2 envs × 20 steps in segments of 5 (episodes of 10), then the 4 × 10-step
+    // demonstrations' 8 segments.
+    expect(logWeights.length).toBe(16 + 8);
+    expect(diagnostics.demonstrationWeights).toBe(8);
+    expect(diagnostics.backgroundSegments).toBe(24);
+    // log Ẑ = log mean w and Kish's (Σw)²/Σw², by hand from the weights.
+    const max = Math.max(...logWeights);
+    const weights = logWeights.map((logWeight) => Math.exp(logWeight - max));
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const squares = weights.reduce((a, b) => a + b * b, 0);
+    expect(max + Math.log(sum / weights.length)).toBeCloseTo(run.sink.last("gcl/logZ")!, 6);
+    expect((sum * sum) / squares).toBeCloseTo(run.sink.last("gcl/effectiveSampleSize")!, 6);
+    const demoShare = weights.slice(16).reduce((a, b) => a + b, 0) / sum;
+    expect(demoShare).toBeCloseTo(run.sink.last("gcl/demoWeightShare")!, 6);
+    run.dispose();
+  });
 });
