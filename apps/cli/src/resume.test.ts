@@ -156,6 +156,54 @@ describe("item 4: one process per run directory", () => {
   }, 120_000);
 });
 
+describe("issue 20: the lock holds across machines sharing the run directory", () => {
+  /** A lock file as another machine's irlkit writes it: renewed `age` seconds ago. */
+  function otherHostLock(run: string, age: number, leaseSeconds: number): string {
+    const renewedAt = new Date(Date.now() - age * 1000).toISOString();
+    const text = `${JSON.stringify({
+      host: "another-machine.example",
+      pid: process.pid, // alive here: only the host decides that the pid says nothing
+      startedAt: renewedAt,
+      renewedAt,
+      leaseSeconds,
+      command: "irlkit train --resume",
+      token: "other-host-token",
+    })}\n`;
+    writeFileSync(join(run, "irlkit.lock"), text);
+    return text;
+  }
+
+  it("respects another host's fresh lease (exit 75) and takes over one that expired, by its own lease", async () => {
+    const root = join(work, "hosts");
+    expect((await irlkit(mce(5, root))).code).toBe(0);
+    const run = runIn(root);
+    const lock = join(run, "irlkit.lock");
+    // Renewed 7 s ago with the default 120 s lease: its owner is alive as far as anyone can tell.
+    const fresh = otherHostLock(run, 7, 120);
+    const refused = await irlkit(["train", "--resume", run, "--steps", "10"]);
+    expect(refused.code, refused.stderr).toBe(75);
+    expect(refused.stderr).toContain(
+      `${run} is in use: locked by pid ${process.pid} on host another-machine.example (irlkit train --resume, since`,
+    );
+    expect(refused.stderr).toContain("120 s long");
+    expect(readFileSync(lock, "utf8")).toBe(fresh); // untouched
+    expect(metricLines(run)).toHaveLength(5);
+    // The same age under a 5 s lease (the one written in the file, not this host's default):
+    // expired, so the lock is taken over and the run continues to 10 rounds.
+    otherHostLock(run, 7, 5);
+    const resumed = await irlkit(["train", "--resume", run, "--steps", "10"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr + resumed.stdout).toMatch(
+      new RegExp(
+        `took over the lock of ${run.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the lease of pid ${process.pid} on another-machine\\.example expired \\(last renewed .*, lease 5 s\\)`,
+      ),
+    );
+    expect(metricLines(run)).toHaveLength(10);
+    expect(meta(run).status).toBe("completed");
+    expect(existsSync(lock)).toBe(false); // released on exit
+  }, 120_000);
+});
+
 describe("item 3: nothing irlkit writes or deletes in a run follows a link", () => {
   let run: string;
   beforeAll(async () => {

@@ -31,7 +31,33 @@ export interface SweepOptions {
   queue?: string;
   wait?: boolean;
   retryFailed?: boolean;
+  only?: string;
   json?: boolean;
+}
+
+/**
+ * `--only NAME,…`: the runs of the named experiments (or run ids), in the spec's order. A name
+ * that matches nothing is one clear error listing what there is.
+ */
+export function selectRuns(sweep: ExpandedSweep, only: string | undefined): SweepRun[] {
+  if (only === undefined) return sweep.runs;
+  const names = only
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0)
+    throw new CliError("--only: expected experiment names or run ids, found none.");
+  for (const name of names) {
+    if (!sweep.runs.some((run) => run.experiment === name || run.id === name)) {
+      const experiments = [...new Set(sweep.runs.flatMap((run) => run.experiment ?? []))];
+      throw new CliError(
+        `--only: "${name}" is neither an experiment nor a run id of sweep ${sweep.name} (experiments: ${experiments.length === 0 ? "none, the spec has no experiments:" : experiments.join(", ")}).`,
+      );
+    }
+  }
+  return sweep.runs.filter(
+    (run) => names.includes(run.id) || (run.experiment !== null && names.includes(run.experiment)),
+  );
 }
 
 function describeSet(run: SweepRun): string {
@@ -40,15 +66,34 @@ function describeSet(run: SweepRun): string {
   return parts.join(" ");
 }
 
-function printRuns(sweep: ExpandedSweep, directory: string, json: boolean): void {
+function printRuns(
+  sweep: ExpandedSweep,
+  runs: readonly SweepRun[],
+  directory: string,
+  json: boolean,
+): void {
   if (json) {
-    printJson({ name: sweep.name, directory, runs: sweep.runs });
+    printJson({ name: sweep.name, directory, runs });
     return;
   }
-  const rows = [["id", "algorithm", "env", "seed", "steps", "demos", "settings", "state"]];
-  for (const run of sweep.runs) {
+  const experiments = runs.some((run) => (run.experiment ?? null) !== null);
+  const rows = [
+    [
+      ...(experiments ? ["experiment"] : []),
+      "id",
+      "algorithm",
+      "env",
+      "seed",
+      "steps",
+      "demos",
+      "settings",
+      "state",
+    ],
+  ];
+  for (const run of runs) {
     const found = findRunDirectory(directory, run);
     rows.push([
+      ...(experiments ? [run.experiment ?? "—"] : []),
       run.id,
       run.algorithm,
       run.env,
@@ -61,7 +106,8 @@ function printRuns(sweep: ExpandedSweep, directory: string, json: boolean): void
       found === undefined ? "new" : found.status,
     ]);
   }
-  process.stdout.write(`${printTable(rows)}\n${sweep.runs.length} runs; directory ${directory}\n`);
+  const of = runs.length === sweep.runs.length ? "" : ` (of ${sweep.runs.length})`;
+  process.stdout.write(`${printTable(rows)}\n${runs.length} runs${of}; directory ${directory}\n`);
 }
 
 /** Progress for the whole sweep: one bar of runs, a line per failure or retry. */
@@ -116,8 +162,9 @@ export async function sweepCommand(
       "Missing the sweep spec: irlkit sweep SPEC.yaml (see `irlkit sweep --help`).",
     );
   const { sweep, directory } = loadSweep(specPath, options.dir);
+  const runs = selectRuns(sweep, options.only);
   if (options.print) {
-    printRuns(sweep, directory, options.json ?? false);
+    printRuns(sweep, runs, directory, options.json ?? false);
     return;
   }
   prepareSweepDirectory(directory, sweep);
@@ -133,9 +180,9 @@ export async function sweepCommand(
       retryFailed: options.retryFailed ?? false,
       ...(attempts === undefined ? {} : { attempts }),
     });
-    const progress = sweepProgress(sweep.name, sweep.runs.length, quiet || !options.wait);
+    const progress = sweepProgress(sweep.name, runs.length, quiet || !options.wait);
     try {
-      execution = await executor.execute(directory, sweep.runs, progress);
+      execution = await executor.execute(directory, runs, progress);
     } finally {
       progress.stop();
     }
@@ -150,9 +197,9 @@ export async function sweepCommand(
       ...(attempts === undefined ? {} : { attempts }),
       signal: controller.signal,
     });
-    const progress = sweepProgress(sweep.name, sweep.runs.length, quiet);
+    const progress = sweepProgress(sweep.name, runs.length, quiet);
     try {
-      execution = await executor.execute(directory, sweep.runs, progress);
+      execution = await executor.execute(directory, runs, progress);
     } finally {
       progress.stop();
       process.off("SIGINT", stop);
@@ -204,6 +251,10 @@ export function registerSweepCommands(program: Command): void {
     .option("--queue <url>", "enqueue the runs on BullMQ at redis://HOST:PORT for `irlkit worker`")
     .option("--wait", "with --queue: wait until every job has finished")
     .option("--retry-failed", "with --queue: put this sweep's failed jobs back on the queue")
+    .option(
+      "--only <names>",
+      "only these experiments (experiments[].name) or run ids, comma-separated",
+    )
     .option("--json", "print one JSON object")
     .action(sweepCommand);
 

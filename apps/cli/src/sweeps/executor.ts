@@ -78,6 +78,8 @@ export class LocalExecutor implements SweepExecutor {
     let next = 0;
     const worker = async (): Promise<void> => {
       for (;;) {
+        // Interrupted (SIGINT, SIGTERM): the running runs checkpoint and stop, no new one starts.
+        if (this.#options.signal?.aborted === true) return;
         const index = next++;
         const run = runs[index];
         if (run === undefined) return;
@@ -86,6 +88,15 @@ export class LocalExecutor implements SweepExecutor {
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+    runs.forEach((run, index) => {
+      reports[index] ??= {
+        id: run.id,
+        status: "failed",
+        run: null,
+        attempts: 0,
+        message: "not started: the sweep was interrupted",
+      };
+    });
     return { executor: this.name, runs: reports };
   }
 

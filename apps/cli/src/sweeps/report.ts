@@ -4,10 +4,12 @@
  * configuration and across envs, performance profiles) and learning curves from each run's
  * metrics.jsonl, written as `report.md` (markdown tables) and SVG plots (Vega-Lite, plots.ts).
  *
- * A run's score: its evaluation (`irlkit eval`, when the spec has `evaluation:`; field
- * `returnMean` by default, e.g. `--score normalizedScore`), or `final:KEY`, the last value of KEY in
- * metrics.jsonl. `auto` (the default) takes the evaluation when there is one, else
- * `final:<--metric>`.
+ * A run's score: a field of its score record (`returnMean` by default, e.g. `--score
+ * normalizedScore`) — the transfer's result (`irlkit transfer`, when the spec has `transfer:`), else
+ * the evaluation's (`irlkit eval`, when it has `evaluation:`) — or `final:KEY`, the last value of
+ * KEY in metrics.jsonl. `auto` (the default) takes the score record when there is one, else
+ * `final:<--metric>`. A configuration with a `goal:` also gets the number of seeds whose score
+ * record met it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -25,7 +27,7 @@ import {
   performanceProfilesSpec,
   renderSvg,
 } from "./plots.js";
-import { evaluationPath, findRunDirectory, readSweepDirectory } from "./run-one.js";
+import { evaluationPath, findRunDirectory, readSweepDirectory, transferPath } from "./run-one.js";
 import type { SweepRun } from "./spec.js";
 import {
   interquartileMean,
@@ -41,6 +43,8 @@ interface ScoredRun {
   run: SweepRun;
   path: string;
   score: number;
+  /** Whether the run's score record met the spec's goal (null: no goal). */
+  goalMet: boolean | null;
   curve: { step: number; value: number }[];
 }
 
@@ -59,6 +63,9 @@ export interface ConfigurationStatistics {
   median: number;
   min: number;
   max: number;
+  /** The spec's goal and how many of the runs met it (absent without a goal). */
+  goal?: Record<string, number>;
+  goalMet?: number;
 }
 
 export interface MethodStatistics {
@@ -101,6 +108,17 @@ function taskOf(run: SweepRun): string {
   return run.envKwargs === null ? run.env : `${run.env} ${JSON.stringify(run.envKwargs)}`;
 }
 
+/** The file holding a run's score record: its transfer's result, else its evaluation's. */
+function scoreRecordPath(directory: string, run: SweepRun): string {
+  return (run.transfer ?? null) !== null
+    ? transferPath(directory, run)
+    : evaluationPath(directory, run);
+}
+
+function readScoreRecord(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+}
+
 function scoreOf(
   directory: string,
   run: SweepRun,
@@ -108,19 +126,19 @@ function scoreOf(
   score: string,
   metric: string,
 ): number | undefined {
-  const evaluation = evaluationPath(directory, run);
-  const useEvaluation = score === "auto" ? existsSync(evaluation) : !score.startsWith("final:");
-  if (useEvaluation) {
-    if (!existsSync(evaluation)) {
+  const record = scoreRecordPath(directory, run);
+  const useRecord = score === "auto" ? existsSync(record) : !score.startsWith("final:");
+  if (useRecord) {
+    if (!existsSync(record)) {
       throw new CliError(
-        `--score ${score} reads evaluations, but ${evaluation} is missing (add evaluation: {episodes: N} to the spec, or use --score final:KEY).`,
+        `--score ${score} reads evaluations, but ${record} is missing (add evaluation: {episodes: N} to the spec, or use --score final:KEY).`,
       );
     }
     const field = score === "auto" ? "returnMean" : score;
-    const value = (JSON.parse(readFileSync(evaluation, "utf8")) as Record<string, unknown>)[field];
+    const value = readScoreRecord(record)[field];
     if (typeof value !== "number") {
       throw new CliError(
-        `--score ${field}: ${evaluation} has no number "${field}" (found ${JSON.stringify(value ?? null)}).`,
+        `--score ${field}: ${record} has no number "${field}" (found ${JSON.stringify(value ?? null)}).`,
       );
     }
     return value;
@@ -132,6 +150,27 @@ function scoreOf(
     if (typeof value === "number") return value;
   }
   return undefined;
+}
+
+/**
+ * Whether the run met its goal: every field of the goal at least its value in the score record
+ * (null without a goal). A field the record lacks is one clear error.
+ */
+export function goalMet(directory: string, run: SweepRun): boolean | null {
+  const goal = run.goal ?? null;
+  if (goal === null) return null;
+  const path = scoreRecordPath(directory, run);
+  if (!existsSync(path)) return null;
+  const record = readScoreRecord(path);
+  return Object.entries(goal).every(([field, minimum]) => {
+    const value = record[field];
+    if (typeof value !== "number") {
+      throw new CliError(
+        `goal.${field} of run ${run.id}: ${path} has no number "${field}" (found ${JSON.stringify(value ?? null)}).`,
+      );
+    }
+    return value >= minimum;
+  });
 }
 
 function curveOf(path: string, metric: string): { step: number; value: number }[] {
@@ -186,7 +225,13 @@ export async function buildReport(
         `Run ${found.path} has no "${options.metric}" in metrics.jsonl to score it by (pick one with --metric KEY or --score final:KEY).`,
       );
     }
-    scored.push({ run, path: found.path, score, curve: curveOf(found.path, options.metric) });
+    scored.push({
+      run,
+      path: found.path,
+      score,
+      goalMet: goalMet(directory, run),
+      curve: curveOf(found.path, options.metric),
+    });
   }
   if (scored.length === 0) {
     throw new CliError(
@@ -220,6 +265,11 @@ export async function buildReport(
       min: Math.min(...scores),
       max: Math.max(...scores),
     };
+    const goal = runs[0]!.run.goal ?? null;
+    if (goal !== null) {
+      statistics.goal = goal;
+      statistics.goalMet = runs.filter((entry) => entry.goalMet === true).length;
+    }
     configurations.push(statistics);
     curves.push(...curvePoints(configuration, statistics.env, runs));
     intervals.push(
@@ -293,8 +343,10 @@ export async function buildReport(
   mkdirSync(options.out, { recursive: true });
   const scoreLabel =
     options.score === "auto"
-      ? existsSync(evaluationPath(directory, scored[0]!.run))
-        ? "evaluation returnMean"
+      ? existsSync(scoreRecordPath(directory, scored[0]!.run))
+        ? (scored[0]!.run.transfer ?? null) !== null
+          ? "transfer returnMean"
+          : "evaluation returnMean"
         : `final ${options.metric}`
       : options.score;
   const files: string[] = [];
@@ -328,7 +380,16 @@ export async function buildReport(
 
 const number = (value: number) => (Number.isFinite(value) ? formatNumber(value) : "—");
 
+/** A goal as the table shows it: "returnMean ≥ -250, normalizedScore ≥ 0.9". */
+function describeGoal(goal: Record<string, number> | undefined): string {
+  if (goal === undefined) return "—";
+  return Object.entries(goal)
+    .map(([field, minimum]) => `${field} ≥ ${number(minimum)}`)
+    .join(", ");
+}
+
 export function formatMarkdown(report: SweepReport, out: string): string {
+  const goals = report.configurations.some((row) => row.goal !== undefined);
   const lines = [
     `# Sweep ${report.name}`,
     "",
@@ -336,11 +397,11 @@ export function formatMarkdown(report: SweepReport, out: string): string {
     "",
     "## Per configuration",
     "",
-    "| configuration | runs | mean ± 95% CI | IQM [95% CI] | median | min | max |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    `| configuration | runs | mean ± 95% CI | IQM [95% CI] | median | min | max |${goals ? " goal | met |" : ""}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |${goals ? " --- | ---: |" : ""}`,
     ...report.configurations.map(
       (row) =>
-        `| ${row.configuration} | ${row.runs} | ${number(row.mean)} ± ${number(row.meanUpper - row.mean)} | ${number(row.iqm)} [${number(row.iqmLower)}, ${number(row.iqmUpper)}] | ${number(row.median)} | ${number(row.min)} | ${number(row.max)} |`,
+        `| ${row.configuration} | ${row.runs} | ${number(row.mean)} ± ${number(row.meanUpper - row.mean)} | ${number(row.iqm)} [${number(row.iqmLower)}, ${number(row.iqmUpper)}] | ${number(row.median)} | ${number(row.min)} | ${number(row.max)} |${goals ? ` ${describeGoal(row.goal)} | ${row.goal === undefined ? "—" : `${row.goalMet}/${row.runs}`} |` : ""}`,
     ),
   ];
   if (report.methods.some((method) => method.envs.length > 1)) {

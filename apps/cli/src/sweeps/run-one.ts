@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CliError } from "../errors.js";
 import { writeJsonAtomic } from "../run-files.js";
 import {
@@ -80,6 +80,10 @@ export interface RunOptions {
 }
 
 function runChild(options: RunOptions, args: string[], what: string): Promise<ChildResult> {
+  if (options.signal?.aborted === true) {
+    // Interrupted before this child started: as a child killed by SIGTERM (retryable later).
+    return Promise.resolve({ code: null, signal: "SIGTERM", stdout: "", stderr: "interrupted" });
+  }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(options.cli.command, [...options.cli.args, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -165,6 +169,11 @@ export function evaluationPath(directory: string, run: SweepRun): string {
   return join(directory, "evaluations", `${run.id}.json`);
 }
 
+/** `irlkit transfer RUN --json` of a run whose spec has `transfer:`. */
+export function transferPath(directory: string, run: SweepRun): string {
+  return join(directory, "transfers", `${run.id}.json`);
+}
+
 /** The folder `irlkit train --out` gets for this run. */
 export function runRoot(directory: string, run: SweepRun): string {
   return join(directory, "runs", run.id);
@@ -208,6 +217,8 @@ export interface RunOutcome {
   /** True when an interrupted run was continued from its checkpoint. */
   resumed: boolean;
   evaluation: Record<string, unknown> | null;
+  /** `irlkit transfer`'s result, when the spec has `transfer:`. */
+  transfer: Record<string, unknown> | null;
 }
 
 /** One dataset at a time per path in this process; across processes the rename decides. */
@@ -336,25 +347,62 @@ export async function runSweepRun(
   const { runPath, status, resumed } = await train(directory, run, options);
   let evaluation: Record<string, unknown> | null = null;
   if (run.evaluation !== null) {
-    const path = evaluationPath(directory, run);
-    if (existsSync(path))
-      evaluation = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-    else {
-      const args = [
-        "eval",
-        runPath,
-        "--episodes",
-        String(run.evaluation.episodes),
-        "--seed",
-        String(run.evaluation.seed),
-        "--json",
-      ];
-      const result = await runChild(options, args, "irlkit eval");
-      if (result.code !== 0) throw failure(`irlkit eval ${runPath}`, result);
-      evaluation = parseJsonOutput(result.stdout, "irlkit eval");
-      mkdirSync(join(directory, "evaluations"), { recursive: true });
-      writeJsonAtomic(path, evaluation, "evaluation");
-    }
+    evaluation = await scoreOnce(
+      evaluationPath(directory, run),
+      evaluateArguments(run, runPath),
+      "irlkit eval",
+      options,
+    );
   }
-  return { id: run.id, status, run: runPath, resumed, evaluation };
+  let transfer: Record<string, unknown> | null = null;
+  if ((run.transfer ?? null) !== null) {
+    transfer = await scoreOnce(
+      transferPath(directory, run),
+      transferArguments(run, runPath),
+      "irlkit transfer",
+      options,
+    );
+  }
+  return { id: run.id, status, run: runPath, resumed, evaluation, transfer };
+}
+
+/** `irlkit eval RUN …` of a trained run (the spec's `evaluation:`). */
+export function evaluateArguments(run: SweepRun, runPath: string): string[] {
+  const evaluation = run.evaluation!;
+  const args = ["eval", runPath];
+  if (evaluation.env !== undefined) args.push("--env", evaluation.env);
+  if (evaluation.envKwargs !== undefined) {
+    args.push("--env-kwargs", JSON.stringify(evaluation.envKwargs));
+  }
+  args.push("--episodes", String(evaluation.episodes), "--seed", String(evaluation.seed), "--json");
+  return args;
+}
+
+/** `irlkit transfer RUN --env ENV …` of a trained run (the spec's `transfer:`). */
+export function transferArguments(run: SweepRun, runPath: string): string[] {
+  const transfer = run.transfer!;
+  const args = ["transfer", runPath, "--env", transfer.env];
+  if (transfer.envKwargs !== null) args.push("--env-kwargs", JSON.stringify(transfer.envKwargs));
+  if (transfer.steps !== null) args.push("--steps", String(transfer.steps));
+  args.push("--episodes", String(transfer.episodes), "--seed", String(transfer.seed), "--json");
+  return args;
+}
+
+/**
+ * The JSON result of `irlkit ARGS` kept at `path`: read when a previous attempt wrote it, else
+ * run and written atomically (a killed scoring leaves nothing, and is run again).
+ */
+async function scoreOnce(
+  path: string,
+  args: string[],
+  what: string,
+  options: RunOptions,
+): Promise<Record<string, unknown>> {
+  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  const result = await runChild(options, args, what);
+  if (result.code !== 0) throw failure(`${what} ${args[1]}`, result);
+  const value = parseJsonOutput(result.stdout, what);
+  mkdirSync(dirname(path), { recursive: true });
+  writeJsonAtomic(path, value, what);
+  return value;
 }

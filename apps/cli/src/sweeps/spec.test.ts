@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../errors.js";
+import { selectRuns } from "./commands.js";
+import { evaluateArguments, transferArguments } from "./run-one.js";
 import {
   canonicalJson,
   contentHash,
@@ -64,7 +66,9 @@ describe("sweep specs", () => {
       expert: "scripted",
     });
     const first = sweep.runs[0]!;
-    const { id, configuration, ...identity } = first;
+    // The id: everything but the labels and the goal (which judge, not decide); no transfer here.
+    const { id, configuration, experiment, goal, transfer, ...identity } = first;
+    expect([experiment, goal, transfer]).toEqual([null, null, null]);
     expect(configuration).toContain("ppo CartPole-v1 steps=4096 ppo.entCoef=0");
     expect(id).toBe(contentHash(identity));
     expect(new Set(sweep.runs.map((run) => run.id)).size).toBe(8);
@@ -155,6 +159,176 @@ describe("sweep specs", () => {
     const yaml = specFile("yaml.yaml", "name: [x\n");
     expect(failure(() => readSweepSpec(yaml))).toMatch(
       new RegExp(`^Sweep spec ${yaml} is not valid YAML or JSON: `),
+    );
+  });
+
+  it("expands experiments over the top level's defaults, with transfers, moved evaluations and goals", () => {
+    const path = specFile(
+      "experiments.yaml",
+      [
+        "name: bench",
+        "seeds: [1000, 1001]",
+        "demonstrations: {episodes: 10}",
+        "evaluation: {episodes: 10}",
+        "set: {checkpointEvery: 2}",
+        "experiments:",
+        "  - {name: ppo-pendulum, algorithms: [ppo], envs: [Pendulum-v1], steps: 150000, goal: {returnMean: -250}}",
+        "  - {name: bc-pendulum, algorithms: [bc], envs: [Pendulum-v1], demonstrations: {episodes: 50}}",
+        "  - name: airl-maze",
+        "    algorithms: [airl]",
+        "    envs: [{id: PointMazeLeft-v0, kwargs: {includeVelocity: false}}]",
+        "    seeds: [7]",
+        "    set: {airl.stateOnly: false}",
+        "    transfer: {env: PointMazeRight-v0, steps: 4096}",
+        "  - name: gail-moved",
+        "    algorithms: [gail]",
+        "    envs: [PointMazeLeft-v0]",
+        "    evaluation: {episodes: 5, env: PointMazeRight-v0}",
+      ].join("\n"),
+    );
+    const sweep = expandSweep(readSweepSpec(path), path);
+    expect(sweep.runs.map((run) => [run.experiment, run.algorithm, run.seed])).toEqual([
+      ["ppo-pendulum", "ppo", 1000],
+      ["ppo-pendulum", "ppo", 1001],
+      ["bc-pendulum", "bc", 1000],
+      ["bc-pendulum", "bc", 1001],
+      ["airl-maze", "airl", 7],
+      ["gail-moved", "gail", 1000],
+      ["gail-moved", "gail", 1001],
+    ]);
+    const [ppo, , bc, , airl, gail] = sweep.runs as [
+      (typeof sweep.runs)[0],
+      unknown,
+      (typeof sweep.runs)[0],
+      unknown,
+      (typeof sweep.runs)[0],
+      (typeof sweep.runs)[0],
+    ];
+    expect(ppo.steps).toBe(150_000);
+    expect(ppo.goal).toEqual({ returnMean: -250 });
+    expect(ppo.set).toEqual({ checkpointEvery: 2 });
+    expect(ppo.configuration).toBe("ppo-pendulum: ppo Pendulum-v1 steps=150000 checkpointEvery=2");
+    // The experiment's demonstrations replace the top level's; 10000 + 100 · 1000.
+    expect(bc.demonstrations).toEqual({ episodes: 50, seed: 110_000, expert: "scripted" });
+    expect(bc.goal).toBeNull();
+    // `set` merges, the experiment's keys winning over none here.
+    expect(airl.set).toEqual({ "airl.stateOnly": false, checkpointEvery: 2 });
+    expect(airl.transfer).toEqual({
+      env: "PointMazeRight-v0",
+      envKwargs: null,
+      steps: 4096,
+      episodes: 10,
+      seed: 7,
+    });
+    expect(transferArguments(airl, "/r")).toEqual(
+      ["transfer", "/r", "--env", "PointMazeRight-v0", "--steps", "4096"].concat([
+        "--episodes",
+        "10",
+        "--seed",
+        "7",
+        "--json",
+      ]),
+    );
+    expect(gail.evaluation).toEqual({ episodes: 5, seed: 1000, env: "PointMazeRight-v0" });
+    expect(evaluateArguments(gail, "/r")).toEqual([
+      "eval",
+      "/r",
+      "--env",
+      "PointMazeRight-v0",
+      "--episodes",
+      "5",
+      "--seed",
+      "1000",
+      "--json",
+    ]);
+    // A run with neither a transfer nor a moved evaluation has the id it has in a plain spec; the
+    // experiment's name and goal do not enter it.
+    const plain = specFile(
+      "plain.yaml",
+      "name: other\nalgorithms: [ppo]\nenvs: [Pendulum-v1]\nseeds: [1000]\nsteps: 150000\nset: {checkpointEvery: 2}\nevaluation: {episodes: 10}\n",
+    );
+    expect(expandSweep(readSweepSpec(plain), plain).runs[0]!.id).toBe(ppo.id);
+    const { id, configuration, experiment, goal, transfer, ...identity } = ppo;
+    expect(id).toBe(contentHash(identity));
+    const withTransfer = (({ id: _, configuration: __, experiment: ___, goal: ____, ...rest }) =>
+      rest)(airl);
+    expect(airl.id).toBe(contentHash(withTransfer));
+  });
+
+  it("names the experiment's field in one message", () => {
+    const cases: [string, string, string][] = [
+      [
+        "no-envs.yaml",
+        "name: x\nseeds: [0]\nexperiments:\n  - {name: a, algorithms: [ppo]}\n",
+        "experiments.0.envs: required: neither the experiment nor the top level has envs.",
+      ],
+      [
+        "no-algorithms.yaml",
+        "name: x\nenvs: [CartPole-v1]\nseeds: [0]\n",
+        "algorithms: required (or list experiments, each with its algorithms or the top level's).",
+      ],
+      [
+        "twice.yaml",
+        "name: x\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\nexperiments:\n  - {name: a}\n  - {name: a, steps: 10}\n",
+        'experiments.1.name: "a" is used twice.',
+      ],
+      [
+        "transfer-env.yaml",
+        "name: x\nalgorithms: [gcl]\nenvs: [CartPole-v1]\nseeds: [0]\ndemonstrations: {episodes: 2}\nexperiments:\n  - {name: a, transfer: {env: CartPoles-v1}}\n",
+        "experiments.0.transfer.env: ",
+      ],
+      [
+        "transfer-ppo.yaml",
+        "name: x\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\ntransfer: {env: CartPole-v1}\n",
+        "transfer: ppo learns no reward to transfer",
+      ],
+      [
+        "goal.yaml",
+        "name: x\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\ngoal: {returnMean: 475}\n",
+        "goal: judges the evaluation's (or the transfer's) result",
+      ],
+      [
+        "setting.yaml",
+        "name: x\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\nexperiments:\n  - {name: a, set: {ppo.nStep: 128}}\n",
+        "experiments.0.set.ppo.nStep: Invalid settings for ppo",
+      ],
+      [
+        "demos.yaml",
+        "name: x\nenvs: [CartPole-v1]\nseeds: [0]\nexperiments:\n  - {name: a, algorithms: [ppo]}\n  - {name: b, algorithms: [gail]}\n",
+        "experiments.1.algorithms.0: gail learns from demonstrations: add demonstrations: {episodes: N} to the spec or the experiment.",
+      ],
+    ];
+    for (const [name, text, expected] of cases) {
+      const path = specFile(name, text);
+      expect(failure(() => expandSweep(readSweepSpec(path), path))).toContain(
+        `Sweep spec ${path}: ${expected}`,
+      );
+    }
+    expect(
+      failure(() =>
+        parseSweepSpec(
+          { name: "x", seeds: [0], experiments: [{ name: "a", transfer: { envs: "X" } }] },
+          "s.yaml",
+        ),
+      ),
+    ).toContain("experiments.0.transfer");
+  });
+
+  it("--only keeps the named experiments' runs (or run ids) in the spec's order", () => {
+    const path = specFile(
+      "only.yaml",
+      "name: only\nalgorithms: [ppo]\nseeds: [0, 1]\nexperiments:\n  - {name: cart, envs: [CartPole-v1]}\n  - {name: pend, envs: [Pendulum-v1]}\n  - {name: car, envs: [MountainCar-v0]}\n",
+    );
+    const sweep = expandSweep(readSweepSpec(path), path);
+    expect(selectRuns(sweep, undefined)).toHaveLength(6);
+    const lastId = sweep.runs[5]!.id;
+    expect(selectRuns(sweep, `${lastId},cart`).map((run) => [run.experiment, run.seed])).toEqual([
+      ["cart", 0],
+      ["cart", 1],
+      ["car", 1],
+    ]);
+    expect(failure(() => selectRuns(sweep, "cart,pendulum"))).toBe(
+      '--only: "pendulum" is neither an experiment nor a run id of sweep only (experiments: cart, pend, car).',
     );
   });
 });

@@ -36,9 +36,20 @@ const seedList = z.union([
   z.strictObject({ from: z.number().int().min(0), count: z.number().int().min(1).max(10_000) }),
 ]);
 
-export const sweepSpecSchema = z.strictObject({
-  /** The sweep's name: its default directory is `sweeps/<name>`. */
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'"),
+/**
+ * What a run is scored by after training, besides `evaluation`: a fresh PPO on the run's frozen
+ * learned reward in another env (`irlkit transfer RUN --env ENV --seed SEED`, reward transfer).
+ */
+const transferSchema = z.strictObject({
+  env: z.string().min(1),
+  kwargs: settings.optional(),
+  /** `--steps` of the fresh PPO (default: the env's PPO preset's budget). */
+  steps: z.number().int().min(1).optional(),
+  episodes: z.number().int().min(1).optional(),
+});
+
+/** The fields a sweep and each of its experiments have: one cartesian product of runs. */
+const experimentFields = {
   algorithms: z.array(algorithmEntry).min(1),
   envs: z.array(envEntry).min(1),
   seeds: seedList,
@@ -59,13 +70,64 @@ export const sweepSpecSchema = z.strictObject({
       expert: z.string().min(1).optional(),
     })
     .optional(),
-  /** `irlkit eval RUN --episodes N --seed S` after each run (the report's score). */
+  /**
+   * `irlkit eval RUN --episodes N --seed S` after each run (the report's score); `env` (and
+   * `kwargs`) evaluate the policy in another env (`--env`, `--env-kwargs`: policy transfer).
+   */
   evaluation: z
     .strictObject({
       episodes: z.number().int().min(1).optional(),
       seed: z.number().int().min(0).optional(),
+      env: z.string().min(1).optional(),
+      kwargs: settings.optional(),
     })
     .optional(),
+  /** `irlkit transfer RUN --env ENV` after each run: then the report's score is the transfer's. */
+  transfer: transferSchema.optional(),
+  /**
+   * What every seed should reach: a minimum per field of the run's score record (the transfer's
+   * result when there is one, else the evaluation's), e.g. `{returnMean: -250}`. The report counts
+   * the seeds that met it; it does not change the runs.
+   */
+  goal: z.record(z.string().min(1), z.number()).optional(),
+};
+
+const experimentSchema = z.strictObject({
+  /** The experiment's name: the report's row (with the configuration when it has several). */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'"),
+  algorithms: experimentFields.algorithms.optional(),
+  envs: experimentFields.envs.optional(),
+  seeds: experimentFields.seeds.optional(),
+  steps: experimentFields.steps,
+  preset: experimentFields.preset,
+  set: experimentFields.set,
+  grid: experimentFields.grid,
+  demonstrations: experimentFields.demonstrations,
+  evaluation: experimentFields.evaluation,
+  transfer: experimentFields.transfer,
+  goal: experimentFields.goal,
+});
+
+export const sweepSpecSchema = z.strictObject({
+  /** The sweep's name: its default directory is `sweeps/<name>`. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' or '-'"),
+  algorithms: experimentFields.algorithms.optional(),
+  envs: experimentFields.envs.optional(),
+  seeds: experimentFields.seeds.optional(),
+  steps: experimentFields.steps,
+  preset: experimentFields.preset,
+  set: experimentFields.set,
+  grid: experimentFields.grid,
+  demonstrations: experimentFields.demonstrations,
+  evaluation: experimentFields.evaluation,
+  transfer: experimentFields.transfer,
+  goal: experimentFields.goal,
+  /**
+   * Several products in one sweep, each with its own name: every field not given in an experiment
+   * is the top level's (`set` merges, the experiment's keys winning). Without `experiments`, the
+   * top level is the one product and needs algorithms, envs and seeds.
+   */
+  experiments: z.array(experimentSchema).min(1).optional(),
 });
 
 export type SweepSpec = z.infer<typeof sweepSpecSchema>;
@@ -83,7 +145,25 @@ export interface SweepRun {
   /** Settings as `--set` keys (dotted) and values, sorted by key. */
   set: Record<string, unknown>;
   demonstrations: { episodes: number; seed: number; expert: string } | null;
-  evaluation: { episodes: number; seed: number } | null;
+  /** `env`, `envKwargs`: only when the policy is evaluated somewhere else than it trained. */
+  evaluation: {
+    episodes: number;
+    seed: number;
+    env?: string;
+    envKwargs?: Record<string, unknown>;
+  } | null;
+  /** `irlkit transfer RUN --env ENV --seed SEED` after training (the report's score then). */
+  transfer: {
+    env: string;
+    envKwargs: Record<string, unknown> | null;
+    steps: number | null;
+    episodes: number;
+    seed: number;
+  } | null;
+  /** Minimum per field of the run's score record (not part of the id: it judges, not decides). */
+  goal: Record<string, number> | null;
+  /** The experiment the run belongs to (`experiments[].name`), null for a spec without them. */
+  experiment: string | null;
   /** The configuration the run belongs to (everything but the seed), for the report. */
   configuration: string;
 }
@@ -156,67 +236,186 @@ function sortedKeys(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The spec's field a setting key came from, for messages. */
-function settingField(key: string, spec: SweepSpec, algorithmIndex: number): string {
-  const entry = spec.algorithms[algorithmIndex];
-  if (typeof entry === "object" && entry.set !== undefined && key in entry.set) {
-    return `algorithms.${algorithmIndex}.set.${key}`;
+/** One cartesian product of the spec: the top level, or one experiment over it. */
+interface Product {
+  /** Where its fields are in the file: "" for the top level, "experiments.2." for an experiment. */
+  prefix: string;
+  name: string | null;
+  algorithms: NonNullable<SweepSpec["algorithms"]>;
+  envs: NonNullable<SweepSpec["envs"]>;
+  seeds: NonNullable<SweepSpec["seeds"]>;
+  /** The field each of algorithms, envs and seeds came from. */
+  fields: { algorithms: string; envs: string; seeds: string };
+  steps: number | undefined;
+  preset: boolean | undefined;
+  set: Record<string, unknown>;
+  /** Keys of `set` that the experiment itself set (for messages). */
+  ownSet: ReadonlySet<string>;
+  grid: Record<string, unknown[]> | undefined;
+  demonstrations: SweepSpec["demonstrations"];
+  evaluation: SweepSpec["evaluation"];
+  transfer: SweepSpec["transfer"];
+  goal: SweepSpec["goal"];
+}
+
+function products(spec: SweepSpec, fail: (field: string, message: string) => never): Product[] {
+  const missing = (prefix: string, key: "algorithms" | "envs" | "seeds"): never =>
+    fail(
+      prefix === "" ? key : `${prefix}${key}`,
+      prefix === ""
+        ? `required (or list experiments, each with its ${key} or the top level's).`
+        : `required: neither the experiment nor the top level has ${key}.`,
+    );
+  if (spec.experiments === undefined) {
+    return [
+      {
+        prefix: "",
+        name: null,
+        algorithms: spec.algorithms ?? missing("", "algorithms"),
+        envs: spec.envs ?? missing("", "envs"),
+        seeds: spec.seeds ?? missing("", "seeds"),
+        fields: { algorithms: "algorithms", envs: "envs", seeds: "seeds" },
+        steps: spec.steps,
+        preset: spec.preset,
+        set: spec.set ?? {},
+        ownSet: new Set(),
+        grid: spec.grid,
+        demonstrations: spec.demonstrations,
+        evaluation: spec.evaluation,
+        transfer: spec.transfer,
+        goal: spec.goal,
+      },
+    ];
   }
-  if (spec.grid !== undefined && key in spec.grid) return `grid.${key}`;
-  return `set.${key}`;
+  const names = new Set<string>();
+  return spec.experiments.map((experiment, index) => {
+    const prefix = `experiments.${index}.`;
+    if (names.has(experiment.name)) fail(`${prefix}name`, `"${experiment.name}" is used twice.`);
+    names.add(experiment.name);
+    const field = (key: "algorithms" | "envs" | "seeds") =>
+      experiment[key] === undefined ? key : `${prefix}${key}`;
+    return {
+      prefix,
+      name: experiment.name,
+      algorithms: experiment.algorithms ?? spec.algorithms ?? missing(prefix, "algorithms"),
+      envs: experiment.envs ?? spec.envs ?? missing(prefix, "envs"),
+      seeds: experiment.seeds ?? spec.seeds ?? missing(prefix, "seeds"),
+      fields: { algorithms: field("algorithms"), envs: field("envs"), seeds: field("seeds") },
+      steps: experiment.steps ?? spec.steps,
+      preset: experiment.preset ?? spec.preset,
+      set: { ...(spec.set ?? {}), ...(experiment.set ?? {}) },
+      ownSet: new Set(Object.keys(experiment.set ?? {})),
+      grid: experiment.grid ?? spec.grid,
+      demonstrations: experiment.demonstrations ?? spec.demonstrations,
+      evaluation: experiment.evaluation ?? spec.evaluation,
+      transfer: experiment.transfer ?? spec.transfer,
+      goal: experiment.goal ?? spec.goal,
+    };
+  });
+}
+
+/** The spec's field a setting key came from, for messages. */
+function settingField(
+  key: string,
+  product: Product,
+  algorithms: SweepSpec["algorithms"],
+  algorithmIndex: number,
+): string {
+  const entry = algorithms?.[algorithmIndex];
+  if (typeof entry === "object" && entry.set !== undefined && key in entry.set) {
+    return `${product.fields.algorithms}.${algorithmIndex}.set.${key}`;
+  }
+  if (product.grid !== undefined && key in product.grid) {
+    return `${product.prefix}grid.${key}`;
+  }
+  return product.ownSet.has(key) ? `${product.prefix}set.${key}` : `set.${key}`;
 }
 
 /**
- * The spec's runs, in order (algorithms, then envs, then grid combinations, then seeds). Every
- * algorithm, env and setting is checked as `irlkit train` would check it, so a bad spec fails here,
- * before anything runs, with one message naming the file and the field.
+ * The spec's runs, in order (experiments, then algorithms, then envs, then grid combinations,
+ * then seeds). Every algorithm, env and setting is checked as `irlkit train` would check it, so a
+ * bad spec fails here, before anything runs, with one message naming the file and the field.
  */
 export function expandSweep(spec: SweepSpec, specPath: string): ExpandedSweep {
   const fail = (field: string, message: string): never => {
     throw new CliError(`Sweep spec ${specPath}: ${field}: ${message}`);
   };
-  const seeds =
-    "from" in spec.seeds
-      ? Array.from(
-          { length: spec.seeds.count },
-          (_, index) => (spec.seeds as { from: number }).from + index,
-        )
-      : spec.seeds;
-  if (new Set(seeds).size !== seeds.length) fail("seeds", "a seed is listed twice.");
-  const usePreset = spec.preset !== false;
   const runs: SweepRun[] = [];
-  spec.algorithms.forEach((entry, algorithmIndex) => {
+  for (const product of products(spec, fail)) runs.push(...expandProduct(product, fail));
+  const ids = new Set(runs.map((run) => run.id));
+  if (ids.size !== runs.length) fail("(top level)", "two runs of the spec are the same run.");
+  return { name: spec.name, specPath: resolve(specPath), runs };
+}
+
+function checkedEnv(env: string, field: string, fail: (f: string, m: string) => never): void {
+  try {
+    checkEnvId(env);
+  } catch (error) {
+    fail(field, describeError(error));
+  }
+}
+
+function expandProduct(product: Product, fail: (field: string, message: string) => never) {
+  const seeds =
+    "from" in product.seeds
+      ? Array.from(
+          { length: product.seeds.count },
+          (_, index) => (product.seeds as { from: number }).from + index,
+        )
+      : product.seeds;
+  if (new Set(seeds).size !== seeds.length) {
+    fail(product.fields.seeds, "a seed is listed twice.");
+  }
+  const { prefix } = product;
+  if (product.evaluation?.env !== undefined) {
+    checkedEnv(product.evaluation.env, `${prefix}evaluation.env`, fail);
+  }
+  if (product.transfer !== undefined) {
+    checkedEnv(product.transfer.env, `${prefix}transfer.env`, fail);
+  }
+  if (product.goal !== undefined && product.evaluation === undefined && !product.transfer) {
+    fail(
+      `${prefix}goal`,
+      "judges the evaluation's (or the transfer's) result: add evaluation: {episodes: N} or transfer: {env: ENV}.",
+    );
+  }
+  const usePreset = product.preset !== false;
+  const runs: SweepRun[] = [];
+  product.algorithms.forEach((entry, algorithmIndex) => {
+    const algorithmField = `${product.fields.algorithms}.${algorithmIndex}`;
     const name = typeof entry === "string" ? entry : entry.name;
     let algorithm: Algorithm = "ppo";
     try {
       algorithm = checkAlgorithm(name);
     } catch (error) {
-      fail(`algorithms.${algorithmIndex}`, describeError(error));
+      fail(algorithmField, describeError(error));
     }
     const algorithmSet = typeof entry === "string" ? {} : (entry.set ?? {});
     const needsDemonstrations = algorithm !== "ppo";
-    if (needsDemonstrations && spec.demonstrations === undefined) {
+    if (needsDemonstrations && product.demonstrations === undefined) {
       fail(
-        `algorithms.${algorithmIndex}`,
-        `${algorithm} learns from demonstrations: add demonstrations: {episodes: N} to the spec.`,
+        algorithmField,
+        `${algorithm} learns from demonstrations: add demonstrations: {episodes: N} to the spec${prefix === "" ? "" : " or the experiment"}.`,
       );
     }
-    spec.envs.forEach((envEntryValue, envIndex) => {
+    if (product.transfer !== undefined && (algorithm === "ppo" || algorithm === "bc")) {
+      fail(
+        `${prefix}transfer`,
+        `${algorithm} learns no reward to transfer (irlkit transfer needs a run with a reward: gcl, airl, gail, gan-gcl, maxent, mce, deep-maxent).`,
+      );
+    }
+    product.envs.forEach((envEntryValue, envIndex) => {
       const env = typeof envEntryValue === "string" ? envEntryValue : envEntryValue.id;
       const envKwargs = typeof envEntryValue === "string" ? null : (envEntryValue.kwargs ?? null);
-      try {
-        checkEnvId(env);
-      } catch (error) {
-        fail(`envs.${envIndex}`, describeError(error));
-      }
+      checkedEnv(env, `${product.fields.envs}.${envIndex}`, fail);
       const preset = usePreset ? presetFor(algorithm, env) : undefined;
-      for (const combination of gridCombinations(spec.grid ?? {})) {
-        const set = sortedKeys({ ...(spec.set ?? {}), ...algorithmSet, ...combination });
+      for (const combination of gridCombinations(product.grid ?? {})) {
+        const set = sortedKeys({ ...product.set, ...algorithmSet, ...combination });
         // The settings as `irlkit train` resolves them: preset, then flags.
         const flags: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(set)) setPath(flags, key, value);
         if (envKwargs !== null) flags.envKwargs = envKwargs;
-        if (spec.steps !== undefined) flags[stepsKey(algorithm)] = spec.steps;
+        if (product.steps !== undefined) flags[stepsKey(algorithm)] = product.steps;
         flags.seed = seeds[0];
         try {
           resolveConfig(algorithm, { preset, flags });
@@ -225,8 +424,8 @@ export function expandSweep(spec: SweepSpec, specPath: string): ExpandedSweep {
           const key = Object.keys(set).find((candidate) => message.includes(candidate));
           fail(
             key === undefined
-              ? `algorithms.${algorithmIndex} × envs.${envIndex}`
-              : settingField(key, spec, algorithmIndex),
+              ? `${algorithmField} × ${product.fields.envs}.${envIndex}`
+              : settingField(key, product, product.algorithms, algorithmIndex),
             `${message} (for ${algorithm} on ${env})`,
           );
         }
@@ -234,46 +433,81 @@ export function expandSweep(spec: SweepSpec, specPath: string): ExpandedSweep {
           algorithm,
           env,
           envKwargs,
-          steps: spec.steps ?? null,
+          steps: product.steps ?? null,
           preset: usePreset,
           set,
         };
         const label = contentHash(configuration, 8);
+        const described = describeConfiguration(configuration);
         for (const seed of seeds) {
           const demonstrations = needsDemonstrations
             ? {
-                episodes: spec.demonstrations!.episodes,
+                episodes: product.demonstrations!.episodes,
                 seed:
-                  (spec.demonstrations!.seedOffset ?? 10_000) +
-                  (spec.demonstrations!.seedStride ?? 100) * seed,
-                expert: spec.demonstrations!.expert ?? "scripted",
+                  (product.demonstrations!.seedOffset ?? 10_000) +
+                  (product.demonstrations!.seedStride ?? 100) * seed,
+                expert: product.demonstrations!.expert ?? "scripted",
               }
             : null;
           const evaluation =
-            spec.evaluation === undefined
+            product.evaluation === undefined
               ? null
-              : { episodes: spec.evaluation.episodes ?? 10, seed: spec.evaluation.seed ?? 1000 };
-          const identity = { ...configuration, seed, demonstrations, evaluation };
+              : {
+                  episodes: product.evaluation.episodes ?? 10,
+                  seed: product.evaluation.seed ?? 1000,
+                  ...(product.evaluation.env === undefined ? {} : { env: product.evaluation.env }),
+                  ...(product.evaluation.kwargs === undefined
+                    ? {}
+                    : { envKwargs: product.evaluation.kwargs }),
+                };
+          const transfer =
+            product.transfer === undefined
+              ? null
+              : {
+                  env: product.transfer.env,
+                  envKwargs: product.transfer.kwargs ?? null,
+                  steps: product.transfer.steps ?? null,
+                  episodes: product.transfer.episodes ?? 10,
+                  seed,
+                };
+          // A run without a transfer has the identity it had before transfers existed.
+          const identity = {
+            ...configuration,
+            seed,
+            demonstrations,
+            evaluation,
+            transfer: transfer ?? undefined,
+          };
+          const scoredBy =
+            transfer === null
+              ? evaluation?.env === undefined
+                ? ""
+                : ` → eval ${evaluation.env}`
+              : ` → transfer ${transfer.env}`;
           runs.push({
             id: contentHash(identity),
             algorithm,
             env,
             envKwargs,
             seed,
-            steps: spec.steps ?? null,
+            steps: product.steps ?? null,
             preset: usePreset,
             set,
             demonstrations,
             evaluation,
-            configuration: `${describeConfiguration(configuration)} [${label}]`,
+            transfer,
+            goal: product.goal ?? null,
+            experiment: product.name,
+            configuration:
+              product.name === null
+                ? `${described}${scoredBy} [${label}]`
+                : `${product.name}: ${described}${scoredBy}`,
           });
         }
       }
     });
   });
-  const ids = new Set(runs.map((run) => run.id));
-  if (ids.size !== runs.length) fail("(top level)", "two runs of the spec are the same run.");
-  return { name: spec.name, specPath: resolve(specPath), runs };
+  return runs;
 }
 
 function describeConfiguration(configuration: {
