@@ -1,0 +1,122 @@
+/** The Guided Cost Learning page in Chromium (see src/testing/browser.ts). */
+import { describe, expect, it } from "vitest";
+import { demo, screenshotPath, setUpDemoBrowser } from "../testing/browser.js";
+
+const browser = setUpDemoBrowser();
+
+describe("Guided Cost Learning page", () => {
+  it("loads with no console errors and names the CLI's preset", async () => {
+    const { page, errors } = await browser.openPage("gcl");
+    const note = await page.textContent('[data-settings="gcl"]');
+    const title = await page.title();
+    await page.screenshot({ path: screenshotPath("gcl-loaded"), fullPage: true });
+    await page.close();
+    expect(title).toBe("Guided Cost Learning — irlkit");
+    expect(note).toContain(
+      "preset seals/CartPole-v0 from apps/cli/presets/gcl.yml, budget shortened to 40,000 env steps",
+    );
+    expect(note).toContain(
+      "irlkit train gcl --env seals/CartPole-v0 --demos DEMOS --seed 0 --steps 40000",
+    );
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("trains GCL on CartPole (seed 0) and shows finite importance-sampling diagnostics", async () => {
+    const { page, errors } = await browser.openPage("gcl");
+    await page.click('[data-action="start-gcl-control"]');
+    const started = Date.now();
+    await page.waitForFunction(
+      () => {
+        const data = window.__irlkitDemo.gcl;
+        return data?.status === "error" || (data?.iterations ?? 0) >= 3;
+      },
+      undefined,
+      { timeout: 240_000 },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const data = (await demo(page)).gcl!;
+    const numbers = await page.textContent('[data-panel="gcl-numbers"]');
+    await page.screenshot({ path: screenshotPath("gcl-cartpole"), fullPage: true });
+    await page.click('[data-action="stop-gcl"]');
+    await page.close();
+    console.log(
+      `GCL CartPole: ${data.iterations} iterations in ${seconds.toFixed(1)} s; ESS ${data.effectiveSampleSizeHistory.map((v) => v.toFixed(1)).join(", ")}; log Z ${data.logZHistory.map((v) => v.toFixed(2)).join(", ")}; return ${data.policyReturnHistory.join(", ")}`,
+    );
+    expect(data.error).toBeUndefined();
+    expect(data.preset).toBe("presets/gcl.yml#seals/CartPole-v0");
+    expect(data.presetBudget).toBe(60_000);
+    // The preset's iterations: 4 envs × one 500-step episode.
+    expect(data.timesteps).toBe(2000 * data.iterations);
+    const sourceOf = (key: string) => data.settings.find((row) => row.key === key)?.source;
+    expect(sourceOf("totalTimesteps")).toBe("flags");
+    expect(sourceOf("gcl.segmentLength")).toBe("preset presets/gcl.yml#seals/CartPole-v0");
+    for (const series of [
+      data.logZHistory,
+      data.effectiveSampleSizeHistory,
+      data.demoRewardHistory,
+      data.sampleRewardHistory,
+      data.policyReturnHistory,
+    ]) {
+      expect(series.length).toBe(data.iterations);
+      expect(series.every(Number.isFinite)).toBe(true);
+    }
+    // The background grows by one batch of 4 × 50 ten-step segments per iteration (5 kept), plus
+    // the 10 demonstrations' 500 segments; the ESS is at least 1 and at most the segment count.
+    expect(data.backgroundSegmentsHistory.slice(0, 3)).toEqual([700, 900, 1100]);
+    data.effectiveSampleSizeHistory.forEach((ess, index) => {
+      expect(ess).toBeGreaterThanOrEqual(1);
+      expect(ess).toBeLessThanOrEqual(data.backgroundSegmentsHistory[index]!);
+    });
+    // The rewards are bounded to [−1, 0] per step: a 10-step segment's R_ψ lies in [−10, 0].
+    for (const reward of [...data.demoRewardHistory, ...data.sampleRewardHistory]) {
+      expect(reward).toBeGreaterThanOrEqual(-10);
+      expect(reward).toBeLessThanOrEqual(0);
+    }
+    // The weights are the background's self-normalised ones: one per segment, summing to 1, and
+    // Kish's ESS computed from them by hand is the ESS the trainer reported.
+    const weights = data.latestWeights;
+    expect(weights.length).toBe(data.backgroundSegmentsHistory.at(-1));
+    expect(weights.every((w) => Number.isFinite(w) && w >= 0)).toBe(true);
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    const kish = 1 / weights.reduce((sum, w) => sum + w * w, 0);
+    expect(kish / data.effectiveSampleSizeHistory.at(-1)!).toBeCloseTo(1, 6);
+    expect(numbers).toContain(`Iteration ${data.iterations}: effective sample size`);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
+  it("GCL's sampled estimate reaches exact MCE IRL's expected value difference on the GridWorld", async () => {
+    const { page, errors } = await browser.openPage("gcl");
+    await page.click('[data-action="start-gcl-tabular"]');
+    const started = Date.now();
+    await page.waitForFunction(
+      () => {
+        const data = window.__irlkitDemo.gcl;
+        return data?.status === "error" || data?.status === "done";
+      },
+      undefined,
+      { timeout: 240_000 },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const data = (await demo(page)).gcl!;
+    await page.screenshot({ path: screenshotPath("gcl-tabular"), fullPage: true });
+    await page.close();
+    const gclEvd = data.tabularExpectedValueDifference.at(-1)!;
+    console.log(
+      `GCL vs MCE IRL (8x8 GridWorld): GCL EVD ${gclEvd.toFixed(4)} after ${data.iterations} iterations, MCE IRL ${data.mceExpectedValueDifference!.toFixed(4)}, zero reward ${data.zeroExpectedValueDifference!.toFixed(4)}; ${seconds.toFixed(1)} s`,
+    );
+    expect(data.error).toBeUndefined();
+    expect(data.iterations).toBe(150);
+    expect(data.tabularIterations.at(-1)).toBe(150);
+    // The docs' tabular check (packages/irl guided-cost-learning.test.ts, seed 1): zero reward
+    // 4.21, MCE IRL 0.328, GCL 0.263.
+    expect(data.zeroExpectedValueDifference!).toBeGreaterThan(3);
+    expect(data.mceExpectedValueDifference!).toBeLessThan(0.1 * data.zeroExpectedValueDifference!);
+    expect(gclEvd).toBeLessThanOrEqual(1.1 * data.mceExpectedValueDifference!);
+    // The same computation as the package test in Node: its seed-1 number.
+    expect(Math.abs(gclEvd - 0.263)).toBeLessThan(0.01);
+    expect(data.effectiveSampleSizeHistory.every((ess) => Number.isFinite(ess) && ess >= 1)).toBe(
+      true,
+    );
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
