@@ -4,9 +4,9 @@
  * latest numbers. Plain arrays only, so `page.evaluate` can return them.
  */
 export interface PlaygroundData {
-  status: "idle" | "running" | "done" | "error";
+  status: "idle" | "running" | "paused" | "stopped" | "done" | "error";
   world: "gridworld" | "objectworld";
-  algorithm: "maxent" | "deep-maxent";
+  algorithm: "maxent" | "mce" | "deep-maxent";
   trueReward: number[];
   recoveredReward: number[];
   correlation: number;
@@ -14,6 +14,15 @@ export interface PlaygroundData {
   iterations: number;
   converged: boolean;
   error: string | undefined;
+  /** The settings the page runs with (horizon as committed, after validation). */
+  slip?: number;
+  horizon?: number;
+  /** The status line's text, as a visitor reads it. */
+  message?: string;
+  /** The recovered reward plus the constant c = mean(true − recovered), as drawn. */
+  shiftedRecoveredReward?: number[];
+  /** The colour range shared by the true and the shifted recovered reward. */
+  rewardRange?: { low: number; high: number };
 }
 
 export interface AdversarialData {

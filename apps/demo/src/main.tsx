@@ -1,4 +1,4 @@
-import { StrictMode, useEffect, useState } from "react";
+import { StrictMode, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { Explanation } from "./components/explanation.js";
 import { demoData } from "./demo-state.js";
@@ -17,7 +17,8 @@ type Route = (typeof PAGES)[number]["route"];
 
 // Hash routes keep every page reachable from one index.html on any static host.
 function currentRoute(): Route {
-  const hash = window.location.hash.replace(/^#\/?/, "");
+  // `#/playground?world=objectworld`: the part after `?` is the page's own settings.
+  const hash = window.location.hash.replace(/^#\/?/, "").split("?")[0];
   return PAGES.find((page) => page.route === hash)?.route ?? "playground";
 }
 
@@ -34,31 +35,45 @@ function App() {
     window.addEventListener("hashchange", onHashChange);
     return () => window.removeEventListener("hashchange", onHashChange);
   }, []);
+  const page = PAGES.find((candidate) => candidate.route === route)!;
+  const firstRender = useRef(true);
   useEffect(() => {
     const data = demoData();
     data.page = route;
     data.interactiveAt = performance.now();
-  }, [route]);
-  const page = PAGES.find((candidate) => candidate.route === route)!;
+    document.title = `${page.title} · irlkit demo`;
+    // After a page switch, focus the new page's heading, so keyboard and screen-reader users
+    // start at the top of what changed (not on the first load: the browser's own start applies).
+    if (firstRender.current) firstRender.current = false;
+    else {
+      const heading = document.querySelector<HTMLElement>("main h2");
+      heading?.setAttribute("tabindex", "-1");
+      heading?.focus();
+    }
+  }, [route, page.title]);
   const Page = page.component;
   return (
     <div className="layout">
+      <a className="skip-link" href="#content">
+        Skip to the page
+      </a>
       <header>
         <h1>irlkit</h1>
         <span className="tagline">inverse reinforcement learning, running in your browser</span>
-        <nav>
+        <nav aria-label="Demo pages">
           {PAGES.map((candidate) => (
             <a
               key={candidate.route}
               href={`#/${candidate.route}`}
               className={candidate.route === route ? "active" : undefined}
+              aria-current={candidate.route === route ? "page" : undefined}
             >
               {candidate.title}
             </a>
           ))}
         </nav>
       </header>
-      <main>
+      <main id="content" tabIndex={-1}>
         <Page key={route} />
         <Explanation />
       </main>

@@ -1,9 +1,18 @@
 /**
  * The site's shell in Chromium (see src/testing/browser.ts): every route loads with no console
- * errors, without cross-origin isolation, and is interactive within 2 s.
+ * errors, without cross-origin isolation, and is interactive within 2 s; every route the nav
+ * links to passes axe-core's WCAG 2.1 A/AA and best-practice rules, names its canvases, has an
+ * `aria-live` status region, marks its nav link `aria-current` and sets its own title; and no
+ * route scrolls sideways on a 390 px phone.
  */
 import { describe, expect, it } from "vitest";
-import { demo, screenshotPath, setUpDemoBrowser } from "./testing/browser.js";
+import {
+  accessibilityViolations,
+  demo,
+  screenshotPath,
+  setUpDemoBrowser,
+  siteRoutes,
+} from "./testing/browser.js";
 
 const browser = setUpDemoBrowser();
 
@@ -24,4 +33,70 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     },
     30_000,
   );
+
+  it("every route passes axe-core, names its canvases, announces its status and marks the nav", async () => {
+    const { page: first, errors } = await browser.openPage("playground");
+    const routes = await siteRoutes(first);
+    await first.close();
+    expect(routes).toEqual(expect.arrayContaining(["playground", "adversarial", "model-viewer"]));
+    const problems: Record<string, unknown> = {};
+    const titles = new Set<string>();
+    for (const route of routes) {
+      const { page, errors: routeErrors } = await browser.openPage(route);
+      const violations = await accessibilityViolations(page);
+      const shell = await page.evaluate(() => ({
+        title: document.title,
+        current: [...document.querySelectorAll('nav a[aria-current="page"]')].map((link) =>
+          link.getAttribute("href"),
+        ),
+        liveRegions: document.querySelectorAll('main [aria-live="polite"], main [role="status"]')
+          .length,
+        unnamedCanvases: [...document.querySelectorAll("canvas")]
+          .filter(
+            (canvas) =>
+              !["img", "application"].includes(canvas.getAttribute("role") ?? "") ||
+              (canvas.getAttribute("aria-label") ?? "").trim() === "",
+          )
+          .map((canvas) => canvas.outerHTML.slice(0, 120)),
+      }));
+      titles.add(shell.title);
+      await page.close();
+      const routeProblems = {
+        ...(violations.length > 0 ? { violations } : {}),
+        ...(shell.current.length !== 1 || shell.current[0] !== `#/${route}`
+          ? { ariaCurrent: shell.current }
+          : {}),
+        ...(shell.liveRegions === 0 ? { liveRegions: 0 } : {}),
+        ...(shell.unnamedCanvases.length > 0 ? { unnamedCanvases: shell.unnamedCanvases } : {}),
+        ...(shell.title.endsWith("· irlkit demo") ? {} : { title: shell.title }),
+        ...(routeErrors.length > 0 ? { errors: routeErrors } : {}),
+      };
+      if (Object.keys(routeProblems).length > 0) problems[route] = routeProblems;
+    }
+    expect(problems).toEqual({});
+    // Each page has its own title.
+    expect(titles.size).toBe(routes.length);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("no route scrolls sideways on a 390 px phone", async () => {
+    const { page: first } = await browser.openPage("playground");
+    const routes = await siteRoutes(first);
+    await first.close();
+    const widths: Record<string, { scrollWidth: number; innerWidth: number }> = {};
+    for (const route of routes) {
+      const { page } = await browser.openPage(route, { viewport: { width: 390, height: 844 } });
+      await page.waitForTimeout(200);
+      widths[route] = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
+      await page.screenshot({ path: screenshotPath(`${route}-phone`), fullPage: true });
+      await page.close();
+    }
+    const tooWide = Object.entries(widths).filter(
+      ([, { scrollWidth, innerWidth }]) => scrollWidth > innerWidth,
+    );
+    expect(tooWide, JSON.stringify(widths)).toEqual([]);
+  }, 120_000);
 });

@@ -37,11 +37,46 @@ export function extent(values: ArrayLike<number>): { low: number; high: number }
   return { low, high };
 }
 
+/** Viridis' stops (dark purple → blue → green → yellow), perceptually uniform and colour-blind safe. */
+const VIRIDIS = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+] as const;
+
+/** Viridis at `t` ∈ [0, 1] (clamped), linear between its stops. */
+export function viridisColour(t: number): string {
+  const clamped = Number.isFinite(t) ? Math.max(0, Math.min(1, t)) : 0;
+  const position = clamped * (VIRIDIS.length - 1);
+  const index = Math.min(VIRIDIS.length - 2, Math.floor(position));
+  const fraction = position - index;
+  const [r0, g0, b0] = VIRIDIS[index]!;
+  const [r1, g1, b1] = VIRIDIS[index + 1]!;
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * fraction);
+  return `rgb(${mix(r0, r1)}, ${mix(g0, g1)}, ${mix(b0, b1)})`;
+}
+
+/** A CSS `linear-gradient` of viridis, low on the left, for legends. */
+export function viridisGradient(): string {
+  const stops = VIRIDIS.map(
+    ([r, g, b], index) => `rgb(${r}, ${g}, ${b}) ${(100 * index) / (VIRIDIS.length - 1)}%`,
+  );
+  return `linear-gradient(to right, ${stops.join(", ")})`;
+}
+
 export interface HeatmapOptions {
   width: number;
   height: number;
   values: ArrayLike<number>;
-  scale: "diverging" | "sequential";
+  /**
+   * `viridis`: sequential over `range` (or the values' extent) — offset-invariant: adding a
+   * constant to values and range draws the same picture.
+   */
+  scale: "diverging" | "sequential" | "viridis";
+  /** The value range the colours span (`viridis`); @default the values' extent */
+  range?: { low: number; high: number };
   /** Cell outlines (grids of at most ~20 cells per side). @default true */
   gridLines?: boolean;
 }
@@ -53,14 +88,16 @@ export function drawHeatmap(canvas: HTMLCanvasElement, options: HeatmapOptions):
   const { width, height, values } = options;
   const cellWidth = canvas.width / width;
   const cellHeight = canvas.height / height;
-  const { low, high } = extent(values);
+  const { low, high } = options.range ?? extent(values);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const value = values[y * width + x] ?? 0;
       context.fillStyle =
-        options.scale === "diverging"
-          ? divergingColour(value, Math.min(low, 0), Math.max(high, 0))
-          : sequentialColour(value, high);
+        options.scale === "viridis"
+          ? viridisColour(high > low ? (value - low) / (high - low) : 0.5)
+          : options.scale === "diverging"
+            ? divergingColour(value, Math.min(low, 0), Math.max(high, 0))
+            : sequentialColour(value, high);
       context.fillRect(x * cellWidth, y * cellHeight, cellWidth + 0.5, cellHeight + 0.5);
     }
   }
@@ -148,4 +185,66 @@ function formatTick(value: number): string {
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 0.01 || magnitude >= 1e4)) return value.toExponential(1);
   return value.toFixed(magnitude < 1 ? 3 : 1);
+}
+
+/**
+ * Arrows of a policy over a grid: for each cell, the expected move Σ_a π(a|s)·(dx_a, dy_a) with the
+ * grid actions' order (0 right, 1 down, 2 left, 3 up, 4 stay), its length the probability mass
+ * that moves. `policy` is `[S * actionCount]`.
+ */
+export function drawPolicyArrows(
+  canvas: HTMLCanvasElement,
+  policy: ArrayLike<number>,
+  actionCount: number,
+  width: number,
+  height: number,
+): void {
+  const context = canvas.getContext("2d");
+  if (context === null) return;
+  const moves = [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [0, -1],
+    [0, 0],
+  ];
+  const cellWidth = canvas.width / width;
+  const cellHeight = canvas.height / height;
+  context.strokeStyle = "#fff";
+  context.fillStyle = "#fff";
+  context.lineWidth = 2;
+  for (let state = 0; state < width * height; state++) {
+    let dx = 0;
+    let dy = 0;
+    for (let action = 0; action < Math.min(actionCount, moves.length); action++) {
+      const probability = policy[state * actionCount + action] ?? 0;
+      dx += probability * moves[action]![0]!;
+      dy += probability * moves[action]![1]!;
+    }
+    const cx = ((state % width) + 0.5) * cellWidth;
+    const cy = (Math.floor(state / width) + 0.5) * cellHeight;
+    const length = Math.hypot(dx, dy);
+    if (length < 0.05) {
+      context.beginPath();
+      context.arc(cx, cy, 2.5, 0, 2 * Math.PI);
+      context.fill();
+      continue;
+    }
+    const reach = 0.4 * Math.min(cellWidth, cellHeight) * Math.min(1, length);
+    const ux = dx / length;
+    const uy = dy / length;
+    const tipX = cx + ux * reach;
+    const tipY = cy + uy * reach;
+    context.beginPath();
+    context.moveTo(cx - ux * reach * 0.6, cy - uy * reach * 0.6);
+    context.lineTo(tipX, tipY);
+    context.stroke();
+    const head = Math.max(4, reach * 0.45);
+    context.beginPath();
+    context.moveTo(tipX, tipY);
+    context.lineTo(tipX - ux * head - uy * head * 0.6, tipY - uy * head + ux * head * 0.6);
+    context.lineTo(tipX - ux * head + uy * head * 0.6, tipY - uy * head - ux * head * 0.6);
+    context.closePath();
+    context.fill();
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { Space } from "@irlkit/core";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { StatusRegion } from "../components/accessibility.js";
 import { drawHeatmap, extent } from "../components/canvas-drawing.js";
 import { demoData, type ModelViewerData } from "../demo-state.js";
 import { type LoadedModel, openViewerModel } from "./model-viewer-loading.js";
@@ -171,6 +172,7 @@ export function ModelViewerPage() {
           <input
             type="file"
             accept=".onnx"
+            aria-label="Open an ONNX file"
             data-input="onnx-file"
             onChange={(event) => {
               openFile(event.target.files?.[0]).catch(() => undefined);
@@ -194,14 +196,14 @@ export function ModelViewerPage() {
           Try an example (a random MLP reward on CartPole, exported in your browser)
         </button>
       </section>
-      <p className="status" data-status={status}>
+      <StatusRegion status={status}>
         {status === "empty" && "No model open. Files stay on your machine."}
         {status === "loading" && "Loading onnxruntime-web and the model…"}
         {status === "error" && `Error: ${error}`}
         {status === "rendered" &&
           model !== undefined &&
           `${ROLE_LABELS[model.role]} over observation dimensions ${xDimension} (→) and ${yDimension} (↑); values ${range?.low.toFixed(3)} … ${range?.high.toFixed(3)}.`}
-      </p>
+      </StatusRegion>
       {model !== undefined && (
         <div className="controls">
           <label>
@@ -246,7 +248,18 @@ export function ModelViewerPage() {
       )}
       <div className="panels">
         <figure>
-          <canvas ref={canvasRef} width={360} height={360} data-panel="onnx-slice" />
+          <canvas
+            ref={canvasRef}
+            width={360}
+            height={360}
+            data-panel="onnx-slice"
+            role="img"
+            aria-label={
+              model === undefined
+                ? "The model's output over a 2-D slice: no model open."
+                : `${ROLE_LABELS[model.role]} over observation dimensions ${xDimension} (x) and ${yDimension} (y): values ${range?.low.toFixed(3) ?? "–"} to ${range?.high.toFixed(3) ?? "–"}.`
+            }
+          />
           <figcaption>
             {xRange && yRange
               ? `x: ${xRange.low.toFixed(2)} … ${xRange.high.toFixed(2)}, y: ${yRange.low.toFixed(2)} … ${yRange.high.toFixed(2)} (blue low, red high)`

@@ -30,6 +30,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, sep } from "node:path";
@@ -304,4 +305,61 @@ export function demo(page: Page): Promise<DemoData> {
 /** The path of a screenshot `name`.png in test-output/. */
 export function screenshotPath(name: string): string {
   return join(outputDirectory, `${name}.png`);
+}
+
+/** axe-core's browser script, from node_modules (never downloaded). */
+const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+export interface AccessibilityViolation {
+  rule: string;
+  impact: string | undefined;
+  help: string;
+  /** CSS selectors of the offending elements. */
+  targets: string[];
+}
+
+/**
+ * Runs axe-core on the page's current state with the WCAG 2.1 A and AA rules (labels, names,
+ * roles and their allowed attributes, live regions, contrast, …) and returns the violations.
+ */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  await page.addScriptTag({ path: axeScript });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{
+            violations: {
+              id: string;
+              impact?: string;
+              help: string;
+              nodes: { target: string[] }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+      },
+    });
+    return result.violations.map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(" ")),
+    }));
+  });
+}
+
+/** The routes the site's nav links to (`playground`, `adversarial`, …), read from the page. */
+export async function siteRoutes(page: Page): Promise<string[]> {
+  return page.$$eval("nav a", (links) =>
+    links.map((link) => (link.getAttribute("href") ?? "").replace(/^#\/?/, "")),
+  );
 }
