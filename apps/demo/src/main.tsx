@@ -3,13 +3,17 @@ import { createRoot } from "react-dom/client";
 import { Explanation } from "./components/explanation.js";
 import { demoData } from "./demo-state.js";
 import { AdversarialPage } from "./pages/adversarial-page.js";
+import { GclPage } from "./pages/gcl-page.js";
 import { ModelViewerPage } from "./pages/model-viewer-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
+import { TransferPage } from "./pages/transfer-page.js";
 import "./styles.css";
 
 const PAGES = [
   { route: "playground", title: "IRL playground", component: PlaygroundPage },
   { route: "adversarial", title: "Adversarial imitation", component: AdversarialPage },
+  { route: "gcl", title: "Guided Cost Learning", component: GclPage },
+  { route: "transfer", title: "Reward transfer", component: TransferPage },
   { route: "model-viewer", title: "ONNX model viewer", component: ModelViewerPage },
 ] as const;
 
