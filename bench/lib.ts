@@ -40,6 +40,11 @@ export interface BenchResult {
    * with a non-default name, task or seed list names the exact command that remakes it.
    */
   environmentPrefix?: string;
+  /**
+   * The command that remakes this result, when it is not `pnpm bench <this script>` (a sweep
+   * bench, bench/sweep-bench.ts, names its spec's bench).
+   */
+  reproduce?: string;
 }
 
 export interface MachineInfo {
@@ -72,10 +77,10 @@ export function writeBenchResult(result: BenchResult): string {
   }
   mkdirSync(resultsDirectory, { recursive: true });
   const path = join(resultsDirectory, `${result.name}.json`);
-  const { environmentPrefix, ...rest } = result;
+  const { environmentPrefix, reproduce, ...rest } = result;
   const record = {
     ...rest,
-    reproduce: reproduceCommand(environmentPrefix),
+    reproduce: reproduce ?? reproduceCommand(environmentPrefix),
     date: new Date().toISOString(),
     machine: machineInfo(),
   };

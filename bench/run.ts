@@ -1,21 +1,35 @@
 /**
- * `pnpm bench [name ...]`: runs every benchmark script under bench/ (or the named ones), each in its
- * own Node process with workspace packages resolved from source, then regenerates bench/RESULTS.md
+ * `pnpm bench [name ...]`: runs every benchmark under bench/ (or the named ones), each in its own
+ * Node process with workspace packages resolved from source, then regenerates bench/RESULTS.md
  * from bench/results/*.json. `pnpm bench --report-only` only regenerates bench/RESULTS.md.
+ *
+ * A benchmark is a script (`<name>.bench.ts`, or `<name>/index.bench.ts`: what is timed in
+ * process) or a sweep spec (`sweeps/<name>.yaml`: runs of the CLI, bench/sweep-bench.ts runs
+ * `irlkit sweep` on it and then `irlkit sweep report`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BenchResult, benchDirectory, type MachineInfo, resultsDirectory } from "./lib.js";
 
-function discover(): Map<string, string> {
-  const scripts = new Map<string, string>();
+/** Each benchmark's name and the arguments of the Node process that runs it. */
+function discover(): Map<string, string[]> {
+  const scripts = new Map<string, string[]>();
   for (const entry of readdirSync(benchDirectory).sort()) {
     const path = join(benchDirectory, entry);
-    if (entry.endsWith(".bench.ts")) scripts.set(entry.replace(/\.bench\.ts$/, ""), path);
+    if (entry.endsWith(".bench.ts")) scripts.set(entry.replace(/\.bench\.ts$/, ""), [path]);
     else if (statSync(path).isDirectory() && existsSync(join(path, "index.bench.ts"))) {
-      scripts.set(entry, join(path, "index.bench.ts"));
+      scripts.set(entry, [join(path, "index.bench.ts")]);
     }
+  }
+  const sweeps = join(benchDirectory, "sweeps");
+  for (const entry of existsSync(sweeps) ? readdirSync(sweeps).sort() : []) {
+    if (!entry.endsWith(".yaml")) continue;
+    const name = entry.replace(/\.yaml$/, "");
+    if (scripts.has(name)) {
+      throw new Error(`bench/${name}.bench.ts and bench/sweeps/${entry} are both "${name}".`);
+    }
+    scripts.set(name, [join(benchDirectory, "sweep-bench.ts"), name]);
   }
   return scripts;
 }
@@ -36,7 +50,7 @@ for (const name of selected) {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
-    ["--conditions=@irlkit/source", "--import", "tsx", scripts.get(name)!],
+    ["--conditions=@irlkit/source", "--import", "tsx", ...scripts.get(name)!],
     { stdio: "inherit", cwd: benchDirectory },
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -27,7 +27,7 @@ import {
   performanceProfilesSpec,
   renderSvg,
 } from "./plots.js";
-import { evaluationPath, findRunDirectory, readSweepDirectory, transferPath } from "./run-one.js";
+import { findRunDirectory, goalMet, readSweepDirectory, scoreRecordPath } from "./run-one.js";
 import type { SweepRun } from "./spec.js";
 import {
   interquartileMean,
@@ -108,13 +108,6 @@ function taskOf(run: SweepRun): string {
   return run.envKwargs === null ? run.env : `${run.env} ${JSON.stringify(run.envKwargs)}`;
 }
 
-/** The file holding a run's score record: its transfer's result, else its evaluation's. */
-function scoreRecordPath(directory: string, run: SweepRun): string {
-  return (run.transfer ?? null) !== null
-    ? transferPath(directory, run)
-    : evaluationPath(directory, run);
-}
-
 function readScoreRecord(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 }
@@ -150,27 +143,6 @@ function scoreOf(
     if (typeof value === "number") return value;
   }
   return undefined;
-}
-
-/**
- * Whether the run met its goal: every field of the goal at least its value in the score record
- * (null without a goal). A field the record lacks is one clear error.
- */
-export function goalMet(directory: string, run: SweepRun): boolean | null {
-  const goal = run.goal ?? null;
-  if (goal === null) return null;
-  const path = scoreRecordPath(directory, run);
-  if (!existsSync(path)) return null;
-  const record = readScoreRecord(path);
-  return Object.entries(goal).every(([field, minimum]) => {
-    const value = record[field];
-    if (typeof value !== "number") {
-      throw new CliError(
-        `goal.${field} of run ${run.id}: ${path} has no number "${field}" (found ${JSON.stringify(value ?? null)}).`,
-      );
-    }
-    return value >= minimum;
-  });
 }
 
 function curveOf(path: string, metric: string): { step: number; value: number }[] {

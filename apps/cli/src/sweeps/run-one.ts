@@ -174,6 +174,34 @@ export function transferPath(directory: string, run: SweepRun): string {
   return join(directory, "transfers", `${run.id}.json`);
 }
 
+/** The file holding a run's score record: its transfer's result, else its evaluation's. */
+export function scoreRecordPath(directory: string, run: SweepRun): string {
+  return (run.transfer ?? null) !== null
+    ? transferPath(directory, run)
+    : evaluationPath(directory, run);
+}
+
+/**
+ * Whether the run met its goal: every field of the goal at least its value in the score record
+ * (null without a goal or a score record yet). A field the record lacks is one clear error.
+ */
+export function goalMet(directory: string, run: SweepRun): boolean | null {
+  const goal = run.goal ?? null;
+  if (goal === null) return null;
+  const path = scoreRecordPath(directory, run);
+  if (!existsSync(path)) return null;
+  const record = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  return Object.entries(goal).every(([field, minimum]) => {
+    const value = record[field];
+    if (typeof value !== "number") {
+      throw new CliError(
+        `goal.${field} of run ${run.id}: ${path} has no number "${field}" (found ${JSON.stringify(value ?? null)}).`,
+      );
+    }
+    return value >= minimum;
+  });
+}
+
 /** The folder `irlkit train --out` gets for this run. */
 export function runRoot(directory: string, run: SweepRun): string {
   return join(directory, "runs", run.id);

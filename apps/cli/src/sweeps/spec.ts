@@ -6,7 +6,7 @@
  * budget, preset, the settings, the demonstrations), so the same run has the same id in every sweep
  * and on every machine, and a changed setting is a new run.
  *
- * Demonstrations are made as bench/fresh-seeds.bench.ts makes them: `irlkit demos` with the scripted
+ * Demonstrations are made as the benches make them: `irlkit demos` with the scripted
  * expert, one dataset per (env, demonstration seed), demonstration seed = seedOffset + seedStride ·
  * seed (10000 + 100 · seed by default: disjoint across seeds and from the evaluation episodes).
  */

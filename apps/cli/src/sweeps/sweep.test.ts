@@ -169,7 +169,7 @@ describe("irlkit sweep", () => {
     const result = await irlkit(["sweep", gailSpec, "--dir", directory, "--json"]);
     expect(result.code, result.stderr).toBe(0);
     const [run] = expandSweep(readSweepSpec(gailSpec), gailSpec).runs;
-    // Demonstration seed 10000 + 100 · seed, as bench/fresh-seeds.bench.ts makes them.
+    // Demonstration seed 10000 + 100 · seed, as the benches make them (bench/sweeps/fresh-seeds.yaml).
     expect(run!.demonstrations).toEqual({ episodes: 2, seed: 10_100, expert: "scripted" });
     const found = findRunDirectory(directory, run!)!;
     const meta = JSON.parse(readFileSync(join(found.path, "meta.json"), "utf8")) as {
