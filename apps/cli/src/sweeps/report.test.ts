@@ -116,4 +116,64 @@ describe("irlkit sweep report", () => {
     });
     expect(final.methods.find((row) => row.method === "ppo ppo.entCoef=0")!.iqm).toBe(4.5);
   }, 60_000);
+
+  it("scores by the spec's score field and keeps seeded kwargs one task", async () => {
+    const directory = join(work, "seeded");
+    const spec = parseSweepSpec(
+      {
+        name: "seeded",
+        score: "expectedValueDifference",
+        algorithms: ["maxent", "deep-maxent"],
+        envs: [
+          {
+            id: "ObjectWorld32x32-v0",
+            kwargs: { features: "discrete" },
+            seedKwargs: ["layoutSeed"],
+          },
+        ],
+        seeds: [0, 1, 2, 3],
+        demonstrations: { episodes: 8, seedOffset: 0, seedStride: 1 },
+        evaluation: { episodes: 10 },
+      },
+      join(work, "seeded.yaml"),
+    );
+    const sweep = expandSweep(spec, join(work, "seeded.yaml"));
+    prepareSweepDirectory(directory, sweep);
+    // Value differences: maxent [4, 3, 5, 8], deep-maxent [1, 2, 1.5, 0.5].
+    const values: Record<string, number[]> = {
+      maxent: [4, 3, 5, 8],
+      "deep-maxent": [1, 2, 1.5, 0.5],
+    };
+    for (const run of sweep.runs) {
+      const path = join(runRoot(directory, run), run.algorithm, run.env, "2026-01-01T00-00-00Z");
+      mkdirSync(path, { recursive: true });
+      writeFileSync(join(path, "meta.json"), JSON.stringify({ status: "completed" }));
+      writeFileSync(join(path, "metrics.jsonl"), `${JSON.stringify({ step: 1, loss: 1 })}\n`);
+      mkdirSync(join(directory, "evaluations"), { recursive: true });
+      writeFileSync(
+        evaluationPath(directory, run),
+        JSON.stringify({
+          returnMean: 0,
+          expectedValueDifference: values[run.algorithm]![run.seed],
+        }),
+      );
+    }
+    const report = await buildReport(directory, {
+      out: join(directory, "report"),
+      score: "auto",
+      metric: "loss",
+      reps: 200,
+      seed: 0,
+    });
+    expect(report.score).toBe("expectedValueDifference");
+    expect(report.configurations.map((row) => [row.scores, row.mean, row.iqm])).toEqual([
+      [[4, 3, 5, 8], 5, 4.5], // IQM: (4 + 5) / 2
+      [[1, 2, 1.5, 0.5], 1.25, 1.25], // IQM: (1 + 1.5) / 2
+    ]);
+    // The four layouts are one task, "<seed>" in place of the seeded kwarg.
+    expect(report.configurations[0]!.env).toBe(
+      'ObjectWorld32x32-v0 {"features":"discrete","layoutSeed":"<seed>"}',
+    );
+    expect(report.methods.map((row) => row.envs.length)).toEqual([1, 1]);
+  }, 60_000);
 });

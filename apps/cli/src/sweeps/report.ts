@@ -104,8 +104,14 @@ function methodOf(run: SweepRun): string {
   return parts.join(" ");
 }
 
+/** The env a run was scored on, with its kwargs; kwargs that are the seed are "<seed>". */
 function taskOf(run: SweepRun): string {
-  return run.envKwargs === null ? run.env : `${run.env} ${JSON.stringify(run.envKwargs)}`;
+  if (run.envKwargs === null) return run.env;
+  const seeded = new Set(run.seedKwargs ?? []);
+  const kwargs = Object.fromEntries(
+    Object.entries(run.envKwargs).map(([key, value]) => [key, seeded.has(key) ? "<seed>" : value]),
+  );
+  return `${run.env} ${JSON.stringify(kwargs)}`;
 }
 
 function readScoreRecord(path: string): Record<string, unknown> {
@@ -183,6 +189,9 @@ export async function buildReport(
   options: { out: string; score: string; metric: string; reps: number; seed: number },
 ): Promise<SweepReport> {
   const sweep = readSweepDirectory(directory);
+  // The spec's `score:` is the default score field.
+  const scoreField =
+    options.score === "auto" && typeof sweep.score === "string" ? sweep.score : options.score;
   const scored: ScoredRun[] = [];
   const missing: string[] = [];
   for (const run of sweep.runs) {
@@ -191,7 +200,7 @@ export async function buildReport(
       missing.push(run.id);
       continue;
     }
-    const score = scoreOf(directory, run, found.path, options.score, options.metric);
+    const score = scoreOf(directory, run, found.path, scoreField, options.metric);
     if (score === undefined) {
       throw new CliError(
         `Run ${found.path} has no "${options.metric}" in metrics.jsonl to score it by (pick one with --metric KEY or --score final:KEY).`,
@@ -314,13 +323,13 @@ export async function buildReport(
   }
   mkdirSync(options.out, { recursive: true });
   const scoreLabel =
-    options.score === "auto"
+    scoreField === "auto"
       ? existsSync(scoreRecordPath(directory, scored[0]!.run))
         ? (scored[0]!.run.transfer ?? null) !== null
           ? "transfer returnMean"
           : "evaluation returnMean"
         : `final ${options.metric}`
-      : options.score;
+      : scoreField;
   const files: string[] = [];
   const plot = async (name: string, svg: Promise<string>) => {
     const path = join(options.out, name);

@@ -138,19 +138,28 @@ export function prepareSweepDirectory(directory: string, sweep: ExpandedSweep): 
   }
   writeJsonAtomic(
     sweepFile(directory),
-    { name: sweep.name, spec: sweep.specPath, runs: sweep.runs },
+    { name: sweep.name, spec: sweep.specPath, score: sweep.score, runs: sweep.runs },
     "sweep file",
   );
 }
 
-export function readSweepDirectory(directory: string): { name: string; runs: SweepRun[] } {
+export function readSweepDirectory(directory: string): {
+  name: string;
+  /** The spec's `score` field (older sweep files lack it). */
+  score?: string | null;
+  runs: SweepRun[];
+} {
   const path = sweepFile(directory);
   if (!existsSync(path)) {
     throw new CliError(
       `Not a sweep directory: ${directory} (no sweep.json; irlkit sweep SPEC writes it).`,
     );
   }
-  return JSON.parse(readFileSync(path, "utf8")) as { name: string; runs: SweepRun[] };
+  return JSON.parse(readFileSync(path, "utf8")) as {
+    name: string;
+    score?: string | null;
+    runs: SweepRun[];
+  };
 }
 
 /** Where the run's demonstrations are kept (one dataset per env, kwargs, expert, episodes, seed). */

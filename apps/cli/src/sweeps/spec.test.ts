@@ -331,4 +331,51 @@ describe("sweep specs", () => {
       '--only: "pendulum" is neither an experiment nor a run id of sweep only (experiments: cart, pend, car).',
     );
   });
+
+  it("sets seedKwargs to each run's seed: one configuration, a run id per seed", () => {
+    const path = specFile(
+      "seeded.yaml",
+      [
+        "name: seeded",
+        "score: expectedValueDifference",
+        "algorithms: [maxent]",
+        "envs: [{id: ObjectWorld32x32-v0, kwargs: {features: discrete}, seedKwargs: [layoutSeed]}]",
+        "seeds: [0, 1]",
+        "demonstrations: {episodes: 8, seedOffset: 0, seedStride: 1}",
+        "evaluation: {episodes: 10}",
+      ].join("\n"),
+    );
+    const sweep = expandSweep(readSweepSpec(path), path);
+    expect(sweep.score).toBe("expectedValueDifference");
+    const [first, second] = sweep.runs;
+    expect(first!.envKwargs).toEqual({ features: "discrete", layoutSeed: 0 });
+    expect(second!.envKwargs).toEqual({ features: "discrete", layoutSeed: 1 });
+    expect(first!.seedKwargs).toEqual(["layoutSeed"]);
+    expect(second!.demonstrations).toEqual({ episodes: 8, seed: 1, expert: "scripted" });
+    expect(first!.configuration).toBe(second!.configuration);
+    expect(first!.configuration).toMatch(
+      /^maxent ObjectWorld32x32-v0 \{"features":"discrete","layoutSeed":"<seed>"\} \[[0-9a-f]{8}\]$/,
+    );
+    // The id is that of the same run with the kwargs written out.
+    const fixed = specFile(
+      "fixed.yaml",
+      "name: fixed\nalgorithms: [maxent]\nenvs: [{id: ObjectWorld32x32-v0, kwargs: {layoutSeed: 1, features: discrete}}]\nseeds: [1]\ndemonstrations: {episodes: 8, seedOffset: 0, seedStride: 1}\nevaluation: {episodes: 10}\n",
+    );
+    expect(expandSweep(readSweepSpec(fixed), fixed).runs[0]!.id).toBe(second!.id);
+    expect(trainArguments(second!, "/d", "/o").slice(0, 6)).toEqual([
+      "train",
+      "maxent",
+      "--env",
+      "ObjectWorld32x32-v0",
+      "--env-kwargs",
+      '{"features":"discrete","layoutSeed":1}',
+    ]);
+    const both = specFile(
+      "both.yaml",
+      "name: both\nalgorithms: [ppo]\nenvs: [{id: ObjectWorld32x32-v0, kwargs: {layoutSeed: 3}, seedKwargs: [layoutSeed]}]\nseeds: [0]\n",
+    );
+    expect(failure(() => expandSweep(readSweepSpec(both), both))).toBe(
+      `Sweep spec ${both}: envs.0.seedKwargs: "layoutSeed" is also in kwargs: a kwarg is either fixed or the run's seed, not both.`,
+    );
+  });
 });

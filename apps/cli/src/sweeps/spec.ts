@@ -28,7 +28,12 @@ const algorithmEntry = z.union([
 
 const envEntry = z.union([
   z.string().min(1),
-  z.strictObject({ id: z.string().min(1), kwargs: settings.optional() }),
+  z.strictObject({
+    id: z.string().min(1),
+    kwargs: settings.optional(),
+    /** Kwargs set to each run's seed (e.g. ObjectWorld's `layoutSeed`: one layout per seed). */
+    seedKwargs: z.array(z.string().min(1)).min(1).optional(),
+  }),
 ]);
 
 const seedList = z.union([
@@ -123,6 +128,11 @@ export const sweepSpecSchema = z.strictObject({
   transfer: experimentFields.transfer,
   goal: experimentFields.goal,
   /**
+   * The report's score: a field of each run's score record (default `returnMean`; e.g.
+   * `expectedValueDifference`, `normalizedScore`). `irlkit sweep report --score` overrides it.
+   */
+  score: z.string().min(1).optional(),
+  /**
    * Several products in one sweep, each with its own name: every field not given in an experiment
    * is the top level's (`set` merges, the experiment's keys winning). Without `experiments`, the
    * top level is the one product and needs algorithms, envs and seeds.
@@ -162,6 +172,8 @@ export interface SweepRun {
   } | null;
   /** Minimum per field of the run's score record (not part of the id: it judges, not decides). */
   goal: Record<string, number> | null;
+  /** The kwargs of `envKwargs` that are the run's seed (`envs[].seedKwargs`); absent without. */
+  seedKwargs?: string[];
   /** The experiment the run belongs to (`experiments[].name`), null for a spec without them. */
   experiment: string | null;
   /** The configuration the run belongs to (everything but the seed), for the report. */
@@ -170,6 +182,8 @@ export interface SweepRun {
 
 export interface ExpandedSweep {
   name: string;
+  /** The spec's `score` (the report's default score field), null without one. */
+  score: string | null;
   /** The spec file, absolute. */
   specPath: string;
   runs: SweepRun[];
@@ -344,7 +358,7 @@ export function expandSweep(spec: SweepSpec, specPath: string): ExpandedSweep {
   for (const product of products(spec, fail)) runs.push(...expandProduct(product, fail));
   const ids = new Set(runs.map((run) => run.id));
   if (ids.size !== runs.length) fail("(top level)", "two runs of the spec are the same run.");
-  return { name: spec.name, specPath: resolve(specPath), runs };
+  return { name: spec.name, score: spec.score ?? null, specPath: resolve(specPath), runs };
 }
 
 function checkedEnv(env: string, field: string, fail: (f: string, m: string) => never): void {
@@ -406,7 +420,32 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
     }
     product.envs.forEach((envEntryValue, envIndex) => {
       const env = typeof envEntryValue === "string" ? envEntryValue : envEntryValue.id;
-      const envKwargs = typeof envEntryValue === "string" ? null : (envEntryValue.kwargs ?? null);
+      const baseKwargs = typeof envEntryValue === "string" ? null : (envEntryValue.kwargs ?? null);
+      const seedKwargs = typeof envEntryValue === "string" ? [] : (envEntryValue.seedKwargs ?? []);
+      for (const key of seedKwargs) {
+        if (baseKwargs !== null && key in baseKwargs) {
+          fail(
+            `${product.fields.envs}.${envIndex}.seedKwargs`,
+            `"${key}" is also in kwargs: a kwarg is either fixed or the run's seed, not both.`,
+          );
+        }
+      }
+      // A run's kwargs: the fixed ones and the seeded ones (null when there are none).
+      const kwargsFor = (seed: number): Record<string, unknown> | null =>
+        seedKwargs.length === 0
+          ? baseKwargs
+          : sortedKeys({
+              ...(baseKwargs ?? {}),
+              ...Object.fromEntries(seedKwargs.map((key) => [key, seed])),
+            });
+      // What the configuration shows and hashes: the seeded kwargs as "<seed>".
+      const envKwargs =
+        seedKwargs.length === 0
+          ? baseKwargs
+          : sortedKeys({
+              ...(baseKwargs ?? {}),
+              ...Object.fromEntries(seedKwargs.map((key) => [key, "<seed>"])),
+            });
       checkedEnv(env, `${product.fields.envs}.${envIndex}`, fail);
       const preset = usePreset ? presetFor(algorithm, env) : undefined;
       for (const combination of gridCombinations(product.grid ?? {})) {
@@ -414,7 +453,8 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
         // The settings as `irlkit train` resolves them: preset, then flags.
         const flags: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(set)) setPath(flags, key, value);
-        if (envKwargs !== null) flags.envKwargs = envKwargs;
+        const firstKwargs = kwargsFor(seeds[0]!);
+        if (firstKwargs !== null) flags.envKwargs = firstKwargs;
         if (product.steps !== undefined) flags[stepsKey(algorithm)] = product.steps;
         flags.seed = seeds[0];
         try {
@@ -471,8 +511,10 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
                   seed,
                 };
           // A run without a transfer has the identity it had before transfers existed.
+          const runKwargs = kwargsFor(seed);
           const identity = {
             ...configuration,
+            envKwargs: runKwargs,
             seed,
             demonstrations,
             evaluation,
@@ -488,7 +530,8 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
             id: contentHash(identity),
             algorithm,
             env,
-            envKwargs,
+            envKwargs: runKwargs,
+            ...(seedKwargs.length === 0 ? {} : { seedKwargs }),
             seed,
             steps: product.steps ?? null,
             preset: usePreset,
