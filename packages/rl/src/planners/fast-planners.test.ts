@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { expNonPositive } from "./fast-math.js";
 import { occupancyMeasure } from "./occupancy-measure.js";
 import {
+  kernelMath,
   PlannerWorkspace,
   plannerKernelAvailable,
   plannerKernels,
@@ -116,6 +117,26 @@ function randomMdp(
   });
 }
 
+/**
+ * S states with 4 actions, each state's actions spread over the same 4 successors (so that the
+ * kernel plans neighbouring states in pairs), every 5th state terminal.
+ */
+function pairedMdp(rng: Rng, S: number): TabularMdp {
+  const builder = new TabularMdpBuilder(S, 4);
+  for (let s = 0; s < S; s++) {
+    const successors = rng.permutation(S).subarray(0, 4);
+    for (let a = 0; a < 4; a++) {
+      const weights = Array.from({ length: 4 }, () => 0.05 + rng.nextDouble());
+      const total = weights.reduce((x, y) => x + y, 0);
+      for (let u = 0; u < 4; u++) builder.add(s, a, successors[u]!, weights[u]! / total);
+    }
+  }
+  return builder.build({
+    initialStateDistribution: Array.from({ length: S }, () => 1 / S),
+    terminalStates: Array.from({ length: S }, (_, s) => (s % 5 === 2 ? 1 : 0)),
+  });
+}
+
 function expectSamePlan(
   mdp: TabularMdp,
   reward: Float64Array,
@@ -165,6 +186,53 @@ describe("expNonPositive", () => {
   });
 });
 
+describe("the kernel's exponential and logarithm", () => {
+  it("gives Math.exp to 5e-16 relative down to −708, the subnormals to one unit, and 0 below −745.2 and at −∞", () => {
+    const rng = new Rng(11);
+    const xs = Float64Array.from(
+      { length: 40_000 },
+      (_, i) => -rng.nextDouble() * [1e-3, 1, 30, 708, 745.2][i % 5]!,
+    );
+    const kernel = kernelMath("exp", xs)!;
+    let largest = 0;
+    let largestSubnormal = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const exact = Math.exp(xs[i]!);
+      const difference = Math.abs(kernel[i]! - exact);
+      if (exact >= 2.2250738585072014e-308) largest = Math.max(largest, difference / exact);
+      else largestSubnormal = Math.max(largestSubnormal, difference);
+    }
+    expect(largest).toBeLessThan(5e-16);
+    expect(largest).toBeGreaterThan(0);
+    expect(largestSubnormal).toBeLessThanOrEqual(5e-324);
+    // As the backward sweep meets them: 0 (the maximum), −708 and just past it (where the lifted
+    // path starts), the last subnormal, the underflow to 0, and a padding action's −∞.
+    const special = [0, -0, -708, -708.000001, -745.1, -745.2, -746, -1e6, -1e300, -Infinity];
+    expect(Array.from(kernelMath("exp", Float64Array.from(special))!)).toEqual(
+      special.map((x) => Math.exp(x)),
+    );
+  });
+
+  it("gives Math.log to 3e-16 relative for the sums it takes (x ≥ 1) and log 1 = 0", () => {
+    const rng = new Rng(12);
+    const xs = Float64Array.from({ length: 40_000 }, (_, i) =>
+      i % 2 ? 1 + 3 * rng.nextDouble() : Math.exp(rng.nextDouble() * 700),
+    );
+    const kernel = kernelMath("log", xs)!;
+    let largest = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const exact = Math.log(xs[i]!);
+      if (exact > 0) largest = Math.max(largest, Math.abs(kernel[i]! - exact) / exact);
+    }
+    expect(largest).toBeLessThan(3e-16);
+    expect(Array.from(kernelMath("log", Float64Array.from([1, 2, 4]))!)).toEqual([
+      0,
+      Math.LN2,
+      2 * Math.LN2,
+    ]);
+  });
+});
+
 describe("fast planners agree with the straightforward loops to 1e-9 relative", () => {
   afterEach(() => setPlannerKernels("wasm"));
   it("has the WebAssembly SIMD kernel in this Node, the default without a workspace", () => {
@@ -198,6 +266,24 @@ describe("fast planners agree with the straightforward loops to 1e-9 relative", 
         expectSamePlan(mdp, stateReward, horizon, 1, workspace);
         expectSamePlan(mdp, stateActionReward, horizon, 0.9, workspace);
       }
+    });
+
+    it(`${label}: 4-action MDPs planned in pairs (odd S, terminal states, state-action rewards, underflow)`, () => {
+      select();
+      const rng = new Rng(2027);
+      const workspace = useWorkspace ? new PlannerWorkspace() : undefined;
+      const mdp = pairedMdp(rng, 63);
+      const stateReward = Float64Array.from({ length: 63 }, () => rng.normal(0, 2));
+      const stateActionReward = Float64Array.from({ length: 63 * 4 }, () => rng.normal(0, 2));
+      const farApart = Float64Array.from(
+        { length: 63 * 4 },
+        (_, i) => (i % 5) * -190 + rng.normal(),
+      );
+      expectSamePlan(mdp, stateReward, 17, 1, workspace);
+      expectSamePlan(mdp, stateActionReward, 17, 0.9, workspace);
+      expectSamePlan(mdp, farApart, 5, 1, workspace);
+      const policy = softValueIteration(mdp, farApart, { horizon: 5 }).policy;
+      expect(policy.some((p) => p > 0 && p < 2.3e-308)).toBe(true);
     });
 
     it(`${label}: MDPs whose actions reach different states (no transition blocks)`, () => {

@@ -1,8 +1,9 @@
 /**
  * `PlannerWorkspace`: reusable memory for the exact planners, and the WebAssembly SIMD kernel that
- * runs in it (decision 0015). A 3.9 kB module compiled from assembly/mce-kernel.ts and embedded as
- * base64 (mce-kernel-bytes.ts), compiled synchronously on first use (under browsers' main-thread
- * limit of 4 kB), with no download and no `node:` import.
+ * runs in it (decision 0015): two modules sharing the memory, the backward sweep
+ * (assembly/mce-kernel.ts, embedded as base64 in mce-kernel-bytes.ts) and the occupancy sweep
+ * (assembly/mce-forward.ts, mce-forward-bytes.ts), each under browsers' 4 kB limit for
+ * synchronous compilation, compiled on first use, with no download and no `node:` import.
  *
  * Why a workspace: a 128×128 grid with H = 256 needs 134 MB of policy and 2 × 34 MB of values and
  * occupancies per MCE step, and the first write to freshly allocated memory costs the operating
@@ -10,10 +11,11 @@
  * arithmetic. A workspace keeps one WebAssembly memory and hands out views of it.
  */
 import type { TabularMdp } from "@irlkit/envs";
+import { MCE_FORWARD_WASM_BASE64 } from "./mce-forward-bytes.js";
 import { MCE_KERNEL_WASM_BASE64 } from "./mce-kernel-bytes.js";
 import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
-interface KernelExports {
+interface BackwardExports {
   softBackups(
     S: number,
     A: number,
@@ -29,11 +31,26 @@ interface KernelExports {
     policy: number,
     qValues: number,
     scratch: number,
-    gathered: number,
-    exp2Table: number,
+    pairs: number,
+    sums: number,
+    fineTable: number,
     logTable: number,
     inverseTable: number,
+    constants: number,
   ): void;
+  /** Test hook: x ← e^x in place (the kernel's exponential), `count` (even) values at `at`. */
+  exponentials(at: number, count: number, fineTable: number, constants: number): void;
+  /** Test hook: x ← log x in place (the kernel's logarithm), `count` (even) values at `at`. */
+  logarithms(
+    at: number,
+    count: number,
+    logTable: number,
+    inverseTable: number,
+    constants: number,
+  ): void;
+}
+
+interface ForwardExports {
   occupancyFlows(
     S: number,
     A: number,
@@ -50,15 +67,24 @@ interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+type KernelExports = BackwardExports & ForwardExports;
 
-function compiledModule(): WebAssembly.Module | null {
+let compiled: { backward: WebAssembly.Module; forward: WebAssembly.Module } | null | undefined;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function compiledModules(): { backward: WebAssembly.Module; forward: WebAssembly.Module } | null {
   if (compiled === undefined) {
     try {
-      const text = atob(MCE_KERNEL_WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      compiled = new WebAssembly.Module(bytes);
+      compiled = {
+        backward: new WebAssembly.Module(decode(MCE_KERNEL_WASM_BASE64)),
+        forward: new WebAssembly.Module(decode(MCE_FORWARD_WASM_BASE64)),
+      };
     } catch {
       compiled = null;
     }
@@ -68,7 +94,7 @@ function compiledModule(): WebAssembly.Module | null {
 
 /** True when this runtime compiles the planners' WebAssembly SIMD kernel. */
 export function plannerKernelAvailable(): boolean {
-  return typeof WebAssembly === "object" && compiledModule() !== null;
+  return typeof WebAssembly === "object" && compiledModules() !== null;
 }
 
 /** Which sweeps the planners run without a workspace of the caller's. */
@@ -114,8 +140,48 @@ export function sharedWorkspace(): PlannerWorkspace | undefined {
 }
 
 const PAGE = 65536;
-/** Bytes of the tables: 2^(j/64) (64 f64), log(1 + j/128) and 1/(1 + j/128) (128 f64 each). */
-const TABLE_BYTES = (64 + 128 + 128) * 8;
+// The tables and constants at the start of the memory (see assembly/mce-kernel.ts).
+/** 2^(j/2048), j = 0..2047: the exponential's table. */
+const FINE_TABLE_AT = 0;
+/** log(1 + j/128) and 1/(1 + j/128), j = 0..127: the logarithm's tables. */
+const LOG_TABLE_AT = FINE_TABLE_AT + 2048 * 8;
+const INVERSE_TABLE_AT = LOG_TABLE_AT + 128 * 8;
+/** The kernel's K_* constants, each in both lanes of a v128, in the kernel's order. */
+const CONSTANTS_AT = INVERSE_TABLE_AT + 128 * 8;
+/** f64 constants by their v128 slot; the integer ones are in KERNEL_INTEGER_CONSTANTS. */
+const KERNEL_FLOAT_CONSTANTS: ReadonlyArray<readonly [slot: number, value: number]> = [
+  [0, 2048 / Math.LN2],
+  [1, 1.5 * 2 ** 52],
+  // ln 2 = LN2_HIGH + LN2_LOW (fdlibm's split: LN2_HIGH has 32 significant bits), over 2048.
+  [2, 0.6931471803691238 / 2048],
+  [3, 1.9082149292705877e-10 / 2048],
+  [6, 1],
+  [7, 0.5],
+  [8, 1 / 6],
+  [9, -708],
+  [10, -746],
+  [11, 708],
+  [12, Math.exp(-708)],
+  [13, -745.2],
+  [16, 1 / 128],
+  [17, 1023],
+  [18, Math.LN2],
+  [19, -1 / 2],
+  [20, 1 / 3],
+  [21, -1 / 4],
+  [22, 1 / 5],
+  [23, -1 / 6],
+  [24, 1 / 7],
+  [25, -1 / 8],
+];
+const KERNEL_INTEGER_CONSTANTS: ReadonlyArray<readonly [slot: number, value: bigint]> = [
+  [4, 2047n],
+  [5, 0x3ff0000000000000n],
+  [14, 0x000fffffffffffffn],
+  [15, 127n],
+];
+const CONSTANT_SLOTS = 26;
+const TABLE_BYTES = CONSTANTS_AT + CONSTANT_SLOTS * 16;
 
 /** Where the MDP's data sit in the memory (see assembly/mce-kernel.ts for the layout). */
 interface MdpLayout {
@@ -126,7 +192,10 @@ interface MdpLayout {
   forward: number;
   terminal: number;
   scratch: number;
-  gathered: number;
+  /** pairs[s] = 1 where states s and s + 1 are planned together (u8). */
+  pairs: number;
+  /** Per-step scratch for Σ_a e^(Q − max), S + 2 f64. */
+  sums: number;
   /** First free byte after the MDP's data. */
   end: number;
 }
@@ -161,13 +230,17 @@ export class PlannerWorkspace {
   #backupsEnd = 0;
 
   constructor() {
-    const module = typeof WebAssembly === "object" ? compiledModule() : null;
-    this.available = module !== null;
-    if (module === null) return;
+    const modules = typeof WebAssembly === "object" ? compiledModules() : null;
+    this.available = modules !== null;
+    if (modules === null) return;
     this.#memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.#memory } });
-    this.#kernel = instance.exports as unknown as KernelExports;
-    this.#writeTables();
+    const imports = { env: { memory: this.#memory } };
+    this.#kernel = {
+      ...(new WebAssembly.Instance(modules.backward, imports)
+        .exports as unknown as BackwardExports),
+      ...(new WebAssembly.Instance(modules.forward, imports).exports as unknown as ForwardExports),
+    };
+    writeTables(this.#memory.buffer);
   }
 
   /** Soft value iteration in the workspace (called by `softValueIteration`; inputs validated). */
@@ -211,10 +284,12 @@ export class PlannerWorkspace {
       policyAt,
       qValuesAt,
       layout.scratch,
-      layout.gathered,
-      0,
-      64 * 8,
-      (64 + 128) * 8,
+      layout.pairs,
+      layout.sums,
+      FINE_TABLE_AT,
+      LOG_TABLE_AT,
+      INVERSE_TABLE_AT,
+      CONSTANTS_AT,
     );
     const policy = new Float64Array(buffer, policyAt, horizon * S * A);
     this.#policy = policy;
@@ -288,16 +363,27 @@ export class PlannerWorkspace {
     return this.#layout;
   }
 
-  /** Copies the MDP's blocks in, each state's successors padded to an even count. */
+  /**
+   * Copies the MDP's blocks in, each state's successors padded to an even count, and marks the
+   * pairs: walking s upwards, s and s + 1 pair when both are non-terminal with 4 actions and 4
+   * successors each (after padding); a pair's backward block is interleaved, lane i of vector
+   * 4u + a holding P(u-th successor | s + i, a), so that the kernel plans both in one vector.
+   */
   #upload(mdp: TabularMdp, blocks: TransitionBlocks): MdpLayout | undefined {
     const { stateCount: S, actionCount: A, terminalStates } = mdp;
     const paddedActions = (A + 1) & ~1;
     const paddedStart = new Int32Array(S + 1);
-    let largest = paddedActions;
+    let largest = Math.max(paddedActions, 8);
     for (let s = 0; s < S; s++) {
       const size = blocks.stateStart[s + 1]! - blocks.stateStart[s]!;
       paddedStart[s + 1] = paddedStart[s]! + ((size + 1) & ~1);
       largest = Math.max(largest, size + 1);
+    }
+    const pairFlags = new Uint8Array(S);
+    const pairable = (s: number) =>
+      paddedStart[s + 1]! - paddedStart[s]! === 4 && terminalStates?.[s] !== 1;
+    for (let s = 0; A === 4 && s + 1 < S; s++) {
+      if (pairable(s) && pairable(s + 1)) pairFlags[s++] = 1;
     }
     const total = paddedStart[S]!;
     let offset = TABLE_BYTES;
@@ -312,10 +398,12 @@ export class PlannerWorkspace {
     const forward = take(total * A * 8);
     const terminal = terminalStates === undefined ? 0 : take(S);
     const scratch = take((largest + 2) * 8);
-    const gathered = take((largest + 2) * 8);
+    const pairs = take(S);
+    const sums = take((S + 2) * 8);
     if (!this.#reserve(offset)) return undefined;
     const buffer = this.#memory!.buffer;
     new Int32Array(buffer, start, S + 1).set(paddedStart);
+    new Uint8Array(buffer, pairs, S).set(pairFlags);
     const successorView = new Int32Array(buffer, successors, total);
     const backwardView = new Float64Array(buffer, backward, total * paddedActions);
     const forwardView = new Float64Array(buffer, forward, total * A);
@@ -326,6 +414,8 @@ export class PlannerWorkspace {
       const size = blocks.stateStart[s + 1]! - begin;
       const padded = paddedStart[s]!;
       const paddedSize = paddedStart[s + 1]! - padded;
+      // Lane 0 or 1 of an interleaved pair block (based at the first state's), or −1.
+      const lane = pairFlags[s] === 1 ? 0 : s > 0 && pairFlags[s - 1] === 1 ? 1 : -1;
       // The padding successor repeats the last one with probability 0 in every action.
       for (let u = 0; u < paddedSize; u++) {
         successorView[padded + u] = blocks.successors[begin + Math.min(u, size - 1)]!;
@@ -333,13 +423,25 @@ export class PlannerWorkspace {
       for (let a = 0; a < A; a++) {
         for (let u = 0; u < size; u++) {
           const p = blocks.probabilities[begin * A + a * size + u]!;
-          backwardView[(padded + u) * paddedActions + a] = p;
+          if (lane < 0) backwardView[(padded + u) * paddedActions + a] = p;
+          else backwardView[(padded - 4 * lane) * 4 + (u * 4 + a) * 2 + lane] = p;
           forwardView[padded * A + a * paddedSize + u] = p;
         }
       }
     }
     if (terminalStates !== undefined) new Uint8Array(buffer, terminal, S).set(terminalStates);
-    return { mdp, start, successors, backward, forward, terminal, scratch, gathered, end: offset };
+    return {
+      mdp,
+      start,
+      successors,
+      backward,
+      forward,
+      terminal,
+      scratch,
+      pairs,
+      sums,
+      end: offset,
+    };
   }
 
   /**
@@ -357,15 +459,45 @@ export class PlannerWorkspace {
     this.#policy = undefined;
     return true;
   }
+}
 
-  #writeTables(): void {
-    const tables = new Float64Array(this.#memory!.buffer, 0, TABLE_BYTES / 8);
-    for (let j = 0; j < 64; j++) tables[j] = 2 ** (j / 64);
-    for (let j = 0; j < 128; j++) {
-      tables[64 + j] = Math.log(1 + j / 128);
-      tables[64 + 128 + j] = 1 / (1 + j / 128);
-    }
+/** Writes the kernel's tables and constants (TABLE_BYTES at the start of `buffer`). */
+function writeTables(buffer: ArrayBuffer): void {
+  const fine = new Float64Array(buffer, FINE_TABLE_AT, 2048);
+  for (let j = 0; j < 2048; j++) fine[j] = 2 ** (j / 2048);
+  const logs = new Float64Array(buffer, LOG_TABLE_AT, 128);
+  const inverses = new Float64Array(buffer, INVERSE_TABLE_AT, 128);
+  for (let j = 0; j < 128; j++) {
+    logs[j] = Math.log(1 + j / 128);
+    inverses[j] = 1 / (1 + j / 128);
   }
+  const floats = new Float64Array(buffer, CONSTANTS_AT, CONSTANT_SLOTS * 2);
+  for (const [slot, value] of KERNEL_FLOAT_CONSTANTS) floats.fill(value, 2 * slot, 2 * slot + 2);
+  const integers = new BigInt64Array(buffer, CONSTANTS_AT, CONSTANT_SLOTS * 2);
+  for (const [slot, value] of KERNEL_INTEGER_CONSTANTS)
+    integers.fill(value, 2 * slot, 2 * slot + 2);
+}
+
+/**
+ * The kernel's exponential (`"exp"`: any x ≤ 0, −∞ included, as the backward sweep calls it) or
+ * logarithm (`"log"`: normal x > 0) of each of `values`, in a memory of its own; undefined without
+ * WebAssembly SIMD. For tests (not exported by the package).
+ */
+export function kernelMath(kind: "exp" | "log", values: Float64Array): Float64Array | undefined {
+  const modules = typeof WebAssembly === "object" ? compiledModules() : null;
+  if (modules === null) return undefined;
+  const count = values.length + (values.length & 1);
+  const memory = new WebAssembly.Memory({
+    initial: Math.ceil((TABLE_BYTES + count * 8) / PAGE),
+  });
+  const kernel = new WebAssembly.Instance(modules.backward, { env: { memory } })
+    .exports as unknown as BackwardExports;
+  writeTables(memory.buffer);
+  const at = TABLE_BYTES;
+  new Float64Array(memory.buffer, at, count).set(values);
+  if (kind === "exp") kernel.exponentials(at, count, FINE_TABLE_AT, CONSTANTS_AT);
+  else kernel.logarithms(at, count, LOG_TABLE_AT, INVERSE_TABLE_AT, CONSTANTS_AT);
+  return new Float64Array(memory.buffer, at, values.length).slice();
 }
 
 function align(bytes: number): number {
