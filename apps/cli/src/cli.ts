@@ -17,6 +17,7 @@ import { trainCommand } from "./commands/train.js";
 import { transferCommand } from "./commands/transfer.js";
 import { ALGORITHMS } from "./configs.js";
 import { CliError, describeError } from "./errors.js";
+import { registerMujocoBeforeAction } from "./mujoco-envs.js";
 import { registerSweepCommands } from "./sweeps/commands.js";
 
 /** The CLI's version, from its package.json (`../package.json` from both `src/` and `dist/`). */
@@ -35,7 +36,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .configureHelp({ optionDescription: markRequired });
+    .configureHelp({ optionDescription: markRequired })
+    // MuJoCo's envs join the registry before any command that can make an env (mujoco-envs.ts).
+    .hook("preAction", registerMujocoBeforeAction);
 
   program
     .command("envs [id]")
