@@ -1,6 +1,32 @@
 /** The Guided Cost Learning page in Chromium (see src/testing/browser.ts). */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initBackend } from "@irlkit/nn";
+import { loadOnnxReward } from "@irlkit/onnx/node";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRewardFile } from "../../../cli/src/models.js";
 import { demo, screenshotPath, setUpDemoBrowser } from "../testing/browser.js";
+
+const directory = mkdtempSync(join(tmpdir(), "irlkit-gcl-downloads-"));
+beforeAll(async () => {
+  await initBackend();
+});
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Clicks a download button and returns the saved file's path. */
+async function download(page: Page, button: string): Promise<string> {
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click(`[data-download="${button}"]`),
+  ]);
+  const path = join(directory, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
 
 const browser = setUpDemoBrowser();
 
@@ -8,10 +34,8 @@ describe("Guided Cost Learning page", () => {
   it("loads with no console errors and names the CLI's preset", async () => {
     const { page, errors } = await browser.openPage("gcl");
     const note = await page.textContent('[data-settings="gcl"]');
-    const title = await page.title();
     await page.screenshot({ path: screenshotPath("gcl-loaded"), fullPage: true });
     await page.close();
-    expect(title).toBe("Guided Cost Learning — irlkit");
     expect(note).toContain(
       "preset seals/CartPole-v0 from apps/cli/presets/gcl.yml, budget shortened to 40,000 env steps",
     );
@@ -38,6 +62,9 @@ describe("Guided Cost Learning page", () => {
     const numbers = await page.textContent('[data-panel="gcl-numbers"]');
     await page.screenshot({ path: screenshotPath("gcl-cartpole"), fullPage: true });
     await page.click('[data-action="stop-gcl"]');
+    // The reward of the last iteration saves after Stop, as reward.json and reward.onnx.
+    const rewardJsonPath = await download(page, "reward-json");
+    const rewardOnnxPath = await download(page, "reward-onnx");
     await page.close();
     console.log(
       `GCL CartPole: ${data.iterations} iterations in ${seconds.toFixed(1)} s; ESS ${data.effectiveSampleSizeHistory.map((v) => v.toFixed(1)).join(", ")}; log Z ${data.logZHistory.map((v) => v.toFixed(2)).join(", ")}; return ${data.policyReturnHistory.join(", ")}`,
@@ -81,6 +108,27 @@ describe("Guided Cost Learning page", () => {
     const kish = 1 / weights.reduce((sum, w) => sum + w * w, 0);
     expect(kish / data.effectiveSampleSizeHistory.at(-1)!).toBeCloseTo(1, 6);
     expect(numbers).toContain(`Iteration ${data.iterations}: effective sample size`);
+    // The saved reward is the CLI's kind (the bounded, input-normalised MLP of the preset), loads
+    // with the CLI's reader and scores states in [−1, 0]; its ONNX export gives the same numbers.
+    const reward = loadRewardFile(rewardJsonPath);
+    const onnx = await loadOnnxReward(rewardOnnxPath);
+    const observations = Float32Array.from([0, 0, 0, 0, 0.5, 1, 0.1, -0.5, -1, -1, 0.2, 1]);
+    const batch = {
+      observations,
+      actions: Int32Array.from([0, 1, 0]),
+      nextObservations: observations,
+      dones: new Uint8Array(3),
+    };
+    const scores = reward.reward(batch);
+    expect(reward.kind).toBe("gcl-bounded");
+    for (const score of scores) {
+      expect(score).toBeGreaterThanOrEqual(-1);
+      expect(score).toBeLessThanOrEqual(0);
+    }
+    const fromOnnx = await onnx.rewardAsync(batch);
+    for (let i = 0; i < 3; i++) expect(fromOnnx[i]).toBeCloseTo(scores[i]!, 5);
+    await onnx.dispose();
+    reward.dispose();
     expect(errors).toEqual([]);
   }, 300_000);
 
@@ -100,9 +148,10 @@ describe("Guided Cost Learning page", () => {
     const data = (await demo(page)).gcl!;
     await page.screenshot({ path: screenshotPath("gcl-tabular"), fullPage: true });
     await page.close();
+    expect(data.error).toBeUndefined();
     const gclEvd = data.tabularExpectedValueDifference.at(-1)!;
     console.log(
-      `GCL vs MCE IRL (8x8 GridWorld): GCL EVD ${gclEvd.toFixed(4)} after ${data.iterations} iterations, MCE IRL ${data.mceExpectedValueDifference!.toFixed(4)}, zero reward ${data.zeroExpectedValueDifference!.toFixed(4)}; ${seconds.toFixed(1)} s`,
+      `GCL vs MCE IRL (8x8 GridWorld): GCL EVD ${gclEvd.toFixed(4)} after ${data.iterations} iterations, MCE IRL ${data.mceExpectedValueDifference!.toFixed(4)}, zero reward ${data.zeroExpectedValueDifference!.toFixed(4)}; EVD by 10 iterations ${data.tabularExpectedValueDifference.map((v) => v.toFixed(3)).join(", ")}; corr with MCE ${data.tabularCorrelationWithMce.map((v) => v.toFixed(3)).join(", ")}; ${seconds.toFixed(1)} s`,
     );
     expect(data.error).toBeUndefined();
     expect(data.iterations).toBe(150);

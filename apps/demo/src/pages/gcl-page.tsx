@@ -6,7 +6,8 @@
  * comparison of GCL's sampled estimate with exact MCE IRL on a GridWorld.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { drawHeatmap, drawLineChart } from "../components/canvas-drawing.js";
+import { drawHeatmap, drawLineChart, extent } from "../components/canvas-drawing.js";
+import { ColourLegend } from "../components/colour-legend.js";
 import { DownloadButtons } from "../components/download-buttons.js";
 import type { DownloadableModel } from "../components/downloads.js";
 import { demoData } from "../demo-state.js";
@@ -42,6 +43,8 @@ export interface GclData {
   /** Tabular: EVD of GCL's reward at the evaluated iterations, and exact MCE IRL's. */
   tabularIterations: number[];
   tabularExpectedValueDifference: number[];
+  /** Tabular: Pearson correlation of GCL's reward with exact MCE IRL's, at the same iterations. */
+  tabularCorrelationWithMce: number[];
   mceExpectedValueDifference: number | undefined;
   zeroExpectedValueDifference: number | undefined;
   hasReward: boolean;
@@ -73,6 +76,7 @@ const EMPTY: GclData = {
   latestWeights: [],
   tabularIterations: [],
   tabularExpectedValueDifference: [],
+  tabularCorrelationWithMce: [],
   mceExpectedValueDifference: undefined,
   zeroExpectedValueDifference: undefined,
   hasReward: false,
@@ -147,13 +151,14 @@ function drawWeightBars(
       top + plotHeight - y,
     );
   });
+  const legendY = height - 12;
   context.fillStyle = SAMPLE_COLOUR;
-  context.fillRect(width - 150, 7, 10, 4);
+  context.fillRect(width - 150, legendY, 10, 4);
   context.fillStyle = DEMONSTRATION_COLOUR;
-  context.fillRect(width - 80, 7, 10, 4);
+  context.fillRect(width - 80, legendY, 10, 4);
   context.fillStyle = "#333";
-  context.fillText("samples", width - 137, 13);
-  context.fillText("demos", width - 67, 13);
+  context.fillText("samples", width - 137, legendY + 6);
+  context.fillText("demos", width - 67, legendY + 6);
   context.fillText(`largest ${sorted.length} of ${weights.length}`, left, height - 6);
 }
 
@@ -162,6 +167,15 @@ function centred(values: ArrayLike<number>): number[] {
   const list = Array.from(values);
   const mean = list.reduce((sum, value) => sum + value, 0) / Math.max(list.length, 1);
   return list.map((value) => value - mean);
+}
+
+/** One colour range for several maps, so equal colours are equal values. */
+function sharedRange(maps: readonly ArrayLike<number>[]): { low: number; high: number } {
+  const ranges = maps.map((values) => extent(values));
+  return {
+    low: Math.min(...ranges.map((range) => range.low)),
+    high: Math.max(...ranges.map((range) => range.high)),
+  };
 }
 
 function format(value: number | undefined, digits = 3): string {
@@ -181,12 +195,14 @@ export function GclPage() {
   const workerRef = useRef<Worker | undefined>(undefined);
   const weightsCanvas = useRef<HTMLCanvasElement>(null);
   const diagnosticsCanvas = useRef<HTMLCanvasElement>(null);
+  const logZCanvas = useRef<HTMLCanvasElement>(null);
   const rewardCanvas = useRef<HTMLCanvasElement>(null);
   const returnCanvas = useRef<HTMLCanvasElement>(null);
   const trueCanvas = useRef<HTMLCanvasElement>(null);
   const mceCanvas = useRef<HTMLCanvasElement>(null);
   const gclCanvas = useRef<HTMLCanvasElement>(null);
   const evdCanvas = useRef<HTMLCanvasElement>(null);
+  const correlationCanvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     publish({ status: "idle" });
@@ -206,8 +222,19 @@ export function GclPage() {
         diagnosticsCanvas.current,
         [
           { label: "ESS", colour: "#2ca02c", values: history.effectiveSampleSizeHistory },
-          { label: "log Ẑ", colour: "#9467bd", values: history.logZHistory },
+          {
+            label: "segments",
+            colour: "#bbb",
+            values: history.backgroundSegmentsHistory,
+          },
         ],
+        "per iteration",
+      );
+    }
+    if (logZCanvas.current !== null) {
+      drawLineChart(
+        logZCanvas.current,
+        [{ label: "log Ẑ", colour: "#9467bd", values: history.logZHistory }],
         "per iteration",
       );
     }
@@ -240,15 +267,15 @@ export function GclPage() {
   useEffect(() => {
     if (reference === undefined) return;
     const size = reference.size;
-    // One scale for all three maps: each reward centred (rewards are identified up to a constant).
     const maps: [HTMLCanvasElement | null, ArrayLike<number>][] = [
       [trueCanvas.current, centred(reference.trueReward)],
       [mceCanvas.current, centred(reference.mceReward)],
       [gclCanvas.current, centred(gclReward ?? new Float64Array(size * size))],
     ];
+    const range = sharedRange(maps.map(([, values]) => values));
     for (const [canvas, values] of maps) {
       if (canvas !== null) {
-        drawHeatmap(canvas, { width: size, height: size, values, scale: "diverging" });
+        drawHeatmap(canvas, { width: size, height: size, values, scale: "viridis", range });
       }
     }
     if (evdCanvas.current !== null) {
@@ -269,6 +296,19 @@ export function GclPage() {
           },
         ],
         "EVD, every 10 iterations",
+      );
+    }
+    if (correlationCanvas.current !== null) {
+      drawLineChart(
+        correlationCanvas.current,
+        [
+          {
+            label: "corr(GCL, MCE IRL)",
+            colour: "#2ca02c",
+            values: history.tabularCorrelationWithMce,
+          },
+        ],
+        "every 10 iterations",
       );
     }
   }, [reference, gclReward, history]);
@@ -345,15 +385,19 @@ export function GclPage() {
           tabularExpectedValueDifference: evaluated
             ? [...current.tabularExpectedValueDifference, message.expectedValueDifference]
             : current.tabularExpectedValueDifference,
+          tabularCorrelationWithMce: evaluated
+            ? [...current.tabularCorrelationWithMce, message.correlationWithMce]
+            : current.tabularCorrelationWithMce,
+          hasReward: message.rewardJson !== undefined,
         });
+        if (message.rewardJson !== undefined) {
+          setRewardModel({ kind: "reward", saved: message.rewardJson, envId: GCL_RUN.envId });
+        }
         setLatest(message);
         setHistory(current);
       } else if (message.type === "done") {
         setStatus("done");
-        if (message.rewardJson !== undefined) {
-          setRewardModel({ kind: "reward", saved: message.rewardJson, envId: GCL_RUN.envId });
-        }
-        current = publish({ status: "done", hasReward: message.rewardJson !== undefined });
+        current = publish({ status: "done" });
         worker.terminate();
         workerRef.current = undefined;
       } else {
@@ -440,7 +484,7 @@ export function GclPage() {
             height={220}
             data-panel="gcl-weights"
             role="img"
-            aria-label="The largest self-normalised importance weights of the background, largest first"
+            aria-label="The largest self-normalised importance weights of the background, largest first, samples blue and demonstrations orange"
           />
           <figcaption>
             Importance weights w̃_j = w_j / Σw of the background (policy samples and demonstrations),
@@ -454,9 +498,23 @@ export function GclPage() {
             height={220}
             data-panel="gcl-diagnostics"
             role="img"
-            aria-label="Effective sample size and log Z-hat per iteration"
+            aria-label="Effective sample size and the number of background segments per iteration"
           />
-          <figcaption>Effective sample size (Σw)²/Σw² and log Ẑ</figcaption>
+          <figcaption>
+            Effective sample size (Σw)²/Σw² of the importance weights, out of the background's
+            segments
+          </figcaption>
+        </figure>
+        <figure>
+          <canvas
+            ref={logZCanvas}
+            width={420}
+            height={220}
+            data-panel="gcl-log-z"
+            role="img"
+            aria-label="The estimate log Z-hat per iteration"
+          />
+          <figcaption>log Ẑ = log mean_j w_j, the estimated log partition function</figcaption>
         </figure>
         <figure>
           <canvas
@@ -496,8 +554,24 @@ export function GclPage() {
             {format(reference?.mceExpectedValueDifference)}, GCL{" "}
             {format(history.tabularExpectedValueDifference.at(-1))} after {history.iterations}{" "}
             iterations. The settings are the docs' tabular check (docs/algorithms/
-            guided-cost-learning.md), not a CLI preset.
+            guided-cost-learning.md), not a CLI preset. The EVD scores the optimal policy of a
+            reward, and a rough reward can already have a good one: GCL's first reward is little
+            more than one gradient step (where the demonstrations went minus where the uniform
+            policy went) and its EVD is lowest early; it ends near MCE IRL's. The two rewards agree
+            only in part: the chart on the right is their correlation over the{" "}
+            {reference?.visitedCells ?? "…"} cells the demonstrations visit (the data do not pin
+            down the others).
           </p>
+          {reference !== undefined && (
+            <ColourLegend
+              {...sharedRange([
+                centred(reference.trueReward),
+                centred(reference.mceReward),
+                centred(gclReward ?? new Float64Array(reference.size * reference.size)),
+              ])}
+              label="reward − its mean, one scale for the three maps"
+            />
+          )}
           <div className="panels">
             <figure>
               <canvas
@@ -542,6 +616,20 @@ export function GclPage() {
                 aria-label="Expected value difference of GCL's reward against exact MCE IRL's"
               />
               <figcaption>Expected value difference of each recovered reward</figcaption>
+            </figure>
+            <figure>
+              <canvas
+                ref={correlationCanvas}
+                width={420}
+                height={220}
+                data-panel="gcl-correlation"
+                role="img"
+                aria-label="Correlation of GCL's reward with exact MCE IRL's reward"
+              />
+              <figcaption>
+                How close the sampled estimate comes to the exact one: correlation of GCL's reward
+                with MCE IRL's over the 64 cells
+              </figcaption>
             </figure>
           </div>
         </>

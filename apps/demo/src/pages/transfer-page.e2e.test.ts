@@ -2,8 +2,35 @@
  * The reward transfer page in Chromium (see src/testing/browser.ts), with the AIRL reward and the
  * GAIL policy the CLI trained (src/fixtures/, scripts/make-point-maze-fixtures.ts).
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initBackend } from "@irlkit/nn";
+import { loadOnnxReward } from "@irlkit/onnx/node";
+import { loadRewardModel } from "@irlkit/rewards";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadRewardFile } from "../../../cli/src/models.js";
 import { demo, screenshotPath, setUpDemoBrowser } from "../testing/browser.js";
+
+const directory = mkdtempSync(join(tmpdir(), "irlkit-transfer-downloads-"));
+beforeAll(async () => {
+  await initBackend();
+});
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Clicks a download button and returns the saved file's path. */
+async function download(page: Page, button: string): Promise<string> {
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click(`[data-download="${button}"]`),
+  ]);
+  const path = join(directory, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
 
 const browser = setUpDemoBrowser();
 
@@ -33,6 +60,9 @@ describe("reward transfer page", () => {
     const data = (await demo(page)).transfer!;
     const table = await page.textContent('[data-panel="transfer-table"]');
     await page.screenshot({ path: screenshotPath("transfer-fixture"), fullPage: true });
+    const rewardJsonPath = await download(page, "reward-json");
+    const rewardOnnxPath = await download(page, "reward-onnx");
+    const policyJsonPath = await download(page, "policy-json");
     await page.close();
     const { transfer, baseline } = data.results;
     const gail = data.results["gail-policy"];
@@ -66,6 +96,30 @@ describe("reward transfer page", () => {
     expect(data.progress.transfer?.length).toBe(20);
     expect(data.progress.baseline?.length).toBe(20);
     expect(table).toContain("AIRL state-only reward, re-optimised");
+    // The downloads reload with the CLI's reader and @irlkit/onnx and give the fixture's g(s).
+    const fixture = loadRewardModel(
+      readFileSync(
+        new URL("../fixtures/airl-point-maze-left-reward.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    const saved = loadRewardFile(rewardJsonPath);
+    const onnx = await loadOnnxReward(rewardOnnxPath);
+    const positions = Float32Array.from([0.3, 0, 0.3, 0.5, 0.05, 0.3, 0.5, 0.3]);
+    const batch = {
+      observations: positions,
+      actions: new Float32Array(8),
+      nextObservations: positions,
+      dones: new Uint8Array(4),
+    };
+    const expected = fixture.reward(batch);
+    expect(Array.from(saved.reward(batch))).toEqual(Array.from(expected));
+    const fromOnnx = await onnx.rewardAsync(batch);
+    for (let i = 0; i < 4; i++) expect(fromOnnx[i]).toBeCloseTo(expected[i]!, 5);
+    await onnx.dispose();
+    fixture.dispose();
+    saved.dispose();
+    expect(JSON.parse(readFileSync(policyJsonPath, "utf8")).format).toBe("irlkit.policy");
     expect(errors).toEqual([]);
   }, 700_000);
 });

@@ -6,7 +6,8 @@
  * the true reward. The reward and GAIL's policy are the CLI's (fixtures) or learned live.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { divergingColour, drawLineChart, extent } from "../components/canvas-drawing.js";
+import { drawLineChart, extent, viridisColour } from "../components/canvas-drawing.js";
+import { ColourLegend } from "../components/colour-legend.js";
 import { DownloadButtons } from "../components/download-buttons.js";
 import type { DownloadableModel } from "../components/downloads.js";
 import { demoData } from "../demo-state.js";
@@ -115,7 +116,8 @@ function drawArena(canvas: HTMLCanvasElement, drawing: ArenaDrawing): void {
     const cellY = (arena.yMax - arena.yMin) / resolution;
     for (let row = 0; row < resolution; row++) {
       for (let column = 0; column < resolution; column++) {
-        context.fillStyle = divergingColour(values[row * resolution + column]!, low, high);
+        const value = values[row * resolution + column]!;
+        context.fillStyle = viridisColour(high > low ? (value - low) / (high - low) : 0.5);
         const x = arena.xMin + column * cell;
         const y = arena.yMin + (row + 1) * cellY;
         context.fillRect(px(x), py(y), cell * scale + 0.5, cellY * scale + 0.5);
@@ -455,6 +457,12 @@ export function TransferPage() {
           <figcaption>True return while PPO trains on the shifted maze</figcaption>
         </figure>
       </div>
+      {reward !== undefined && (
+        <ColourLegend
+          {...extent(reward.values)}
+          label="learned reward g(s) of the particle's position"
+        />
+      )}
       <DownloadButtons model={models.reward} label="AIRL reward" />
       <DownloadButtons model={models.policy} label="transferred policy" />
     </section>

@@ -51,8 +51,15 @@ export interface GclIterationMessage extends GclDiagnostics {
   run: "control" | "tabular";
   /** Tabular: the expected value difference of GCL's current reward (NaN between evaluations). */
   expectedValueDifference: number;
+  /**
+   * Tabular: Pearson correlation of GCL's state reward with exact MCE IRL's over the cells the
+   * demonstrations visit (NaN between evaluations).
+   */
+  correlationWithMce: number;
   /** Tabular: GCL's current state reward `[S]` (empty between evaluations). */
   stateRewards: Float64Array;
+  /** Control: the learned reward's `toJSON()` after this iteration, for the downloads. */
+  rewardJson: SavedRewardModel | undefined;
 }
 
 /** Tabular only, before GCL starts: the world, its true reward and exact MCE IRL's answer. */
@@ -64,16 +71,16 @@ export interface GclTabularReferenceMessage {
   mceExpectedValueDifference: number;
   zeroExpectedValueDifference: number;
   mceIterations: number;
+  /** Cells the demonstrations visit; the correlation with MCE IRL is taken over them. */
+  visitedCells: number;
 }
 
-/** Control only, when the budget is spent: the learned reward, for the downloads. */
+/** The budget is spent. */
 export interface GclDoneMessage {
   type: "done";
   run: "control" | "tabular";
   iterations: number;
   timesteps: number;
-  /** The learned reward's `toJSON()` (control), the format `irlkit` and `loadRewardModel` read. */
-  rewardJson: SavedRewardModel | undefined;
 }
 
 export interface GclErrorMessage {

@@ -20,6 +20,7 @@ import {
   expectedValueDifference,
   GuidedCostLearning,
   mceIrl,
+  rewardCorrelation,
   SoftPolicyIterationOptimizer,
   timeIndexedObservations,
 } from "@irlkit/irl";
@@ -123,6 +124,8 @@ export interface TabularReference {
   mceExpectedValueDifference: number;
   zeroExpectedValueDifference: number;
   mceIterations: number;
+  /** How many of the cells the demonstrations visit (the correlation is taken over them). */
+  visitedCells: number;
 }
 
 export interface TabularComparison {
@@ -131,7 +134,11 @@ export interface TabularComparison {
   runGcl(
     onIteration: (
       diagnostics: GclDiagnostics,
-      evaluation: { expectedValueDifference: number; stateRewards: Float64Array },
+      evaluation: {
+        expectedValueDifference: number;
+        correlationWithMce: number;
+        stateRewards: Float64Array;
+      },
     ) => Promise<void>,
   ): Promise<void>;
   dispose(): void;
@@ -152,6 +159,15 @@ export function tabularComparison(): TabularComparison {
       discount: 1,
     });
 
+  // The cells the demonstrations visit: where the data pins the reward down (an unvisited cell
+  // keeps whatever value each method's updates leave it).
+  const visited = new Set<number>();
+  for (const trajectory of demonstrations) {
+    for (const state of trajectory.observations) visited.add(state);
+  }
+  const visitedCells = [...visited].sort((a, b) => a - b);
+  const onVisited = (values: ArrayLike<number>) => visitedCells.map((state) => values[state]!);
+
   const mceReward = new TabularReward({
     observationSpace: new Discrete(mdp.stateCount),
     actionSpace: new Discrete(mdp.actionCount),
@@ -170,6 +186,7 @@ export function tabularComparison(): TabularComparison {
     mceExpectedValueDifference: evd(mce.stateRewards),
     zeroExpectedValueDifference: evd(new Float64Array(mdp.stateCount)),
     mceIterations: mce.iterations,
+    visitedCells: visitedCells.length,
   };
 
   const optimizer = new SoftPolicyIterationOptimizer({
@@ -226,6 +243,9 @@ export function tabularComparison(): TabularComparison {
           },
           {
             expectedValueDifference: evaluated ? evd(stateRewards) : Number.NaN,
+            correlationWithMce: evaluated
+              ? rewardCorrelation(onVisited(reference.mceReward), onVisited(stateRewards))
+              : Number.NaN,
             stateRewards,
           },
         );

@@ -110,7 +110,10 @@ async function trainControl(backendName: string): Promise<void> {
         run: "control",
         ...message,
         expectedValueDifference: Number.NaN,
+        correlationWithMce: Number.NaN,
         stateRewards: new Float64Array(0),
+        // The reward as `irlkit train gcl` saves it (reward.json), so a stopped run can be saved.
+        rewardJson: trainer.rewardModel.toJSON(),
       },
       [message.logWeights.buffer],
     );
@@ -121,7 +124,6 @@ async function trainControl(backendName: string): Promise<void> {
     run: "control",
     iterations: trainer.round,
     timesteps: ppo.timesteps,
-    rewardJson: trainer.rewardModel.toJSON(),
   });
 }
 
@@ -140,10 +142,10 @@ async function trainTabular(backendName: string): Promise<void> {
   const { reference } = comparison;
   post({ type: "tabular-reference", size: 8, ...reference });
   await comparison.runGcl(async (diagnostics, evaluation) => {
-    post({ type: "iteration", run: "tabular", ...diagnostics, ...evaluation }, [
-      diagnostics.logWeights.buffer,
-      evaluation.stateRewards.buffer,
-    ]);
+    post(
+      { type: "iteration", run: "tabular", ...diagnostics, ...evaluation, rewardJson: undefined },
+      [diagnostics.logWeights.buffer, evaluation.stateRewards.buffer],
+    );
     await yieldToEvents();
   });
   post({
@@ -151,7 +153,6 @@ async function trainTabular(backendName: string): Promise<void> {
     run: "tabular",
     iterations: TABULAR_ITERATIONS,
     timesteps: 0,
-    rewardJson: undefined,
   });
 }
 
