@@ -51,6 +51,16 @@ export interface ModelViewerData {
   /** Values drawn on the slice, row-major `[resolution * resolution]`. */
   slice: number[];
   error: string | undefined;
+  /** The ONNX runtime's `.wasm` download: bytes so far, the total, and how many reports. */
+  runtimeDownload?: { loaded: number; total: number | undefined; reports: number };
+  /** "Play": the policy acting in its env (steps taken, return so far, how it ended). */
+  play?: {
+    status: "playing" | "done" | "stopped" | "error";
+    envId: string;
+    steps: number;
+    return: number;
+    message: string;
+  };
 }
 
 export interface DemoData {

@@ -67,6 +67,11 @@ describe("the model viewer opens every kind the exporter writes", () => {
     expect(maxDifference(drawn, Float32Array.from(expected))).toBe(0);
     // Both actions appear on the slice: the drawing is not a constant.
     expect(new Set(drawn).size).toBe(2);
+    // "Play" acts one observation at a time, with the same most likely action.
+    for (const row of [0, 1, 2, 3]) {
+      const observation = observations.slice(row * 4, row * 4 + 4);
+      expect(await model.act!(observation)).toBe(expected[row]);
+    }
     await model.dispose();
     policy.dispose();
   });

@@ -33,6 +33,11 @@ export interface LoadedModel {
    * the policy's first action value (deterministic), or V(s).
    */
   evaluate(observations: Float32Array, action: number): Promise<Float32Array>;
+  /**
+   * A policy's action for one observation (its most likely action: deterministic), for "play";
+   * absent for rewards and value functions.
+   */
+  act?(observation: Float32Array): Promise<number | Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -83,6 +88,12 @@ export async function openViewerModel(
         const first = new Float32Array(observations.length / policy.observationSpace.flatSize);
         for (let row = 0; row < first.length; row++) first[row] = Number(actions[row * width]);
         return first;
+      },
+      async act(observation) {
+        const actions = await policy.act(observation, rng, { deterministic: true });
+        return policy.actionSpace.kind === "Discrete"
+          ? Number(actions[0])
+          : Float32Array.from(actions as Float32Array);
       },
       dispose: () => policy.dispose(),
     };

@@ -9,7 +9,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { StatusRegion } from "../components/accessibility.js";
 import { drawHeatmap, extent } from "../components/canvas-drawing.js";
 import { demoData, type ModelViewerData } from "../demo-state.js";
+import type { DownloadProgress } from "../onnx-runtime.js";
 import { type LoadedModel, openViewerModel } from "./model-viewer-loading.js";
+import { PolicyPlayer } from "./policy-player.js";
 
 const RESOLUTION = 48;
 const ROLE_LABELS = { reward: "Reward", policy: "Policy action", value: "Value V(s)" } as const;
@@ -39,11 +41,22 @@ function dimensionRange(space: Space, dimension: number): { low: number; high: n
   return { low, high };
 }
 
-/** Opens a model with onnxruntime-web, loaded on first use (see `openViewerModel`). */
-async function openModel(bytes: Uint8Array, source: string): Promise<LoadedModel> {
+/**
+ * Opens a model with onnxruntime-web, loaded on first use (see `openViewerModel`); `onProgress`
+ * hears the runtime's download.
+ */
+async function openModel(
+  bytes: Uint8Array,
+  source: string,
+  onProgress: (progress: DownloadProgress) => void,
+): Promise<LoadedModel> {
   const runtime = await import("../onnx-runtime.js");
-  await runtime.configureRuntime();
+  await runtime.configureRuntime(onProgress);
   return openViewerModel(bytes, source, runtime);
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
 }
 
 export function ModelViewerPage() {
@@ -55,6 +68,13 @@ export function ModelViewerPage() {
   const [action, setAction] = useState(0);
   const [range, setRange] = useState<{ low: number; high: number } | undefined>(undefined);
   const [dragging, setDragging] = useState(false);
+  const [download, setDownload] = useState<DownloadProgress | undefined>(undefined);
+  const reports = useRef(0);
+  const onProgress = useCallback((progress: DownloadProgress) => {
+    reports.current++;
+    setDownload(progress);
+    publish({ runtimeDownload: { ...progress, reports: reports.current } });
+  }, []);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const modelRef = useRef<LoadedModel | undefined>(undefined);
 
@@ -65,27 +85,30 @@ export function ModelViewerPage() {
     };
   }, []);
 
-  const open = useCallback(async (bytes: Uint8Array, source: string) => {
-    setStatus("loading");
-    setError(undefined);
-    publish({ status: "loading", source, error: undefined, slice: [] });
-    try {
-      const loaded = await openModel(bytes, source);
-      await modelRef.current?.dispose();
-      modelRef.current = loaded;
-      const size = loaded.observationSpace.flatSize;
-      setXDimension(0);
-      setYDimension(size > 1 ? 1 : 0);
-      setAction(0);
-      setModel(loaded);
-      publish({ source, modelKind: loaded.modelKind });
-    } catch (caught) {
-      const message = caught instanceof Error ? caught.message : String(caught);
-      setStatus("error");
-      setError(message);
-      publish({ status: "error", error: message });
-    }
-  }, []);
+  const open = useCallback(
+    async (bytes: Uint8Array, source: string) => {
+      setStatus("loading");
+      setError(undefined);
+      publish({ status: "loading", source, error: undefined, slice: [] });
+      try {
+        const loaded = await openModel(bytes, source, onProgress);
+        await modelRef.current?.dispose();
+        modelRef.current = loaded;
+        const size = loaded.observationSpace.flatSize;
+        setXDimension(0);
+        setYDimension(size > 1 ? 1 : 0);
+        setAction(0);
+        setModel(loaded);
+        publish({ source, modelKind: loaded.modelKind });
+      } catch (caught) {
+        const message = caught instanceof Error ? caught.message : String(caught);
+        setStatus("error");
+        setError(message);
+        publish({ status: "error", error: message });
+      }
+    },
+    [onProgress],
+  );
 
   const openFile = useCallback(
     async (file: File | undefined) => {
@@ -198,12 +221,24 @@ export function ModelViewerPage() {
       </section>
       <StatusRegion status={status}>
         {status === "empty" && "No model open. Files stay on your machine."}
-        {status === "loading" && "Loading onnxruntime-web and the model…"}
+        {status === "loading" &&
+          (download === undefined || download.loaded < (download.total ?? Number.POSITIVE_INFINITY)
+            ? `Downloading the ONNX runtime (onnxruntime-web, once per visit)${download === undefined ? "…" : `: ${megabytes(download.loaded)}${download.total === undefined ? "" : ` of ${megabytes(download.total)}`} MB`}`
+            : "Opening the model…")}
         {status === "error" && `Error: ${error}`}
         {status === "rendered" &&
           model !== undefined &&
           `${ROLE_LABELS[model.role]} over observation dimensions ${xDimension} (→) and ${yDimension} (↑); values ${range?.low.toFixed(3)} … ${range?.high.toFixed(3)}.`}
       </StatusRegion>
+      {status === "loading" && download !== undefined && (
+        <progress
+          className="runtime-progress"
+          data-progress="runtime"
+          aria-label="ONNX runtime download"
+          max={download.total ?? undefined}
+          value={download.total === undefined ? undefined : download.loaded}
+        />
+      )}
       {model !== undefined && (
         <div className="controls">
           <label>
@@ -287,11 +322,12 @@ export function ModelViewerPage() {
           </figure>
         )}
       </div>
+      {model?.act !== undefined && <PolicyPlayer key={model.source} model={model} />}
     </section>
   );
 }
 
-function describeSpace(space: Space): string {
+export function describeSpace(space: Space): string {
   if (space.kind === "Discrete") return `Discrete(${space.n})`;
   if (space.kind === "Box") return `Box(shape [${space.shape.join(", ")}])`;
   return space.kind;
