@@ -113,6 +113,13 @@ describe("model viewer page", () => {
     );
     const data = (await demo(page)).modelViewer!;
     await page.screenshot({ path: screenshotPath("model-viewer-onnx"), fullPage: true });
+    // With a model open, the page still fits a 390 px phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth);
     await page.close();
     expect(data.error).toBeUndefined();
     expect(data.status).toBe("rendered");

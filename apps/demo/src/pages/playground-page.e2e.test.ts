@@ -242,4 +242,20 @@ describe("playground page", () => {
     );
     expect(errors).toEqual([]);
   });
+
+  it("after a run, the page still fits a 390 px phone (legend, value map, downloads)", async () => {
+    const { page, errors } = await browser.openPage("playground", {
+      viewport: { width: 390, height: 844 },
+    });
+    await page.click('[data-action="run-irl"]');
+    await waitForEnd(page);
+    const widths = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    await page.screenshot({ path: screenshotPath("playground-phone-run"), fullPage: true });
+    await page.close();
+    expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth);
+    expect(errors).toEqual([]);
+  }, 90_000);
 });
