@@ -1,14 +1,18 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { registeredIds } from "@irlkit/envs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ALGORITHMS, type Algorithm, resolveConfig, stepsKey } from "./configs.js";
+import { registerMujocoEnvironments } from "./mujoco-envs.js";
 import { presetFor, presetsDirectory, readPresets } from "./presets.js";
 
 // showcase.yml is the showcase's config-file layer, not a per-env preset file.
 const files = readdirSync(fileURLToPath(presetsDirectory)).filter(
   (name) => name.endsWith(".yml") && name !== "showcase.yml",
 );
+
+// The CLI registers the MuJoCo envs before every command that makes envs (mujoco-envs.ts).
+beforeAll(registerMujocoEnvironments);
 
 describe("presets", () => {
   it("has a file only for known algorithms", () => {

@@ -73,6 +73,12 @@ export {
   mlpPolicyConfigSpec,
   mlpPolicyOptions,
 } from "./policies/mlp-policy-config.js";
+export { NormalizedObservationPolicy } from "./policies/normalized-observation-policy.js";
+export {
+  type ObservationNormalization,
+  ObservationNormalizer,
+  type ObservationNormalizerOptions,
+} from "./policies/observation-normalizer.js";
 export {
   type LoadPolicyOptions,
   loadPolicy,

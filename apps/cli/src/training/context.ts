@@ -88,7 +88,7 @@ export function ppoConfig(settings: PpoFileConfig["ppo"], totalTimesteps: number
 
 /** Writes PPO's actor-critic policy to the run's policy.json. */
 export function savePpoPolicy(context: TrainContext, ppo: Ppo): void {
-  savePolicyFile(context.run.file("policy.json"), ppo.policy);
+  savePolicyFile(context.run.file("policy.json"), ppo.actingPolicy);
 }
 
 /** A budget of env steps, counted by the PPO generator (ppo, the adversarial trainers, gcl). */

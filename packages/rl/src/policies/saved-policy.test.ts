@@ -177,7 +177,7 @@ describe("savePolicy / loadPolicy", () => {
 
   it("rejects what savePolicy cannot save", () => {
     expect(() => savePolicy({} as never)).toThrow(
-      "savePolicy policy: expected an MlpCategoricalPolicy, MlpGaussianPolicy, ActorCriticPolicy or TabularPolicy, found an object with keys []",
+      "savePolicy policy: expected an MlpCategoricalPolicy, MlpGaussianPolicy, ActorCriticPolicy, NormalizedObservationPolicy or TabularPolicy, found an object with keys []",
     );
   });
 });

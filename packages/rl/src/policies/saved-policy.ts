@@ -33,6 +33,8 @@ import {
   MlpGaussianPolicy,
   observationInputSize,
 } from "./mlp-policy.js";
+import { NormalizedObservationPolicy } from "./normalized-observation-policy.js";
+import { type ObservationNormalization, ObservationNormalizer } from "./observation-normalizer.js";
 import { TabularPolicy } from "./tabular-policy.js";
 
 /** The `format` tag of a saved policy. */
@@ -45,6 +47,7 @@ export type SavablePolicy =
   | MlpCategoricalPolicy
   | MlpGaussianPolicy
   | ActorCriticPolicy
+  | NormalizedObservationPolicy
   | TabularPolicy;
 
 /** A saved MLP policy (`"mlp"`: an `MlpCategoricalPolicy` or `MlpGaussianPolicy`) or actor-critic. */
@@ -62,6 +65,11 @@ export interface SavedMlpPolicy {
   };
   /** Little-endian float32 values in base64, one string per trainable variable. */
   parameters: string[];
+  /**
+   * Actor-critic only, optional: the statistics the network's inputs are normalised with (PPO's
+   * `normalizeObservations`); `loadPolicy` then returns a `NormalizedObservationPolicy`.
+   */
+  observationNormalization?: ObservationNormalization;
 }
 
 /** A saved `TabularPolicy`: spaces `Discrete(S)` and `Discrete(A)`. */
@@ -109,6 +117,12 @@ export function savePolicy(policy: SavablePolicy | Policy): SavedPolicy {
   }
   const parameters = (): string[] =>
     (policy as Exclude<SavablePolicy, TabularPolicy>).getParameters().map(encodeFloat32);
+  if (policy instanceof NormalizedObservationPolicy) {
+    return {
+      ...(savePolicy(policy.inner) as SavedMlpPolicy),
+      observationNormalization: policy.normalization,
+    };
+  }
   if (policy instanceof ActorCriticPolicy) {
     return {
       ...envelope,
@@ -130,7 +144,7 @@ export function savePolicy(policy: SavablePolicy | Policy): SavedPolicy {
   }
   throw new ValidationError(
     "savePolicy policy",
-    "an MlpCategoricalPolicy, MlpGaussianPolicy, ActorCriticPolicy or TabularPolicy",
+    "an MlpCategoricalPolicy, MlpGaussianPolicy, ActorCriticPolicy, NormalizedObservationPolicy or TabularPolicy",
     describeValue(policy),
   );
 }
@@ -171,7 +185,11 @@ export function loadPolicy(
     policy.dispose();
     throw error;
   }
-  return policy;
+  if (document.kind === "mlp" || document.observationNormalization === undefined) return policy;
+  return new NormalizedObservationPolicy(
+    policy as ActorCriticPolicy,
+    document.observationNormalization,
+  );
 }
 
 /**
@@ -219,6 +237,9 @@ function readSavedPolicy(
     "actionSpace",
     "config",
     kind === "tabular" ? "table" : "parameters",
+    ...(kind === "actor-critic" && Object.hasOwn(value, "observationNormalization")
+      ? ["observationNormalization"]
+      : []),
   ]);
   const observationSpace = spaceFromJson(record.observationSpace, "observationSpace", limits);
   const actionSpace = spaceFromJson(record.actionSpace, "actionSpace", limits);
@@ -280,6 +301,25 @@ function readSavedPolicy(
   const parameters = sizes.map((size, index) =>
     decodeFloat32(encoded[index], size, `parameters[${index}]`),
   );
+  let observationNormalization: ObservationNormalization | undefined;
+  if (record.observationNormalization !== undefined) {
+    const statistics = expectKeys(record.observationNormalization, "observationNormalization", [
+      "mean",
+      "variance",
+      "count",
+      "epsilon",
+      "clip",
+    ]) as unknown as ObservationNormalization;
+    const normalizer = ObservationNormalizer.fromJSON(statistics, "observationNormalization");
+    if (normalizer.size !== observationSpace.flatSize) {
+      throw new ValidationError(
+        "observationNormalization.mean",
+        `${observationSpace.flatSize} numbers (the observation size)`,
+        `${normalizer.size} numbers`,
+      );
+    }
+    observationNormalization = normalizer.toJSON();
+  }
   const document: SavedMlpPolicy = {
     ...envelope,
     kind,
@@ -289,6 +329,7 @@ function readSavedPolicy(
       ...(criticHiddenSizes === undefined ? {} : { criticHiddenSizes }),
     },
     parameters: encoded as string[],
+    ...(observationNormalization === undefined ? {} : { observationNormalization }),
   };
   return { document, observationSpace, actionSpace, parameters };
 }

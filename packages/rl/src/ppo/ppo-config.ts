@@ -97,6 +97,24 @@ export const ppoConfigSpec = {
     default: null,
     doc: "Stop the update's epochs early when a minibatch's approximate KL exceeds 1.5 × targetKl (SB3's rule); null never stops early.",
   }),
+  normalizeObservations: booleanSetting({
+    default: false,
+    doc: "Normalise the policy's and critic's inputs with running statistics of the observations (SB3's VecNormalize, rl-zoo's normalize: true); they are updated after each rollout and saved with the policy, so evaluation and demonstrations act on raw observations.",
+  }),
+  clipObservations: numberSetting({
+    default: 10,
+    exclusiveMinimum: 0,
+    doc: "Normalised observations are clipped to [−clipObservations, clipObservations] (SB3's clip_obs); used with normalizeObservations.",
+  }),
+  normalizeRewards: booleanSetting({
+    default: false,
+    doc: "Divide the rewards PPO learns from by the running standard deviation of the discounted return (SB3's VecNormalize norm_reward, with this config's gamma); episode returns in the metrics stay raw.",
+  }),
+  clipRewards: numberSetting({
+    default: 10,
+    exclusiveMinimum: 0,
+    doc: "Scaled rewards are clipped to [−clipRewards, clipRewards] (SB3's clip_reward); used with normalizeRewards.",
+  }),
   adamEpsilon: numberSetting({
     default: 1e-5,
     exclusiveMinimum: 0,

@@ -100,7 +100,7 @@ describe("resolvePpoConfig", () => {
 
   it("rejects a misspelt key with a suggestion, in the policy section too", () => {
     expect(() => resolvePpoConfig({ nStep: 5 } as never)).toThrow(
-      'ppo.nStep: expected one of the keys nSteps, batchSize, nEpochs, gamma, gaeLambda, clipRange, clipRangeVf, entCoef, vfCoef, maxGradNorm, learningRate, learningRateSchedule, clipRangeSchedule, totalTimesteps, normalizeAdvantage, targetKl, adamEpsilon, computePath, policy (did you mean "nSteps"?), found an unknown key',
+      'ppo.nStep: expected one of the keys nSteps, batchSize, nEpochs, gamma, gaeLambda, clipRange, clipRangeVf, entCoef, vfCoef, maxGradNorm, learningRate, learningRateSchedule, clipRangeSchedule, totalTimesteps, normalizeAdvantage, targetKl, normalizeObservations, clipObservations, normalizeRewards, clipRewards, adamEpsilon, computePath, policy (did you mean "nSteps"?), found an unknown key',
     );
     expect(() => resolvePpoConfig({ policy: { hiddenSize: [8] } } as never)).toThrow(
       /^ppo\.policy\.hiddenSize: expected one of the keys .*\(did you mean "hiddenSizes"\?\), found an unknown key$/,

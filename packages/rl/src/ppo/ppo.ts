@@ -30,6 +30,11 @@ import { Adam, type AdamState, clipGradientNorm } from "@irlkit/nn";
 import { collectRollout, type RolloutBatch } from "@irlkit/samplers";
 import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import { actorCriticPolicyOptions } from "../policies/mlp-policy-config.js";
+import { NormalizedObservationPolicy } from "../policies/normalized-observation-policy.js";
+import {
+  type ObservationNormalization,
+  ObservationNormalizer,
+} from "../policies/observation-normalizer.js";
 import type { PolicyOptimizer } from "../policy-optimizer.js";
 import { computeGae } from "./compute-gae.js";
 import { FusedPpoLoss, supportsFusedPath } from "./fused-loss.js";
@@ -40,6 +45,7 @@ import {
   resolvePpoConfig,
   scheduled,
 } from "./ppo-config.js";
+import { scaleRewards } from "./scale-rewards.js";
 import { tfjsPpoLoss } from "./tfjs-loss.js";
 
 // ─── 1. Config: ppo-config.ts (`ppoConfigSpec`, `resolvePpoConfig`) ────────────────────────────
@@ -69,6 +75,10 @@ export interface PpoState {
   rngs: { actions: RngState; minibatches: RngState };
   recentEpisodeReturns: number[];
   recentEpisodeLengths: number[];
+  /** With `normalizeObservations`: the running observation statistics. */
+  observationNormalization?: ObservationNormalization;
+  /** With `normalizeRewards`: each env's running discounted return and their statistics. */
+  rewardNormalization?: { returns: number[]; statistics: ObservationNormalization };
 }
 
 /** SB3 reports rollout/ep_rew_mean over the last 100 episodes. */
@@ -95,6 +105,12 @@ export class Ppo implements PolicyOptimizer {
   #iteration = 0;
   readonly #recentReturns: number[] = [];
   readonly #recentLengths: number[] = [];
+  /** Detail 19: running observation statistics (`normalizeObservations`), else null. */
+  readonly #observationNormalizer: ObservationNormalizer | null;
+  /** Detail 20: statistics of the discounted return (`normalizeRewards`), else null. */
+  readonly #returnNormalizer: ObservationNormalizer | null;
+  /** Each env's running discounted return, for `#returnNormalizer`. */
+  readonly #runningReturns: Float64Array;
   #disposed = false;
 
   constructor(options: PpoOptions) {
@@ -160,6 +176,26 @@ export class Ppo implements PolicyOptimizer {
       this.config.computePath !== "tfjs" && fusedSupported
         ? new FusedPpoLoss(this.policy, this.config)
         : null;
+    this.#observationNormalizer = this.config.normalizeObservations
+      ? new ObservationNormalizer(env.observationSize, { clip: this.config.clipObservations })
+      : null;
+    // SB3's return statistics: RunningMeanStd(shape=()), ε = 1e-8 under the square root.
+    this.#returnNormalizer = this.config.normalizeRewards
+      ? new ObservationNormalizer(1, { clip: null })
+      : null;
+    this.#runningReturns = new Float64Array(env.numEnvs);
+  }
+
+  /**
+   * The policy as it acts on the env's raw observations: `policy` itself, or, with
+   * `normalizeObservations`, `policy` behind a frozen copy of the current observation statistics
+   * (what to save, evaluate and make demonstrations with).
+   */
+  get actingPolicy(): ActorCriticPolicy | NormalizedObservationPolicy {
+    const normalizer = this.#observationNormalizer;
+    return normalizer === null
+      ? this.policy
+      : new NormalizedObservationPolicy(this.policy, normalizer.toJSON());
   }
 
   /** The path that computes the loss and gradients: `"fused"` or `"tfjs"` (`computePath` resolved). */
@@ -184,7 +220,10 @@ export class Ppo implements PolicyOptimizer {
    */
   async collect(): Promise<RolloutBatch> {
     this.#assertLive("collect");
-    const { env, policy } = this;
+    const { env } = this;
+    // Detail 19: the statistics stay fixed during a rollout, so update() sees the inputs the
+    // rollout's log-probabilities and values were computed from.
+    const policy = this.actingPolicy;
     const batch = await collectRollout(policy, env, {
       numSteps: this.config.nSteps,
       rng: this.#actionRng,
@@ -250,9 +289,31 @@ export class Ppo implements PolicyOptimizer {
     const clipRange = scheduled(config.clipRange, config.clipRangeSchedule, progressRemaining);
     this.#optimizer.learningRate = learningRate;
 
+    // Detail 20: rewards scaled by the running std of the discounted return (SB3's VecNormalize).
+    const rewards =
+      this.#returnNormalizer === null
+        ? batch.rewards
+        : scaleRewards({
+            rewards: batch.rewards,
+            terminated: batch.terminated,
+            truncated: batch.truncated,
+            numSteps: batch.numSteps,
+            numEnvs: N,
+            gamma: config.gamma,
+            clip: config.clipRewards,
+            runningReturns: this.#runningReturns,
+            statistics: this.#returnNormalizer,
+          });
+    // Detail 19: the network's inputs, normalised with the statistics the rollout acted with.
+    const normalizer = this.#observationNormalizer;
+    const networkBatch =
+      normalizer === null
+        ? batch
+        : { ...batch, observations: normalizer.normalize(batch.observations) };
+
     // Detail 5: GAE(λ), bootstrapping on truncation but not on termination.
     const { advantages, returns } = computeGae({
-      rewards: batch.rewards,
+      rewards,
       values: batch.values,
       nextValues: batch.nextValues,
       terminated: batch.terminated,
@@ -289,7 +350,7 @@ export class Ppo implements PolicyOptimizer {
         await yielder.pause();
         const indices = permutation.subarray(start, Math.min(start + batchSize, count));
         const minibatch = gatherMinibatch(
-          batch,
+          networkBatch,
           indices,
           advantages,
           returns,
@@ -338,6 +399,8 @@ export class Ppo implements PolicyOptimizer {
     if (fused === null) policy.refresh();
     else policy.markHostChanged();
     this.#iteration++;
+    // Detail 19: the rollout's raw observations join the statistics the next rollout acts with.
+    normalizer?.update(batch.observations);
 
     // ─── 5. Metrics ─────────────────────────────────────────────────────────────────────────
     const mean = (total: number) => (minibatches > 0 ? total / minibatches : Number.NaN);
@@ -407,6 +470,17 @@ export class Ppo implements PolicyOptimizer {
       rngs: { actions: this.#actionRng.getState(), minibatches: this.#minibatchRng.getState() },
       recentEpisodeReturns: [...this.#recentReturns],
       recentEpisodeLengths: [...this.#recentLengths],
+      ...(this.#observationNormalizer === null
+        ? {}
+        : { observationNormalization: this.#observationNormalizer.toJSON() }),
+      ...(this.#returnNormalizer === null
+        ? {}
+        : {
+            rewardNormalization: {
+              returns: Array.from(this.#runningReturns),
+              statistics: this.#returnNormalizer.toJSON(),
+            },
+          }),
     };
   }
 
@@ -426,6 +500,34 @@ export class Ppo implements PolicyOptimizer {
     this.#recentReturns.splice(0, this.#recentReturns.length, ...state.recentEpisodeReturns);
     this.#recentLengths.splice(0, this.#recentLengths.length, ...state.recentEpisodeLengths);
     this.#observations = undefined;
+    for (const [normalizer, saved, key] of [
+      [this.#observationNormalizer, state.observationNormalization, "observationNormalization"],
+      [this.#returnNormalizer, state.rewardNormalization?.statistics, "rewardNormalization"],
+    ] as const) {
+      if ((normalizer === null) !== (saved === undefined)) {
+        throw new ValidationError(
+          `Ppo.loadState state.${key}`,
+          normalizer === null
+            ? "none (this optimiser does not normalise)"
+            : "the saved statistics (this optimiser normalises)",
+          saved === undefined ? "none" : "saved statistics",
+        );
+      }
+      if (normalizer !== null && saved !== undefined) {
+        normalizer.load(saved, `Ppo.loadState state.${key}`);
+      }
+    }
+    if (state.rewardNormalization !== undefined) {
+      const saved = state.rewardNormalization.returns;
+      if (!Array.isArray(saved) || saved.length !== this.#runningReturns.length) {
+        throw new ValidationError(
+          "Ppo.loadState state.rewardNormalization.returns",
+          `${this.#runningReturns.length} numbers (one per env)`,
+          describeValue(saved),
+        );
+      }
+      this.#runningReturns.set(saved);
+    }
   }
 
   /** Frees the policy when `Ppo` created it (Adam's state is plain arrays). Idempotent. */
