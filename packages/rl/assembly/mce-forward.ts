@@ -5,7 +5,8 @@
 // (start, succ, forward) is assembly/mce-kernel.ts's; src/planners/planner-workspace.ts writes it.
 
 // D_{t+1}(s') = Σ_s D_t(s) Σ_a π_t(a | s) P(s' | s, a), t = 0 .. H − 1, with D_0 already in
-// perStep[0 .. S) and the rest zero; mass on a terminal state stays there. `policy` is [H][S][A],
+// perStep[0 .. S) (the later rows are zeroed here, a step at a time, while they are in cache);
+// mass on a terminal state stays there. `policy` is [H][S][A],
 // or [S][A] when stationary = 1. Also total(s) = Σ_{t=0..H} γ^t D_t(s) into `total` (zeroed).
 export function occupancyFlows(
   S: i32,
@@ -25,6 +26,7 @@ export function occupancyFlows(
   for (let t = 0; t < H; t++) {
     const current = perStep + ((<usize>t * <usize>S) << 3);
     const next = current + ((<usize>S) << 3);
+    memory.fill(next, 0, (<usize>S) << 3);
     const table = stationary ? policy : policy + ((<usize>t * <usize>S * <usize>A) << 3);
     for (let s = 0; s < S; s++) {
       const mass = load<f64>(current + ((<usize>s) << 3));

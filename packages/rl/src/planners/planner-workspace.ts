@@ -331,7 +331,6 @@ export class PlannerWorkspace {
       this.#policy = undefined;
     }
     const perStep = new Float64Array(buffer, perStepAt, (horizon + 1) * S);
-    perStep.fill(0, S);
     perStep.set(mdp.initialStateDistribution, 0);
     const total = new Float64Array(buffer, totalAt, S);
     total.fill(0);
