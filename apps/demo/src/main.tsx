@@ -1,6 +1,7 @@
 import { StrictMode, useEffect, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { Explanation } from "./components/explanation.js";
+import { installFocusRescue } from "./components/focus-rescue.js";
 import { demoData } from "./demo-state.js";
 import { AdversarialPage } from "./pages/adversarial-page.js";
 import { GclPage } from "./pages/gcl-page.js";
@@ -90,6 +91,7 @@ function App() {
 }
 
 demoData();
+installFocusRescue();
 requestAnimationFrame(countFrames);
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

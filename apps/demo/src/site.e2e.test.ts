@@ -99,4 +99,31 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     );
     expect(tooWide, JSON.stringify(widths)).toEqual([]);
   }, 120_000);
+
+  it("a Start or Run button that disables itself leaves the focus on the page, not on <body>", async () => {
+    const { page: first } = await browser.openPage("playground");
+    const routes = await siteRoutes(first);
+    await first.close();
+    const focus: Record<string, string> = {};
+    for (const route of routes) {
+      const { page } = await browser.openPage(route);
+      const start = page.locator('[data-action^="start-"], [data-action^="run-"]').first();
+      if ((await start.count()) === 0) {
+        await page.close();
+        continue;
+      }
+      await start.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForTimeout(500);
+      focus[route] = await page.evaluate(() => {
+        const active = document.activeElement;
+        if (active === null || active === document.body) return "body";
+        return active.getAttribute("data-action") ?? active.getAttribute("role") ?? active.tagName;
+      });
+      await page.close();
+    }
+    console.log(`focus after Start: ${JSON.stringify(focus)}`);
+    expect(Object.keys(focus).length).toBeGreaterThanOrEqual(4);
+    expect(Object.entries(focus).filter(([, element]) => element === "body")).toEqual([]);
+  }, 120_000);
 });
