@@ -12,6 +12,8 @@
  *   BENCH_JOBS       runs at once (default 1: the benches share a small machine)
  *   BENCH_ONLY       only these experiments (`irlkit sweep --only`), comma-separated
  *   BENCH_REPORT_ONLY=1  skip the sweep: report on what the directory holds
+ *   BENCH_RESULT_NAME  the result's name (default NAME): bench/results/<it>.json and <it>-report/,
+ *                    so a partial run (BENCH_ONLY) need not replace the full result
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -36,7 +38,8 @@ const cli = join(benchDirectory, "..", "apps", "cli", "dist", "cli.js");
 if (!existsSync(cli)) throw new Error(`Build the CLI first (pnpm build): ${cli} is missing.`);
 const directory = process.env.BENCH_SWEEP_DIR ?? join(tmpdir(), "irlkit-bench-sweeps", name);
 const only = process.env.BENCH_ONLY;
-const reportDirectory = join(resultsDirectory, `${name}-report`);
+const resultName = process.env.BENCH_RESULT_NAME ?? name;
+const reportDirectory = join(resultsDirectory, `${resultName}-report`);
 
 let sweepFailed = false;
 if (process.env.BENCH_REPORT_ONLY !== "1") {
@@ -107,6 +110,21 @@ function commandsOf(run: SweepRun): string {
 }
 
 const sweep = readSweepDirectory(directory);
+// A score other than the return gets its own column (e.g. expectedValueDifference).
+const scoreField =
+  typeof sweep.score === "string" && sweep.score !== "returnMean" ? sweep.score : null;
+// A run's row name: its experiment, and its algorithm when the experiment has several.
+const algorithmsOf = new Map<string, Set<string>>();
+for (const run of sweep.runs) {
+  const key = run.experiment ?? run.configuration;
+  algorithmsOf.set(key, (algorithmsOf.get(key) ?? new Set()).add(run.algorithm));
+}
+const rowName = (run: SweepRun) => {
+  const key = run.experiment ?? run.configuration;
+  return algorithmsOf.get(key)!.size > 1 ? `${key} ${run.algorithm}` : key;
+};
+const shownRecord = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) ? formatNumber(value) : "—";
 const perRun: (string | number)[][] = [];
 const commands: string[] = [];
 const runs: Record<string, unknown>[] = [];
@@ -132,12 +150,11 @@ for (const run of sweep.runs) {
       : (Date.parse(meta.completedAt) - Date.parse(meta.createdAt)) / 1000;
   const met = goalMet(directory, run);
   perRun.push([
-    run.experiment ?? run.configuration,
+    rowName(run),
     run.seed,
-    formatNumber(Number(record.returnMean)),
-    record.normalizedScore === null || record.normalizedScore === undefined
-      ? "—"
-      : formatNumber(Number(record.normalizedScore)),
+    ...(scoreField === null ? [] : [shownRecord(record[scoreField])]),
+    shownRecord(record.returnMean),
+    shownRecord(record.normalizedScore),
     lastStep,
     formatNumber(wall),
     met === null ? "—" : met ? "yes" : "no",
@@ -152,15 +169,19 @@ for (const run of sweep.runs) {
   });
 }
 
-const reproduce = `${only === undefined ? "" : `BENCH_ONLY=${only} `}pnpm bench ${name}`;
+const settings = [
+  ...(only === undefined ? [] : [`BENCH_ONLY=${only}`]),
+  ...(resultName === name ? [] : [`BENCH_RESULT_NAME=${resultName}`]),
+];
+const reproduce = [...settings, "pnpm bench", name].join(" ");
 // JSON has no NaN: an interval of one run arrives as null.
 const shown = (value: number | null) =>
   value === null || !Number.isFinite(value) ? "—" : formatNumber(value);
 const interval = (value: number, lower: number | null, upper: number | null) =>
   `${shown(value)} [${shown(lower)}, ${shown(upper)}]`;
 writeBenchResult({
-  name,
-  description: `The sweep bench/sweeps/${name}.yaml run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${name}-report/). ${report.complete} of ${report.total} runs complete${report.missing.length === 0 ? "" : ` (${report.missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
+  name: resultName,
+  description: `The sweep bench/sweeps/${name}.yaml${only === undefined ? "" : ` (experiments ${only})`} run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${resultName}-report/). ${report.complete} of ${report.total} runs complete${report.missing.length === 0 ? "" : ` (${report.missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
   seeds: [...new Set(sweep.runs.map((run) => run.seed))].sort((a, b) => a - b),
   tables: [
     {
@@ -178,7 +199,16 @@ writeBenchResult({
     },
     {
       title: "Per run",
-      columns: ["experiment", "seed", "return", "normalised", "last step", "wall s", "goal met"],
+      columns: [
+        "run",
+        "seed",
+        ...(scoreField === null ? [] : [scoreField]),
+        "return",
+        "normalised",
+        "last step",
+        "wall s",
+        "goal met",
+      ],
       rows: perRun,
       commands,
     },
