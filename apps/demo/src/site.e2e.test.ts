@@ -60,6 +60,7 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
           .map((canvas) => canvas.outerHTML.slice(0, 120)),
       }));
       titles.add(shell.title);
+      await page.screenshot({ path: screenshotPath(`${route}-loaded`), fullPage: true });
       await page.close();
       const routeProblems = {
         ...(violations.length > 0 ? { violations } : {}),

@@ -1,24 +1,46 @@
 /**
  * A page's settings in the URL's hash (`#/playground?world=gridworld&slip=0.1`), so a view can be
  * shared and survives a reload. `replaceState` changes the address without a `hashchange` or a
- * history entry per tweak.
+ * history entry per tweak. A copy per route in `sessionStorage` brings the settings back after a
+ * switch to another page and back (the nav's links carry no settings).
  */
 
-/** The settings after `?` in the hash, or none. */
-export function readHashSettings(): URLSearchParams {
-  const hash = window.location.hash;
+const STORAGE_PREFIX = "irlkit-demo-settings:";
+
+function splitHash(hash: string): { route: string; query: string } {
   const question = hash.indexOf("?");
-  return new URLSearchParams(question < 0 ? "" : hash.slice(question + 1));
+  return question < 0
+    ? { route: hash, query: "" }
+    : { route: hash.slice(0, question), query: hash.slice(question + 1) };
+}
+
+function stored(route: string): string {
+  try {
+    return window.sessionStorage.getItem(STORAGE_PREFIX + route) ?? "";
+  } catch {
+    // Storage can be unavailable (privacy modes); the URL still works.
+    return "";
+  }
+}
+
+/** The settings after `?` in the hash, else the ones this route last had in this tab, or none. */
+export function readHashSettings(): URLSearchParams {
+  const { route, query } = splitHash(window.location.hash);
+  return new URLSearchParams(query !== "" ? query : stored(route));
 }
 
 /** Writes `settings` after the current route in the hash (the route itself is kept). */
 export function writeHashSettings(settings: Record<string, string>): void {
   const hash = window.location.hash;
-  const question = hash.indexOf("?");
-  const route = question < 0 ? hash : hash.slice(0, question);
+  const { route } = splitHash(hash);
   const query = new URLSearchParams(settings).toString();
   const next = `${route || "#/"}${query === "" ? "" : `?${query}`}`;
   if (next !== hash) window.history.replaceState(null, "", next);
+  try {
+    window.sessionStorage.setItem(STORAGE_PREFIX + route, query);
+  } catch {
+    // See `stored`.
+  }
 }
 
 /** A number setting from the hash, when it is present, finite and within [min, max]. */

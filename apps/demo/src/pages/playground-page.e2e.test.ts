@@ -258,4 +258,26 @@ describe("playground page", () => {
     expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it("the settings survive a switch to another page and back", async () => {
+    const { page, errors } = await browser.openPage("playground");
+    await page.selectOption('[data-input="algorithm"]', "mce");
+    const horizon = page.locator('[data-input="horizon"]');
+    await horizon.fill("30");
+    await horizon.press("Enter");
+    await page.click('nav a[href="#/model-viewer"]');
+    await page.waitForFunction(() => window.__irlkitDemo.page === "model-viewer");
+    await page.click('nav a[href="#/playground"]');
+    await page.waitForFunction(() => window.__irlkitDemo.page === "playground");
+    const back = {
+      algorithm: await page.inputValue('[data-input="algorithm"]'),
+      horizon: await page.inputValue('[data-input="horizon"]'),
+      url: page.url(),
+    };
+    await page.close();
+    expect(back.algorithm).toBe("mce");
+    expect(back.horizon).toBe("30");
+    expect(back.url).toContain("horizon=30");
+    expect(errors).toEqual([]);
+  });
 });
