@@ -125,11 +125,37 @@ export interface LineSeries {
   values: readonly number[];
 }
 
+export interface LineChartOptions {
+  /**
+   * A log₁₀ y axis (values ≤ 0 are left out): a quantity that falls by orders of magnitude, such
+   * as the EVD, keeps falling visibly instead of lying flat after its first drop.
+   */
+  logScale?: boolean;
+}
+
 /** Draws one or more series against their index, each on the shared y range, with a legend. */
 export function drawLineChart(
   canvas: HTMLCanvasElement,
   series: readonly LineSeries[],
   title: string,
+  options: LineChartOptions = {},
+): void {
+  if (options.logScale === true) {
+    const logged = series.map((entry) => ({
+      ...entry,
+      values: entry.values.map((value) => (value > 0 ? Math.log10(value) : Number.NaN)),
+    }));
+    drawLinearChart(canvas, logged, title, (value) => (10 ** value).toExponential(1));
+    return;
+  }
+  drawLinearChart(canvas, series, title, formatTick);
+}
+
+function drawLinearChart(
+  canvas: HTMLCanvasElement,
+  series: readonly LineSeries[],
+  title: string,
+  tickText: (value: number) => string,
 ): void {
   const context = canvas.getContext("2d");
   if (context === null) return;
@@ -156,11 +182,13 @@ export function drawLineChart(
   context.fillStyle = "#333";
   context.font = "12px system-ui, sans-serif";
   context.fillText(title, left, 14);
+  // Measured in the title's font, so the legend starts after it.
+  const titleWidth = context.measureText(title).width;
   context.font = "10px system-ui, sans-serif";
-  context.fillText(formatTick(high), 2, top + 8);
-  context.fillText(formatTick(low), 2, height - bottom);
+  context.fillText(tickText(high), 2, top + 8);
+  context.fillText(tickText(low), 2, height - bottom);
   context.fillText(`${count - 1}`, width - right - 16, height - 6);
-  let legendX = left + context.measureText(title).width + 16;
+  let legendX = left + titleWidth + 16;
   for (const { label, colour, values } of series) {
     context.strokeStyle = colour;
     context.lineWidth = 1.8;

@@ -543,7 +543,8 @@ export function PlaygroundPage() {
       drawLineChart(
         curveCanvas.current,
         [{ label: "EVD", colour: "#d62728", values: evdHistory }],
-        `every ${REPORT_EVERY} steps`,
+        `log scale, every ${REPORT_EVERY} steps`,
+        { logScale: true },
       );
     }
     if (correlationCanvas.current !== null) {
@@ -951,7 +952,8 @@ export function PlaygroundPage() {
             data-panel="evd-curve"
           />
           <figcaption>
-            Expected value difference (true value lost by the recovered reward)
+            Expected value difference (true value lost by the recovered reward; log scale, so its
+            fall keeps showing after the first steps)
           </figcaption>
         </figure>
         <figure>
