@@ -952,8 +952,8 @@ export function PlaygroundPage() {
             data-panel="evd-curve"
           />
           <figcaption>
-            Expected value difference: true value lost by acting on the recovered reward (log
-            scale, so values near zero stay visible)
+            Expected value difference: true value lost by acting on the recovered reward (log scale,
+            so values near zero stay visible)
           </figcaption>
         </figure>
         <figure>
