@@ -80,11 +80,13 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
     expect(errors).toEqual([]);
   }, 120_000);
 
-  it("no route scrolls sideways on a 390 px phone", async () => {
+  it("no route scrolls sideways on a 390 px phone, and every control is a 44 px touch target", async () => {
     const { page: first } = await browser.openPage("playground");
     const routes = await siteRoutes(first);
     await first.close();
     const widths: Record<string, { scrollWidth: number; innerWidth: number }> = {};
+    const smallTargets: Record<string, string[]> = {};
+    const controls: Record<string, number> = {};
     for (const route of routes) {
       const { page } = await browser.openPage(route, { viewport: { width: 390, height: 844 } });
       await page.waitForTimeout(200);
@@ -92,6 +94,25 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
         scrollWidth: document.documentElement.scrollWidth,
         innerWidth: window.innerWidth,
       }));
+      // Touch targets: every control at least 44 × 44 px (checkboxes and radios 24 px, WCAG
+      // 2.5.8's minimum, with their label as the larger target).
+      smallTargets[route] = await page.$$eval(
+        "button, select, input:not([type=hidden]), nav a",
+        (elements) =>
+          elements
+            .map((element) => {
+              const box = element.getBoundingClientRect();
+              const type = element.getAttribute("type") ?? "";
+              const minimum = type === "checkbox" || type === "radio" ? 24 : 44;
+              const visible = box.width > 0 && box.height > 0;
+              return visible && (box.height < minimum - 0.5 || box.width < minimum - 0.5)
+                ? `${element.outerHTML.slice(0, 80)} ${box.width.toFixed(0)}×${box.height.toFixed(0)}`
+                : "";
+            })
+            .filter((text) => text !== ""),
+      );
+      if (smallTargets[route]!.length === 0) delete smallTargets[route];
+      controls[route] = await page.locator("button, select, input, nav a").count();
       await page.screenshot({ path: screenshotPath(`${route}-phone`), fullPage: true });
       await page.close();
     }
@@ -99,6 +120,9 @@ describe("demo site (built, served without cross-origin isolation, in Chromium)"
       ([, { scrollWidth, innerWidth }]) => scrollWidth > innerWidth,
     );
     expect(tooWide, JSON.stringify(widths)).toEqual([]);
+    expect(smallTargets).toEqual({});
+    // Every route has its nav links and controls to check (the check is not vacuous).
+    for (const route of routes) expect(controls[route]).toBeGreaterThan(routes.length);
   }, 120_000);
 
   it("a Start or Run button that disables itself leaves the focus on the page, not on <body>", async () => {
