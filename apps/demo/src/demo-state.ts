@@ -42,6 +42,26 @@ export interface AdversarialData {
   discriminatorLossHistory: number[];
   discriminatorAccuracyHistory: number[];
   error: string | undefined;
+  /** `cartpole` (the adversarial page) or `pendulum` (the continuous-control page). */
+  task?: "cartpole" | "pendulum";
+  /** PPO's loss path in the worker (`fused` or `tfjs`), the fused loops, tfjs-wasm's SIMD build. */
+  computePath?: string;
+  fusedKernels?: string;
+  tfjsSimd?: boolean;
+  /** Each round's time (ms) and PPO's collect and update within it; the rest is the discriminator. */
+  roundTimingHistory?: { roundMs: number; collectMs: number; updateMs: number }[];
+  /** The scripted expert's and a random policy's mean evaluation return; the stopping target. */
+  expertReturn?: number;
+  randomReturn?: number;
+  targetReturn?: number;
+  normalisedScoreHistory?: number[];
+  /** Training time (ms, pauses excluded) after each round. */
+  elapsedMsHistory?: number[];
+  paused?: boolean;
+  /** Why the run ended: it reached the target, spent its budget or was stopped. */
+  doneReason?: "target" | "budget" | "stopped" | undefined;
+  /** The learned reward over the page's 2-D slice, row-major, after the latest round. */
+  rewardSlice?: number[];
 }
 
 export interface ModelViewerData {
@@ -71,6 +91,8 @@ export interface DemoData {
   page: string;
   playground: PlaygroundData | undefined;
   adversarial: AdversarialData | undefined;
+  /** The continuous-control page (Pendulum), the same fields as the adversarial page's. */
+  continuous?: AdversarialData | undefined;
   modelViewer: ModelViewerData | undefined;
 }
 

@@ -4,6 +4,7 @@ import { Explanation } from "./components/explanation.js";
 import { installFocusRescue } from "./components/focus-rescue.js";
 import { demoData } from "./demo-state.js";
 import { AdversarialPage } from "./pages/adversarial-page.js";
+import { ContinuousPage } from "./pages/continuous-page.js";
 import { GclPage } from "./pages/gcl-page.js";
 import { ModelViewerPage } from "./pages/model-viewer-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
@@ -13,6 +14,7 @@ import "./styles.css";
 const PAGES = [
   { route: "playground", title: "IRL playground", component: PlaygroundPage },
   { route: "adversarial", title: "Adversarial imitation", component: AdversarialPage },
+  { route: "continuous", title: "Continuous control", component: ContinuousPage },
   { route: "gcl", title: "Guided Cost Learning", component: GclPage },
   { route: "transfer", title: "Reward transfer", component: TransferPage },
   { route: "model-viewer", title: "ONNX model viewer", component: ModelViewerPage },

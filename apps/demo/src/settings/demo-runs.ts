@@ -25,10 +25,10 @@ export interface DemoRun<A extends Algorithm = Algorithm> {
  * The adversarial page's runs on CartPole: each algorithm's tuned CartPole preset. GAIL and AIRL are
  * tuned on seals/CartPole-v0 (fixed 500-step episodes, so episode length leaks nothing about the
  * reward), GAN-GCL on CartPole-v1. Budgets are whole rounds of the presets' 8 envs × 256 steps,
- * long enough for seed 0 to end at the expert's 500 (measured 2026-12-02, deterministic CartPole-v1
- * episode after each round): GAIL first 500 after round 20 and 500 over the last 4 of its 30 rounds;
- * GAN-GCL 500 (one 497) from round 21 of 30; AIRL needs more — 500 from round 67 of 70 in Node
- * (first at round 44), as the benchmarks' AIRL row needs ~110k steps where GAIL needs ~55k.
+ * longer than seed 0 needs to reach the expert's 500 on the page's evaluation episode (the run
+ * stops there): measured 2026-12-02 in headless Chromium, GAIL at round 26 (53,248 steps) and AIRL
+ * — with its preset's lighter discriminator since issue 19 — at round 33 in Node; apps/demo/README.md
+ * has the wall times.
  */
 export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A> } = {
   gail: {
@@ -42,7 +42,7 @@ export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A
     algorithm: "airl",
     envId: "seals/CartPole-v0",
     seed: 0,
-    budget: 143_360,
+    budget: 102_400,
     demonstrationEpisodes: 10,
   },
   "gan-gcl": {
@@ -53,6 +53,50 @@ export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A
     demonstrationEpisodes: 10,
   },
 };
+
+/** The adversarial runs' tables: CartPole (`ADVERSARIAL_RUNS`) or Pendulum (`PENDULUM_RUNS`). */
+export type AdversarialTask = "cartpole" | "pendulum";
+
+/**
+ * The continuous-control page's runs on Pendulum-v1: AIRL's and GAIL's Pendulum presets (rl-zoo's
+ * PPO with an annealed learning rate, 4 envs × 1024 steps a round; AIRL with the clipped-action
+ * likelihood, docs/algorithms/adversarial.md). Budgets are whole rounds of 4,096 steps, about
+ * where the benchmarks' seed-0 runs reach the bench target −230 (GAIL 81,920; AIRL 170,667 on
+ * average over seeds 0–2).
+ */
+export const PENDULUM_RUNS: {
+  readonly [A in Exclude<AdversarialAlgorithm, "gan-gcl">]: DemoRun<A>;
+} = {
+  airl: {
+    algorithm: "airl",
+    envId: "Pendulum-v1",
+    seed: 0,
+    budget: 172_032,
+    demonstrationEpisodes: 10,
+  },
+  gail: {
+    algorithm: "gail",
+    envId: "Pendulum-v1",
+    seed: 0,
+    budget: 122_880,
+    demonstrationEpisodes: 10,
+  },
+};
+
+/** The run of a task's table. @throws Error when the task has no run for the algorithm. */
+export function adversarialRun(
+  task: AdversarialTask,
+  algorithm: AdversarialAlgorithm,
+): DemoRun<AdversarialAlgorithm> {
+  const run =
+    task === "cartpole"
+      ? ADVERSARIAL_RUNS[algorithm]
+      : (PENDULUM_RUNS as Partial<Record<AdversarialAlgorithm, DemoRun<AdversarialAlgorithm>>>)[
+          algorithm
+        ];
+  if (run === undefined) throw new Error(`The ${task} page has no ${algorithm} run.`);
+  return run;
+}
 
 /** The budget's unit: env steps, or epochs for behaviour cloning. */
 export function budgetUnit(algorithm: Algorithm): string {

@@ -15,15 +15,18 @@ import {
   buildAdversarialRun,
   makeRunEnv,
 } from "../workers/adversarial-setup.js";
-import { ADVERSARIAL_RUNS, settingsNote, trainCommand } from "./demo-runs.js";
+import { ADVERSARIAL_RUNS, PENDULUM_RUNS, settingsNote, trainCommand } from "./demo-runs.js";
 import { demoPreset, demoRunSettings } from "./presets.js";
 
-const runs = Object.values(ADVERSARIAL_RUNS);
+const cartPoleRuns = Object.values(ADVERSARIAL_RUNS);
+const pendulumRuns = Object.values(PENDULUM_RUNS);
+const runs = [...cartPoleRuns, ...pendulumRuns];
 
 describe("the demo's settings are the CLI's presets", () => {
-  it.each(runs.map((run) => [run.algorithm, run] as const))(
+  it.each(runs.map((run) => [`${run.algorithm} ${run.envId}`, run] as const))(
     "%s: the bundled preset is the CLI's, and the run resolves as the CLI command does",
-    (algorithm, run) => {
+    (_name, run) => {
+      const { algorithm } = run;
       const cliPreset = presetFor(algorithm, run.envId);
       expect(cliPreset, `apps/cli/presets/${algorithm}.yml#${run.envId}`).toBeDefined();
       expect(demoPreset(algorithm, run.envId)).toEqual(cliPreset);
@@ -58,12 +61,13 @@ describe("the demo's settings are the CLI's presets", () => {
     },
   );
 
-  it("the budgets are shorter than the presets' and whole rounds of 8 envs x 256 steps", () => {
+  it("the budgets are shorter than the presets' and whole rounds (CartPole 8 envs x 256 steps, Pendulum 4 x 1024)", () => {
     for (const run of runs) {
       const { presetBudget, config } = demoRunSettings(run);
+      const round = run.envId === "Pendulum-v1" ? 4096 : 2048;
       expect(run.budget).toBeLessThan(presetBudget);
-      expect(config.numEnvs * config.ppo.nSteps).toBe(2048);
-      expect(run.budget % 2048).toBe(0);
+      expect(config.numEnvs * config.ppo.nSteps).toBe(round);
+      expect(run.budget % round).toBe(0);
     }
   });
 
@@ -88,9 +92,10 @@ describe("the demo's settings are the CLI's presets", () => {
     );
   });
 
-  it.each(runs.map((run) => [run.algorithm, run] as const))(
+  it.each(runs.map((run) => [`${run.algorithm} ${run.envId}`, run] as const))(
     "%s: the worker builds PPO, the discriminator and the trainer from those settings",
-    async (algorithm, run) => {
+    async (_name, run) => {
+      const { algorithm } = run;
       await initBackend();
       const { config } = demoRunSettings(run);
       const env = make(run.envId);
