@@ -11,8 +11,9 @@ import { parseAllDocuments } from "yaml";
 import { kubernetesManifest, slurmScript } from "./export.js";
 import { expandSweep, readSweepSpec } from "./spec.js";
 
+// preset: false, so the golden files (which list the run ids) do not change when a preset is retuned.
 const SPEC =
-  "name: ppo-seeds\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0, 1, 2]\nsteps: 4096\nset: {checkpointEvery: 1}\n";
+  "name: ppo-seeds\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0, 1, 2]\nsteps: 4096\npreset: false\nset: {checkpointEvery: 1}\n";
 
 function sweep() {
   const path = join(mkdtempSync(join(tmpdir(), "irlkit-sweep-export-")), "ppo-seeds.yaml");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError } from "../errors.js";
+import { presetFor } from "../presets.js";
 import { selectRuns } from "./commands.js";
 import { evaluateArguments, transferArguments } from "./run-one.js";
 import {
@@ -377,5 +378,20 @@ describe("sweep specs", () => {
     expect(failure(() => expandSweep(readSweepSpec(both), both))).toBe(
       `Sweep spec ${both}: envs.0.seedKwargs: "layoutSeed" is also in kwargs: a kwarg is either fixed or the run's seed, not both.`,
     );
+  });
+
+  it("puts the preset's values in the id: a retuned preset is a new run", () => {
+    const path = specFile(
+      "presets.yaml",
+      "name: presets\nalgorithms: [ppo]\nenvs: [CartPole-v1]\nseeds: [0]\nexperiments:\n  - {name: tuned}\n  - {name: defaults, preset: false}\n",
+    );
+    const [tuned, defaults] = expandSweep(readSweepSpec(path), path).runs;
+    expect(tuned!.presetHash).toBe(contentHash(presetFor("ppo", "CartPole-v1")!.values));
+    expect(defaults!.presetHash).toBeNull();
+    expect(tuned!.id).not.toBe(defaults!.id);
+    const { id, configuration, experiment, goal, transfer, ...identity } = tuned!;
+    expect(id).toBe(contentHash(identity));
+    // Other preset values, everything else equal: another id.
+    expect(contentHash({ ...identity, presetHash: contentHash({ "ppo.nSteps": 1 }) })).not.toBe(id);
   });
 });

@@ -3,8 +3,9 @@
  * spec's shape, the CLI's own config specs for every setting it sets, on every algorithm × env it
  * applies to) and expanded into runs with content-hash ids. A run is exactly one `irlkit train`
  * command; its id is the sha256 of what decides its result (algorithm, env and its kwargs, seed,
- * budget, preset, the settings, the demonstrations), so the same run has the same id in every sweep
- * and on every machine, and a changed setting is a new run.
+ * budget, the preset's values, the settings, the demonstrations, the scoring), so the same run
+ * has the same id in every sweep and on every machine, and a changed setting or a retuned preset
+ * is a new run.
  *
  * Demonstrations are made as the benches make them: `irlkit demos` with the scripted
  * expert, one dataset per (env, demonstration seed), demonstration seed = seedOffset + seedStride ·
@@ -152,6 +153,11 @@ export interface SweepRun {
   seed: number;
   steps: number | null;
   preset: boolean;
+  /**
+   * sha256 (16 hex digits) of the preset's values the run starts from (presets/ALGO.yml#ENV),
+   * null without one: a retuned preset is a new run, never a completed old one skipped.
+   */
+  presetHash: string | null;
   /** Settings as `--set` keys (dotted) and values, sorted by key. */
   set: Record<string, unknown>;
   demonstrations: { episodes: number; seed: number; expert: string } | null;
@@ -448,6 +454,7 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
             });
       checkedEnv(env, `${product.fields.envs}.${envIndex}`, fail);
       const preset = usePreset ? presetFor(algorithm, env) : undefined;
+      const presetHash = preset === undefined ? null : contentHash(preset.values);
       for (const combination of gridCombinations(product.grid ?? {})) {
         const set = sortedKeys({ ...product.set, ...algorithmSet, ...combination });
         // The settings as `irlkit train` resolves them: preset, then flags.
@@ -515,6 +522,7 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
           const identity = {
             ...configuration,
             envKwargs: runKwargs,
+            presetHash,
             seed,
             demonstrations,
             evaluation,
@@ -535,6 +543,7 @@ function expandProduct(product: Product, fail: (field: string, message: string) 
             seed,
             steps: product.steps ?? null,
             preset: usePreset,
+            presetHash,
             set,
             demonstrations,
             evaluation,

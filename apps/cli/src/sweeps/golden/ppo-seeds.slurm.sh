@@ -13,9 +13,9 @@
 #SBATCH --requeue
 #
 # Index → run:
-#   0: e78809ed20c878d8  ppo CartPole-v1 seed 0
-#   1: 7a717cd6e079ecf8  ppo CartPole-v1 seed 1
-#   2: 9c43f7e1c349395e  ppo CartPole-v1 seed 2
+#   0: 06b6cae8de36238d  ppo CartPole-v1 seed 0
+#   1: e51ef46f2603c591  ppo CartPole-v1 seed 1
+#   2: 9a96e5f6d9ff8cab  ppo CartPole-v1 seed 2
 set -u
 spec='/shared/specs/ppo-seeds.yaml'
 directory='/shared/sweeps/ppo-seeds'
