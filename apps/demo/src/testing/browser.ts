@@ -4,7 +4,8 @@
  * Debian's Chromium driven by playwright-core. Screenshots go to apps/demo/test-output/.
  *
  * Vitest runs test files in parallel processes, so the build is guarded: the first file to start
- * takes a lock (an `mkdir`, atomic on every file system), builds into a new directory under
+ * takes a lock (an `mkdir`, atomic on every file system, with the holder's pid inside so a killed
+ * run's lock is taken over), builds into a new directory under
  * test-output/builds/ and records it; files that start meanwhile wait for the lock and reuse that
  * build (every file of one vitest run serves the same build). A build is never overwritten while another file serves it — a later rebuild (sources
  * changed) goes to a new directory. Each file launches its own browser.
@@ -121,16 +122,36 @@ function readLatest(): LatestBuild | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** True when the lock's holder (the pid in its `owner` file) has exited without removing it. */
+function lockHolderGone(): boolean {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(join(lockDirectory, "owner"), "utf8"));
+  } catch {
+    return false; // Taken a moment ago; the owner file follows.
+  }
+  if (!Number.isInteger(owner) || owner <= 0) return false;
+  try {
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 async function withBuildLock<T>(work: () => T): Promise<T> {
   mkdirSync(buildsDirectory, { recursive: true });
   for (;;) {
     try {
       mkdirSync(lockDirectory);
+      writeFileSync(join(lockDirectory, "owner"), String(process.pid));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const lock = statSync(lockDirectory, { throwIfNoEntry: false });
-      if (lock !== undefined && Date.now() - lock.mtimeMs > STALE_LOCK_MS) {
+      // A killed test run leaves its lock: taken over when its process is gone (or, failing
+      // that check, when the lock is older than any build takes).
+      if (lock !== undefined && (lockHolderGone() || Date.now() - lock.mtimeMs > STALE_LOCK_MS)) {
         rmSync(lockDirectory, { recursive: true, force: true });
       } else await sleep(250);
     }
