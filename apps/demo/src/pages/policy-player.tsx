@@ -7,6 +7,7 @@
 import type { Env } from "@irlkit/core";
 import { useEffect, useRef, useState } from "react";
 import { ActionButton, StatusRegion } from "../components/accessibility.js";
+import { drawCartPole, drawPendulum } from "../components/adversarial-charts.js";
 import { demoData, type ModelViewerData } from "../demo-state.js";
 import type { LoadedModel } from "./model-viewer-loading.js";
 
@@ -22,53 +23,6 @@ function publishPlay(play: PlayState): void {
   if (data.modelViewer !== undefined) data.modelViewer = { ...data.modelViewer, play };
 }
 
-/** A rod from (x, y) of `length` at `angle` from upright (clockwise positive on the canvas). */
-function drawRod(
-  context: CanvasRenderingContext2D,
-  x: number,
-  y: number,
-  length: number,
-  angle: number,
-): void {
-  context.strokeStyle = "#c58a3a";
-  context.lineWidth = 6;
-  context.lineCap = "round";
-  context.beginPath();
-  context.moveTo(x, y);
-  context.lineTo(x + length * Math.sin(angle), y - length * Math.cos(angle));
-  context.stroke();
-  context.lineCap = "butt";
-}
-
-/** CartPole's (x, ẋ, θ, θ̇): the cart on its ±2.4 track, the pole (length 1) at θ. */
-function drawCartPoleFrame(context: CanvasRenderingContext2D, observation: Float32Array): void {
-  const { width, height } = context.canvas;
-  const unit = width / 5.6;
-  const track = height * 0.78;
-  context.strokeStyle = "#888";
-  context.lineWidth = 2;
-  context.beginPath();
-  context.moveTo(width / 2 - 2.4 * unit, track);
-  context.lineTo(width / 2 + 2.4 * unit, track);
-  context.stroke();
-  const cart = width / 2 + (observation[0] ?? 0) * unit;
-  context.fillStyle = "#333";
-  context.fillRect(cart - 0.25 * unit, track - 0.15 * unit, 0.5 * unit, 0.3 * unit);
-  drawRod(context, cart, track - 0.15 * unit, unit, observation[2] ?? 0);
-}
-
-/** Pendulum's (cos θ, sin θ, θ̇), θ = 0 upright and counter-clockwise positive. */
-function drawPendulumFrame(context: CanvasRenderingContext2D, observation: Float32Array): void {
-  const { width, height } = context.canvas;
-  const radius = Math.min(width, height) * 0.35;
-  const angle = Math.atan2(observation[1] ?? 0, observation[0] ?? 1);
-  drawRod(context, width / 2, height / 2 + 10, radius, -angle);
-  context.fillStyle = "#333";
-  context.beginPath();
-  context.arc(width / 2, height / 2 + 10, 5, 0, 2 * Math.PI);
-  context.fill();
-}
-
 /** Draws one observation: the env itself when the page knows how, else its values as bars. */
 function drawObservation(
   canvas: HTMLCanvasElement,
@@ -76,14 +30,20 @@ function drawObservation(
   observation: Float32Array,
   label: string,
 ): void {
+  // CartPole and Pendulum as the adversarial pages draw them.
+  if (envId.includes("CartPole")) {
+    drawCartPole(canvas, observation, label);
+    return;
+  }
+  if (envId.startsWith("Pendulum")) {
+    drawPendulum(canvas, observation, label);
+    return;
+  }
   const context = canvas.getContext("2d");
   if (context === null) return;
-  const { width, height } = canvas;
   context.fillStyle = "#fff";
-  context.fillRect(0, 0, width, height);
-  if (envId.includes("CartPole")) drawCartPoleFrame(context, observation);
-  else if (envId.startsWith("Pendulum")) drawPendulumFrame(context, observation);
-  else drawObservationBars(context, observation);
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  drawObservationBars(context, observation);
   context.fillStyle = "#333";
   context.font = "12px system-ui, sans-serif";
   context.fillText(label, 8, 16);
