@@ -119,4 +119,23 @@ describe("irlkit with the MuJoCo envs", () => {
     expect(metadata.total_steps).toBe(1000);
     expect(JSON.parse(metadata.env_spec)).toMatchObject({ id: "HalfCheetah-v5" });
   }, 120_000);
+
+  it("writes seals/HalfCheetah-v1 demonstrations offline with the package's shipped expert", async () => {
+    const out = join(work, "expert-demos");
+    const demos = await irlkit([
+      "demos",
+      "--env",
+      "seals/HalfCheetah-v1",
+      "--episodes",
+      "1",
+      "--out",
+      out,
+    ]);
+    expect(demos.code, demos.stderr).toBe(0);
+    // The expert's record: 1207.6 ± 73.0 over 10 evaluation episodes.
+    const found = /Wrote 1 episodes \(1000 steps, return ([\d.]+)/.exec(demos.stdout);
+    expect(found, demos.stdout).not.toBeNull();
+    expect(Number(found![1])).toBeGreaterThan(900);
+    expect(Number(found![1])).toBeLessThan(1500);
+  }, 120_000);
 });

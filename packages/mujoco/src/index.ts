@@ -1,5 +1,11 @@
 export { Ant, type AntKwargs } from "./ant.js";
 export { CustomAnt, type CustomAntKwargs } from "./custom-ant.js";
+export {
+  ExpertPolicy,
+  type ExpertRecord,
+  type SavedExpert,
+} from "./experts/expert-policy.js";
+export { expertEnvIds, shippedExpert } from "./experts/index.js";
 export { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 export { Hopper, type HopperKwargs } from "./hopper.js";
 export { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";

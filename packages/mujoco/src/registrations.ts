@@ -1,6 +1,7 @@
 import { defaultRegistry, type EnvRegistration, type Registry } from "@irlkit/envs";
 import { Ant, type AntKwargs } from "./ant.js";
 import { CustomAnt, type CustomAntKwargs } from "./custom-ant.js";
+import { shippedExpert } from "./experts/index.js";
 import { HalfCheetah, type HalfCheetahKwargs } from "./half-cheetah.js";
 import { Hopper, type HopperKwargs } from "./hopper.js";
 import { InvertedPendulum, type InvertedPendulumKwargs } from "./inverted-pendulum.js";
@@ -78,6 +79,8 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
     kwargs: { definition: "v4", excludeCurrentPositionsFromObservation: false },
     fixedHorizon: SEALS_HORIZON,
     description: "seals' HalfCheetah: HalfCheetah-v4 with x in the observation (18-D), 1000 steps.",
+    // A shipped PPO expert (experts/), below issue 21's target: see its record.
+    scriptedExpert: () => shippedExpert("seals/HalfCheetah-v1")!,
   },
   {
     id: "seals/Hopper-v1",
