@@ -55,7 +55,7 @@ describe("Guided Cost Learning page", () => {
         return data?.status === "error" || (data?.iterations ?? 0) >= 3;
       },
       undefined,
-      { timeout: 240_000 },
+      { timeout: 600_000 },
     );
     const seconds = (Date.now() - started) / 1000;
     const data = (await demo(page)).gcl!;
@@ -130,7 +130,7 @@ describe("Guided Cost Learning page", () => {
     await onnx.dispose();
     reward.dispose();
     expect(errors).toEqual([]);
-  }, 300_000);
+  }, 700_000);
 
   it("GCL's sampled estimate reaches exact MCE IRL's expected value difference on the GridWorld", async () => {
     const { page, errors } = await browser.openPage("gcl");
@@ -142,7 +142,7 @@ describe("Guided Cost Learning page", () => {
         return data?.status === "error" || data?.status === "done";
       },
       undefined,
-      { timeout: 240_000 },
+      { timeout: 600_000 },
     );
     const seconds = (Date.now() - started) / 1000;
     const data = (await demo(page)).gcl!;
@@ -167,5 +167,5 @@ describe("Guided Cost Learning page", () => {
       true,
     );
     expect(errors).toEqual([]);
-  }, 300_000);
+  }, 700_000);
 });
