@@ -26,6 +26,11 @@ interface BenchRow {
   trainingSeconds: number;
   wallSeconds: number;
   computePath: string | undefined;
+  /** Mean per round (ms): the round, PPO's collect and update, the rest (the discriminator). */
+  roundMs: number;
+  collectMs: number;
+  updateMs: number;
+  discriminatorMs: number;
   loadBefore: string;
   loadAfter: string;
 }
@@ -71,6 +76,9 @@ async function main(): Promise<void> {
       }
       const returns = data.evaluationReturnHistory;
       const first = returns.findIndex((value) => value >= 475);
+      const timing = data.roundTimingHistory ?? [];
+      const mean = (pick: (entry: (typeof timing)[number]) => number) =>
+        timing.reduce((total, entry) => total + pick(entry), 0) / Math.max(1, timing.length);
       const row: BenchRow = {
         run: entry,
         reason: data.doneReason ?? "?",
@@ -81,6 +89,10 @@ async function main(): Promise<void> {
         trainingSeconds: (data.elapsedMsHistory?.at(-1) ?? Number.NaN) / 1000,
         wallSeconds,
         computePath: data.computePath,
+        roundMs: mean((entry) => entry.roundMs),
+        collectMs: mean((entry) => entry.collectMs),
+        updateMs: mean((entry) => entry.updateMs),
+        discriminatorMs: mean((entry) => entry.roundMs - entry.collectMs - entry.updateMs),
         loadBefore,
         loadAfter: load(),
       };
@@ -91,12 +103,12 @@ async function main(): Promise<void> {
     await browser.close();
   }
   console.log(
-    "\n| run | ended | rounds | env steps | first round ≥ 475 | last return | training s | wall s | PPO path | load avg before | after |",
+    "\n| run | ended | rounds | env steps | first round ≥ 475 | last return | training s | wall s | per round: PPO collect / update / discriminator (ms) | PPO path | load avg before | after |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
     console.log(
-      `| ${row.run} | ${row.reason} | ${row.rounds} | ${row.timesteps.toLocaleString("en-US")} | ${row.firstRoundAt475 ?? "—"} | ${row.lastReturn?.toFixed(0) ?? "—"} | ${row.trainingSeconds.toFixed(1)} | ${row.wallSeconds.toFixed(1)} | ${row.computePath ?? "?"} | ${row.loadBefore} | ${row.loadAfter} |`,
+      `| ${row.run} | ${row.reason} | ${row.rounds} | ${row.timesteps.toLocaleString("en-US")} | ${row.firstRoundAt475 ?? "—"} | ${row.lastReturn?.toFixed(0) ?? "—"} | ${row.trainingSeconds.toFixed(1)} | ${row.wallSeconds.toFixed(1)} | ${row.collectMs.toFixed(0)} / ${row.updateMs.toFixed(0)} / ${row.discriminatorMs.toFixed(0)} | ${row.computePath ?? "?"} | ${row.loadBefore} | ${row.loadAfter} |`,
     );
   }
 }

@@ -1,5 +1,6 @@
 /** The adversarial page in Chromium (see src/testing/browser.ts). */
 import { readFileSync } from "node:fs";
+import { initBackend } from "@irlkit/nn";
 import { loadRewardModel } from "@irlkit/rewards";
 import { loadPolicy } from "@irlkit/rl";
 import { describe, expect, it } from "vitest";
@@ -37,6 +38,7 @@ describe("adversarial page", () => {
       page.click('[data-download="reward-json"]'),
     ]);
     expect(policyDownload.suggestedFilename()).toBe("policy.json");
+    await initBackend();
     const policy = loadPolicy(JSON.parse(readFileSync((await policyDownload.path())!, "utf8")));
     expect(policy.observationSpace.flatSize).toBe(4);
     policy.dispose();

@@ -26,16 +26,16 @@ export interface DemoRun<A extends Algorithm = Algorithm> {
  * tuned on seals/CartPole-v0 (fixed 500-step episodes, so episode length leaks nothing about the
  * reward), GAN-GCL on CartPole-v1. Budgets are whole rounds of the presets' 8 envs × 256 steps,
  * longer than seed 0 needs to reach the expert's 500 on the page's evaluation episode (the run
- * stops there): measured 2026-12-02 in headless Chromium, GAIL at round 26 (53,248 steps) and AIRL
- * — with its preset's lighter discriminator since issue 19 — at round 33 in Node; apps/demo/README.md
- * has the wall times.
+ * stops there): measured 2026-12-02 in headless Chromium on the wasm backend, GAIL at round 28
+ * (57,344 steps) of 40; AIRL — with its preset's lighter discriminator since issue 19 — at round 33
+ * in Node; apps/demo/README.md has the wall times.
  */
 export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A> } = {
   gail: {
     algorithm: "gail",
     envId: "seals/CartPole-v0",
     seed: 0,
-    budget: 61_440,
+    budget: 81_920,
     demonstrationEpisodes: 10,
   },
   airl: {
