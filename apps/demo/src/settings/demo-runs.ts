@@ -27,8 +27,9 @@ export interface DemoRun<A extends Algorithm = Algorithm> {
  * reward), GAN-GCL on CartPole-v1. Budgets are whole rounds of the presets' 8 envs × 256 steps,
  * longer than seed 0 needs to reach the expert's 500 on the page's evaluation episode (the run
  * stops there): measured 2026-12-02 in headless Chromium on the wasm backend, GAIL at round 28
- * (57,344 steps) of 40; AIRL — with its preset's lighter discriminator since issue 19 — at round 33
- * in Node; apps/demo/README.md has the wall times.
+ * (57,344 steps) of 40; AIRL — with its preset's lighter discriminator since issue 19 — at round 60
+ * (122,880 steps) of 70 in Node (return ~40 until round 55, then 500); apps/demo/README.md has the
+ * wall times.
  */
 export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A> } = {
   gail: {
@@ -42,7 +43,7 @@ export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A
     algorithm: "airl",
     envId: "seals/CartPole-v0",
     seed: 0,
-    budget: 102_400,
+    budget: 143_360,
     demonstrationEpisodes: 10,
   },
   "gan-gcl": {
