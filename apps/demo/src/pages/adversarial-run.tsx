@@ -198,7 +198,7 @@ export function AdversarialRunView({
   // Rounds whose rollouts together cover one whole training episode (see the caption).
   const episodeRounds =
     ready !== undefined && Number.isFinite(ready.episodeSteps)
-      ? Math.max(1, Math.ceil(ready.episodeSteps / ready.roundSteps))
+      ? Math.max(1, Math.ceil(ready.episodeSteps / ready.stepsPerEnv))
       : 1;
 
   useEffect(() => {
