@@ -151,7 +151,7 @@ describe("Guided Cost Learning page", () => {
     expect(data.error).toBeUndefined();
     const gclEvd = data.tabularExpectedValueDifference.at(-1)!;
     console.log(
-      `GCL vs MCE IRL (8x8 GridWorld): GCL EVD ${gclEvd.toFixed(4)} after ${data.iterations} iterations, MCE IRL ${data.mceExpectedValueDifference!.toFixed(4)}, zero reward ${data.zeroExpectedValueDifference!.toFixed(4)}; EVD by 10 iterations ${data.tabularExpectedValueDifference.map((v) => v.toFixed(3)).join(", ")}; corr with MCE ${data.tabularCorrelationWithMce.map((v) => v.toFixed(3)).join(", ")}; ${seconds.toFixed(1)} s`,
+      `GCL vs MCE IRL (8x8 GridWorld): GCL EVD ${gclEvd.toFixed(4)} after ${data.iterations} iterations, MCE IRL ${data.mceExpectedValueDifference!.toFixed(4)}, zero reward ${data.zeroExpectedValueDifference!.toFixed(4)}; EVD by 10 iterations ${data.tabularExpectedValueDifference.map((v) => v.toFixed(3)).join(", ")}; corr with MCE (visited) ${data.tabularCorrelationWithMce.map((v) => v.toFixed(3)).join(", ")}; GCL vs true ${data.tabularCorrelationWithTrue.map((v) => v.toFixed(3)).join(", ")}; MCE vs true ${data.mceCorrelationWithTrue?.toFixed(3)}; ${seconds.toFixed(1)} s`,
     );
     expect(data.error).toBeUndefined();
     expect(data.iterations).toBe(150);

@@ -56,6 +56,8 @@ export interface GclIterationMessage extends GclDiagnostics {
    * demonstrations visit (NaN between evaluations).
    */
   correlationWithMce: number;
+  /** Tabular: Pearson correlation of GCL's state reward with the true one, all cells (NaN between). */
+  correlationWithTrue: number;
   /** Tabular: GCL's current state reward `[S]` (empty between evaluations). */
   stateRewards: Float64Array;
   /** Control: the learned reward's `toJSON()` after this iteration, for the downloads. */
@@ -73,6 +75,8 @@ export interface GclTabularReferenceMessage {
   mceIterations: number;
   /** Cells the demonstrations visit; the correlation with MCE IRL is taken over them. */
   visitedCells: number;
+  /** Pearson correlation of MCE IRL's reward with the true one, over all cells. */
+  mceCorrelationWithTrue: number;
 }
 
 /** The budget is spent. */

@@ -126,6 +126,8 @@ export interface TabularReference {
   mceIterations: number;
   /** How many of the cells the demonstrations visit (the correlation is taken over them). */
   visitedCells: number;
+  /** Pearson correlation of MCE IRL's reward with the true one, over all cells. */
+  mceCorrelationWithTrue: number;
 }
 
 export interface TabularComparison {
@@ -137,6 +139,7 @@ export interface TabularComparison {
       evaluation: {
         expectedValueDifference: number;
         correlationWithMce: number;
+        correlationWithTrue: number;
         stateRewards: Float64Array;
       },
     ) => Promise<void>,
@@ -187,6 +190,7 @@ export function tabularComparison(): TabularComparison {
     zeroExpectedValueDifference: evd(new Float64Array(mdp.stateCount)),
     mceIterations: mce.iterations,
     visitedCells: visitedCells.length,
+    mceCorrelationWithTrue: rewardCorrelation(trueReward, mce.stateRewards),
   };
 
   const optimizer = new SoftPolicyIterationOptimizer({
@@ -245,6 +249,9 @@ export function tabularComparison(): TabularComparison {
             expectedValueDifference: evaluated ? evd(stateRewards) : Number.NaN,
             correlationWithMce: evaluated
               ? rewardCorrelation(onVisited(reference.mceReward), onVisited(stateRewards))
+              : Number.NaN,
+            correlationWithTrue: evaluated
+              ? rewardCorrelation(trueReward, stateRewards)
               : Number.NaN,
             stateRewards,
           },

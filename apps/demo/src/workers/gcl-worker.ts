@@ -111,6 +111,7 @@ async function trainControl(backendName: string): Promise<void> {
         ...message,
         expectedValueDifference: Number.NaN,
         correlationWithMce: Number.NaN,
+        correlationWithTrue: Number.NaN,
         stateRewards: new Float64Array(0),
         // The reward as `irlkit train gcl` saves it (reward.json), so a stopped run can be saved.
         rewardJson: trainer.rewardModel.toJSON(),
