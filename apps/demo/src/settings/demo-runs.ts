@@ -27,9 +27,9 @@ export interface DemoRun<A extends Algorithm = Algorithm> {
  * reward), GAN-GCL on CartPole-v1. Budgets are whole rounds of the presets' 8 envs × 256 steps,
  * longer than seed 0 needs to reach the expert's 500 on the page's evaluation episode (the run
  * stops there): measured 2026-12-02 in headless Chromium on the wasm backend, GAIL at round 28
- * (57,344 steps) of 40; AIRL — with its preset's lighter discriminator since issue 19 — at round 60
- * (122,880 steps) of 70 in Node (return ~40 until round 55, then 500); apps/demo/README.md has the
- * wall times.
+ * (57,344 steps) of 40, GAN-GCL at round 22 of 30 and AIRL — with its preset's lighter
+ * discriminator since issue 19 — at round 58 (118,784 steps) of 70 (its return stays near 40 until
+ * round ~55); apps/demo/README.md has the wall times.
  */
 export const ADVERSARIAL_RUNS: { readonly [A in AdversarialAlgorithm]: DemoRun<A> } = {
   gail: {
