@@ -37,10 +37,10 @@ describe("Guided Cost Learning page", () => {
     await page.screenshot({ path: screenshotPath("gcl-loaded"), fullPage: true });
     await page.close();
     expect(note).toContain(
-      "preset seals/CartPole-v0 from apps/cli/presets/gcl.yml, budget shortened to 40,000 env steps",
+      "preset seals/CartPole-v0 from apps/cli/presets/gcl.yml with its full budget of 60,000 env steps",
     );
     expect(note).toContain(
-      "irlkit train gcl --env seals/CartPole-v0 --demos DEMOS --seed 0 --steps 40000",
+      "irlkit train gcl --env seals/CartPole-v0 --demos DEMOS --seed 0 --steps 60000",
     );
     expect(errors).toEqual([]);
   }, 60_000);

@@ -11,7 +11,7 @@ import { ColourLegend } from "../components/colour-legend.js";
 import { DownloadButtons } from "../components/download-buttons.js";
 import type { DownloadableModel } from "../components/downloads.js";
 import { demoData } from "../demo-state.js";
-import { settingsNote, trainCommand } from "../settings/demo-runs.js";
+import { presetFilePath, trainCommand } from "../settings/demo-runs.js";
 import { GCL_RUN } from "../settings/gcl-transfer-runs.js";
 import type {
   GclDiagnostics,
@@ -472,9 +472,9 @@ export function GclPage() {
         </button>
       </div>
       <p className="settings" data-settings="gcl">
-        Settings: the CLI's{" "}
-        {settingsNote(GCL_RUN, run === "control" ? ready?.presetBudget : undefined)} — the same run
-        as <code>{trainCommand(GCL_RUN)}</code>. {GCL_RUN.demonstrationEpisodes} scripted-expert
+        Settings: the CLI's preset {GCL_RUN.envId} from {presetFilePath(GCL_RUN.algorithm)} with its
+        full budget of {GCL_RUN.budget.toLocaleString("en-US")} env steps — the same run as{" "}
+        <code>{trainCommand(GCL_RUN)}</code>. {GCL_RUN.demonstrationEpisodes} scripted-expert
         episodes are the demonstrations, cut into 10-step segments; PPO takes the policy step on r_ψ
         − log π.
       </p>
