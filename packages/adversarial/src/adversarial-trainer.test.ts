@@ -489,6 +489,55 @@ describe("AdversarialTrainer rounds", () => {
     dispose();
   });
 
+  it("reads log π of a PPO with normalizeObservations through its acting policy, on raw observations", async () => {
+    const env = make("Pendulum-v1");
+    const expert = spec("Pendulum-v1").scriptedExpert!(env);
+    const pendulumDemos = await generateDemonstrations(expert, env, { episodes: 1, seed: 0 });
+    const vectorEnv = new VectorEnv(() => make("Pendulum-v1"), {
+      numEnvs: 2,
+      autoresetMode: "same-step",
+    });
+    const ppo = new Ppo({
+      env: vectorEnv,
+      seed: 0,
+      config: { nSteps: 32, batchSize: 32, nEpochs: 1, normalizeObservations: true },
+    });
+    const trainer = new AdversarialTrainer({
+      variant: new GanGcl({
+        observationSpace: vectorEnv.singleObservationSpace,
+        actionSpace: vectorEnv.singleActionSpace,
+        rng: new Rng(0),
+      }),
+      optimizer: ppo,
+      demonstrations: Transitions.fromTrajectories(pendulumDemos),
+      seed: 0,
+      config: { demoBatchSize: 32, discriminatorUpdatesPerRound: 2, actionLikelihood: "clipped" },
+    });
+    // One acting policy for the round, watched: the network itself must never be asked directly.
+    const acting = ppo.actingPolicy;
+    expect(acting).not.toBe(ppo.policy);
+    const seen: Float32Array[] = [];
+    const original = acting.envActionLogProb.bind(acting);
+    acting.envActionLogProb = (observations: Float32Array, actions: ActionBatch) => {
+      seen.push(observations.slice());
+      return original(observations, actions);
+    };
+    Object.defineProperty(ppo, "actingPolicy", { get: () => acting });
+    await trainer.trainRound();
+    expect(seen.length).toBe(3); // the two discriminator batches and the relabelled rollout
+    for (const observations of seen) {
+      // Raw Pendulum observations [cos θ, sin θ, θ̇]: cos² + sin² = 1 (normalised ones are not).
+      for (let row = 0; row < observations.length / 3; row++) {
+        const norm = observations[3 * row]! ** 2 + observations[3 * row + 1]! ** 2;
+        expect(norm).toBeCloseTo(1, 5);
+      }
+    }
+    trainer.dispose();
+    ppo.dispose();
+    vectorEnv.close();
+    env.close();
+  });
+
   it("restores the last good discriminator and throws TrainingDivergedError on a NaN logit", async () => {
     const { trainer, variant, ppo, dispose } = setup("gail", demonstrations, 0);
     await trainer.trainRound();

@@ -318,12 +318,16 @@ export class AdversarialTrainer {
     return { input, labels, logProbs };
   }
 
-  /** log π(a|s) of the current generator under `actionLikelihood` (actions as the env got them). */
+  /**
+   * log π(a|s) of the current generator under `actionLikelihood` (actions as the env got them), on
+   * the env's raw observations (the optimiser's acting policy: with PPO's `normalizeObservations`
+   * the network sees normalised ones).
+   */
   #logProbs(
     observations: Float32Array,
     actions: ActionBatch,
   ): Float32Array | Promise<Float32Array> {
-    const policy = this.optimizer.policy;
+    const policy = this.optimizer.actingPolicy ?? this.optimizer.policy;
     return this.config.actionLikelihood === "clipped"
       ? policy.envActionLogProb!(observations, actions)
       : policy.logProb(observations, actions);

@@ -16,6 +16,12 @@ import type { RolloutBatch } from "@irlkit/samplers";
 export interface PolicyOptimizer<Batch extends RolloutBatch = RolloutBatch> {
   /** The policy being trained (acts in the env during `collect`). */
   readonly policy: StochasticPolicy;
+  /**
+   * The policy as it acts on the env's raw observations, where that is not `policy` itself (PPO
+   * with `normalizeObservations`: `policy` behind the observation statistics). Whoever evaluates
+   * log π(a|s) on env observations uses it. Absent (or `policy`) when the two are the same.
+   */
+  readonly actingPolicy?: StochasticPolicy;
   /** Env steps taken so far. */
   readonly timesteps: number;
   /** Completed `update` calls. */

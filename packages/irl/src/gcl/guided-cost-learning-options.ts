@@ -61,6 +61,15 @@ export function checkOptions(
 ): void {
   const { policyOptimizer, rewardModel, demonstrations } = options;
   const { observationSpace, actionSpace } = policyOptimizer.policy;
+  const actingPolicy = policyOptimizer.actingPolicy;
+  if (actingPolicy !== undefined && actingPolicy !== policyOptimizer.policy) {
+    // The background densities score log π(a|s) of the policy and its snapshots on raw segments.
+    throw new ValidationError(
+      `${GUIDED_COST_LEARNING}.policyOptimizer`,
+      "a policy optimiser whose policy acts on the env's raw observations (e.g. PPO with ppo.normalizeObservations false)",
+      "one that normalises observations (ppo.normalizeObservations true), which GCL's importance weights do not support yet",
+    );
+  }
   if (
     !rewardModel.observationSpace.equals(observationSpace) ||
     !rewardModel.actionSpace.equals(actionSpace)

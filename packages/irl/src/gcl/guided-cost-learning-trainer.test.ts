@@ -13,7 +13,7 @@ import {
 import { VectorEnv } from "@irlkit/envs";
 import { initBackend, tf } from "@irlkit/nn";
 import { MlpReward, NormalizedInputReward } from "@irlkit/rewards";
-import { Ppo } from "@irlkit/rl";
+import { Ppo, type PpoConfig } from "@irlkit/rl";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   GuidedCostLearning,
@@ -110,7 +110,12 @@ const RECIPE = {
 } satisfies GuidedCostLearningConfig;
 
 /** PPO on two LineWalks, an input-normalised MLP reward and GCL over them, all from `seed`. */
-function lineWalkRun(continuous: boolean, seed: number, config: GuidedCostLearningConfig = RECIPE) {
+function lineWalkRun(
+  continuous: boolean,
+  seed: number,
+  config: GuidedCostLearningConfig = RECIPE,
+  ppoSettings: PpoConfig = {},
+) {
   const env = new VectorEnv(() => new LineWalk(continuous), {
     numEnvs: 2,
     autoresetMode: "same-step",
@@ -118,7 +123,7 @@ function lineWalkRun(continuous: boolean, seed: number, config: GuidedCostLearni
   const ppo = new Ppo({
     env,
     seed,
-    config: { nSteps: 20, batchSize: 20, nEpochs: 2, learningRate: 1e-3 },
+    config: { nSteps: 20, batchSize: 20, nEpochs: 2, learningRate: 1e-3, ...ppoSettings },
   });
   const rewardModel = new NormalizedInputReward({
     model: new MlpReward({
@@ -239,6 +244,12 @@ describe("guidedCostLearningConfigSpec", () => {
       policyEntropyWeight: 0,
       rewardRange: null,
     });
+  });
+
+  it("refuses a PPO that normalises observations (its log π is on normalised inputs), naming the setting", () => {
+    expect(() => lineWalkRun(true, 0, RECIPE, { normalizeObservations: true })).toThrow(
+      "guidedCostLearning.policyOptimizer: expected a policy optimiser whose policy acts on the env's raw observations (e.g. PPO with ppo.normalizeObservations false), found one that normalises observations (ppo.normalizeObservations true)",
+    );
   });
 
   it("rejects a misspelt key with a suggestion, in the resolver, the trainer and the function", async () => {
