@@ -12,7 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { LocalExecutor, type SweepProgress } from "./executor.js";
 import { buildReport } from "./report.js";
 import { prepareSweepDirectory, transferPath } from "./run-one.js";
-import { expandSweep, parseSweepSpec } from "./spec.js";
+import { expandSweep } from "./spec.js";
+import { parseSweepSpec } from "./spec-schema.js";
 
 const work = mkdtempSync(join(tmpdir(), "irlkit-sweep-executor-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { kubernetesManifest, slurmScript } from "./export.js";
-import { expandSweep, readSweepSpec } from "./spec.js";
+import { expandSweep } from "./spec.js";
+import { readSweepSpec } from "./spec-schema.js";
 
 // preset: false, so the golden files (which list the run ids) do not change when a preset is retuned.
 const SPEC =

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildReport } from "./report.js";
 import { evaluationPath, prepareSweepDirectory, runRoot } from "./run-one.js";
-import { expandSweep, parseSweepSpec } from "./spec.js";
+import { expandSweep } from "./spec.js";
+import { parseSweepSpec } from "./spec-schema.js";
 
 const work = mkdtempSync(join(tmpdir(), "irlkit-sweep-report-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

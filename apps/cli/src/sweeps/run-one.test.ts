@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findRunDirectory, isRetryable, prepareSweepDirectory, runRoot } from "./run-one.js";
-import { expandSweep, parseSweepSpec } from "./spec.js";
+import { expandSweep } from "./spec.js";
+import { parseSweepSpec } from "./spec-schema.js";
 
 const work = mkdtempSync(join(tmpdir(), "irlkit-sweep-run-one-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -6,14 +6,8 @@ import { CliError } from "../errors.js";
 import { presetFor } from "../presets.js";
 import { selectRuns } from "./commands.js";
 import { evaluateArguments, transferArguments } from "./run-one.js";
-import {
-  canonicalJson,
-  contentHash,
-  expandSweep,
-  parseSweepSpec,
-  readSweepSpec,
-  trainArguments,
-} from "./spec.js";
+import { canonicalJson, contentHash, expandSweep, trainArguments } from "./spec.js";
+import { parseSweepSpec, readSweepSpec } from "./spec-schema.js";
 
 const work = mkdtempSync(join(tmpdir(), "irlkit-sweep-spec-"));
 

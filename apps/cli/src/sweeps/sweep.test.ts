@@ -22,7 +22,8 @@ import {
   evaluationPath,
   findRunDirectory,
 } from "./run-one.js";
-import { expandSweep, readSweepSpec, type SweepRun } from "./spec.js";
+import { expandSweep, type SweepRun } from "./spec.js";
+import { readSweepSpec } from "./spec-schema.js";
 
 const cliSource = resolve(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
