@@ -8,187 +8,41 @@
  * scale as the truth; a numeric legend and hover values give the numbers. The settings live in
  * the URL (`#/playground?world=gridworld&size=5&cells=…`), so a view can be shared.
  */
-import type { SavedRewardModel } from "@irlkit/rewards";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ActionButton, describeValues, StatusRegion } from "../components/accessibility.js";
-import {
-  drawHeatmap,
-  drawLineChart,
-  drawPolicyArrows,
-  extent,
-} from "../components/canvas-drawing.js";
-import { ColourLegend } from "../components/colour-legend.js";
+import { ActionButton, StatusRegion } from "../components/accessibility.js";
 import { DownloadButtons } from "../components/download-buttons.js";
 import type { DownloadableModel } from "../components/downloads.js";
-import {
-  choiceSetting,
-  numberSetting,
-  readHashSettings,
-  writeHashSettings,
-} from "../components/hash-settings.js";
+import { writeHashSettings } from "../components/hash-settings.js";
 import { demoData, type PlaygroundData } from "../demo-state.js";
 import type {
   IrlAlgorithm,
   IrlRequest,
   IrlWorkerMessage,
-  WorldObjectView,
   WorldSettings,
 } from "../workers/irl-protocol.js";
+import { PlaygroundPanels } from "./playground/panels.js";
+import {
+  ALGORITHMS,
+  defaultCells,
+  EPISODE_CHOICES,
+  encodeCells,
+  initialSettings,
+  parseHorizon,
+  REPORT_EVERY,
+  SIZES,
+  type WorldKind,
+} from "./playground/settings.js";
+import {
+  correlationText,
+  type Finished,
+  formatNumber,
+  type Progress,
+  sharedRange,
+  shiftToTruth,
+  type WorldView,
+} from "./playground/values.js";
 
-const OBJECT_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"];
-const CANVAS_SIZE = 240;
-const SIZES = [4, 5, 6, 8] as const;
-const EPISODE_CHOICES = [50, 200, 500, 2000, 5000] as const;
-const HORIZON_MIN = 4;
-const HORIZON_MAX = 60;
-const REPORT_EVERY = 2;
-/**
- * The smallest colour span, one unit of the painted rewards (0, ±1): a constant true reward and the
- * sampling noise IRL fits beside it are drawn in nearly one colour, not as amplified noise.
- */
-const MIN_COLOUR_SPAN = 1;
-
-type WorldKind = "gridworld" | "objectworld";
 type Status = PlaygroundData["status"];
-
-const ALGORITHMS: Record<
-  IrlAlgorithm,
-  { label: string; learningRate: number; maxIterations: number }
-> = {
-  maxent: { label: "MaxEnt IRL (linear, 2008)", learningRate: 0.05, maxIterations: 400 },
-  mce: { label: "MCE IRL (linear, causal 2010)", learningRate: 0.05, maxIterations: 400 },
-  "deep-maxent": { label: "Deep MaxEnt IRL (MLP)", learningRate: 0.01, maxIterations: 300 },
-};
-
-interface WorldView {
-  width: number;
-  height: number;
-  trueReward: number[];
-  objects: WorldObjectView[];
-  paths: number[][];
-  expertOccupancy: number[];
-}
-
-interface Progress {
-  iteration: number;
-  recoveredReward: number[];
-  learnerOccupancy: number[];
-  correlation: number;
-  expectedValueDifference: number;
-  occupancyLinf: number;
-  gradientNorm: number;
-  policy: number[];
-  actionCount: number;
-  values: number[];
-}
-
-interface Finished {
-  iterations: number;
-  converged: boolean;
-  occupancyTolerance: number;
-  gradientTolerance: number;
-  savedReward: SavedRewardModel;
-  stateRewards: number[];
-}
-
-function defaultCells(size: number): number[] {
-  const cells = new Array<number>(size * size).fill(0);
-  cells[size * size - 1] = 1;
-  return cells;
-}
-
-// Cells in the URL: one character per cell, "0", "p" (+1) or "n" (−1).
-function encodeCells(cells: readonly number[]): string {
-  return cells.map((value) => (value > 0 ? "p" : value < 0 ? "n" : "0")).join("");
-}
-
-function decodeCells(text: string | null, size: number): number[] | undefined {
-  if (text === null || text.length !== size * size || !/^[0pn]+$/.test(text)) return undefined;
-  return [...text].map((character) => (character === "p" ? 1 : character === "n" ? -1 : 0));
-}
-
-/** The settings the page starts with: the URL's where valid, else the defaults. */
-function initialSettings() {
-  const settings = readHashSettings();
-  const worldKind = choiceSetting(settings, "world", ["gridworld", "objectworld"]) ?? "gridworld";
-  const gridSize = choiceSetting(
-    settings,
-    "size",
-    SIZES.map((size) => String(size)),
-  );
-  const size = gridSize === undefined ? 5 : Number(gridSize);
-  const horizon = numberSetting(settings, "horizon", HORIZON_MIN, HORIZON_MAX);
-  const episodes = choiceSetting(
-    settings,
-    "demos",
-    EPISODE_CHOICES.map((count) => String(count)),
-  );
-  return {
-    worldKind: worldKind as WorldKind,
-    gridSize: size,
-    cells: decodeCells(settings.get("cells"), size) ?? defaultCells(size),
-    slip: numberSetting(settings, "slip", 0, 0.5) ?? 0.1,
-    horizon: horizon !== undefined && Number.isInteger(horizon) ? horizon : 20,
-    episodes: episodes === undefined ? 2000 : Number(episodes),
-    algorithm:
-      choiceSetting(settings, "algorithm", ["maxent", "mce", "deep-maxent"] as const) ?? "maxent",
-  };
-}
-
-/** Checks the horizon box's text: a whole number in [HORIZON_MIN, HORIZON_MAX]. */
-export function parseHorizon(text: string): { value: number } | { error: string } {
-  const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) {
-    return {
-      error: `The horizon must be a whole number from ${HORIZON_MIN} to ${HORIZON_MAX}; "${text}" is not.`,
-    };
-  }
-  const value = Number(trimmed);
-  if (value < HORIZON_MIN || value > HORIZON_MAX) {
-    return {
-      error: `The horizon must be from ${HORIZON_MIN} to ${HORIZON_MAX} steps; ${value} is too ${value < HORIZON_MIN ? "small" : "large"}.`,
-    };
-  }
-  return { value };
-}
-
-function isConstant(values: readonly number[]): boolean {
-  return values.length > 0 && values.every((value) => Math.abs(value - values[0]!) < 1e-9);
-}
-
-/** The correlation as text, or why it is undefined. */
-function correlationText(
-  correlation: number | undefined,
-  truth: readonly number[],
-  recovered: readonly number[],
-) {
-  if (correlation === undefined) return "–";
-  if (Number.isFinite(correlation)) return correlation.toFixed(3);
-  if (isConstant(truth)) {
-    return "undefined (the true reward is the same in every cell, so there is nothing to correlate with: paint a cell +1 or −1)";
-  }
-  if (isConstant(recovered)) return "undefined (the recovered reward is constant so far)";
-  return "undefined";
-}
-
-/** `recovered + c` with `c = mean(true − recovered)`: the constant MaxEnt IRL cannot identify. */
-function shiftToTruth(truth: readonly number[], recovered: readonly number[]) {
-  if (truth.length === 0 || truth.length !== recovered.length) {
-    return { shifted: [...recovered], constant: 0 };
-  }
-  let sum = 0;
-  for (let i = 0; i < truth.length; i++) sum += truth[i]! - recovered[i]!;
-  const constant = sum / truth.length;
-  return { shifted: recovered.map((value) => value + constant), constant };
-}
-
-/** One colour range for several arrays, at least MIN_COLOUR_SPAN wide. */
-function sharedRange(...arrays: readonly (readonly number[])[]) {
-  const { low, high } = extent(arrays.flat());
-  if (high - low >= MIN_COLOUR_SPAN) return { low, high };
-  const middle = (low + high) / 2;
-  return { low: middle - MIN_COLOUR_SPAN / 2, high: middle + MIN_COLOUR_SPAN / 2 };
-}
 
 function publish(update: Partial<PlaygroundData>): void {
   const data = demoData();
@@ -206,13 +60,6 @@ function publish(update: Partial<PlaygroundData>): void {
     ...data.playground,
     ...update,
   };
-}
-
-function formatNumber(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return "–";
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && magnitude < 1e-3) return value.toExponential(2);
-  return value.toFixed(3);
 }
 
 export function PlaygroundPage() {
@@ -237,14 +84,6 @@ export function PlaygroundPage() {
   const [cursor, setCursor] = useState<number>(0);
   const [hovered, setHovered] = useState<number | undefined>(undefined);
   const workerRef = useRef<Worker | undefined>(undefined);
-
-  const trueCanvas = useRef<HTMLCanvasElement>(null);
-  const recoveredCanvas = useRef<HTMLCanvasElement>(null);
-  const valueCanvas = useRef<HTMLCanvasElement>(null);
-  const expertOccupancyCanvas = useRef<HTMLCanvasElement>(null);
-  const learnerOccupancyCanvas = useRef<HTMLCanvasElement>(null);
-  const curveCanvas = useRef<HTMLCanvasElement>(null);
-  const correlationCanvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     publish({ status: "idle", slip: initial.slip, horizon: initial.horizon });
@@ -428,133 +267,6 @@ export function PlaygroundPage() {
       rewardRange,
     });
   }, [shifted, rewardRange]);
-
-  useEffect(() => {
-    const canvas = trueCanvas.current;
-    if (canvas === null) return;
-    const context = canvas.getContext("2d")!;
-    context.clearRect(0, 0, canvas.width, canvas.height);
-    if (shownTrue.length === 0) return;
-    drawHeatmap(canvas, {
-      width: shownWidth,
-      height: shownWidth,
-      values: shownTrue,
-      scale: "viridis",
-      range: rewardRange,
-    });
-    const cell = canvas.width / shownWidth;
-    if (world !== undefined && world.width === shownWidth) {
-      for (const object of world.objects) {
-        const cx = (object.x + 0.5) * cell;
-        const cy = (object.y + 0.5) * cell;
-        context.fillStyle = OBJECT_COLOURS[object.outerColour % OBJECT_COLOURS.length]!;
-        context.beginPath();
-        context.arc(cx, cy, cell * 0.38, 0, 2 * Math.PI);
-        context.fill();
-        context.fillStyle = OBJECT_COLOURS[object.innerColour % OBJECT_COLOURS.length]!;
-        context.beginPath();
-        context.arc(cx, cy, cell * 0.18, 0, 2 * Math.PI);
-        context.fill();
-      }
-      // Demonstrations: each path slightly offset so overlapping paths stay visible.
-      world.paths.forEach((path, index) => {
-        const offset = ((index % 5) - 2) * cell * 0.06;
-        context.strokeStyle = `hsla(${(index * 47) % 360}, 80%, 85%, 0.8)`;
-        context.lineWidth = 1.5;
-        context.beginPath();
-        path.forEach((state, step) => {
-          const x = ((state % world.width) + 0.5) * cell + offset;
-          const y = (Math.floor(state / world.width) + 0.5) * cell + offset;
-          if (step === 0) context.moveTo(x, y);
-          else context.lineTo(x, y);
-        });
-        context.stroke();
-      });
-    }
-    // The keyboard cursor.
-    if (worldKind === "gridworld") {
-      context.strokeStyle = "#ff00aa";
-      context.lineWidth = 3;
-      context.strokeRect(
-        (cursor % shownWidth) * cell + 1.5,
-        Math.floor(cursor / shownWidth) * cell + 1.5,
-        cell - 3,
-        cell - 3,
-      );
-    }
-  }, [shownTrue, shownWidth, world, rewardRange, cursor, worldKind]);
-
-  useEffect(() => {
-    const width = shownWidth;
-    const cellsCount = width * width;
-    const recoveredCanvasElement = recoveredCanvas.current;
-    if (recoveredCanvasElement !== null) {
-      recoveredCanvasElement
-        .getContext("2d")!
-        .clearRect(0, 0, recoveredCanvasElement.width, recoveredCanvasElement.height);
-      if (shifted.length === cellsCount) {
-        drawHeatmap(recoveredCanvasElement, {
-          width,
-          height: width,
-          values: shifted,
-          scale: "viridis",
-          range: rewardRange,
-        });
-      }
-    }
-    const valueElement = valueCanvas.current;
-    if (valueElement !== null) {
-      valueElement.getContext("2d")!.clearRect(0, 0, valueElement.width, valueElement.height);
-      if (progress !== undefined && progress.values.length === cellsCount) {
-        drawHeatmap(valueElement, {
-          width,
-          height: width,
-          values: progress.values,
-          scale: "viridis",
-        });
-        drawPolicyArrows(valueElement, progress.policy, progress.actionCount, width, width);
-      }
-    }
-    // Expert and learner occupancy on one scale, so they compare cell by cell.
-    const occupancyHigh = Math.max(
-      extent(world?.expertOccupancy ?? []).high,
-      extent(progress?.learnerOccupancy ?? []).high,
-    );
-    for (const [canvas, values] of [
-      [expertOccupancyCanvas.current, world?.expertOccupancy],
-      [learnerOccupancyCanvas.current, progress?.learnerOccupancy],
-    ] as const) {
-      if (canvas === null) continue;
-      canvas.getContext("2d")!.clearRect(0, 0, canvas.width, canvas.height);
-      if (values !== undefined && values.length === cellsCount) {
-        drawHeatmap(canvas, {
-          width,
-          height: width,
-          values,
-          scale: "sequential",
-          range: { low: 0, high: occupancyHigh },
-        });
-      }
-    }
-  }, [progress, world, shownWidth, shifted, rewardRange]);
-
-  useEffect(() => {
-    if (curveCanvas.current !== null) {
-      drawLineChart(
-        curveCanvas.current,
-        [{ label: "EVD", colour: "#d62728", values: evdHistory }],
-        `log scale, every ${REPORT_EVERY} steps`,
-        { logScale: true },
-      );
-    }
-    if (correlationCanvas.current !== null) {
-      drawLineChart(
-        correlationCanvas.current,
-        [{ label: "correlation(true, recovered)", colour: "#1f77b4", values: correlationHistory }],
-        `every ${REPORT_EVERY} steps`,
-      );
-    }
-  }, [evdHistory, correlationHistory]);
 
   const running = status === "running";
   const active = running || status === "paused";
@@ -836,138 +548,29 @@ export function PlaygroundPage() {
         )}
       </div>
       <StatusRegion status={status}>{message}</StatusRegion>
-      <div className="panels">
-        <figure>
-          <canvas
-            ref={trueCanvas}
-            width={CANVAS_SIZE}
-            height={CANVAS_SIZE}
-            onClick={(event) => {
-              const state = cellAt(event);
-              if (state === undefined) return;
-              setCursor(state);
-              paintCell(state);
-            }}
-            onMouseMove={(event) => setHovered(cellAt(event))}
-            onMouseLeave={() => setHovered(undefined)}
-            onKeyDown={onPaintKey}
-            tabIndex={worldKind === "gridworld" ? 0 : undefined}
-            role={worldKind === "gridworld" ? "application" : "img"}
-            aria-label={
-              worldKind === "gridworld"
-                ? `True reward, ${gridSize}×${gridSize} grid you can paint. Arrow keys move the cursor, Enter or Space changes the cell (0, +1, −1). Cursor at column ${(cursor % gridSize) + 1}, row ${Math.floor(cursor / gridSize) + 1}: ${cursorValue > 0 ? "+1" : cursorValue < 0 ? "−1" : "0"}. ${describeValues("Rewards", shownTrue, shownWidth, shownWidth)}`
-                : describeValues("True reward", shownTrue, shownWidth, shownWidth)
-            }
-            className={canPaint ? "paintable" : undefined}
-            data-panel="true-reward"
-          />
-          <figcaption>True reward and demonstrations</figcaption>
-        </figure>
-        <figure>
-          <canvas
-            ref={recoveredCanvas}
-            width={CANVAS_SIZE}
-            height={CANVAS_SIZE}
-            onMouseMove={(event) => setHovered(cellAt(event))}
-            onMouseLeave={() => setHovered(undefined)}
-            role="img"
-            aria-label={describeValues(
-              `Recovered reward plus ${formatNumber(constant)}`,
-              shifted,
-              shownWidth,
-              shownWidth,
-            )}
-            data-panel="recovered-reward"
-          />
-          <figcaption>
-            Recovered reward + c{shifted.length > 0 ? ` (c = ${formatNumber(constant)})` : ""}:
-            MaxEnt recovers a reward up to a constant, so c = mean(true − recovered) is added
-          </figcaption>
-        </figure>
-        <ColourLegend
-          low={rewardRange.low}
-          high={rewardRange.high}
-          label="Reward (both panels share this scale)"
-        />
-        <figure>
-          <canvas
-            ref={valueCanvas}
-            width={CANVAS_SIZE}
-            height={CANVAS_SIZE}
-            onMouseMove={(event) => setHovered(cellAt(event))}
-            onMouseLeave={() => setHovered(undefined)}
-            role="img"
-            aria-label={describeValues(
-              "Learner's soft value V(s) at t = 0 with its policy's arrows",
-              progress?.values ?? [],
-              shownWidth,
-              shownWidth,
-            )}
-            data-panel="policy-values"
-          />
-          <figcaption>
-            Learner's value V(s) at t = 0 (dark low, yellow high
-            {progress !== undefined
-              ? `: ${formatNumber(extent(progress.values).low)} … ${formatNumber(extent(progress.values).high)}`
-              : ""}
-            ) and its soft-optimal policy (arrows: expected move)
-          </figcaption>
-        </figure>
-        <figure>
-          <canvas
-            ref={expertOccupancyCanvas}
-            width={CANVAS_SIZE / 2}
-            height={CANVAS_SIZE / 2}
-            role="img"
-            aria-label={describeValues(
-              "Expert occupancy",
-              world?.expertOccupancy ?? [],
-              shownWidth,
-              shownWidth,
-            )}
-          />
-          <canvas
-            ref={learnerOccupancyCanvas}
-            width={CANVAS_SIZE / 2}
-            height={CANVAS_SIZE / 2}
-            role="img"
-            aria-label={describeValues(
-              "Learner occupancy",
-              progress?.learnerOccupancy ?? [],
-              shownWidth,
-              shownWidth,
-            )}
-          />
-          <figcaption>
-            Occupancy (expected visits, one scale): expert (left), learner (right)
-          </figcaption>
-        </figure>
-        <figure>
-          <canvas
-            ref={curveCanvas}
-            width={340}
-            height={CANVAS_SIZE}
-            role="img"
-            aria-label={`Expected value difference after each report: ${evdHistory.length} points, latest ${evd}.`}
-            data-panel="evd-curve"
-          />
-          <figcaption>
-            Expected value difference: true value lost by acting on the recovered reward (log scale,
-            so values near zero stay visible)
-          </figcaption>
-        </figure>
-        <figure>
-          <canvas
-            ref={correlationCanvas}
-            width={340}
-            height={CANVAS_SIZE}
-            role="img"
-            aria-label={`Correlation of the recovered reward with the true one: ${correlationHistory.length} points, latest ${correlation}.`}
-            data-panel="correlation-curve"
-          />
-          <figcaption>Correlation of the recovered reward with the true one</figcaption>
-        </figure>
-      </div>
+      <PlaygroundPanels
+        worldKind={worldKind}
+        gridSize={gridSize}
+        cursor={cursor}
+        cursorValue={cursorValue}
+        canPaint={canPaint}
+        world={world}
+        progress={progress}
+        shownTrue={shownTrue}
+        shownWidth={shownWidth}
+        shifted={shifted}
+        constant={constant}
+        rewardRange={rewardRange}
+        evdHistory={evdHistory}
+        evd={evd}
+        correlationHistory={correlationHistory}
+        correlation={correlation}
+        cellAt={cellAt}
+        paintCell={paintCell}
+        onPaintKey={onPaintKey}
+        setCursor={setCursor}
+        setHovered={setHovered}
+      />
       <p className="hover-readout" data-readout="cell">
         {readout(hovered) ||
           "Hover over (or move the keyboard cursor on) a grid to read its values."}
