@@ -55,6 +55,11 @@ export const adversarialTrainerConfigSpec = {
     minimum: 0,
     doc: "Weight λ_GP of the gradient penalty λ_GP · E[(‖∇ₓ f(x̂)‖₂ − 1)²] on interpolates of expert and generated transitions (WGAN-GP; Kostrikov et al. 2019 take 10 for GAIL); needs a Box observation or action input; 0 turns it off (imitation has none).",
   }),
+  computePath: choiceSetting({
+    default: "auto",
+    values: ["auto", "fused", "tfjs"],
+    doc: '"fused": the discriminator\'s loss, gradients and Adam step in plain TypeScript on the reward networks\' host parameters (decision 0018); "tfjs": a tfjs graph (any reward network, the gradient penalty); "auto": fused for irlkit\'s GAIL, GAN-GCL and AIRL over MlpReward networks (input normalisation included) without a gradient penalty, tfjs otherwise.',
+  }),
 } satisfies ConfigSpec;
 
 /** The trainer's hyperparameters as a caller gives them: any key may be left out. */

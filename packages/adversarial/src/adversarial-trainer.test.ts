@@ -203,6 +203,7 @@ describe("resolveAdversarialTrainerConfig", () => {
       normalizeRewardOutput: null,
       actionLikelihood: "unclipped",
       gradientPenaltyWeight: 0,
+      computePath: "auto",
     });
   });
 
@@ -227,7 +228,7 @@ describe("resolveAdversarialTrainerConfig", () => {
     expect(() =>
       resolveAdversarialTrainerConfig({ demoBatchSise: 32 } as AdversarialTrainerConfig),
     ).toThrow(
-      'adversarial.demoBatchSise: expected one of the keys demoBatchSize, discriminatorUpdatesPerRound, discriminatorLearningRate, generatorReplayBufferCapacity, normalizeRewardOutput, actionLikelihood, gradientPenaltyWeight (did you mean "demoBatchSize"?), found an unknown key',
+      'adversarial.demoBatchSise: expected one of the keys demoBatchSize, discriminatorUpdatesPerRound, discriminatorLearningRate, generatorReplayBufferCapacity, normalizeRewardOutput, actionLikelihood, gradientPenaltyWeight, computePath (did you mean "demoBatchSize"?), found an unknown key',
     );
   });
 

@@ -27,15 +27,7 @@ import {
   type Transitions,
   ValidationError,
 } from "@irlkit/core";
-import {
-  Adam,
-  checkParameters,
-  computeGradients,
-  globalNorm,
-  readParameters,
-  tf,
-  writeParameters,
-} from "@irlkit/nn";
+import { Adam, checkParameters, globalNorm, readParameters, tf, writeParameters } from "@irlkit/nn";
 import {
   disposeRewardTensors,
   RunningMeanVariance,
@@ -64,11 +56,14 @@ import {
   balancedBatch,
   type DiscriminatorBatch,
   type DiscriminatorStatistics,
-  discriminatorObjective,
   discriminatorSummary,
   readSummary,
-  summaryStatistics,
+  tfjsLossAndGradients,
 } from "./discriminator-loss.js";
+import {
+  type FusedDiscriminatorLoss,
+  resolveFusedDiscriminator,
+} from "./fused-discriminator-loss.js";
 import { interpolateTransitions } from "./gradient-penalty.js";
 import { checkFinite, NonFiniteError } from "./non-finite.js";
 import { DiscriminatorTotals, roundMetrics } from "./round-metrics.js";
@@ -112,6 +107,8 @@ export class AdversarialTrainer {
   readonly normalizeRewardOutput: boolean;
   readonly #metricSink: MetricSink;
   #discriminatorOptimizer: Adam;
+  /** The fused loss (decision 0018) when `computePath` resolved to it; null on the tfjs path. */
+  readonly #fused: FusedDiscriminatorLoss | null;
   #replayBuffer: ReplayBuffer | undefined;
   #demonstrationRng: Rng;
   #replayRng: Rng;
@@ -142,6 +139,12 @@ export class AdversarialTrainer {
     this.#replayRng = rng.derive("replay");
     this.#gradientPenaltyRng = rng.derive("gradient-penalty");
     this.#discriminatorOptimizer = this.#newDiscriminatorOptimizer();
+    this.#fused = resolveFusedDiscriminator(variant, this.config);
+  }
+
+  /** The path of the discriminator's loss and gradients: `"fused"` or `"tfjs"` (`computePath` resolved). */
+  get computePath(): "fused" | "tfjs" {
+    return this.#fused === null ? "tfjs" : "fused";
   }
 
   /** Running statistics of the training reward (updated when `normalizeRewardOutput`). */
@@ -211,6 +214,7 @@ export class AdversarialTrainer {
   ): Promise<DiscriminatorStatistics> {
     this.#assertLive("evaluateDiscriminator");
     const batch = await this.#discriminatorBatch(expert, generated);
+    if (this.#fused !== null) return this.#fused.statistics(batch, expert.count);
     const tensors = rewardTensors(batch.input, this.observationSpace, this.actionSpace);
     try {
       const summary = tf.tidy(() => {
@@ -241,10 +245,10 @@ export class AdversarialTrainer {
     this.#assertLive("updateDiscriminator");
     const batch = await this.#discriminatorBatch(expert, generated);
     this.variant.updateStatistics(batch.input);
-    const tensors = rewardTensors(batch.input, this.observationSpace, this.actionSpace);
+    const fused = this.#fused;
     const penaltyWeight = this.config.gradientPenaltyWeight;
     const interpolates =
-      penaltyWeight > 0
+      fused === null && penaltyWeight > 0
         ? rewardTensors(
             interpolateTransitions(
               expert,
@@ -258,21 +262,22 @@ export class AdversarialTrainer {
           )
         : undefined;
     try {
-      // One graph, one read-back: [loss with penalty, the six summary values, the penalty].
-      const penaltyTerm =
-        interpolates === undefined
-          ? undefined
-          : {
-              interpolates,
-              weight: penaltyWeight,
-              observationSpace: this.observationSpace,
-              actionSpace: this.actionSpace,
-            };
-      const { values, gradients } = computeGradients(this.variant.trainableVariables, () =>
-        discriminatorObjective(this.variant, batch, tensors, expert.count, penaltyTerm),
-      );
-      const statistics = summaryStatistics(values.slice(1));
-      if (interpolates !== undefined) statistics.gradientPenalty = values[7]!;
+      const { statistics, gradients } =
+        fused !== null
+          ? fused.lossAndGradients(batch, expert.count)
+          : tfjsLossAndGradients(
+              this.variant,
+              batch,
+              expert.count,
+              interpolates === undefined
+                ? undefined
+                : {
+                    interpolates,
+                    weight: penaltyWeight,
+                    observationSpace: this.observationSpace,
+                    actionSpace: this.actionSpace,
+                  },
+            );
       const penaltyValue = statistics.gradientPenalty ?? 0;
       const norm = globalNorm(gradients);
       if (
@@ -287,10 +292,15 @@ export class AdversarialTrainer {
           `the discriminator loss was ${statistics.loss}${interpolates === undefined ? "" : `, its gradient penalty ${penaltyValue}`} and its gradient norm ${norm}`,
         );
       }
-      this.#discriminatorOptimizer.step(gradients);
+      if (fused === null) {
+        this.#discriminatorOptimizer.step(gradients);
+      } else {
+        // The fused path writes the host copies; the variables follow when next used (0014).
+        this.#discriminatorOptimizer.stepValues(fused.parameterViews, gradients);
+        fused.markHostChanged();
+      }
       return statistics;
     } finally {
-      disposeRewardTensors(tensors);
       if (interpolates !== undefined) disposeRewardTensors(interpolates);
     }
   }
@@ -476,6 +486,7 @@ export class AdversarialTrainer {
   /** Overwrites the discriminator's variables (same order and sizes as `getDiscriminatorParameters`). */
   setDiscriminatorParameters(parameters: readonly Float32Array[]): void {
     writeParameters(this.variant.trainableVariables, parameters, "discriminator parameters");
+    this.#fused?.pullHost();
   }
 
   /**

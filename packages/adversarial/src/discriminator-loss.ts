@@ -10,8 +10,14 @@ import {
   Transitions,
   ValidationError,
 } from "@irlkit/core";
-import { binaryCrossEntropyWithLogits, type LossWithStatistics, softplus, tf } from "@irlkit/nn";
-import type { RewardTensors } from "@irlkit/rewards";
+import {
+  binaryCrossEntropyWithLogits,
+  computeGradients,
+  type LossWithStatistics,
+  softplus,
+  tf,
+} from "@irlkit/nn";
+import { disposeRewardTensors, type RewardTensors, rewardTensors } from "@irlkit/rewards";
 import type { AdversarialVariant } from "./adversarial-variant.js";
 import { gradientPenalty } from "./gradient-penalty.js";
 
@@ -120,6 +126,30 @@ export function discriminatorObjective(
     loss: tf.add(loss, tf.mul(penalty, penaltyTerm.weight)) as tf.Scalar,
     statistics: [summary, penalty],
   };
+}
+
+/**
+ * The discriminator's statistics and gradients on the tfjs graph (`computePath` "tfjs"): one graph,
+ * one read-back of [loss with penalty, the six summary values, the penalty]. `penaltyTerm` adds the
+ * gradient penalty on its interpolates.
+ */
+export function tfjsLossAndGradients(
+  variant: AdversarialVariant,
+  batch: DiscriminatorBatch,
+  expertCount: number,
+  penaltyTerm: PenaltyTerm | undefined,
+): { statistics: DiscriminatorStatistics; gradients: (Float32Array | null)[] } {
+  const tensors = rewardTensors(batch.input, variant.observationSpace, variant.actionSpace);
+  try {
+    const { values, gradients } = computeGradients(variant.trainableVariables, () =>
+      discriminatorObjective(variant, batch, tensors, expertCount, penaltyTerm),
+    );
+    const statistics = summaryStatistics(values.slice(1));
+    if (penaltyTerm !== undefined) statistics.gradientPenalty = values[7]!;
+    return { statistics, gradients };
+  } finally {
+    disposeRewardTensors(tensors);
+  }
 }
 
 /**
