@@ -287,6 +287,9 @@ function pairBackup(
 // for t = H − 1 .. 0. `reward` is [S] or [S][A] (stateAction = 1; padded by one f64), `terminal`
 // is [S] u8 or 0, `qValues` is [H][S][A] or 0, `scratch` holds max(Ap, 8) f64.
 // Pairs (pairs[s] = 1) run pairBackup; every other state runs alone, two actions per vector.
+// `reach` is [H][S] u8 (1 where the initial distribution reaches s in t steps) or 0: a state it
+// marks 0 is skipped (its values, policy and sums are left as they were) — the successors of a
+// reached state are reached at t + 1, so what is planned needs nothing that is skipped.
 export function softBackups(
   S: i32,
   A: i32,
@@ -308,16 +311,22 @@ export function softBackups(
   logTable: usize,
   inverseTable: usize,
   constants: usize,
+  reach: usize,
 ): void {
   const Ap = (A + 1) & ~1;
   const gamma = f64x2.splat(discount);
   for (let t = H - 1; t >= 0; t--) {
     const future = t < H - 1;
     const nextValues = values + ((<usize>(t + 1) * <usize>S) << 3);
+    const reached = reach + <usize>t * <usize>S;
     for (let s = 0; s < S; s++) {
       const at = <usize>t * <usize>S + <usize>s;
       const base = at * <usize>A;
       if (future && load<u8>(pairs + <usize>s) !== 0) {
+        if (reach !== 0 && load<u16>(reached + <usize>s) === 0) {
+          s++;
+          continue;
+        }
         pairBackup(
           s,
           nextValues,
@@ -338,6 +347,7 @@ export function softBackups(
         s++;
         continue;
       }
+      if (reach !== 0 && load<u8>(reached + <usize>s) === 0) continue;
       // One state: Q into scratch (Ap values), then e = exp(Q − max) in place.
       singleActionValues(
         s,
@@ -387,6 +397,7 @@ export function softBackups(
     const row = values + ((<usize>t * <usize>S) << 3);
     let s = 0;
     for (; s + 1 < S; s += 2) {
+      if (reach !== 0 && load<u16>(reached + <usize>s) === 0) continue;
       const at = row + ((<usize>s) << 3);
       const logs = logPair(v128.load(sums + ((<usize>s) << 3)), logTable, inverseTable, constants);
       v128.store(at, f64x2.add(v128.load(at), logs));

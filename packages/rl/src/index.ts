@@ -7,6 +7,10 @@ export {
   type ResolvedBcConfig,
   resolveBcConfig,
 } from "./bc/behaviour-cloning.js";
+export {
+  type MaxCausalEntropyOccupancyOptions,
+  maxCausalEntropyOccupancy,
+} from "./planners/max-causal-entropy-occupancy.js";
 export { type MaxEntPartitionOptions, maxEntPartition } from "./planners/max-ent-partition.js";
 export {
   type OccupancyMeasureOptions,

@@ -44,6 +44,7 @@ import {
   rewardTensors,
 } from "@irlkit/rewards";
 import {
+  maxCausalEntropyOccupancy,
   maxEntPartition,
   occupancyMeasure,
   PlannerWorkspace,
@@ -255,7 +256,7 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
 
     // 2–3. Backward and forward passes: the learner's occupancy under r_ψ.
     this.#workspace ??= new PlannerWorkspace();
-    const { occupancy } = this.#plan(rewards, this.#workspace);
+    const occupancy = this.#occupancy(rewards, this.#workspace);
     const difference = new Float32Array(S);
     let occupancyLinf = 0;
     for (let s = 0; s < S; s++) {
@@ -425,8 +426,21 @@ export class MceIrlTrainer<R extends RewardModel = RewardModel> {
   }
 
   /**
-   * The backward and forward passes. With the workspace the policy is a view of it, valid until
-   * the next call (the iterations use only the occupancy); `result()` plans without one.
+   * An iteration's backward and forward passes in the trainer's workspace: the occupancy alone.
+   * The causal pass plans only the (t, s) the initial distribution reaches
+   * (`maxCausalEntropyOccupancy`: the same numbers as `#plan`, bit for bit).
+   */
+  #occupancy(rewards: Float64Array, workspace: PlannerWorkspace): Float64Array {
+    const { mdp, horizon, discount } = this;
+    if (this.config.backwardPass === "causal") {
+      return maxCausalEntropyOccupancy(mdp, rewards, { horizon, discount, workspace }).total;
+    }
+    return this.#plan(rewards, workspace).occupancy;
+  }
+
+  /**
+   * The backward and forward passes with the policy. With the workspace the policy is a view of
+   * it, valid until the next call; `result()` plans without one.
    */
   #plan(
     rewards: Float64Array,

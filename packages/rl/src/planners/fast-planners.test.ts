@@ -181,6 +181,18 @@ describe("expNonPositive", () => {
     expect(largest).toBeLessThan(4e-16);
     expect(largest).toBeGreaterThan(0);
     expect(Math.abs(expNonPositive(-740) - Math.exp(-740))).toBeLessThan(1e-323);
+    // Below −708: 5e-16 relative while normal, one unit (4.9e-324) in the subnormals, down to
+    // the very bottom (−745.2 < x < −744.4, where 2^−m alone underflowed: NaN, or 0 for 5e-324,
+    // before).
+    for (let i = 0; i <= 4000; i++) {
+      const x = -708 - (37.2 * i) / 4000;
+      const exact = Math.exp(x);
+      expect(Math.abs(expNonPositive(x) - exact), `x = ${x}`).toBeLessThanOrEqual(
+        Math.max(5e-16 * exact, 5e-324),
+      );
+    }
+    expect(expNonPositive(-745.14)).toBe(0);
+    expect(expNonPositive(-745.1)).toBe(5e-324);
     expect(expNonPositive(-746)).toBe(0);
     expect(expNonPositive(Number.NEGATIVE_INFINITY)).toBe(0);
   });

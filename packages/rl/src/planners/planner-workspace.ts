@@ -13,6 +13,7 @@
 import type { TabularMdp } from "@irlkit/envs";
 import { MCE_FORWARD_WASM_BASE64 } from "./mce-forward-bytes.js";
 import { MCE_KERNEL_WASM_BASE64 } from "./mce-kernel-bytes.js";
+import { reachableSteps } from "./reachable-steps.js";
 import { type TransitionBlocks, transitionBlocks } from "./transition-blocks.js";
 
 interface BackwardExports {
@@ -37,6 +38,7 @@ interface BackwardExports {
     logTable: number,
     inverseTable: number,
     constants: number,
+    reach: number,
   ): void;
   /** Test hook: x ← e^x in place (the kernel's exponential), `count` (even) values at `at`. */
   exponentials(at: number, count: number, fineTable: number, constants: number): void;
@@ -228,6 +230,8 @@ export class PlannerWorkspace {
   #policy: Float64Array | undefined;
   /** The first byte after the last `softBackups` results. */
   #backupsEnd = 0;
+  /** Whose reachable steps sit at the layout's end (`reachableOccupancy`), if any's. */
+  #reach: { mdp: TabularMdp; horizon: number } | undefined;
 
   constructor() {
     const modules = typeof WebAssembly === "object" ? compiledModules() : null;
@@ -254,7 +258,58 @@ export class PlannerWorkspace {
   ): WorkspaceBackups | undefined {
     const layout = this.#layoutFor(mdp);
     if (layout === undefined) return undefined;
-    const { stateCount: S, actionCount: A } = mdp;
+    this.#reach = undefined;
+    return this.#backups(layout, reward, stateAction, horizon, discount, keepQValues, 0);
+  }
+
+  /**
+   * The occupancy of the maximum causal entropy policy for `reward` (called by
+   * `maxCausalEntropyOccupancy`; inputs validated): the backward sweep plans only the (t, s) the
+   * initial distribution reaches in t steps (`reachableSteps`, kept in the memory between calls
+   * on the same MDP and horizon), then the forward sweep reads the policy in place. `total` is a
+   * fresh array, `perStep` a view.
+   */
+  reachableOccupancy(
+    mdp: TabularMdp,
+    reward: Float64Array,
+    stateAction: boolean,
+    horizon: number,
+    discount: number,
+  ): { perStep: Float64Array; total: Float64Array } | undefined {
+    const layout = this.#layoutFor(mdp);
+    if (layout === undefined) return undefined;
+    const S = mdp.stateCount;
+    const reachAt = layout.end;
+    if (this.#reach?.mdp !== mdp || this.#reach.horizon !== horizon) {
+      const steps = reachableSteps(mdp, horizon, transitionBlocks(mdp)!);
+      if (!this.#reserve(align(reachAt + horizon * S))) return undefined;
+      new Uint8Array(this.#memory!.buffer, reachAt, horizon * S).set(steps);
+      this.#reach = { mdp, horizon };
+    }
+    const resultsAt = { ...layout, end: align(reachAt + horizon * S) };
+    const backups = this.#backups(
+      resultsAt,
+      reward,
+      stateAction,
+      horizon,
+      discount,
+      false,
+      reachAt,
+    );
+    if (backups === undefined) return undefined;
+    return this.occupancy(mdp, backups.policy, false, horizon, discount);
+  }
+
+  #backups(
+    layout: MdpLayout,
+    reward: Float64Array,
+    stateAction: boolean,
+    horizon: number,
+    discount: number,
+    keepQValues: boolean,
+    reachAt: number,
+  ): WorkspaceBackups | undefined {
+    const { stateCount: S, actionCount: A } = layout.mdp;
     let offset = layout.end;
     const rewardAt = offset;
     offset = align(offset + (reward.length + 2) * 8);
@@ -290,6 +345,7 @@ export class PlannerWorkspace {
       LOG_TABLE_AT,
       INVERSE_TABLE_AT,
       CONSTANTS_AT,
+      reachAt,
     );
     const policy = new Float64Array(buffer, policyAt, horizon * S * A);
     this.#policy = policy;
@@ -329,6 +385,7 @@ export class PlannerWorkspace {
     if (!own) {
       new Float64Array(buffer, policyAt, policy.length).set(policy);
       this.#policy = undefined;
+      this.#reach = undefined;
     }
     const perStep = new Float64Array(buffer, perStepAt, (horizon + 1) * S);
     perStep.set(mdp.initialStateDistribution, 0);
@@ -358,6 +415,7 @@ export class PlannerWorkspace {
     if (blocks === undefined) return undefined;
     this.#layout = undefined;
     this.#policy = undefined;
+    this.#reach = undefined;
     this.#layout = this.#upload(mdp, blocks);
     return this.#layout;
   }
