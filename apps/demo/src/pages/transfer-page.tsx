@@ -430,7 +430,7 @@ export function TransferPage() {
             aria-label="The learned reward g(s) over the left maze, with its wall, start and goal"
           />
           <figcaption>
-            Learned g(s), blue low → red high, over the maze it was learned in
+            Learned g(s) on viridis (dark purple low → yellow high), over the maze it was learned in
           </figcaption>
         </figure>
         <figure>
