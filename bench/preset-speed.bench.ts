@@ -18,6 +18,10 @@
  * GCL's behaviour-cloning fit of π̂_D uses BC's default path (fused), which the CLI does not expose;
  * the discriminators and GCL's reward net run on tfjs on both paths.
  *
+ * With PRESET_SPEED_PATH_KEY=trainer.computePath the adversarial rows (GAIL, GAN-GCL, AIRL; the
+ * default rows then) compare the discriminator's paths instead (decision 0018): tfjs graph vs
+ * fused, PPO fused on both.
+ *
  * Environment: PRESET_SPEED_ROWS=bc-cartpole,… (default: all, in the order below),
  * PRESET_SPEED_PAIRS=3 (pairs per row; rows marked long stop at PRESET_SPEED_LONG_PAIRS=2),
  * PRESET_SPEED_CPU=1 (the core to pin to), PRESET_SPEED_NAME=preset-speed (the result file),
@@ -39,7 +43,7 @@ interface Row {
   /** Scripted-expert demonstration episodes (as bench/fresh-seeds.bench.ts). */
   episodes: number;
   /** The setting that picks the compute path. */
-  pathKey: "bc.computePath" | "ppo.computePath";
+  pathKey: PathKey;
   /** A long row (hundreds of seconds on tfjs) runs PRESET_SPEED_LONG_PAIRS pairs. */
   long?: boolean;
 }
@@ -91,6 +95,9 @@ const ROWS: Row[] = [
   },
 ];
 
+type PathKey = "bc.computePath" | "ppo.computePath" | "trainer.computePath";
+const ADVERSARIAL = new Set(["gail", "gan-gcl", "airl"]);
+
 const TRAIN_SEED = 0;
 const DEMONSTRATION_SEED = 10_000;
 const PATHS = ["tfjs", "auto"] as const;
@@ -117,8 +124,29 @@ for (const name of requestedRows ?? []) {
     );
   }
 }
+// PRESET_SPEED_PATH_KEY=trainer.computePath: the discriminator's path, on the adversarial rows.
+const pathKeyOverride = process.env.PRESET_SPEED_PATH_KEY;
+if (pathKeyOverride !== undefined && pathKeyOverride !== "trainer.computePath") {
+  throw new Error(
+    `PRESET_SPEED_PATH_KEY must be "trainer.computePath" (or unset); found ${JSON.stringify(pathKeyOverride)}.`,
+  );
+}
+const discriminatorPaths = pathKeyOverride === "trainer.computePath";
+const pathKeyOf = (row: Row): PathKey => (discriminatorPaths ? "trainer.computePath" : row.pathKey);
+const candidateRows = discriminatorPaths
+  ? ROWS.filter((row) => ADVERSARIAL.has(row.algorithm))
+  : ROWS;
+for (const name of requestedRows ?? []) {
+  if (!candidateRows.some((row) => row.name === name)) {
+    throw new Error(
+      `PRESET_SPEED_ROWS names ${JSON.stringify(name)}, which has no discriminator; with PRESET_SPEED_PATH_KEY=trainer.computePath the rows are ${candidateRows.map((row) => row.name).join(", ")}.`,
+    );
+  }
+}
 const rows =
-  requestedRows === undefined ? ROWS : ROWS.filter((row) => requestedRows.includes(row.name));
+  requestedRows === undefined
+    ? candidateRows
+    : candidateRows.filter((row) => requestedRows.includes(row.name));
 
 const pinned = spawnSync("taskset", ["-c", cpu, "true"]).status === 0;
 // A negative niceness needs root; elsewhere the runs keep the default priority.
@@ -171,7 +199,7 @@ function train(row: Row, demos: string, out: string, path: ComputePath, pair: nu
     "--seed",
     String(TRAIN_SEED),
     "--set",
-    `${row.pathKey}=${path}`,
+    `${pathKeyOf(row)}=${path}`,
     "--out",
     out,
     "--json",
@@ -316,16 +344,18 @@ function write(): void {
       score(after),
     ]);
     commands.push(
-      `irlkit demos --env ${row.env} --episodes ${row.episodes} --seed ${DEMONSTRATION_SEED} --out demos/${row.env} && irlkit train ${row.algorithm} --env ${row.env} --demos demos/${row.env} --seed ${TRAIN_SEED} --set ${row.pathKey}=tfjs && irlkit eval runs/${row.algorithm}/${row.env}/<timestamp> --json`,
+      `irlkit demos --env ${row.env} --episodes ${row.episodes} --seed ${DEMONSTRATION_SEED} --out demos/${row.env} && irlkit train ${row.algorithm} --env ${row.env} --demos demos/${row.env} --seed ${TRAIN_SEED} --set ${pathKeyOf(row)}=tfjs && irlkit eval runs/${row.algorithm}/${row.env}/<timestamp> --json`,
     );
   }
   writeBenchResult({
     name: process.env.PRESET_SPEED_NAME ?? "preset-speed",
-    description: `Each algorithm's CartPole preset trained by the built CLI (seed 0, 10 scripted-expert episodes from seed ${DEMONSTRATION_SEED}) on the tfjs graph (\`--set KEY=tfjs\`, what every PPO and BC step used before decision 0014) and on the default fused MLP path, back to back in alternating order, ${pinned ? `each process pinned to core ${cpu}${raisedPriority ? " at nice −10" : ""}` : "unpinned (taskset unavailable)"}. Seconds are the whole \`irlkit train\` process (start-up, dataset, checkpoints included), wall and CPU (user + system, GNU time; a busy machine inflates it far less than the wall time); the speed-up is the median of the pairs' ratios (tfjs ÷ fused); the returns are \`irlkit eval RUN\` of each final policy (10 deterministic episodes). The command under each row is the tfjs run; the fused run is the same command with \`=auto\` (the default) or without the \`--set\`. The machine is shared: the load averages of every run are in the details. The discriminators and GCL's reward net run on tfjs on both paths.`,
+    description: `Each algorithm's CartPole preset trained by the built CLI (seed 0, 10 scripted-expert episodes from seed ${DEMONSTRATION_SEED}) on the tfjs graph (\`--set KEY=tfjs\`, what every PPO and BC step used before decision 0014) and on the default fused MLP path, back to back in alternating order, ${pinned ? `each process pinned to core ${cpu}${raisedPriority ? " at nice −10" : ""}` : "unpinned (taskset unavailable)"}. Seconds are the whole \`irlkit train\` process (start-up, dataset, checkpoints included), wall and CPU (user + system, GNU time; a busy machine inflates it far less than the wall time); the speed-up is the median of the pairs' ratios (tfjs ÷ fused); the returns are \`irlkit eval RUN\` of each final policy (10 deterministic episodes). The command under each row is the tfjs run; the fused run is the same command with \`=auto\` (the default) or without the \`--set\`. The machine is shared: the load averages of every run are in the details. ${discriminatorPaths ? "The key is trainer.computePath: the discriminator's loss, gradients and Adam step on the tfjs graph vs the fused path (decision 0018); PPO and acting are fused in both columns." : "The key is ppo.computePath / bc.computePath; the discriminators' path is the default (fused since decision 0018 where it applies) in both columns, GCL's reward net is tfjs in both."}`,
     seeds: [TRAIN_SEED, DEMONSTRATION_SEED],
     tables: [
       {
-        title: "CartPole presets, tfjs graph (before) vs fused MLP path (after), wall seconds",
+        title: discriminatorPaths
+          ? "CartPole presets, discriminator on the tfjs graph (before) vs fused (after), wall seconds"
+          : "CartPole presets, tfjs graph (before) vs fused MLP path (after), wall seconds",
         columns: [
           "algorithm",
           "env",

@@ -59,6 +59,7 @@ import {
   discriminatorSummary,
   readSummary,
   tfjsLossAndGradients,
+  tfjsTrainingRewards,
 } from "./discriminator-loss.js";
 import {
   type FusedDiscriminatorLoss,
@@ -347,8 +348,9 @@ export class AdversarialTrainer {
 
   /**
    * The variant's training reward for every row of a rollout, in one batched forward pass
-   * (detail 8), standardised when `normalizeRewardOutput` (detail 9; the statistics take this
-   * batch first). log π is the one recorded at collection (the policy has not changed since).
+   * (detail 8; fused or tfjs as the discriminator's path), standardised when `normalizeRewardOutput`
+   * (detail 9; the statistics take this batch first). log π is the one recorded at collection (the
+   * policy has not changed since).
    */
   trainingRewards(batch: RolloutBatch, options: { updateStatistics?: boolean } = {}): Float32Array {
     this.#assertLive("trainingRewards");
@@ -360,18 +362,12 @@ export class AdversarialTrainer {
         "a batch without logProbs",
       );
     }
-    const tensors = rewardTensors(rewardInput(batch), this.observationSpace, this.actionSpace);
-    let raw: Float32Array;
-    try {
-      const rewards = tf.tidy(() => {
-        const logProbs = this.variant.usesLogProbs ? tf.tensor1d(collectedLogProbs!) : undefined;
-        return this.variant.trainingReward(tensors, logProbs);
-      });
-      raw = Float32Array.from(rewards.dataSync());
-      rewards.dispose();
-    } finally {
-      disposeRewardTensors(tensors);
-    }
+    const input = rewardInput(batch);
+    const logProbs = this.variant.usesLogProbs ? collectedLogProbs : undefined;
+    const raw =
+      this.#fused === null
+        ? tfjsTrainingRewards(this.variant, input, logProbs)
+        : this.#fused.trainingRewards(input, logProbs);
     checkFinite(raw, "training reward");
     if (!this.normalizeRewardOutput) return raw;
     return standardizeRewards(raw, this.#rewardOutputStatistics, REWARD_EPSILON, {

@@ -152,6 +152,25 @@ export function tfjsLossAndGradients(
   }
 }
 
+/** The variant's training reward of a plain batch on the tfjs graph, read back (detail 8). */
+export function tfjsTrainingRewards(
+  variant: AdversarialVariant,
+  input: RewardInput,
+  logProbs: Float32Array | undefined,
+): Float32Array {
+  const tensors = rewardTensors(input, variant.observationSpace, variant.actionSpace);
+  try {
+    const rewards = tf.tidy(() =>
+      variant.trainingReward(tensors, logProbs === undefined ? undefined : tf.tensor1d(logProbs)),
+    );
+    const values = Float32Array.from(rewards.dataSync());
+    rewards.dispose();
+    return values;
+  } finally {
+    disposeRewardTensors(tensors);
+  }
+}
+
 /**
  * [loss, accuracyExpert, accuracyGenerated, logitMeanExpert, logitMeanGenerated, entropy] of a
  * batch whose first `expertCount` rows are expert. Bernoulli entropy with p = σ(ℓ), in stable form:

@@ -26,6 +26,7 @@ import {
   type DiscriminatorBatch,
   type DiscriminatorStatistics,
   tfjsLossAndGradients,
+  tfjsTrainingRewards,
 } from "./discriminator-loss.js";
 import {
   crossEntropySummary,
@@ -104,11 +105,12 @@ const cases: Case[] = [
     make: (rng) => new Gail({ ...cartPoleSpaces, rng }),
   },
   {
-    name: "GAIL, raw inputs, a reward over s, a, s′ and done (tanh)",
+    name: "GAIL, raw inputs, a reward over s, a, s′ and done (tanh), training on the logit",
     make: (rng) =>
       new Gail({
         ...cartPoleSpaces,
         normalizeInput: false,
+        trainingRewardForm: "logit",
         rewardNetwork: new MlpReward({
           ...cartPoleSpaces,
           inputs: { observation: true, action: true, nextObservation: true, done: true },
@@ -142,11 +144,13 @@ const cases: Case[] = [
     make: (rng) => new Airl({ ...cartPoleSpaces, rng, discount: 0.95 }),
   },
   {
-    name: "AIRL state-only g(s) with shaping, Box actions, leaky relu",
+    name: "AIRL state-only g(s) with shaping, Box actions, leaky relu, paying g − 0.25·log π",
     make: (rng) =>
       new Airl({
         ...boxSpaces,
         rng,
+        policyReward: "base",
+        entropyWeight: 0.25,
         stateOnly: true,
         discount: 0.9,
         base: { hiddenSizes: [16], activation: "leakyRelu" },
@@ -201,6 +205,10 @@ describe("FusedDiscriminatorLoss", () => {
       const result = fused.lossAndGradients(batch, expertCount);
       expectStatisticsClose(result.statistics, reference.statistics);
       expectStatisticsClose(fused.statistics(batch, expertCount), reference.statistics);
+      // The relabelling: the variant's training reward on the same rows.
+      const rewards = fused.trainingRewards(batch.input, batch.logProbs);
+      const expectedRewards = tfjsTrainingRewards(variant, batch.input, batch.logProbs);
+      expect(relativeError(rewards, expectedRewards)).toBeLessThan(1e-5);
       // Undecided and confident rows both: the batch is a real test of the loss.
       expect(reference.statistics.loss).toBeGreaterThan(0.05);
       expect(result.gradients.length).toBe(variant.trainableVariables.length);

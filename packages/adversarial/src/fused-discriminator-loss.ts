@@ -37,6 +37,7 @@ import {
 import type { AdversarialVariant } from "./adversarial-variant.js";
 import { Airl } from "./airl.js";
 import type { DiscriminatorBatch, DiscriminatorStatistics } from "./discriminator-loss.js";
+import type { EnergyBasedVariant } from "./energy-based-variant.js";
 import { Gail } from "./gail.js";
 import { GanGcl } from "./gan-gcl.js";
 
@@ -213,16 +214,42 @@ export class FusedDiscriminatorLoss {
   }
 
   /**
-   * The logits, the statistics and (with `withGradients`) ∂L/∂(network outputs) in the passes'
-   * `outputGradients`.
+   * The variant's training reward on a rollout (`AdversarialTrainer.trainingRewards` before
+   * standardisation): GAIL's softplus(r) or r, GAN-GCL's f − λ·log π, AIRL's f − λ·log π or
+   * g − λ·log π (`policyReward: "base"`), in the tfjs graph's float32 order.
    */
-  #forward(
-    batch: DiscriminatorBatch,
-    expertCount: number,
-    withGradients: boolean,
-  ): DiscriminatorStatistics {
-    const { input, labels, logProbs } = batch;
-    const rows = labels.length;
+  trainingRewards(input: RewardInput, logProbs: Float32Array | undefined): Float32Array {
+    const rows = input.dones.length;
+    const { base, shaped } = this.#rewardOutputs(input, rows);
+    const variant = this.#variant;
+    const rewards = new Float32Array(rows);
+    if (variant instanceof Gail) {
+      if (variant.trainingRewardForm === "logit") rewards.set(shaped.subarray(0, rows));
+      else for (let r = 0; r < rows; r++) rewards[r] = softplus(shaped[r]!);
+      return rewards;
+    }
+    const policyReward = variant instanceof Airl && variant.policyReward === "base" ? base : shaped;
+    const weight = Math.fround((variant as EnergyBasedVariant).entropyWeight);
+    for (let r = 0; r < rows; r++) {
+      rewards[r] = Math.fround(policyReward[r]! - Math.fround(logProbs![r]! * weight));
+    }
+    return rewards;
+  }
+
+  /**
+   * The reward net's output on `rows` rows (`base`: r, or AIRL's g; the network's own output view,
+   * valid until its next pass) and f (`shaped`: r itself, or g + γ(1 − done)h(s′) − h(s)), with h's
+   * outputs on [s; s′] and γ in float32.
+   */
+  #rewardOutputs(
+    input: RewardInput,
+    rows: number,
+  ): {
+    base: Float32Array;
+    shaped: Float32Array;
+    potentials: Float32Array | null;
+    discount: number;
+  } {
     const { observationSpace, actionSpace } = this.#variant;
     const { observations, nextObservations } = this.#normalizedObservations(input, rows);
     const reward = this.#reward;
@@ -237,50 +264,64 @@ export class FusedDiscriminatorLoss {
       actionSpace,
       reward.features,
     );
-    const rewards = reward.reward.network.host.forward(reward.features, rows, reward.cache);
+    const base = reward.reward.network.host.forward(reward.features, rows, reward.cache);
     if (this.#logits.length < rows) this.#logits = new Float32Array(rows);
-    const logits = this.#logits;
-    logits.set(rewards.subarray(0, rows));
-
+    const shaped = this.#logits;
+    shaped.set(base.subarray(0, rows));
     const potential = this.#potential;
     const shaping = this.#networks.shaping;
-    let potentials: Float32Array | null = null;
-    let discount = 0;
-    if (potential !== null && shaping !== null) {
-      // h on [s; s′] in one pass; f = (g + (notDone·h(s′))·γ) − h(s) in tfjs's float32 order.
-      const potentialInputs = potential.reward.inputs;
-      const potentialWidth = inputWidth(potentialInputs, observationSpace, actionSpace);
-      potential.reserve(2 * rows, potentialWidth);
-      const half = rows * potentialWidth;
-      for (const [part, values] of [
-        [0, observations],
-        [1, nextObservations],
-      ] as const) {
-        encodeFeatures(
-          { ...input, observations: values },
-          rows,
-          potentialInputs,
-          observationSpace,
-          actionSpace,
-          potential.features.subarray(part * half, (part + 1) * half),
-        );
-      }
-      potentials = potential.reward.network.host.forward(
-        potential.features,
-        2 * rows,
-        potential.cache,
-      );
-      discount = Math.fround(shaping.discount);
-      for (let r = 0; r < rows; r++) {
-        const notDone = input.dones[r] === 0 ? 1 : 0;
-        const next = Math.fround(Math.fround(notDone * potentials[rows + r]!) * discount);
-        logits[r] = Math.fround(Math.fround(logits[r]! + next) - potentials[r]!);
-      }
+    if (potential === null || shaping === null) {
+      return { base, shaped, potentials: null, discount: 0 };
     }
+    // h on [s; s′] in one pass; f = (g + (notDone·h(s′))·γ) − h(s) in tfjs's float32 order.
+    const potentialInputs = potential.reward.inputs;
+    const potentialWidth = inputWidth(potentialInputs, observationSpace, actionSpace);
+    potential.reserve(2 * rows, potentialWidth);
+    const half = rows * potentialWidth;
+    for (const [part, values] of [
+      [0, observations],
+      [1, nextObservations],
+    ] as const) {
+      encodeFeatures(
+        { ...input, observations: values },
+        rows,
+        potentialInputs,
+        observationSpace,
+        actionSpace,
+        potential.features.subarray(part * half, (part + 1) * half),
+      );
+    }
+    const potentials = potential.reward.network.host.forward(
+      potential.features,
+      2 * rows,
+      potential.cache,
+    );
+    const discount = Math.fround(shaping.discount);
+    for (let r = 0; r < rows; r++) {
+      const notDone = input.dones[r] === 0 ? 1 : 0;
+      const next = Math.fround(Math.fround(notDone * potentials[rows + r]!) * discount);
+      shaped[r] = Math.fround(Math.fround(shaped[r]! + next) - potentials[r]!);
+    }
+    return { base, shaped, potentials, discount };
+  }
+
+  /**
+   * The logits f − log π (or r), the statistics and (with `withGradients`) ∂L/∂(network outputs)
+   * in the passes' `outputGradients`.
+   */
+  #forward(
+    batch: DiscriminatorBatch,
+    expertCount: number,
+    withGradients: boolean,
+  ): DiscriminatorStatistics {
+    const { input, labels, logProbs } = batch;
+    const rows = labels.length;
+    const { shaped: logits, potentials, discount } = this.#rewardOutputs(input, rows);
     if (this.#variant.usesLogProbs) {
       for (let r = 0; r < rows; r++) logits[r] = Math.fround(logits[r]! - logProbs![r]!);
     }
-
+    const reward = this.#reward;
+    const potential = this.#potential;
     const dLogits = withGradients ? reward.outputGradients : null;
     const summary = crossEntropySummary(logits, labels, rows, expertCount, dLogits);
     if (dLogits !== null && potential !== null && potentials !== null) {
