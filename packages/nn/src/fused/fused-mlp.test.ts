@@ -79,6 +79,38 @@ describe("FusedMlp", () => {
     mlp.dispose();
   });
 
+  test.each([
+    { sizes: [18, 256, 256, 6], rows: 64 },
+    { sizes: [7, 37, 70, 5], rows: 13 },
+  ])(
+    "wasm and TypeScript kernels agree on relu networks $sizes, $rows rows (transpose tiles and edges)",
+    ({ sizes, rows }) => {
+      const rng = new Rng(31);
+      const mlp = randomNetwork("relu", rng, sizes);
+      for (const bias of mlp.host.biases) rng.fillUniform(bias, -0.1, 0.1);
+      mlp.markHostChanged();
+      const inputs = rng.fillUniform(new Float32Array(rows * sizes[0]!), -2, 2);
+      const outputGradients = rng.fillUniform(new Float32Array(rows * sizes[3]!), -1, 1);
+      const results = (["typescript", "wasm"] as const).map((kernels) => {
+        const cache = new FusedMlpCache(kernels);
+        const outputs = Float32Array.from(mlp.host.forward(inputs, rows, cache));
+        const hidden = Float32Array.from(cache.outputs[1]!);
+        const { flat } = mlp.host.createGradients();
+        const inputGradients = new Float32Array(rows * sizes[0]!);
+        mlp.host.backward(cache, outputGradients, flat, inputGradients);
+        return { outputs, hidden, flat, inputGradients };
+      });
+      const [typescript, wasm] = results as [(typeof results)[0], (typeof results)[0]];
+      // Some hidden units are exactly 0 (relu's kink passes no gradient) and some are positive.
+      expect(wasm.hidden.some((value) => value === 0)).toBe(true);
+      expect(wasm.hidden.some((value) => value > 0)).toBe(true);
+      expect(relativeError(wasm.outputs, typescript.outputs)).toBeLessThan(1e-5);
+      expect(relativeError(wasm.flat, typescript.flat)).toBeLessThan(1e-5);
+      expect(relativeError(wasm.inputGradients, typescript.inputGradients)).toBeLessThan(1e-5);
+      mlp.dispose();
+    },
+  );
+
   test.each(cases)(
     "%s, %s kernels: outputs, parameter and input gradients agree with tfjs to 1e-5 relative",
     (activation, kernels) => {

@@ -71,7 +71,7 @@ export class FusedMlpCache {
     let scratch = 0;
     for (let layer = 0; layer + 1 < sizes.length; layer++) {
       parameterCount += (sizes[layer]! + 1) * sizes[layer + 1]!;
-      scratch = Math.max(scratch, capacity * sizes[layer]!, sizes[layer]! * sizes[layer + 1]!);
+      scratch = Math.max(scratch, sizes[layer]! * sizes[layer + 1]!);
     }
     let end = 4; // offset 0 is the kernels' "no bias"
     const take = (count: number) => {
@@ -263,6 +263,8 @@ export class FusedMlp {
         x * 4,
         rows,
         sizes[layer]!,
+        sizes[layer]! * 4,
+        4,
         (layout.parameters + kernel) * 4,
         (layout.parameters + bias) * 4,
         outWidth,
@@ -271,6 +273,7 @@ export class FusedMlp {
       const count = rows * outWidth;
       const view = floats.subarray(y, y + count);
       if (activations[layer] === "tanh") kernels.tanhInPlace(y * 4, count);
+      else if (activations[layer] === "relu") kernels.reluInPlace(y * 4, count);
       else activateInPlace(view, count, activations[layer]!, leakyReluAlpha);
       outputs.push(view);
       x = y;
@@ -279,7 +282,10 @@ export class FusedMlp {
     return outputs[outputs.length - 1]!;
   }
 
-  /** ∂x·W+b: ∂W = xᵀ·dz, ∂b = 1ᵀ·dz, ∂x = dz·Wᵀ, each one `denseForward` on transposed operands. */
+  /**
+   * ∂x·W+b: ∂W = xᵀ·dz (x read column by column through swapped strides), ∂b = 1ᵀ·dz and
+   * ∂x = dz·Wᵀ (Wᵀ transposed into scratch), each one `denseForward`.
+   */
   #wasmBackward(
     cache: FusedMlpCache,
     outputGradients: Float32Array,
@@ -297,6 +303,7 @@ export class FusedMlp {
       const count = rows * sizes[layer + 1]!;
       const output = layout.outputs[layer]!;
       if (activations[layer] === "tanh") kernels.tanhBackward(delta * 4, output * 4, count);
+      else if (activations[layer] === "relu") kernels.reluBackward(delta * 4, output * 4, count);
       else {
         multiplyByDerivative(
           floats.subarray(delta, delta + count),
@@ -316,11 +323,13 @@ export class FusedMlp {
       const x = layer === 0 ? layout.inputs : layout.outputs[layer - 1]!;
       const { kernel, bias } = this.#offsets(layer);
       const scratch = layout.scratch * 4;
-      kernels.transpose(x * 4, rows, inWidth, scratch);
+      // xᵀ [inWidth, rows]: row i of it is column i of x (stride 4), its step a row of x.
       kernels.denseForward(
-        scratch,
+        x * 4,
         inWidth,
         rows,
+        4,
+        inWidth * 4,
         delta,
         0,
         outWidth,
@@ -330,6 +339,8 @@ export class FusedMlp {
         layout.ones * 4,
         1,
         rows,
+        rows * 4,
+        4,
         delta,
         0,
         outWidth,
@@ -338,7 +349,17 @@ export class FusedMlp {
       if (layer > 0 || inputGradients !== undefined) {
         kernels.transpose((layout.parameters + kernel) * 4, inWidth, outWidth, scratch);
         const below = layer > 0 ? layout.deltas[layer - 1]! : layout.inputGradients;
-        kernels.denseForward(delta, rows, outWidth, scratch, 0, inWidth, below * 4);
+        kernels.denseForward(
+          delta,
+          rows,
+          outWidth,
+          outWidth * 4,
+          4,
+          scratch,
+          0,
+          inWidth,
+          below * 4,
+        );
         if (layer > 0) derivative(layer - 1, below);
       }
     }

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels of the fused path (decision 0014): a 2 kB module compiled from
+ * The WebAssembly SIMD kernels of the fused path (decision 0014): a 3 kB module compiled from
  * assembly/kernels.ts and embedded as base64 (wasm-bytes.ts), compiled synchronously on first use
  * (small enough for browsers' main-thread limit of 4 kB) with no download and no `node:` import.
  * Where WebAssembly SIMD is missing, the plain-TypeScript kernels run instead.
@@ -15,6 +15,8 @@ interface KernelExports {
     x: number,
     rows: number,
     inWidth: number,
+    rowStride: number,
+    columnStride: number,
     kernel: number,
     bias: number,
     outWidth: number,
@@ -23,6 +25,20 @@ interface KernelExports {
   transpose(source: number, rows: number, cols: number, target: number): void;
   tanhInPlace(values: number, count: number): void;
   tanhBackward(gradients: number, outputs: number, count: number): void;
+  reluInPlace(values: number, count: number): void;
+  reluBackward(gradients: number, outputs: number, count: number): void;
+  adamStep(
+    values: number,
+    gradients: number,
+    firstMoments: number,
+    secondMoments: number,
+    count: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    correction2: number,
+    epsilon: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -69,7 +85,7 @@ export function setFusedKernels(kernels: FusedKernels): void {
 
 /**
  * One instance of the module with its own memory: a workspace holding a network's parameters,
- * activations and gradients for one cache. Memory grows on demand; `floats` is re-made after.
+ * activations and gradients for one cache (or an `Adam`'s moments). Memory grows on demand; `floats` is re-made after.
  */
 export class WasmWorkspace {
   readonly kernels: KernelExports;

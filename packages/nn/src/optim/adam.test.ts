@@ -1,6 +1,6 @@
-import { ValidationError } from "@irlkit/core";
+import { Rng, ValidationError } from "@irlkit/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend, tf } from "../index.js";
+import { fusedKernels, initBackend, setFusedKernels, tf } from "../index.js";
 import { expectNoTensorLeak } from "../testing.js";
 import { Adam, type AdamState } from "./adam.js";
 
@@ -170,6 +170,47 @@ describe("Adam", () => {
     }
     expect(adam.saveState()).toEqual(before);
     variable.dispose();
+  });
+
+  it("the WebAssembly SIMD update and the TypeScript loop give the same bits, odd sizes included", () => {
+    expect(fusedKernels()).toBe("wasm");
+    const shapes = [[7], [5, 3], [1], [256, 6]];
+    const make = (kernels: "wasm" | "typescript") => {
+      setFusedKernels(kernels);
+      try {
+        const variables = shapes.map((shape) => tf.variable(tf.zeros(shape)));
+        return { variables, adam: new Adam(variables, { learningRate: 0.05 }) };
+      } finally {
+        setFusedKernels("wasm");
+      }
+    };
+    const runs = [make("typescript"), make("wasm")];
+    const rng = new Rng(5);
+    const values = runs.map(({ variables }) =>
+      variables.map((variable) => Float32Array.from(variable.dataSync())),
+    );
+    let early: AdamState | undefined;
+    for (let t = 0; t < 12; t++) {
+      const gradients = shapes.map((_, index) =>
+        rng.fillNormal(new Float32Array(values[0]![index]!.length), 0, t < 6 ? 1 : 1e-3),
+      );
+      for (const [index, run] of runs.entries()) {
+        run.adam.learningRate = 0.05 / (t + 1);
+        run.adam.stepValues(values[index]!, gradients);
+      }
+      if (t === 3) early = runs[1]!.adam.saveState();
+    }
+    const bits = (arrays: Float32Array[]) => arrays.map((array) => Array.from(array));
+    expect(bits(values[1]!)).toEqual(bits(values[0]!));
+    expect(runs[1]!.adam.saveState()).toEqual(runs[0]!.adam.saveState());
+    // A saved state is a copy, not a view of the module's memory.
+    expect(early!.steps).toEqual([4, 4, 4, 4]);
+    expect(early!.firstMoments[0]).not.toEqual(runs[1]!.adam.saveState().firstMoments[0]);
+    // loadState writes into the module's memory: the restored optimiser continues identically.
+    const restored = make("wasm");
+    restored.adam.loadState(runs[0]!.adam.saveState());
+    expect(restored.adam.saveState()).toEqual(runs[0]!.adam.saveState());
+    tf.dispose([...runs, restored].flatMap(({ variables }) => variables));
   });
 
   it("leaks no tensors per step", () => {

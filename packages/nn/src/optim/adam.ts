@@ -11,6 +11,8 @@
  */
 import { ValidationError } from "@irlkit/core";
 import * as tf from "@tensorflow/tfjs-core";
+import { fusedKernels } from "../fused/wasm-kernels.js";
+import { AdamWorkspace } from "./adam-workspace.js";
 import { checkArrays } from "./parameters.js";
 
 export interface AdamOptions {
@@ -66,6 +68,8 @@ export class Adam {
   #steps: number[];
   #firstMoments: Float64Array[];
   #secondMoments: Float64Array[];
+  /** Where WebAssembly SIMD runs (`fusedKernels()`): the moments live there and it does the update. */
+  readonly #workspace: AdamWorkspace | null;
 
   constructor(variables: readonly tf.Variable[], options: AdamOptions) {
     this.variables = [...variables];
@@ -74,8 +78,12 @@ export class Adam {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
     this.#steps = this.variables.map(() => 0);
-    this.#firstMoments = this.variables.map((variable) => new Float64Array(variable.size));
-    this.#secondMoments = this.variables.map((variable) => new Float64Array(variable.size));
+    const sizes = this.variables.map((variable) => variable.size);
+    this.#workspace = fusedKernels() === "wasm" ? new AdamWorkspace(sizes) : null;
+    this.#firstMoments =
+      this.#workspace?.firstMoments ?? sizes.map((size) => new Float64Array(size));
+    this.#secondMoments =
+      this.#workspace?.secondMoments ?? sizes.map((size) => new Float64Array(size));
   }
 
   /** One update with `gradients[i]` for `variables[i]` (`null`: that variable is left alone). */
@@ -138,6 +146,10 @@ export class Adam {
     const v = this.#secondMoments[index]!;
     const stepSize = learningRate / (1 - beta1 ** t);
     const correction2 = Math.sqrt(1 - beta2 ** t);
+    if (this.#workspace !== null) {
+      this.#workspace.step(index, values, gradient, beta1, beta2, stepSize, correction2, epsilon);
+      return;
+    }
     const keep1 = 1 - beta1;
     const keep2 = 1 - beta2;
     for (let i = 0; i < values.length; i++) {
@@ -180,7 +192,11 @@ export class Adam {
     checkArrays(state.firstMoments, this.variables, `${field}.firstMoments`, Float64Array);
     checkArrays(state.secondMoments, this.variables, `${field}.secondMoments`, Float64Array);
     this.#steps = [...steps];
-    this.#firstMoments = state.firstMoments.map((m) => Float64Array.from(m));
-    this.#secondMoments = state.secondMoments.map((v) => Float64Array.from(v));
+    state.firstMoments.forEach((m, index) => {
+      this.#firstMoments[index]!.set(m);
+    });
+    state.secondMoments.forEach((v, index) => {
+      this.#secondMoments[index]!.set(v);
+    });
   }
 }
