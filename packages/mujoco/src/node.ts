@@ -2,8 +2,8 @@
  * Node-only parts of `@irlkit/mujoco` (import from `@irlkit/mujoco/node`): the worker-thread vector
  * env, which needs `node:worker_threads`.
  */
+export { WorkerVectorEnv, type WorkerVectorStepResult } from "./node/worker-vector-env.js";
 export {
-  WorkerVectorEnv,
+  DEFAULT_SPIN_MICROSECONDS,
   type WorkerVectorEnvOptions,
-  type WorkerVectorStepResult,
-} from "./node/worker-vector-env.js";
+} from "./node/worker-vector-env-options.js";

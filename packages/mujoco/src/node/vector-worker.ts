@@ -4,6 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type AutoresetMode, createRegistry, type MakeOverrides, VectorEnv } from "@irlkit/envs";
 import { registerMujocoEnvs } from "../registrations.js";
+import { AdaptiveSpin } from "./adaptive-spin.js";
 import { COMMAND, CONTROL, workerArrays } from "./shared-layout.js";
 
 /** What the main thread hands a worker. */
@@ -15,6 +16,8 @@ export interface VectorWorkerData {
   observationSize: number;
   actionSize: number;
   autoresetMode: AutoresetMode;
+  /** The longest poll for the next request before sleeping in `Atomics.wait` (`AdaptiveSpin`). */
+  spinMicroseconds: number;
 }
 
 const data = workerData as VectorWorkerData;
@@ -39,10 +42,16 @@ async function main(): Promise<void> {
   Atomics.store(control, CONTROL.ready, 1);
   Atomics.notify(control, CONTROL.ready);
   let handled = 0; // requests start at 1 in a fresh buffer (one may already be waiting)
+  const requested = () => Atomics.load(control, CONTROL.request) !== handled;
+  const spin = new AdaptiveSpin(data.spinMicroseconds);
   for (;;) {
-    Atomics.wait(control, CONTROL.request, handled);
+    // A caller stepping in a tight loop sends the next request within microseconds: poll first.
+    const started = performance.now();
+    if (!spin.poll(requested)) {
+      while (!requested()) Atomics.wait(control, CONTROL.request, handled);
+    }
+    spin.record(started, performance.now());
     const request = Atomics.load(control, CONTROL.request);
-    if (request === handled) continue;
     handled = request;
     const command = Atomics.load(control, CONTROL.command);
     if (command === COMMAND.close) {

@@ -1,36 +1,16 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type Box, describeValue, type Space, ValidationError } from "@irlkit/core";
-import { createRegistry, type MakeOverrides } from "@irlkit/envs";
+import { createRegistry, type Registry, VectorEnv, type VectorStepResult } from "@irlkit/envs";
 import { registerMujocoEnvs } from "../registrations.js";
+import { AdaptiveSpin } from "./adaptive-spin.js";
 import { COMMAND, CONTROL, type WorkerArrays, workerArrays } from "./shared-layout.js";
+import { startVectorWorker } from "./start-vector-worker.js";
 import type { VectorWorkerData } from "./vector-worker.js";
-
-/** Options of {@link WorkerVectorEnv.create}. */
-export interface WorkerVectorEnvOptions {
-  /**
-   * One of this package's env ids, e.g. "HalfCheetah-v5" or "seals/Hopper-v1" (each worker builds
-   * its envs from `registerMujocoEnvs(createRegistry())`; registrations of your own do not reach it).
-   */
-  envId: string;
-  /** Passed to `make(envId, makeOverrides)` in every worker (JSON values). @default {} */
-  makeOverrides?: MakeOverrides;
-  /** Envs in total, split as evenly as possible over the workers (env i in worker ⌊i / K⌋). */
-  numEnvs: number;
-  /** Worker threads, each with its own MuJoCo module. @default 2 */
-  numWorkers?: number;
-  /** As `VectorEnv`'s; `"disabled"` is not offered. */
-  autoresetMode: "same-step" | "next-step";
-  /**
-   * How long a step or reset may take before its worker counts as crashed (it is then terminated
-   * and respawned, and its episodes are truncated). @default 30000
-   */
-  stepTimeoutMs?: number;
-  /** How long a worker may take to start (load MuJoCo and build its envs). @default 60000 */
-  startTimeoutMs?: number;
-}
+import {
+  type ResolvedWorkerVectorEnvOptions,
+  resolveWorkerVectorEnvOptions,
+  type WorkerVectorEnvOptions,
+} from "./worker-vector-env-options.js";
 
 /** The arrays of one step (as `VectorStepResult` without the info objects). */
 export interface WorkerVectorStepResult {
@@ -55,18 +35,22 @@ interface WorkerSlot {
   request: number;
   /** Next-step mode after a crash: the next step resets the slot instead of stepping it. */
   resetPending: boolean;
+  /** Whether this thread polls for the slot's answer before sleeping. */
+  spin: AdaptiveSpin;
 }
 
 /**
  * A vector env whose envs run in worker threads (Node only: `@irlkit/mujoco/node`): each worker
  * owns its own MuJoCo module and K envs in an in-process `VectorEnv`, and exchanges actions and
  * results with this thread through one `SharedArrayBuffer` per worker, with one `Atomics`
- * round trip per worker per step. `step` and `reset` are synchronous (this thread blocks in
- * `Atomics.wait` while the workers step), so it drops into code written for `VectorEnv`.
+ * round trip per worker per step. `step` and `reset` are synchronous (this thread steps its own
+ * `mainThreadEnvs`, if any, then polls and waits in `Atomics.wait` for the workers), so it drops
+ * into code written for `VectorEnv`.
  *
  * Determinism: env i is reset with seed `seed + i` and autoresets exactly as `VectorEnv`'s env i
  * does, so for the same seed and actions every array equals an in-process
- * `new VectorEnv(() => make(envId), { numEnvs, autoresetMode })`'s, whatever the worker count.
+ * `new VectorEnv(() => make(envId), { numEnvs, autoresetMode })`'s, whatever the worker count,
+ * the envs kept on this thread and the polling time.
  *
  * A worker that fails (throws, exits or stops answering for `stepTimeoutMs`) is terminated and
  * respawned: its envs' episodes are reported truncated on that step (`truncated` and `finished`
@@ -80,6 +64,10 @@ interface WorkerSlot {
 export class WorkerVectorEnv {
   readonly numEnvs: number;
   readonly numWorkers: number;
+  /** Envs 0 … mainThreadEnvs − 1 step on this thread. */
+  readonly mainThreadEnvs: number;
+  /** The polling budget in effect (the option, or its default for this machine's cores). */
+  readonly spinMicroseconds: number;
   readonly autoresetMode: "same-step" | "next-step";
   readonly singleObservationSpace: Space;
   readonly singleActionSpace: Space;
@@ -87,10 +75,10 @@ export class WorkerVectorEnv {
   readonly actionSize: number;
   /** How many workers were respawned after a crash. */
   respawns = 0;
-  readonly #options: Required<Omit<WorkerVectorEnvOptions, "makeOverrides">> & {
-    makeOverrides: MakeOverrides;
-  };
+  readonly #options: ResolvedWorkerVectorEnvOptions;
   readonly #slots: WorkerSlot[];
+  /** This thread's envs (`mainThreadEnvs` of them), or undefined when there are none. */
+  readonly #local: VectorEnv | undefined;
   readonly #result: WorkerVectorStepResult;
   readonly #runningReturns: Float64Array;
   readonly #runningLengths: Int32Array;
@@ -99,26 +87,21 @@ export class WorkerVectorEnv {
   #closed = false;
 
   private constructor(
-    options: WorkerVectorEnvOptions,
+    options: ResolvedWorkerVectorEnvOptions,
     spaces: { observation: Space; action: Space },
+    registry: Registry,
   ) {
-    const numWorkers = options.numWorkers ?? 2;
+    const { numWorkers, mainThreadEnvs } = options;
     this.numEnvs = options.numEnvs;
     this.numWorkers = numWorkers;
+    this.mainThreadEnvs = mainThreadEnvs;
+    this.spinMicroseconds = options.spinMicroseconds;
     this.autoresetMode = options.autoresetMode;
     this.singleObservationSpace = spaces.observation;
     this.singleActionSpace = spaces.action;
     this.observationSize = spaces.observation.flatSize;
     this.actionSize = spaces.action.flatSize;
-    this.#options = {
-      envId: options.envId,
-      makeOverrides: options.makeOverrides ?? {},
-      numEnvs: options.numEnvs,
-      numWorkers,
-      autoresetMode: options.autoresetMode,
-      stepTimeoutMs: options.stepTimeoutMs ?? 30_000,
-      startTimeoutMs: options.startTimeoutMs ?? 60_000,
-    };
+    this.#options = options;
     const n = this.numEnvs;
     const size = this.observationSize;
     this.#result = {
@@ -135,13 +118,21 @@ export class WorkerVectorEnv {
     this.#runningReturns = new Float64Array(n);
     this.#runningLengths = new Int32Array(n);
     this.#slots = [];
-    const perWorker = Math.ceil(n / numWorkers);
+    const perWorker = Math.ceil((n - mainThreadEnvs) / numWorkers);
     for (let w = 0; w < numWorkers; w++) {
-      const start = w * perWorker;
+      const start = mainThreadEnvs + w * perWorker;
       const count = Math.min(perWorker, n - start);
       if (count <= 0) break;
       this.#slots.push(this.#spawn(start, count));
     }
+    // Built while the workers load their modules; env i is the same env wherever it runs.
+    this.#local =
+      mainThreadEnvs > 0
+        ? new VectorEnv(() => registry.make(options.envId, options.makeOverrides), {
+            numEnvs: mainThreadEnvs,
+            autoresetMode: options.autoresetMode,
+          })
+        : undefined;
     for (const slot of this.#slots) this.#awaitReady(slot);
   }
 
@@ -150,9 +141,9 @@ export class WorkerVectorEnv {
    * vector env. The spaces come from one env built here first, which also checks `envId`.
    */
   static async create(options: WorkerVectorEnvOptions): Promise<WorkerVectorEnv> {
-    checkOptions(options);
+    const resolved = resolveWorkerVectorEnvOptions(options);
     const registry = await registerMujocoEnvs(createRegistry());
-    const probe = registry.make(options.envId, options.makeOverrides ?? {});
+    const probe = registry.make(resolved.envId, resolved.makeOverrides);
     const spaces = { observation: probe.observationSpace, action: probe.actionSpace };
     probe.close();
     if (spaces.action.kind !== "Box") {
@@ -162,7 +153,7 @@ export class WorkerVectorEnv {
         options.envId,
       );
     }
-    return new WorkerVectorEnv(options, spaces);
+    return new WorkerVectorEnv(resolved, spaces, registry);
   }
 
   /** The worker threads, in slot order (for monitoring; a respawn replaces an entry). */
@@ -186,6 +177,10 @@ export class WorkerVectorEnv {
         slot.arrays.seeds[j] = args.seed === undefined ? Number.NaN : args.seed + slot.start + j;
       }
       this.#send(slot, COMMAND.reset);
+    }
+    if (this.#local !== undefined) {
+      const local = this.#local.reset(args.seed === undefined ? {} : { seed: args.seed });
+      this.#result.observations.set(local.observations);
     }
     for (const sent of [...this.#slots]) {
       const slot = this.#receive(sent) ? sent : this.#replace(sent);
@@ -233,6 +228,16 @@ export class WorkerVectorEnv {
       );
       this.#send(slot, COMMAND.step);
     }
+    // This thread's envs step while the workers step theirs. An error here is raised only after
+    // the workers answered, so no worker is left writing into shared memory mid-request.
+    let localError: { error: unknown } | undefined;
+    if (this.#local !== undefined) {
+      try {
+        this.#gatherLocal(this.#local.step(actions.subarray(0, this.mainThreadEnvs * actionSize)));
+      } catch (error) {
+        localError = { error };
+      }
+    }
     for (const slot of [...this.#slots]) {
       const wasPending = slot.resetPending;
       if (!this.#receive(slot)) {
@@ -242,6 +247,7 @@ export class WorkerVectorEnv {
       if (wasPending) this.#gatherPendingReset(slot);
       else this.#gather(slot);
     }
+    if (localError !== undefined) throw localError.error;
     return this.#result;
   }
 
@@ -254,6 +260,7 @@ export class WorkerVectorEnv {
       this.#receive(slot, 2000);
       void slot.worker.terminate();
     }
+    this.#local?.close();
   }
 
   #spawn(start: number, count: number): WorkerSlot {
@@ -266,14 +273,23 @@ export class WorkerVectorEnv {
       observationSize: this.observationSize,
       actionSize: this.actionSize,
       autoresetMode: this.autoresetMode,
+      spinMicroseconds: this.spinMicroseconds,
     };
-    const worker = startWorker(data);
+    const worker = startVectorWorker(data);
     // Errors arrive on this thread's event loop, which step() blocks: they are detected through
     // the shared `failed` flag or the timeout instead; keep them from becoming uncaught.
     worker.on("error", () => {});
     worker.on("message", () => {});
     worker.unref();
-    return { worker, arrays, start, count, request: 0, resetPending: false };
+    return {
+      worker,
+      arrays,
+      start,
+      count,
+      request: 0,
+      resetPending: false,
+      spin: new AdaptiveSpin(this.spinMicroseconds),
+    };
   }
 
   #awaitReady(slot: WorkerSlot): void {
@@ -306,15 +322,23 @@ export class WorkerVectorEnv {
   /** Waits for the slot's answer; false when the worker failed or timed out. */
   #receive(slot: WorkerSlot, timeoutMs = this.#options.stepTimeoutMs): boolean {
     const { control } = slot.arrays;
+    const started = performance.now();
+    slot.spin.poll(
+      () =>
+        Atomics.load(control, CONTROL.done) === slot.request ||
+        Atomics.load(control, CONTROL.failed) !== 0,
+    );
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const done = Atomics.load(control, CONTROL.done);
-      if (done === slot.request) return true;
+      if (done === slot.request) break;
       if (Atomics.load(control, CONTROL.failed) !== 0) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       Atomics.wait(control, CONTROL.done, done, Math.min(left, 1000));
     }
+    slot.spin.record(started, performance.now());
+    return true;
   }
 
   #gather(slot: WorkerSlot): void {
@@ -342,6 +366,20 @@ export class WorkerVectorEnv {
         this.#runningLengths[i] = this.#runningLengths[i]! + 1;
       }
     }
+  }
+
+  /** Copies this thread's envs' step into rows 0 … mainThreadEnvs − 1. */
+  #gatherLocal(step: VectorStepResult): void {
+    const result = this.#result;
+    result.observations.set(step.observations);
+    result.finalObservations.set(step.finalObservations);
+    result.rewards.set(step.rewards);
+    result.episodeReturns.set(step.episodeReturns);
+    result.episodeLengths.set(step.episodeLengths);
+    result.terminated.set(step.terminated);
+    result.truncated.set(step.truncated);
+    result.finished.set(step.finished);
+    result.autoreset.set(step.autoreset);
   }
 
   /** A next-step reset after a crash: reset observations, no transition. */
@@ -413,51 +451,4 @@ export class WorkerVectorEnv {
   #checkOpen(method: string): void {
     if (this.#closed) throw new Error(`WorkerVectorEnv.${method}: the vector env was closed.`);
   }
-}
-
-function checkOptions(options: WorkerVectorEnvOptions): void {
-  const positive = (value: unknown) =>
-    typeof value === "number" && Number.isSafeInteger(value) && value > 0;
-  if (!positive(options.numEnvs)) {
-    throw new ValidationError(
-      "WorkerVectorEnv numEnvs",
-      "a positive integer",
-      describeValue(options.numEnvs),
-    );
-  }
-  if (options.numWorkers !== undefined && !positive(options.numWorkers)) {
-    throw new ValidationError(
-      "WorkerVectorEnv numWorkers",
-      "a positive integer",
-      describeValue(options.numWorkers),
-    );
-  }
-  if (options.autoresetMode !== "same-step" && options.autoresetMode !== "next-step") {
-    throw new ValidationError(
-      "WorkerVectorEnv autoresetMode",
-      '"same-step" or "next-step"',
-      describeValue(options.autoresetMode),
-    );
-  }
-}
-
-/**
- * Starts the worker script. From the built package it is `vector-worker.js` beside this file; when
- * this file runs from its TypeScript source (the repository's tests), the worker loads the `.ts`
- * source through tsx with the workspace's `@irlkit/source` condition.
- */
-function startWorker(data: VectorWorkerData): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  if (!fromSource)
-    return new Worker(new URL("./vector-worker.js", import.meta.url), { workerData: data });
-  // tsx's ESM API (the require() entry of "tsx/esm/api" is its CommonJS build).
-  const tsxPackage = createRequire(import.meta.url).resolve("tsx/package.json");
-  const tsx = pathToFileURL(join(dirname(tsxPackage), "dist", "esm", "api", "index.mjs")).href;
-  const script = new URL("./vector-worker.ts", import.meta.url).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script)}); });`;
-  return new Worker(code, {
-    eval: true,
-    workerData: data,
-    execArgv: ["--conditions=@irlkit/source"],
-  });
 }
