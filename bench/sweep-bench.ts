@@ -28,6 +28,7 @@ import {
   transferArguments,
 } from "../apps/cli/src/sweeps/run-one.js";
 import { demosArguments, type SweepRun, trainArguments } from "../apps/cli/src/sweeps/spec.js";
+import { STEPS_TO_TARGET, targetOutcome } from "../apps/cli/src/sweeps/steps-to-target.js";
 import { benchDirectory, formatNumber, resultsDirectory, writeBenchResult } from "./lib.js";
 
 const name = process.argv[2];
@@ -81,6 +82,10 @@ interface ReportJson {
     max: number;
     goal?: Record<string, number>;
     goalMet?: number;
+    /** With score stepsToTarget: the stopAt targets, the runs that reached them, their wall s. */
+    target?: Record<string, number>;
+    reached?: number;
+    secondsToTarget?: number | null;
   }[];
 }
 const report = JSON.parse(reported.stdout) as ReportJson;
@@ -110,9 +115,14 @@ function commandsOf(run: SweepRun): string {
 }
 
 const sweep = readSweepDirectory(directory);
+// Steps to a stopAt target (the learning benches): per run the steps and seconds to it and the
+// best of the evaluations made on the way (metrics.jsonl eval/*).
+const stepsToTarget = sweep.score === STEPS_TO_TARGET;
 // A score other than the return gets its own column (e.g. expectedValueDifference).
 const scoreField =
-  typeof sweep.score === "string" && sweep.score !== "returnMean" ? sweep.score : null;
+  typeof sweep.score === "string" && sweep.score !== "returnMean" && !stepsToTarget
+    ? sweep.score
+    : null;
 // A run's row name: its experiment, and its algorithm when the experiment has several.
 const algorithmsOf = new Map<string, Set<string>>();
 for (const run of sweep.runs) {
@@ -149,10 +159,26 @@ for (const run of sweep.runs) {
       ? Number.NaN
       : (Date.parse(meta.completedAt) - Date.parse(meta.createdAt)) / 1000;
   const met = goalMet(directory, run);
+  const outcome = stepsToTarget ? targetOutcome(found.path) : undefined;
+  const evaluations = metrics
+    .filter((line) => line.includes('"eval/returnMean"'))
+    .map((line) => JSON.parse(line) as Record<string, number>);
+  const best = (key: string) =>
+    evaluations.length === 0
+      ? Number.NaN
+      : Math.max(...evaluations.map((line) => line[key] ?? Number.NaN));
   perRun.push([
     rowName(run),
     run.seed,
     ...(scoreField === null ? [] : [shownRecord(record[scoreField])]),
+    ...(outcome === undefined
+      ? []
+      : [
+          outcome.steps === null ? "not reached" : formatNumber(outcome.steps),
+          shownRecord(outcome.seconds),
+          shownRecord(best("eval/returnMean")),
+          shownRecord(best("eval/normalizedScore")),
+        ]),
     shownRecord(record.returnMean),
     shownRecord(record.normalizedScore),
     lastStep,
@@ -166,6 +192,7 @@ for (const run of sweep.runs) {
     seed: run.seed,
     run: relative(directory, found.path),
     score: record,
+    ...(outcome === undefined ? {} : { target: outcome, evaluations }),
   });
 }
 
@@ -181,15 +208,33 @@ const interval = (value: number, lower: number | null, upper: number | null) =>
   `${shown(value)} [${shown(lower)}, ${shown(upper)}]`;
 writeBenchResult({
   name: resultName,
-  description: `The sweep bench/sweeps/${name}.yaml${only === undefined ? "" : ` (experiments ${only})`} run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${resultName}-report/). ${report.complete} of ${report.total} runs complete${report.missing.length === 0 ? "" : ` (${report.missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
+  description: `The sweep bench/sweeps/${name}.yaml${only === undefined ? "" : ` (experiments ${only})`} run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${resultName}-report/). ${report.complete} of ${report.total} runs complete${report.missing.length === 0 ? "" : ` (${report.missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). ${stepsToTarget ? "Steps to target: the env steps at the first check that met every stopAt target of the run (the run setting: a training-metric target is checked after every round; an evaluation target after the round crossing each multiple of stopAt.every env steps, the live policy on stopAt.episodes deterministic episodes reset with stopAt.seed + i, as irlkit eval RUN scores it), mean ± CI over the runs that reached it; wall s to target from the start of training to that check. Best eval: the best of those evaluations (metrics.jsonl eval/*). " : ""}Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
   seeds: [...new Set(sweep.runs.map((run) => run.seed))].sort((a, b) => a - b),
   tables: [
     {
       title: "Per configuration (irlkit sweep report)",
-      columns: ["configuration", "runs", "mean ± 95% CI", "IQM [95% CI]", "min", "max", "goal met"],
+      columns: [
+        "configuration",
+        "runs",
+        ...(stepsToTarget ? ["target", "reached", "wall s to target"] : []),
+        "mean ± 95% CI",
+        "IQM [95% CI]",
+        "min",
+        "max",
+        "goal met",
+      ],
       rows: report.configurations.map((row) => [
         row.configuration,
         row.runs,
+        ...(stepsToTarget
+          ? [
+              Object.entries(row.target ?? {})
+                .map(([field, minimum]) => `${field} ≥ ${minimum}`)
+                .join(", "),
+              `${row.reached ?? 0}/${row.runs}`,
+              shown(row.secondsToTarget ?? null),
+            ]
+          : []),
         `${shown(row.mean)} ± ${row.meanUpper === null ? "—" : shown(row.meanUpper - row.mean)}`,
         interval(row.iqm, row.iqmLower, row.iqmUpper),
         formatNumber(row.min),
@@ -203,6 +248,9 @@ writeBenchResult({
         "run",
         "seed",
         ...(scoreField === null ? [] : [scoreField]),
+        ...(stepsToTarget
+          ? ["steps to target", "wall s to target", "best eval return", "best eval normalised"]
+          : []),
         "return",
         "normalised",
         "last step",

@@ -84,6 +84,10 @@ export function buildProgram(): Command {
       "budget: env steps (ppo, gail, gan-gcl, airl, gcl), epochs (bc) or iterations (maxent, mce, deep-maxent)",
     )
     .option("--checkpoint-every <n>", "rounds between checkpoints (overrides the config)")
+    .option(
+      "--stop-at <targets>",
+      "early stopping, the stopAt settings: e.g. --stop-at normalizedScore=0.95,every=20480 (evaluation targets) or --stop-at rolloutReturnMean=475",
+    )
     .option("--out <dir>", "root of the run directories", "runs")
     .option("--resume <run>", "continue an interrupted run directory")
     .option(

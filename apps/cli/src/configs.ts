@@ -16,6 +16,7 @@ import {
   ganGclConfigSpec,
 } from "@irlkit/adversarial";
 import {
+  booleanSetting,
   type ConfigLayer,
   type ConfigSpec,
   type ConfigValues,
@@ -23,6 +24,8 @@ import {
   defaultLimits,
   describeConfigSpec,
   integerSetting,
+  nullableSetting,
+  numberSetting,
   resolveConfigLayers,
   type SettingDescription,
   settingSection,
@@ -94,6 +97,53 @@ const runSettings = {
   }),
 };
 
+/** A target value, or null (no target on it). */
+const target = (doc: string) =>
+  nullableSetting(numberSetting({ default: 0, doc: "" }), { default: null, doc });
+
+/** The evaluation targets and how the deterministic policy is scored, shared by every `stopAt`. */
+function evaluationTargets(unit: "env steps" | "epochs", every: number) {
+  return {
+    returnMean: target(
+      "Target on the deterministic policy's mean return over the evaluation episodes (null: none).",
+    ),
+    normalizedScore: target(
+      "Target on that return normalised, (score − random)/(expert − random) with the env's scripted expert and a uniform random policy, as `irlkit eval` (null: none).",
+    ),
+    every: integerSetting({
+      default: every,
+      minimum: 1,
+      doc: `Evaluate after the round that crosses each multiple of this many ${unit}, and after the last round.`,
+    }),
+    episodes: integerSetting({
+      default: 10,
+      minimum: 1,
+      maximum: defaultLimits.maxEpisodes,
+      doc: "Evaluation episodes (deterministic policy), as `irlkit eval --episodes`.",
+    }),
+    seed: integerSetting({
+      default: 1000,
+      minimum: 0,
+      doc: "Evaluation episode i is reset with seed + i, as `irlkit eval --seed`.",
+    }),
+    stop: booleanSetting({
+      default: true,
+      doc: "Stop when the target is reached (false: record it in meta.json's targetReached and train on to the budget).",
+    }),
+  };
+}
+
+const STOP_AT_DOC =
+  "Early stopping on a target (off while every target is null): evaluations go to metrics.jsonl (eval/*), the first one meeting every target set is meta.json's targetReached, and training then stops with its checkpoint and models (meta.json stopped).";
+
+/** `stopAt` of the algorithms whose round loop trains a PPO (ppo, gail, gan-gcl, airl, gcl). */
+const onPolicyStopAt = settingSection(STOP_AT_DOC, {
+  rolloutReturnMean: target(
+    "Target on the training metric rollout/returnMean (mean return of the last 100 training episodes, SB3's ep_rew_mean), checked after every round (null: none).",
+  ),
+  ...evaluationTargets("env steps", 20_480),
+});
+
 const onPolicyRunSettings = {
   ...runSettings,
   totalTimesteps: integerSetting({
@@ -108,6 +158,7 @@ const onPolicyRunSettings = {
     maximum: MAX_NUM_ENVS,
     doc: "Parallel envs in the vector env.",
   }),
+  stopAt: onPolicyStopAt,
 };
 
 /** PPO's settings under the CLI: the run's `totalTimesteps` is the budget, so PPO's own is not a setting. */
@@ -138,6 +189,7 @@ export const configSpecs = {
       maximum: 1_000_000,
       doc: "Epochs over the demonstrations (--steps).",
     }),
+    stopAt: settingSection(STOP_AT_DOC, evaluationTargets("epochs", 1)),
     bc: settingSection(
       "Behaviour cloning (@irlkit/rl behaviourCloningConfigSpec).",
       behaviourCloningConfigSpec,

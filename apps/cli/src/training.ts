@@ -21,6 +21,7 @@ import {
   type StopSignal,
   type TrainSummary,
 } from "./training/round-loop.js";
+import { withStopAt } from "./training/stop-at.js";
 import { tabularRounds } from "./training/tabular.js";
 
 export {
@@ -57,15 +58,21 @@ export function roundsFor(context: TrainContext): Promise<RoundLoop> {
 
 export async function train(context: TrainContext, stop: StopSignal): Promise<TrainSummary> {
   await ensureBackend();
+  const startedAt = performance.now();
   const loop = await roundsFor(context);
   try {
-    return await runRounds(loop, {
+    const stopAt = await withStopAt(loop, context, startedAt);
+    const summary = await runRounds(stopAt.loop, {
       label: `${context.algorithm} ${context.envId}`,
       quiet: context.quiet,
       checkpointEvery: Number(context.config.checkpointEvery),
       stop,
       stopWhen: context.stopWhen,
     });
+    const reached = stopAt.reached();
+    return reached === undefined
+      ? summary
+      : { ...summary, targetReached: reached, stoppedAtTarget: stopAt.stopped() };
   } catch (error) {
     if (error instanceof TrainingDivergedError && loop.saveRestored !== undefined) {
       throw new DivergedRunError(error, loop.saveRestored());

@@ -28,6 +28,7 @@ import {
   type TrainSummary,
   train,
 } from "../training.js";
+import { excerpt, parseYamlText, yamlProblem } from "../yaml-text.js";
 import { prepareResume } from "./resume.js";
 
 const NEEDS_DEMOS: ReadonlySet<Algorithm> = new Set([
@@ -56,6 +57,8 @@ export interface TrainOptions {
   printConfig?: boolean;
   /** `--set KEY=VALUE`, repeatable. */
   set?: string[];
+  /** `--stop-at KEY=VALUE[,KEY=VALUE…]`: the `stopAt` settings (early stopping on a target). */
+  stopAt?: string;
   /** `--env-kwargs`: the env's constructor arguments (a YAML/JSON mapping). */
   envKwargs?: string;
   /** false with `--no-preset`. */
@@ -89,6 +92,9 @@ export async function trainCommand(
     setPath(flags, key, value);
   }
   if (options.seed !== undefined) setPath(flags, "seed", parseInteger(options.seed, "--seed"));
+  if (options.stopAt !== undefined) {
+    for (const [key, value] of parseStopAt(options.stopAt)) setPath(flags, `stopAt.${key}`, value);
+  }
   const envKwargs = parseEnvKwargs(options.envKwargs);
   if (envKwargs !== undefined) setPath(flags, "envKwargs", envKwargs);
   if (options.steps !== undefined) {
@@ -168,6 +174,30 @@ export async function trainCommand(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * `--stop-at returnMean=475,every=4096`: each KEY=VALUE a `stopAt` setting (the config spec checks
+ * the keys and values, naming `stopAt.KEY`).
+ */
+export function parseStopAt(text: string): [string, unknown][] {
+  return text.split(",").map((part) => {
+    const equals = part.indexOf("=");
+    const key = part.slice(0, Math.max(equals, 0)).trim();
+    if (equals <= 0 || key === "") {
+      throw new CliError(
+        `--stop-at expects KEY=VALUE pairs separated by commas (e.g. --stop-at returnMean=475,every=4096), found "${part}" in "${text}".`,
+      );
+    }
+    const raw = part.slice(equals + 1).trim();
+    try {
+      return [key, parseYamlText(raw)];
+    } catch (error) {
+      throw new CliError(
+        `--stop-at ${key}: cannot read "${excerpt(raw)}" as a value (${yamlProblem(error)}).`,
+      );
+    }
+  });
 }
 
 async function resume(
@@ -270,9 +300,22 @@ async function runTraining(
     timesteps: summary.timesteps,
     seconds,
     metrics: summary.lastMetrics,
+    ...(summary.targetReached === undefined
+      ? {}
+      : { targetReached: summary.targetReached, stoppedAtTarget: summary.stoppedAtTarget }),
   };
   if (json) printJson(result);
   else {
+    const reached = summary.targetReached;
+    if (reached !== undefined) {
+      process.stdout.write(
+        `Target ${Object.entries(reached.target)
+          .map(([field, minimum]) => `${field} ≥ ${minimum}`)
+          .join(
+            ", ",
+          )} reached after ${reached.round} rounds${reached.timesteps === null ? "" : ` (${reached.timesteps} env steps)`} in ${reached.seconds.toFixed(1)} s${summary.stoppedAtTarget ? "; training stopped there" : ""}.\n`,
+      );
+    }
     process.stdout.write(
       `${algorithm} on ${envId}: ${summary.status} after ${summary.rounds} rounds${summary.timesteps === null ? "" : ` (${summary.timesteps} env steps)`} in ${seconds.toFixed(1)} s  ${formatFigures(summary.lastMetrics)}\n${summary.status === "interrupted" ? `Checkpoint written; continue with: irlkit train --resume ${run.path}\n` : `Run directory: ${run.path}\n`}`,
     );

@@ -278,7 +278,7 @@ export function registerSweepCommands(program: Command): void {
     .option("--metric <key>", "learning-curve metric from metrics.jsonl", "rollout/returnMean")
     .option(
       "--score <field>",
-      "a run's score: an evaluation field (returnMean, normalizedScore), final:KEY (last KEY in metrics.jsonl), or auto",
+      "a run's score: an evaluation field (returnMean, normalizedScore), final:KEY (last KEY in metrics.jsonl), stepsToTarget (env steps to the stopAt target), or auto",
       "auto",
     )
     .option("--reps <n>", "bootstrap resamples", "2000")

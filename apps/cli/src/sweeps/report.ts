@@ -7,7 +7,9 @@
  * A run's score: a field of its score record (`returnMean` by default, e.g. `--score
  * normalizedScore`) — the transfer's result (`irlkit transfer`, when the spec has `transfer:`), else
  * the evaluation's (`irlkit eval`, when it has `evaluation:`) — or `final:KEY`, the last value of
- * KEY in metrics.jsonl. `auto` (the default) takes the score record when there is one, else
+ * KEY in metrics.jsonl, or `stepsToTarget`, the env steps to the runs' `stopAt` target
+ * (steps-to-target.ts: statistics over the runs that reached it, with how many did and their wall
+ * seconds). `auto` (the default) takes the score record when there is one, else
  * `final:<--metric>`. A configuration with a `goal:` also gets the number of seeds whose score
  * record met it.
  */
@@ -38,6 +40,7 @@ import {
   scoreDistribution,
   stratifiedBootstrap,
 } from "./statistics.js";
+import { STEPS_TO_TARGET, type TargetOutcome, targetOutcome } from "./steps-to-target.js";
 
 interface ScoredRun {
   run: SweepRun;
@@ -46,6 +49,8 @@ interface ScoredRun {
   /** Whether the run's score record met the spec's goal (null: no goal). */
   goalMet: boolean | null;
   curve: { step: number; value: number }[];
+  /** With `--score stepsToTarget`: the run's stopAt outcome (its score is NaN if unreached). */
+  target?: TargetOutcome;
 }
 
 export interface ConfigurationStatistics {
@@ -66,6 +71,13 @@ export interface ConfigurationStatistics {
   /** The spec's goal and how many of the runs met it (absent without a goal). */
   goal?: Record<string, number>;
   goalMet?: number;
+  /**
+   * With `--score stepsToTarget`: the stopAt targets, how many runs reached them (the statistics
+   * are over those) and their mean wall seconds to the target.
+   */
+  target?: Record<string, number>;
+  reached?: number;
+  secondsToTarget?: number;
 }
 
 export interface MethodStatistics {
@@ -200,7 +212,11 @@ export async function buildReport(
       missing.push(run.id);
       continue;
     }
-    const score = scoreOf(directory, run, found.path, scoreField, options.metric);
+    const target = scoreField === STEPS_TO_TARGET ? targetOutcome(found.path) : undefined;
+    const score =
+      target === undefined
+        ? scoreOf(directory, run, found.path, scoreField, options.metric)
+        : (target.steps ?? Number.NaN);
     if (score === undefined) {
       throw new CliError(
         `Run ${found.path} has no "${options.metric}" in metrics.jsonl to score it by (pick one with --metric KEY or --score final:KEY).`,
@@ -212,6 +228,7 @@ export async function buildReport(
       score,
       goalMet: goalMet(directory, run),
       curve: curveOf(found.path, options.metric),
+      ...(target === undefined ? {} : { target }),
     });
   }
   if (scored.length === 0) {
@@ -224,12 +241,16 @@ export async function buildReport(
   const curves: CurvePoint[] = [];
   const intervals: IntervalPoint[] = [];
   for (const [configuration, runs] of groupBy(scored, (entry) => entry.run.configuration)) {
-    const scores = runs.map((entry) => entry.score);
+    // Steps to target: the statistics are over the runs that reached it (NaN scores are the rest).
+    const scores = runs.map((entry) => entry.score).filter((score) => !Number.isNaN(score));
     const classic = meanConfidenceInterval(scores);
-    const iqm = stratifiedBootstrap([scores], interquartileMean, {
-      rng: rng.derive(configuration),
-      reps: options.reps,
-    });
+    const iqm =
+      scores.length === 0
+        ? { lower: [Number.NaN], upper: [Number.NaN] }
+        : stratifiedBootstrap([scores], interquartileMean, {
+            rng: rng.derive(configuration),
+            reps: options.reps,
+          });
     const statistics: ConfigurationStatistics = {
       configuration,
       env: taskOf(runs[0]!.run),
@@ -243,9 +264,16 @@ export async function buildReport(
       iqmLower: iqm.lower[0]!,
       iqmUpper: iqm.upper[0]!,
       median: median(scores),
-      min: Math.min(...scores),
-      max: Math.max(...scores),
+      min: scores.length === 0 ? Number.NaN : Math.min(...scores),
+      max: scores.length === 0 ? Number.NaN : Math.max(...scores),
     };
+    const outcome = runs[0]!.target;
+    if (outcome !== undefined) {
+      const reached = runs.filter((entry) => entry.target?.seconds != null);
+      statistics.target = outcome.target;
+      statistics.reached = reached.length;
+      statistics.secondsToTarget = mean(reached.map((entry) => entry.target!.seconds!));
+    }
     const goal = runs[0]!.run.goal ?? null;
     if (goal !== null) {
       statistics.goal = goal;
@@ -273,15 +301,16 @@ export async function buildReport(
   // Across envs: one score matrix per method (a column of seeds per env), rliable's aggregates.
   const methods: MethodStatistics[] = [];
   const profiles: ProfilePoint[] = [];
-  const allScores = scored.map((entry) => entry.score);
+  const allScores = scored.map((entry) => entry.score).filter((score) => !Number.isNaN(score));
   const low = Math.min(...allScores);
   const high = Math.max(...allScores);
   const thresholds = Array.from({ length: 41 }, (_, index) => low + ((high - low) * index) / 40);
   for (const [method, runs] of groupBy(scored, (entry) => methodOf(entry.run))) {
     const byTask = groupBy(runs, (entry) => taskOf(entry.run));
-    const matrix: ScoreMatrix = [...byTask.values()].map((task) =>
-      task.map((entry) => entry.score),
-    );
+    const matrix: ScoreMatrix = [...byTask.values()]
+      .map((task) => task.map((entry) => entry.score).filter((score) => !Number.isNaN(score)))
+      .filter((task) => task.length > 0);
+    if (matrix.length === 0) continue;
     const methodRng = rng.derive(`method ${method}`);
     const iqm = stratifiedBootstrap(matrix, interquartileMean, {
       rng: methodRng.derive("iqm"),
@@ -329,7 +358,9 @@ export async function buildReport(
           ? "transfer returnMean"
           : "evaluation returnMean"
         : `final ${options.metric}`
-      : scoreField;
+      : scoreField === STEPS_TO_TARGET
+        ? "env steps to the stopAt target (epochs for bc; over the runs that reached it)"
+        : scoreField;
   const files: string[] = [];
   const plot = async (name: string, svg: Promise<string>) => {
     const path = join(options.out, name);
@@ -371,6 +402,7 @@ function describeGoal(goal: Record<string, number> | undefined): string {
 
 export function formatMarkdown(report: SweepReport, out: string): string {
   const goals = report.configurations.some((row) => row.goal !== undefined);
+  const targets = report.configurations.some((row) => row.target !== undefined);
   const lines = [
     `# Sweep ${report.name}`,
     "",
@@ -378,11 +410,11 @@ export function formatMarkdown(report: SweepReport, out: string): string {
     "",
     "## Per configuration",
     "",
-    `| configuration | runs | mean ± 95% CI | IQM [95% CI] | median | min | max |${goals ? " goal | met |" : ""}`,
-    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |${goals ? " --- | ---: |" : ""}`,
+    `| configuration | runs |${targets ? " target | reached | wall s to target |" : ""} mean ± 95% CI | IQM [95% CI] | median | min | max |${goals ? " goal | met |" : ""}`,
+    `| --- | ---: |${targets ? " --- | ---: | ---: |" : ""} ---: | ---: | ---: | ---: | ---: |${goals ? " --- | ---: |" : ""}`,
     ...report.configurations.map(
       (row) =>
-        `| ${row.configuration} | ${row.runs} | ${number(row.mean)} ± ${number(row.meanUpper - row.mean)} | ${number(row.iqm)} [${number(row.iqmLower)}, ${number(row.iqmUpper)}] | ${number(row.median)} | ${number(row.min)} | ${number(row.max)} |${goals ? ` ${describeGoal(row.goal)} | ${row.goal === undefined ? "—" : `${row.goalMet}/${row.runs}`} |` : ""}`,
+        `| ${row.configuration} | ${row.runs} |${targets ? ` ${describeGoal(row.target)} | ${row.reached ?? "—"}/${row.runs} | ${number(row.secondsToTarget ?? Number.NaN)} |` : ""} ${number(row.mean)} ± ${number(row.meanUpper - row.mean)} | ${number(row.iqm)} [${number(row.iqmLower)}, ${number(row.iqmUpper)}] | ${number(row.median)} | ${number(row.min)} | ${number(row.max)} |${goals ? ` ${describeGoal(row.goal)} | ${row.goal === undefined ? "—" : `${row.goalMet}/${row.runs}`} |` : ""}`,
     ),
   ];
   if (report.methods.some((method) => method.envs.length > 1)) {

@@ -53,6 +53,8 @@ export async function adversarialRounds(context: TrainContext): Promise<RoundLoo
   return {
     ...timestepBudget(ppo, config.totalTimesteps),
     startRound,
+    evaluationPolicy: () => ppo.actingPolicy,
+    metricSink: sink,
     trainRound: () => trainer.trainRound(),
     checkpoint: async (round) => {
       await writeOnPolicyCheckpoint(context, round, setup, trainer);

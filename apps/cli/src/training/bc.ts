@@ -67,6 +67,8 @@ export async function bcRounds(context: TrainContext): Promise<RoundLoop> {
   }
   return {
     startRound,
+    evaluationPolicy: () => bc.policy,
+    metricSink: jsonl,
     bar: { total: config.epochs, unit: "epochs" },
     finished: (round) => round >= config.epochs,
     trainRound: () => bc.train({ epochs: 1 }),

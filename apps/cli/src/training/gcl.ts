@@ -57,6 +57,8 @@ export async function gclRounds(context: TrainContext): Promise<RoundLoop> {
   return {
     ...budget,
     startRound,
+    evaluationPolicy: () => ppo.actingPolicy,
+    metricSink: sink,
     finished: (round) => round >= config.gcl.iterations || budget.finished(),
     trainRound: () => trainer.trainRound(),
     checkpoint: async (round) => {

@@ -17,6 +17,8 @@ export async function ppoRounds(context: TrainContext): Promise<RoundLoop> {
   return {
     ...timestepBudget(ppo, config.totalTimesteps),
     startRound,
+    evaluationPolicy: () => ppo.actingPolicy,
+    metricSink: sink,
     trainRound: async () => ppo.update(await ppo.collect()),
     checkpoint: (round) => writeOnPolicyCheckpoint(context, round, setup),
     dispose: () => {

@@ -3,8 +3,9 @@
  * SIGINT/SIGTERM handlers run, a checkpoint every `checkpointEvery` rounds and on a stop request
  * (then it returns "interrupted"), and a last checkpoint when the budget is spent or `stopWhen` holds.
  */
-import type { Metrics, TrainingDivergedError } from "@irlkit/core";
+import type { MetricSink, Metrics, Policy, TrainingDivergedError } from "@irlkit/core";
 import { Progress } from "../progress.js";
+import type { TargetRecord } from "./stop-at.js";
 
 /** Exit code after an interrupt (128 + SIGINT). */
 export const INTERRUPTED_EXIT_CODE = 130;
@@ -119,6 +120,10 @@ export interface RoundLoop {
    * models into the run and returns their paths. Loops without it keep only their checkpoints.
    */
   saveRestored?(): string[];
+  /** The policy on raw observations as it is now, for early stopping's evaluations (stop-at.ts). */
+  evaluationPolicy?(): Policy;
+  /** The run's metrics.jsonl, for early stopping's evaluation lines. */
+  metricSink?: MetricSink;
   /** Frees what the trainer holds. */
   dispose(): void;
 }
@@ -141,6 +146,10 @@ export interface TrainSummary {
   timesteps: number | null;
   lastMetrics: Metrics;
   status: "completed" | "interrupted";
+  /** The first time every `stopAt` target was met (meta.json `targetReached`), if it was. */
+  targetReached?: TargetRecord;
+  /** True when training ended at the `stopAt` target, not at the budget. */
+  stoppedAtTarget?: boolean;
 }
 
 export interface RoundLoopOptions {
