@@ -138,6 +138,11 @@ describe("WorkerVectorEnv with envs on the main thread", () => {
       if (t === 0) expect(Array.from(a.episodeLengths.subarray(2))).toEqual([4, 4]);
     }
     expect(split.respawns).toBe(1);
+    // A seed whose env seeds leave the safe integers is refused before any thread resets.
+    expect(() => split.reset({ seed: Number.MAX_SAFE_INTEGER - 2 })).toThrow(
+      /WorkerVectorEnv\.reset seed.*seed \+ 4/,
+    );
+    expect(split.step(batches[0]!).finished.every((flag) => flag === 0)).toBe(true);
     split.close();
     reference.close();
   }, 120_000);

@@ -164,10 +164,14 @@ export class WorkerVectorEnv {
   /** Resets every env, seeding env i with `seed + i` (no reseeding without a seed). */
   reset(args: { seed?: number } = {}): { observations: Float32Array } {
     this.#checkOpen("reset");
-    if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+    const seed = args.seed;
+    if (
+      seed !== undefined &&
+      !(Number.isSafeInteger(seed) && Number.isSafeInteger(seed + this.numEnvs))
+    ) {
       throw new ValidationError(
         "WorkerVectorEnv.reset seed",
-        "a safe integer",
+        `a safe integer (and seed + ${this.numEnvs} too)`,
         describeValue(args.seed),
       );
     }
@@ -178,15 +182,22 @@ export class WorkerVectorEnv {
       }
       this.#send(slot, COMMAND.reset);
     }
+    // As in step: an error from this thread's envs is raised once the workers answered.
+    let localError: { error: unknown } | undefined;
     if (this.#local !== undefined) {
-      const local = this.#local.reset(args.seed === undefined ? {} : { seed: args.seed });
-      this.#result.observations.set(local.observations);
+      try {
+        const local = this.#local.reset(args.seed === undefined ? {} : { seed: args.seed });
+        this.#result.observations.set(local.observations);
+      } catch (error) {
+        localError = { error };
+      }
     }
     for (const sent of [...this.#slots]) {
       const slot = this.#receive(sent) ? sent : this.#replace(sent);
       this.#result.observations.set(slot.arrays.observations, slot.start * this.observationSize);
       slot.resetPending = false;
     }
+    if (localError !== undefined) throw localError.error;
     this.#runningReturns.fill(0);
     this.#runningLengths.fill(0);
     this.#hasReset = true;
