@@ -46,7 +46,7 @@ export async function benchCommand(names: string[]): Promise<void> {
   const repository = ownCheckout();
   if (repository === undefined) {
     throw new CliError(
-      "The benchmarks live in the irlkit source repository (bench/*.bench.ts), and `irlkit bench` runs only the checkout this CLI was built from; clone it, run `pnpm install`, then `pnpm bench [name]` there. Published numbers are in the README.",
+      "The benchmarks live in the irlkit source repository (bench/*.bench.ts scripts and bench/sweeps/*.yaml sweep specs), and `irlkit bench` runs only the checkout this CLI was built from; clone it, run `pnpm install`, then `pnpm bench [name]` there. Published numbers are in the README.",
     );
   }
   process.stderr.write(`Running pnpm bench ${names.join(" ")} in ${repository}\n`);
