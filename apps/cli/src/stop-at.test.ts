@@ -192,6 +192,51 @@ describe("stopAt: early stopping on an evaluation target", () => {
     expect(read(run, "policy.json")).toBe(read(straight, "policy.json"));
   }, 300_000);
 
+  it("bc evaluates after every epoch and stops at the first one at the target", async () => {
+    const demos = join(work, "bc-demos");
+    const made = await irlkit([
+      "demos",
+      "--env",
+      "CartPole-v1",
+      "--episodes",
+      "10",
+      "--out",
+      demos,
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const result = await irlkit([
+      "train",
+      "bc",
+      "--env",
+      "CartPole-v1",
+      "--demos",
+      demos,
+      "--seed",
+      "0",
+      "--stop-at",
+      "returnMean=400",
+      "--out",
+      join(work, "bc"),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const run = String((JSON.parse(result.stdout) as { run: string }).run);
+    const stopped = meta(run).stopped as { round: number; timesteps: number | null };
+    const scores = evaluations(run);
+    // One evaluation per epoch (its step is the epoch), the last the first at 400 or more.
+    expect(scores.map((line) => line.step)).toEqual(
+      Array.from({ length: stopped.round }, (_, index) => index + 1),
+    );
+    expect(scores.slice(0, -1).every((line) => line["eval/returnMean"]! < 400)).toBe(true);
+    expect(scores.at(-1)!["eval/returnMean"]).toBeGreaterThanOrEqual(400);
+    expect(stopped.timesteps).toBeNull();
+    expect(stopped.round).toBeLessThan(20); // the preset's 20 epochs
+    const saved = await irlkit(["eval", run, "--episodes", "10", "--json"]);
+    expect((JSON.parse(saved.stdout) as { returnMean: number }).returnMean).toBe(
+      scores.at(-1)!["eval/returnMean"],
+    );
+  }, 300_000);
+
   it("a bad value names the setting, what it takes and what was found", async () => {
     const bad = await irlkit(["train", "ppo", "--env", "CartPole-v1", "--stop-at", "every=0"]);
     expect(bad.code).toBe(1);
