@@ -1,10 +1,14 @@
 /**
  * Environment throughput: raw steps per second of every built-in env, through the single-env API
  * (`make(id)`, so with its OrderEnforcing + TimeLimit/FixedHorizon wrappers) and through a
- * `VectorEnv` of 256 copies in same-step autoreset mode, on one core. Actions are drawn from the
+ * `VectorEnv` of 256 copies in same-step autoreset mode, on one core — twice: as `VectorEnv` chooses
+ * (`stepping: "auto"`: one batched loop for the envs that have a batched stepper, CartPole-v1 today)
+ * and forced through each env object (`stepping: "per-env"`). Actions are drawn from the
  * action space ahead of time (a buffer of pre-sampled actions, cycled), so the figures measure the
- * env, not the sampler. Each figure is the median of 7 timed runs after one warm-up run; each env
- * is measured in a fresh Node process so JIT feedback from other envs does not skew it.
+ * env, not the sampler. Each figure is the median of 7 timed runs after one warm-up run (the
+ * fastest of the 7 is recorded too: on a shared machine other processes only ever slow a run
+ * down); each env is measured in a fresh Node process so JIT feedback from other envs does not
+ * skew it.
  *
  * Goal (issue 3): CartPole ≥ 2M steps/s single-env and ≥ 10M steps/s vectorised.
  *
@@ -13,7 +17,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Rng, type Space } from "@irlkit/core";
-import { defaultRegistry, make, unwrap, VectorEnv } from "@irlkit/envs";
+import { defaultRegistry, make, unwrap, VectorEnv, type VectorStepping } from "@irlkit/envs";
 import { formatNumber, median, timeRuns, writeBenchResult } from "./lib.js";
 
 const SEED = 0;
@@ -61,8 +65,12 @@ function runSingle(id: string, steps: number, bare: boolean): () => void {
   };
 }
 
-function runVector(id: string, iterations: number): () => void {
-  const vector = new VectorEnv(() => make(id), { numEnvs: NUM_ENVS, autoresetMode: "same-step" });
+function runVector(id: string, iterations: number, stepping: VectorStepping): () => void {
+  const vector = new VectorEnv(() => make(id), {
+    numEnvs: NUM_ENVS,
+    autoresetMode: "same-step",
+    stepping,
+  });
   const batches = sampleActionBatches(vector.singleActionSpace, 16, new Rng(SEED).derive(id));
   vector.reset({ seed: SEED });
   let b = 0;
@@ -74,11 +82,17 @@ function runVector(id: string, iterations: number): () => void {
   };
 }
 
+/** Steps per second of one run and of the fastest of `REPEATS` runs. */
+interface Rate {
+  median: number;
+  fastest: number;
+}
+
 /** Steps per second of `make(steps)`, sized so one run takes about TARGET_RUN_MS. */
 async function measure(
   makeRun: (steps: number) => () => void,
   stepsPerUnit: number,
-): Promise<number> {
+): Promise<Rate> {
   const probeUnits = 2000;
   const probe = makeRun(probeUnits);
   probe();
@@ -88,15 +102,48 @@ async function measure(
   const units = Math.max(probeUnits, Math.round((probeUnits * TARGET_RUN_MS) / probeMs));
   const run = makeRun(units);
   const times = await timeRuns(run, { repeats: REPEATS, warmup: 1 });
-  return (units * stepsPerUnit) / (median(times) / 1000);
+  return {
+    median: (units * stepsPerUnit) / (median(times) / 1000),
+    fastest: (units * stepsPerUnit) / (Math.min(...times) / 1000),
+  };
 }
 
 /** Measures one env and prints its figures as JSON (run in a child process per env). */
-async function measureEnv(id: string): Promise<{ single: number; bare: number; vector: number }> {
+/** Medians (the table's figures), the fastest runs, and the path `stepping: "auto"` chose. */
+interface EnvFigures {
+  single: number;
+  bare: number;
+  /** `stepping: "auto"`. */
+  vector: number;
+  /** `stepping: "per-env"`. */
+  vectorPerEnv: number;
+  vectorPath: "batched" | "per-env";
+  fastest: { single: number; bare: number; vector: number; vectorPerEnv: number };
+}
+
+async function measureEnv(id: string): Promise<EnvFigures> {
   const single = await measure((steps) => runSingle(id, steps, false), 1);
   const bare = await measure((steps) => runSingle(id, steps, true), 1);
-  const vector = await measure((iterations) => runVector(id, iterations), NUM_ENVS);
-  return { single, bare, vector };
+  const vector = await measure((iterations) => runVector(id, iterations, "auto"), NUM_ENVS);
+  const vectorPerEnv = await measure(
+    (iterations) => runVector(id, iterations, "per-env"),
+    NUM_ENVS,
+  );
+  const vectorPath = new VectorEnv(() => make(id), { numEnvs: 1, autoresetMode: "same-step" })
+    .steppingPath;
+  return {
+    single: single.median,
+    bare: bare.median,
+    vector: vector.median,
+    vectorPerEnv: vectorPerEnv.median,
+    vectorPath,
+    fastest: {
+      single: single.fastest,
+      bare: bare.fastest,
+      vector: vector.fastest,
+      vectorPerEnv: vectorPerEnv.fastest,
+    },
+  };
 }
 
 const childId = process.argv[2];
@@ -108,7 +155,8 @@ if (childId !== undefined) {
 // Each env runs in a fresh process so the JIT's type feedback from one env's classes does not
 // slow down the next (in one process the wrapper and VectorEnv call sites turn megamorphic).
 const rows: (string | number)[][] = [];
-const raw: Record<string, { single: number; bare: number; vector: number }> = {};
+const fastestRows: (string | number)[][] = [];
+const raw: Record<string, EnvFigures> = {};
 for (const id of defaultRegistry.ids()) {
   const child = spawnSync(
     process.execPath,
@@ -125,16 +173,26 @@ for (const id of defaultRegistry.ids()) {
     formatNumber(figures.single),
     formatNumber(figures.bare),
     formatNumber(figures.vector),
+    figures.vectorPath,
+    formatNumber(figures.vectorPerEnv),
+  ]);
+  fastestRows.push([
+    id,
+    formatNumber(figures.fastest.single),
+    formatNumber(figures.fastest.bare),
+    formatNumber(figures.fastest.vector),
+    figures.vectorPath,
+    formatNumber(figures.fastest.vectorPerEnv),
   ]);
   console.log(
-    `${id}: single ${formatNumber(figures.single)}/s, bare ${formatNumber(figures.bare)}/s, vector ${formatNumber(figures.vector)}/s`,
+    `${id}: single ${formatNumber(figures.single)}/s, bare ${formatNumber(figures.bare)}/s, vector ${formatNumber(figures.vector)}/s (${figures.vectorPath}), vector per-env ${formatNumber(figures.vectorPerEnv)}/s`,
   );
 }
 
 const path = writeBenchResult({
   name: "envs",
   description:
-    "Raw environment steps per second on one core: the single-env API through make(id) (with its OrderEnforcing and TimeLimit/FixedHorizon wrappers), the bare env without wrappers, and a VectorEnv of 256 copies in same-step autoreset mode. Random actions come from a pre-sampled buffer; each figure is the median of 7 timed runs of about 0.3 s after a warm-up, each env in a fresh Node process. Goal: CartPole-v1 >= 2M steps/s single and >= 10M steps/s vectorised.",
+    "Raw environment steps per second on one core: the single-env API through make(id) (with its OrderEnforcing and TimeLimit/FixedHorizon wrappers), the bare env without wrappers, and a VectorEnv of 256 copies in same-step autoreset mode, once as VectorEnv chooses (stepping auto: a batched loop where the env has one) and once forced through each env object (stepping per-env). Random actions come from a pre-sampled buffer; each figure is the median of 7 timed runs of about 0.3 s after a warm-up (second table: the fastest of the 7), each env in a fresh Node process. Goal: CartPole-v1 >= 2M steps/s single and >= 10M steps/s vectorised.",
   seeds: [SEED],
   tables: [
     {
@@ -144,8 +202,22 @@ const path = writeBenchResult({
         "single-env steps/s (make)",
         "bare env steps/s",
         `vector steps/s (N=${NUM_ENVS}, same-step)`,
+        "vector path (auto)",
+        "vector steps/s, per-env path",
       ],
       rows,
+    },
+    {
+      title: "Steps per second (fastest of 7 runs)",
+      columns: [
+        "env",
+        "single-env steps/s (make)",
+        "bare env steps/s",
+        `vector steps/s (N=${NUM_ENVS}, same-step)`,
+        "vector path (auto)",
+        "vector steps/s, per-env path",
+      ],
+      rows: fastestRows,
     },
   ],
   details: {

@@ -98,6 +98,7 @@ export {
   type VectorEnvOptions,
   type VectorResetArgs,
   type VectorResetResult,
+  type VectorStepping,
   type VectorStepResult,
 } from "./vector-env.js";
 export { FixedHorizon, type FixedHorizonOptions } from "./wrappers/fixed-horizon.js";

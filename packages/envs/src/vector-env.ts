@@ -6,7 +6,10 @@ import {
   type Space,
   ValidationError,
 } from "@irlkit/core";
-import { isEnvLike } from "./wrappers/wrapper.js";
+import { type BatchedStepper, type BatchedStepperFactory, EMPTY_INFO } from "./batched-stepper.js";
+import { CartPoleBatch } from "./classic-control/cart-pole-batch.js";
+import { MountainCarBatch } from "./classic-control/mountain-car-batch.js";
+import { isEnvLike, unwrap } from "./wrappers/wrapper.js";
 
 /**
  * What a vector env does when one of its sub-envs ends an episode (Gymnasium 1.x `AutoresetMode`;
@@ -27,11 +30,29 @@ export type AutoresetMode = "next-step" | "same-step" | "disabled";
 
 const AUTORESET_MODES: readonly AutoresetMode[] = ["next-step", "same-step", "disabled"];
 
+/**
+ * How a `VectorEnv` steps its copies. `"auto"`: in one batched loop over flat arrays when the
+ * package has a batched stepper for the envs the factory built (fresh `make("CartPole-v1")` or
+ * `make("MountainCar-v0")` envs, any kwargs and time limit), otherwise by calling each env object. `"per-env"`: always call each
+ * env object (the generic path; the numbers are the same, only slower).
+ */
+export type VectorStepping = "auto" | "per-env";
+
+const STEPPINGS: readonly VectorStepping[] = ["auto", "per-env"];
+
+/** The batched steppers `"auto"` tries, in order (see `batched-stepper.ts`). */
+const BATCHED_STEPPERS: readonly BatchedStepperFactory[] = [
+  CartPoleBatch.adopt,
+  MountainCarBatch.adopt,
+];
+
 export interface VectorEnvOptions {
   /** How many copies of the env to step (each built by `factory(index)`). */
   numEnvs: number;
   /** See `AutoresetMode`; there is no default on purpose. */
   autoresetMode: AutoresetMode;
+  /** See `VectorStepping`. @default "auto" */
+  stepping?: VectorStepping;
 }
 
 export interface VectorResetArgs {
@@ -109,11 +130,18 @@ export interface VectorStepResult {
  *
  * Episode bookkeeping (return and length of every finished episode, the final observation) is
  * done here so samplers can log `rollout/returnMean` without wrapping the sub-envs.
+ *
+ * Batched stepping (`stepping`, decision 0018): for fresh `make("CartPole-v1")` and
+ * `make("MountainCar-v0")` envs the copies are stepped in one loop over flat arrays with the same observations, rewards, flags, autoresets and
+ * per-copy random streams as stepping each env object; `steppingPath` says which path was chosen.
+ * A batched vector env has no sub-env objects to hand out (`envs` throws); `getState(i)` works on
+ * both paths.
  */
 export class VectorEnv {
   readonly numEnvs: number;
   readonly autoresetMode: AutoresetMode;
-  readonly envs: readonly Env<unknown, unknown>[];
+  /** `"batched"` when one loop steps all copies, `"per-env"` when each env object is stepped. */
+  readonly steppingPath: "batched" | "per-env";
   readonly singleObservationSpace: Space;
   readonly singleActionSpace: Space;
   /** Numbers per observation row (1 for `Discrete`). */
@@ -121,6 +149,8 @@ export class VectorEnv {
   /** Numbers per action row (1 for `Discrete`). */
   readonly actionSize: number;
 
+  readonly #envs: readonly Env<unknown, unknown>[];
+  readonly #batch: BatchedStepper | undefined;
   readonly #actionRows: (Float32Array | Float64Array | Int32Array)[] | undefined;
   readonly #resetResult: VectorResetResult;
   readonly #stepResult: VectorStepResult;
@@ -155,6 +185,14 @@ export class VectorEnv {
         describeValue(mode),
       );
     }
+    const stepping = options.stepping ?? "auto";
+    if (!STEPPINGS.includes(stepping)) {
+      throw new ValidationError(
+        "VectorEnv options.stepping",
+        STEPPINGS.map((s) => JSON.stringify(s)).join(", "),
+        describeValue(stepping),
+      );
+    }
     const envs: Env<unknown, unknown>[] = [];
     for (let i = 0; i < numEnvs; i++) {
       const env = factory(i);
@@ -183,7 +221,16 @@ export class VectorEnv {
     const first = envs[0]!;
     this.numEnvs = numEnvs;
     this.autoresetMode = mode;
-    this.envs = Object.freeze(envs);
+    this.#envs = Object.freeze(envs);
+    let batch: BatchedStepper | undefined;
+    if (stepping === "auto") {
+      for (const adopt of BATCHED_STEPPERS) {
+        batch = adopt(envs);
+        if (batch !== undefined) break;
+      }
+    }
+    this.#batch = batch;
+    this.steppingPath = batch === undefined ? "per-env" : "batched";
     this.singleObservationSpace = first.observationSpace;
     this.singleActionSpace = first.actionSpace;
     this.observationSize = first.observationSpace.flatSize;
@@ -250,10 +297,18 @@ export class VectorEnv {
     for (let i = 0; i < n; i++) {
       if (mask !== undefined && !mask[i]) continue;
       const seed = seeds?.[i];
+      if (this.#batch !== undefined) {
+        this.#batch.resetCopy(i, seed, args.options, observations);
+        infos[i] = EMPTY_INFO;
+        this.#ended[i] = 0;
+        this.#runningReturns[i] = 0;
+        this.#runningLengths[i] = 0;
+        continue;
+      }
       const resetArgs: { seed?: number; options?: Record<string, unknown> } = {};
       if (seed !== undefined) resetArgs.seed = seed;
       if (args.options !== undefined) resetArgs.options = args.options;
-      const result = this.envs[i]!.reset(resetArgs);
+      const result = this.#envs[i]!.reset(resetArgs);
       writeObservation(result.observation, observations, i * size, size, this, i);
       infos[i] = result.info;
       this.#ended[i] = 0;
@@ -298,8 +353,17 @@ export class VectorEnv {
       }
     }
 
+    if (this.#batch !== undefined) {
+      this.#batch.step(actions, mode, result, {
+        ended,
+        runningReturns,
+        runningLengths,
+      });
+      return result;
+    }
+
     for (let i = 0; i < n; i++) {
-      const env = this.envs[i]!;
+      const env = this.#envs[i]!;
       finished[i] = 0;
       autoreset[i] = 0;
       finalInfos[i] = undefined;
@@ -357,11 +421,46 @@ export class VectorEnv {
     return result;
   }
 
+  /**
+   * The env objects the factory built, stepped one by one on the per-env path. A batched vector
+   * env (`steppingPath === "batched"`) does not step them, so it does not hand them out: this
+   * throws there (construct with `stepping: "per-env"` to get them; `getState(i)` works on both).
+   */
+  get envs(): readonly Env<unknown, unknown>[] {
+    if (this.#batch !== undefined) {
+      throw new Error(
+        `VectorEnv.envs: this vector env steps its ${this.numEnvs} ${this.#batch.envName} copies in one batched loop, not through env objects; construct it with { stepping: "per-env" } to get the sub-envs, or read a copy's state with getState(index).`,
+      );
+    }
+    return this.#envs;
+  }
+
+  /**
+   * A copy of env `index`'s state: the bare env's `getState()` (under its wrappers) on the per-env
+   * path, the batched stepper's row on the batched path (the same numbers). Throws when the env has
+   * no `getState`.
+   */
+  getState(index: number): Float64Array {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.numEnvs) {
+      throw new ValidationError(
+        "VectorEnv.getState index",
+        `an integer in [0, ${this.numEnvs})`,
+        describeValue(index),
+      );
+    }
+    if (this.#batch !== undefined) return this.#batch.getState(index);
+    const bare = unwrap(this.#envs[index]!) as { getState?: () => Float64Array };
+    if (typeof bare.getState !== "function") {
+      throw new Error(`VectorEnv.getState: env ${index} has no getState() method.`);
+    }
+    return bare.getState();
+  }
+
   /** Closes every sub-env; calling it twice is fine. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const env of this.envs) env.close();
+    for (const env of this.#envs) env.close();
   }
 
   #checkActions(actions: ActionBatch): void {

@@ -30,7 +30,10 @@ const TAU = 0.02;
 /** ±12°: the pole angle at which the episode terminates. */
 const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
 const X_THRESHOLD = 2.4;
-const STATE_NAMES = ["x", "xDot", "theta", "thetaDot"] as const;
+/** The entries of CartPole's state (and observation), for `options.state` errors. */
+export const CART_POLE_STATE_NAMES = ["x", "xDot", "theta", "thetaDot"] as const;
+/** Every state entry of a reset is uniform in `[-CART_POLE_RESET_BOUND, CART_POLE_RESET_BOUND)`. */
+export const CART_POLE_RESET_BOUND = 0.05;
 
 /** How CartPole integrates its equations of motion (Gymnasium's `kinematics_integrator`). */
 export type CartPoleIntegrator = "euler" | "semi-implicit euler";
@@ -103,11 +106,17 @@ export class CartPole implements Env<Float32Array, number> {
   reset(args: ResetArgs = {}): ResetResult<Float32Array> {
     const rng = reseed(this.#rng, args.seed);
     this.#rng = rng;
-    this.state = readResetState(args.options, STATE_NAMES, -0.05, 0.05, (low, high) => {
-      const state = new Float64Array(4);
-      for (let i = 0; i < 4; i++) state[i] = rng.uniform(low, high);
-      return state;
-    });
+    this.state = readResetState(
+      args.options,
+      CART_POLE_STATE_NAMES,
+      -CART_POLE_RESET_BOUND,
+      CART_POLE_RESET_BOUND,
+      (low, high) => {
+        const state = new Float64Array(4);
+        for (let i = 0; i < 4; i++) state[i] = rng.uniform(low, high);
+        return state;
+      },
+    );
     this.stepsBeyondTerminated = undefined;
     return { observation: Float32Array.from(this.state), info: {} };
   }
@@ -116,8 +125,7 @@ export class CartPole implements Env<Float32Array, number> {
     const state = this.integrate(action);
     const x = state[0]!;
     const theta = state[2]!;
-    const terminated =
-      x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
+    const terminated = cartPoleHasFallen(x, theta);
     let reward: number;
     if (!terminated) {
       reward = this.suttonBartoReward ? 0.0 : 1.0;
@@ -154,40 +162,60 @@ export class CartPole implements Env<Float32Array, number> {
     const state = this.state;
     if (state === undefined) throw stepBeforeResetError(this.#name);
     this.actionSpace.check(action, "action");
-    let x = state[0]!;
-    let xDot = state[1]!;
-    let theta = state[2]!;
-    let thetaDot = state[3]!;
-    const force = Number(action) === 1 ? FORCE_MAGNITUDE : -FORCE_MAGNITUDE;
-    const cosTheta = Math.cos(theta);
-    const sinTheta = Math.sin(theta);
-    // Equations of motion (Florian 2007, "Correct equations for the dynamics of the cart-pole
-    // system", with the frictionless simplification Gymnasium uses):
-    //   temp   = (F + m_p l θ̇² sin θ) / (m_c + m_p)
-    //   θ̈      = (g sin θ − cos θ · temp) / (l (4/3 − m_p cos² θ / (m_c + m_p)))
-    //   ẍ      = temp − m_p l θ̈ cos θ / (m_c + m_p)
-    const temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sinTheta) / TOTAL_MASS;
-    const thetaAcceleration =
-      (GRAVITY * sinTheta - cosTheta * temp) /
-      (HALF_LENGTH * (4.0 / 3.0 - (MASS_POLE * (cosTheta * cosTheta)) / TOTAL_MASS));
-    const xAcceleration = temp - (POLE_MASS_LENGTH * thetaAcceleration * cosTheta) / TOTAL_MASS;
-    if (this.kinematicsIntegrator === "euler") {
-      x = x + TAU * xDot;
-      xDot = xDot + TAU * xAcceleration;
-      theta = theta + TAU * thetaDot;
-      thetaDot = thetaDot + TAU * thetaAcceleration;
-    } else {
-      xDot = xDot + TAU * xAcceleration;
-      x = x + TAU * xDot;
-      thetaDot = thetaDot + TAU * thetaAcceleration;
-      theta = theta + TAU * thetaDot;
-    }
-    state[0] = x;
-    state[1] = xDot;
-    state[2] = theta;
-    state[3] = thetaDot;
+    advanceCartPole(state, 0, Number(action) === 1, this.kinematicsIntegrator === "euler");
     return state;
   }
+}
+
+/**
+ * Advances one CartPole state `[x, xDot, theta, thetaDot]`, stored at `state[offset…offset+3]`, by
+ * one step of `TAU` seconds in place: pushed right when `pushRight`, else left; `euler` picks the
+ * integrator (else semi-implicit Euler). `CartPole` and the batched vector path
+ * (`cart-pole-batch.ts`) both step through this one function, so their numbers cannot drift apart.
+ */
+export function advanceCartPole(
+  state: Float64Array,
+  offset: number,
+  pushRight: boolean,
+  euler: boolean,
+): void {
+  let x = state[offset]!;
+  let xDot = state[offset + 1]!;
+  let theta = state[offset + 2]!;
+  let thetaDot = state[offset + 3]!;
+  const force = pushRight ? FORCE_MAGNITUDE : -FORCE_MAGNITUDE;
+  const cosTheta = Math.cos(theta);
+  const sinTheta = Math.sin(theta);
+  // Equations of motion (Florian 2007, "Correct equations for the dynamics of the cart-pole
+  // system", with the frictionless simplification Gymnasium uses):
+  //   temp   = (F + m_p l θ̇² sin θ) / (m_c + m_p)
+  //   θ̈      = (g sin θ − cos θ · temp) / (l (4/3 − m_p cos² θ / (m_c + m_p)))
+  //   ẍ      = temp − m_p l θ̈ cos θ / (m_c + m_p)
+  const temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sinTheta) / TOTAL_MASS;
+  const thetaAcceleration =
+    (GRAVITY * sinTheta - cosTheta * temp) /
+    (HALF_LENGTH * (4.0 / 3.0 - (MASS_POLE * (cosTheta * cosTheta)) / TOTAL_MASS));
+  const xAcceleration = temp - (POLE_MASS_LENGTH * thetaAcceleration * cosTheta) / TOTAL_MASS;
+  if (euler) {
+    x = x + TAU * xDot;
+    xDot = xDot + TAU * xAcceleration;
+    theta = theta + TAU * thetaDot;
+    thetaDot = thetaDot + TAU * thetaAcceleration;
+  } else {
+    xDot = xDot + TAU * xAcceleration;
+    x = x + TAU * xDot;
+    thetaDot = thetaDot + TAU * thetaAcceleration;
+    theta = theta + TAU * thetaDot;
+  }
+  state[offset] = x;
+  state[offset + 1] = xDot;
+  state[offset + 2] = theta;
+  state[offset + 3] = thetaDot;
+}
+
+/** CartPole-v1's termination test: the cart left the track or the pole tipped past 12°. */
+export function cartPoleHasFallen(x: number, theta: number): boolean {
+  return x < -X_THRESHOLD || x > X_THRESHOLD || theta < -THETA_THRESHOLD || theta > THETA_THRESHOLD;
 }
 
 /**

@@ -48,6 +48,31 @@ export function readMountainCarStart(
   );
 }
 
+/**
+ * Advances one MountainCar state `[position, velocity]`, stored at `state[offset…offset+1]`, by one
+ * step with `action` (0 left, 1 none, 2 right) in place, and returns whether the car reached the
+ * goal (`position >= 0.5` and `velocity >= goalVelocity`). `MountainCar` and the batched vector
+ * path (`mountain-car-batch.ts`) both step through this one function.
+ */
+export function advanceMountainCar(
+  state: Float64Array,
+  offset: number,
+  action: number,
+  goalVelocity: number,
+): boolean {
+  let position = state[offset]!;
+  let velocity = state[offset + 1]!;
+  velocity = velocity + ((action - 1) * FORCE + Math.cos(3 * position) * -GRAVITY);
+  velocity = Math.min(Math.max(velocity, -MAX_SPEED), MAX_SPEED);
+  position = position + velocity;
+  position = Math.min(Math.max(position, MIN_POSITION), MAX_POSITION);
+  // The left wall is inelastic.
+  if (position === MIN_POSITION && velocity < 0) velocity = 0;
+  state[offset] = position;
+  state[offset + 1] = velocity;
+  return position >= GOAL_POSITION && velocity >= goalVelocity;
+}
+
 /** Keyword arguments of {@link MountainCar} (and {@link FixedHorizonMountainCar}). */
 export interface MountainCarKwargs {
   /**
@@ -98,17 +123,7 @@ export class MountainCar implements Env<Float32Array, number> {
     const state = this.state;
     if (state === undefined) throw stepBeforeResetError(this.#name);
     this.actionSpace.check(action, "action");
-    let position = state[0]!;
-    let velocity = state[1]!;
-    velocity = velocity + ((Number(action) - 1) * FORCE + Math.cos(3 * position) * -GRAVITY);
-    velocity = Math.min(Math.max(velocity, -MAX_SPEED), MAX_SPEED);
-    position = position + velocity;
-    position = Math.min(Math.max(position, MIN_POSITION), MAX_POSITION);
-    // The left wall is inelastic.
-    if (position === MIN_POSITION && velocity < 0) velocity = 0;
-    const terminated = position >= GOAL_POSITION && velocity >= this.goalVelocity;
-    state[0] = position;
-    state[1] = velocity;
+    const terminated = advanceMountainCar(state, 0, Number(action), this.goalVelocity);
     return {
       observation: Float32Array.from(state),
       reward: -1.0,
