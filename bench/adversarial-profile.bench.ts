@@ -1,8 +1,8 @@
 /**
  * Where an adversarial run's time goes (issue 18): the generator (PPO's rollout and update, fused
- * since decision 0014) against the discriminator (its updates, fused since decision 0018 unless
- * ADVERSARIAL_PROFILE_SET says otherwise, their batches and the reward relabelling, tfjs). Each algorithm's CartPole preset runs by the built CLI under
- * `node --cpu-prof` (`irlkit train ALGO --env ENV --demos DIR --seed 0 --steps N`, demonstrations
+ * since decision 0014) against the discriminator (its updates and the reward relabelling, fused
+ * since decision 0019 unless ADVERSARIAL_PROFILE_SET says otherwise, and their batches). Each
+ * algorithm's CartPole preset runs by the built CLI under `node --cpu-prof` (`irlkit train ALGO --env ENV --demos DIR --seed 0 --steps N`, demonstrations
  * from `irlkit demos --episodes 10 --seed 10000`), pinned to one core, and every profiler sample is
  * charged to the outermost training phase on its stack (the phase functions are listed below).
  * Start-up, the dataset and checkpoints are a phase of their own; "other" is the rest of the round
@@ -10,7 +10,7 @@
  *
  * Environment: ADVERSARIAL_PROFILE_ROWS=gail,airl (default: all rows below),
  * ADVERSARIAL_PROFILE_SET=trainer.computePath=tfjs (extra `--set` settings, comma-separated: e.g. the
- * discriminator on the tfjs graph, as before decision 0018),
+ * discriminator on the tfjs graph, as before decision 0019),
  * ADVERSARIAL_PROFILE_STEPS=49152 (24 rounds of 2,048 env steps), ADVERSARIAL_PROFILE_CPU=1 (the
  * core), ADVERSARIAL_PROFILE_NAME=adversarial-profile (the result file).
  *
@@ -248,7 +248,7 @@ for (const row of rows) {
 
 writeBenchResult({
   name: process.env.ADVERSARIAL_PROFILE_NAME ?? "adversarial-profile",
-  description: `Where the adversarial trainers' time goes${settings.length > 0 ? ` with ${settings.map((setting) => `--set ${setting}`).join(" ")}` : " on the default paths (PPO fused, the discriminator fused since decision 0018)"}: each CartPole preset (seed 0, 10 scripted-expert episodes, ${steps} env steps) by the built CLI under \`node --cpu-prof\`${pinned ? ` pinned to core ${cpu}` : ""}, every sample charged to the outermost training phase on its stack. "Round loop" is the busy time less start-up, the dataset and checkpoints; the generator is PPO's rollout and update (fused), the discriminator its updates (fused or tfjs, as trainer.computePath says), their batches and the reward relabelling (tfjs); "rest" is garbage collection and the loop's own bookkeeping. The discriminator updates' time is split further into tfjs-wasm kernels, tfjs's JavaScript (dispatch, bookkeeping, the wasm backend's glue) and the fused path (the discriminator's own fused loss and MLP passes, and the generator's log π on the discriminator batch). The profiler adds overhead and samples wall time, so on a busy machine read the shares, not the seconds.`,
+  description: `Where the adversarial trainers' time goes${settings.length > 0 ? ` with ${settings.map((setting) => `--set ${setting}`).join(" ")}` : " on the default paths (PPO fused, the discriminator fused since decision 0019)"}: each CartPole preset (seed 0, 10 scripted-expert episodes, ${steps} env steps) by the built CLI under \`node --cpu-prof\`${pinned ? ` pinned to core ${cpu}` : ""}, every sample charged to the outermost training phase on its stack. "Round loop" is the busy time less start-up, the dataset and checkpoints; the generator is PPO's rollout and update (fused), the discriminator its updates and the reward relabelling (fused or tfjs, as trainer.computePath says) and their batches; "rest" is garbage collection and the loop's own bookkeeping. The discriminator updates' time is split further into tfjs-wasm kernels, tfjs's JavaScript (dispatch, bookkeeping, the wasm backend's glue) and the fused path (the discriminator's own fused loss and MLP passes, and the generator's log π on the discriminator batch). The profiler adds overhead and samples wall time, so on a busy machine read the shares, not the seconds.`,
   seeds: [0, 10_000],
   tables: [
     {

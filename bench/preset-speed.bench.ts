@@ -19,7 +19,7 @@
  * the discriminators and GCL's reward net run on tfjs on both paths.
  *
  * With PRESET_SPEED_PATH_KEY=trainer.computePath the adversarial rows (GAIL, GAN-GCL, AIRL; the
- * default rows then) compare the discriminator's paths instead (decision 0018): tfjs graph vs
+ * default rows then) compare the discriminator's paths instead (decision 0019): tfjs graph vs
  * fused, PPO fused on both.
  *
  * Environment: PRESET_SPEED_ROWS=bc-cartpole,… (default: all, in the order below),
@@ -349,7 +349,7 @@ function write(): void {
   }
   writeBenchResult({
     name: process.env.PRESET_SPEED_NAME ?? "preset-speed",
-    description: `Each algorithm's CartPole preset trained by the built CLI (seed 0, 10 scripted-expert episodes from seed ${DEMONSTRATION_SEED}) on the tfjs graph (\`--set KEY=tfjs\`, what every PPO and BC step used before decision 0014) and on the default fused MLP path, back to back in alternating order, ${pinned ? `each process pinned to core ${cpu}${raisedPriority ? " at nice −10" : ""}` : "unpinned (taskset unavailable)"}. Seconds are the whole \`irlkit train\` process (start-up, dataset, checkpoints included), wall and CPU (user + system, GNU time; a busy machine inflates it far less than the wall time); the speed-up is the median of the pairs' ratios (tfjs ÷ fused); the returns are \`irlkit eval RUN\` of each final policy (10 deterministic episodes). The command under each row is the tfjs run; the fused run is the same command with \`=auto\` (the default) or without the \`--set\`. The machine is shared: the load averages of every run are in the details. ${discriminatorPaths ? "The key is trainer.computePath: the discriminator's loss, gradients and Adam step on the tfjs graph vs the fused path (decision 0018); PPO and acting are fused in both columns." : "The key is ppo.computePath / bc.computePath; the discriminators' path is the default (fused since decision 0018 where it applies) in both columns, GCL's reward net is tfjs in both."}`,
+    description: `Each algorithm's CartPole preset trained by the built CLI (seed 0, 10 scripted-expert episodes from seed ${DEMONSTRATION_SEED}) on the tfjs graph (\`--set KEY=tfjs\`, what every PPO and BC step used before decision 0014) and on the default fused MLP path, back to back in alternating order, ${pinned ? `each process pinned to core ${cpu}${raisedPriority ? " at nice −10" : ""}` : "unpinned (taskset unavailable)"}. Seconds are the whole \`irlkit train\` process (start-up, dataset, checkpoints included), wall and CPU (user + system, GNU time; a busy machine inflates it far less than the wall time); the speed-up is the median of the pairs' ratios (tfjs ÷ fused); the returns are \`irlkit eval RUN\` of each final policy (10 deterministic episodes). The command under each row is the tfjs run; the fused run is the same command with \`=auto\` (the default) or without the \`--set\`. The machine is shared: the load averages of every run are in the details. ${discriminatorPaths ? "The key is trainer.computePath: the discriminator's loss, gradients and Adam step on the tfjs graph vs the fused path (decision 0019); PPO and acting are fused in both columns." : "The key is ppo.computePath / bc.computePath; the discriminators' path is the default (fused since decision 0019 where it applies) in both columns, GCL's reward net is tfjs in both."}`,
     seeds: [TRAIN_SEED, DEMONSTRATION_SEED],
     tables: [
       {

@@ -58,7 +58,7 @@ export const adversarialTrainerConfigSpec = {
   computePath: choiceSetting({
     default: "auto",
     values: ["auto", "fused", "tfjs"],
-    doc: '"fused": the discriminator\'s loss, gradients and Adam step in plain TypeScript on the reward networks\' host parameters (decision 0018); "tfjs": a tfjs graph (any reward network, the gradient penalty); "auto": fused for irlkit\'s GAIL, GAN-GCL and AIRL over MlpReward networks (input normalisation included) without a gradient penalty, tfjs otherwise.',
+    doc: '"fused": the discriminator\'s loss, gradients and Adam step in plain TypeScript on the reward networks\' host parameters (decision 0019); "tfjs": a tfjs graph (any reward network, the gradient penalty); "auto": fused for irlkit\'s GAIL, GAN-GCL and AIRL over MlpReward networks (input normalisation included) without a gradient penalty, tfjs otherwise.',
   }),
 } satisfies ConfigSpec;
 

@@ -108,7 +108,7 @@ export class AdversarialTrainer {
   readonly normalizeRewardOutput: boolean;
   readonly #metricSink: MetricSink;
   #discriminatorOptimizer: Adam;
-  /** The fused loss (decision 0018) when `computePath` resolved to it; null on the tfjs path. */
+  /** The fused loss (decision 0019) when `computePath` resolved to it; null on the tfjs path. */
   readonly #fused: FusedDiscriminatorLoss | null;
   #replayBuffer: ReplayBuffer | undefined;
   #demonstrationRng: Rng;

@@ -1,5 +1,5 @@
 /**
- * The discriminator's loss and gradient on the fused MLP path (decisions 0014 and 0018): the same
+ * The discriminator's loss and gradient on the fused MLP path (decisions 0014 and 0019): the same
  * binary cross-entropy and statistics as the tfjs graph of discriminator-loss.ts, differentiated by
  * hand and back-propagated through the reward networks' `FusedMlp`s, on their own host copies of
  * the parameters. No tensor is created.
@@ -41,7 +41,7 @@ import type { EnergyBasedVariant } from "./energy-based-variant.js";
 import { Gail } from "./gail.js";
 import { GanGcl } from "./gan-gcl.js";
 
-/** How the discriminator's loss and gradients are computed (decision 0018). */
+/** How the discriminator's loss and gradients are computed (decision 0019). */
 export type DiscriminatorComputePath = "auto" | "fused" | "tfjs";
 
 /** The reward networks of a discriminator the fused path knows. */
