@@ -7,8 +7,9 @@
  * action space ahead of time (a buffer of pre-sampled actions, cycled), so the figures measure the
  * env, not the sampler. Each figure is the median of 7 timed runs after one warm-up run (the
  * fastest of the 7 is recorded too: on a shared machine other processes only ever slow a run
- * down); each env is measured in a fresh Node process so JIT feedback from other envs does not
- * skew it.
+ * down; and the median steps per second of this process's CPU time, which other processes cannot
+ * take away); each env is measured in a fresh Node process so JIT feedback from other envs does
+ * not skew it.
  *
  * Goal (issue 3): CartPole ≥ 2M steps/s single-env and ≥ 10M steps/s vectorised.
  *
@@ -82,10 +83,11 @@ function runVector(id: string, iterations: number, stepping: VectorStepping): ()
   };
 }
 
-/** Steps per second of one run and of the fastest of `REPEATS` runs. */
+/** Steps per second: median and fastest of `REPEATS` runs, and median per second of CPU time. */
 interface Rate {
   median: number;
   fastest: number;
+  perCpuSecond: number;
 }
 
 /** Steps per second of `make(steps)`, sized so one run takes about TARGET_RUN_MS. */
@@ -101,10 +103,20 @@ async function measure(
   const probeMs = Math.max(performance.now() - start, 0.01);
   const units = Math.max(probeUnits, Math.round((probeUnits * TARGET_RUN_MS) / probeMs));
   const run = makeRun(units);
-  const times = await timeRuns(run, { repeats: REPEATS, warmup: 1 });
+  const cpuMs: number[] = [];
+  const times = await timeRuns(
+    () => {
+      const start = process.cpuUsage();
+      run();
+      const used = process.cpuUsage(start);
+      cpuMs.push((used.user + used.system) / 1000);
+    },
+    { repeats: REPEATS, warmup: 1 },
+  );
   return {
     median: (units * stepsPerUnit) / (median(times) / 1000),
     fastest: (units * stepsPerUnit) / (Math.min(...times) / 1000),
+    perCpuSecond: (units * stepsPerUnit) / (median(cpuMs.slice(-REPEATS)) / 1000),
   };
 }
 
@@ -119,6 +131,7 @@ interface EnvFigures {
   vectorPerEnv: number;
   vectorPath: "batched" | "per-env";
   fastest: { single: number; bare: number; vector: number; vectorPerEnv: number };
+  perCpuSecond: { single: number; bare: number; vector: number; vectorPerEnv: number };
 }
 
 async function measureEnv(id: string): Promise<EnvFigures> {
@@ -143,6 +156,12 @@ async function measureEnv(id: string): Promise<EnvFigures> {
       vector: vector.fastest,
       vectorPerEnv: vectorPerEnv.fastest,
     },
+    perCpuSecond: {
+      single: single.perCpuSecond,
+      bare: bare.perCpuSecond,
+      vector: vector.perCpuSecond,
+      vectorPerEnv: vectorPerEnv.perCpuSecond,
+    },
   };
 }
 
@@ -156,6 +175,7 @@ if (childId !== undefined) {
 // slow down the next (in one process the wrapper and VectorEnv call sites turn megamorphic).
 const rows: (string | number)[][] = [];
 const fastestRows: (string | number)[][] = [];
+const cpuRows: (string | number)[][] = [];
 const raw: Record<string, EnvFigures> = {};
 for (const id of defaultRegistry.ids()) {
   const child = spawnSync(
@@ -184,6 +204,14 @@ for (const id of defaultRegistry.ids()) {
     figures.vectorPath,
     formatNumber(figures.fastest.vectorPerEnv),
   ]);
+  cpuRows.push([
+    id,
+    formatNumber(figures.perCpuSecond.single),
+    formatNumber(figures.perCpuSecond.bare),
+    formatNumber(figures.perCpuSecond.vector),
+    figures.vectorPath,
+    formatNumber(figures.perCpuSecond.vectorPerEnv),
+  ]);
   console.log(
     `${id}: single ${formatNumber(figures.single)}/s, bare ${formatNumber(figures.bare)}/s, vector ${formatNumber(figures.vector)}/s (${figures.vectorPath}), vector per-env ${formatNumber(figures.vectorPerEnv)}/s`,
   );
@@ -192,7 +220,7 @@ for (const id of defaultRegistry.ids()) {
 const path = writeBenchResult({
   name: "envs",
   description:
-    "Raw environment steps per second on one core: the single-env API through make(id) (with its OrderEnforcing and TimeLimit/FixedHorizon wrappers), the bare env without wrappers, and a VectorEnv of 256 copies in same-step autoreset mode, once as VectorEnv chooses (stepping auto: a batched loop where the env has one) and once forced through each env object (stepping per-env). Random actions come from a pre-sampled buffer; each figure is the median of 7 timed runs of about 0.3 s after a warm-up (second table: the fastest of the 7), each env in a fresh Node process. Goal: CartPole-v1 >= 2M steps/s single and >= 10M steps/s vectorised.",
+    "Raw environment steps per second on one core: the single-env API through make(id) (with its OrderEnforcing and TimeLimit/FixedHorizon wrappers), the bare env without wrappers, and a VectorEnv of 256 copies in same-step autoreset mode, once as VectorEnv chooses (stepping auto: a batched loop where the env has one) and once forced through each env object (stepping per-env). Random actions come from a pre-sampled buffer; each figure is the median of 7 timed runs of about 0.3 s after a warm-up (second table: the fastest of the 7; third: the median steps per second of the process's CPU time), each env in a fresh Node process. Goal: CartPole-v1 >= 2M steps/s single and >= 10M steps/s vectorised.",
   seeds: [SEED],
   tables: [
     {
@@ -218,6 +246,18 @@ const path = writeBenchResult({
         "vector steps/s, per-env path",
       ],
       rows: fastestRows,
+    },
+    {
+      title: "Steps per CPU second (median of 7 runs)",
+      columns: [
+        "env",
+        "single-env steps/s (make)",
+        "bare env steps/s",
+        `vector steps/s (N=${NUM_ENVS}, same-step)`,
+        "vector path (auto)",
+        "vector steps/s, per-env path",
+      ],
+      rows: cpuRows,
     },
   ],
   details: {
