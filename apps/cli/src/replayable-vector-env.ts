@@ -27,24 +27,44 @@ export interface ActionHistory {
 }
 
 export class ReplayableVectorEnv extends VectorEnv {
-  #history: ActionBatch[] = [];
+  /**
+   * The action batches since the seeded reset, one after another in one growing typed array (its
+   * capacity doubles): 4 bytes per action entry, not a typed-array object per step.
+   */
+  #history: Int32Array | Float32Array = new Float32Array(0);
+  /** Entries of `#history` in use. */
+  #historyLength = 0;
+  /** Vector steps recorded. */
+  #historySteps = 0;
   #pending: ActionHistory | undefined;
+
+  #dtype(): ActionHistory["dtype"] {
+    return this.singleActionSpace.kind === "Discrete" ? "int32" : "float32";
+  }
 
   /** The recorded history, for a checkpoint. */
   actionHistory(): ActionHistory {
-    const dtype = this.singleActionSpace.kind === "Discrete" ? "int32" : "float32";
-    const total = this.#history.reduce((sum, batch) => sum + batch.length, 0);
-    const all = dtype === "int32" ? new Int32Array(total) : new Float32Array(total);
-    let offset = 0;
-    for (const batch of this.#history) {
-      all.set(batch, offset);
-      offset += batch.length;
-    }
+    const dtype = this.#dtype();
+    const all = this.#history.subarray(0, this.#historyLength);
     return {
       dtype,
-      steps: this.#history.length,
+      steps: this.#historySteps,
       data: Buffer.from(all.buffer, all.byteOffset, all.byteLength).toString("base64"),
     };
+  }
+
+  #record(actions: ActionBatch): void {
+    const needed = this.#historyLength + actions.length;
+    const int32 = this.#dtype() === "int32";
+    if (needed > this.#history.length || int32 !== this.#history instanceof Int32Array) {
+      const capacity = Math.max(needed, 2 * this.#history.length, 1024);
+      const grown = int32 ? new Int32Array(capacity) : new Float32Array(capacity);
+      grown.set(this.#history.subarray(0, this.#historyLength));
+      this.#history = grown;
+    }
+    this.#history.set(actions, this.#historyLength);
+    this.#historyLength = needed;
+    this.#historySteps++;
   }
 
   /** The next seeded `reset` replays `history` after resetting. */
@@ -56,7 +76,10 @@ export class ReplayableVectorEnv extends VectorEnv {
     const pending = this.#pending;
     this.#pending = undefined;
     const result = super.reset(args);
-    if (args.mask === undefined) this.#history = [];
+    if (args.mask === undefined) {
+      this.#historyLength = 0;
+      this.#historySteps = 0;
+    }
     if (pending === undefined || pending.steps === 0) return result;
     const bytes = Buffer.from(pending.data, "base64");
     const copy = new Uint8Array(bytes.byteLength);
@@ -75,7 +98,7 @@ export class ReplayableVectorEnv extends VectorEnv {
   }
 
   override step(actions: ActionBatch): ReturnType<BaseVectorEnv["step"]> {
-    this.#history.push(actions.slice());
+    this.#record(actions);
     return super.step(actions);
   }
 }

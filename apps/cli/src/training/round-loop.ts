@@ -5,6 +5,7 @@
  */
 import type { MetricSink, Metrics, Policy, TrainingDivergedError } from "@irlkit/core";
 import { Progress } from "../progress.js";
+import { memoryTraceFromEnvironment } from "./memory-trace.js";
 import type { TargetRecord } from "./stop-at.js";
 
 /** Exit code after an interrupt (128 + SIGINT). */
@@ -163,12 +164,14 @@ export interface RoundLoopOptions {
 
 export async function runRounds(loop: RoundLoop, options: RoundLoopOptions): Promise<TrainSummary> {
   const progress = new Progress({ label: options.label, ...loop.bar, quiet: options.quiet });
+  const traceMemory = memoryTraceFromEnvironment();
   let round = loop.startRound;
   let lastMetrics: Metrics = {};
   try {
     while (!loop.finished(round)) {
       lastMetrics = await loop.trainRound();
       round++;
+      traceMemory?.(round);
       progress.update(loop.position(round), lastMetrics);
       await yieldToEventLoop();
       if (options.stop.requested) options.stop.acknowledge();
