@@ -18,7 +18,7 @@ export interface BenchTable {
   columns: string[];
   rows: (string | number)[][];
   /**
-   * The CLI command that reproduces each row, in row order (bench/cli-runs.ts `cliCommand`);
+   * The CLI command that reproduces each row, in row order;
    * bench/RESULTS.md lists them under the table.
    */
   commands?: string[];

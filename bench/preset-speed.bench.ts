@@ -4,7 +4,7 @@
  * speed-up carries to BC, GAIL, GAN-GCL, AIRL and GCL").
  *
  * Every row is the plain CLI: `irlkit demos --env ENV --episodes 10 --seed 10000` (the scripted
- * expert, the demonstrations bench/cli-runs.ts makes for seed 0), then
+ * expert, the demonstrations the learning benches use for seed 0), then
  * `irlkit train ALGO --env ENV --demos DIR --seed 0 --set KEY=tfjs|auto` with the env's preset
  * (KEY is `bc.computePath` for BC and `ppo.computePath` for the PPO inside GAIL, AIRL, GAN-GCL and
  * GCL), then `irlkit eval RUN --json` (10 deterministic episodes) so a speed-up that lost learning

@@ -89,7 +89,7 @@ function expertDemonstrations(continuous: boolean, episodes: number): Trajectory
   });
 }
 
-/** bench/gcl.bench.ts's control recipe scaled down to LineWalk: every part of the state in use. */
+/** The GCL bench's control recipe (bench/sweeps/gcl.yaml, the gcl preset) scaled down to LineWalk: every part of the state in use. */
 const RECIPE = {
   iterations: 6,
   segmentLength: 5,
