@@ -1,10 +1,10 @@
 /**
- * The PPO expert @irlkit/mujoco ships for seals/HalfCheetah-v1 acts (in plain TypeScript, no
- * tfjs) as @irlkit/rl's loadPolicy of the same file does, and the CLI uses it by default.
+ * The PPO experts @irlkit/mujoco ships act (in plain TypeScript, no tfjs) as @irlkit/rl's
+ * loadPolicy of the same file does, the CLI uses them by default, and the Hopper one hops.
  */
 import { Rng } from "@irlkit/core";
 import { make, spec } from "@irlkit/envs";
-import { shippedExpert } from "@irlkit/mujoco";
+import { expertEnvIds, shippedExpert } from "@irlkit/mujoco";
 import { initBackend } from "@irlkit/nn";
 import { loadPolicy } from "@irlkit/rl";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,18 +16,19 @@ beforeAll(async () => {
   await registerMujocoEnvironments();
 });
 
-describe("the shipped seals/HalfCheetah-v1 expert", () => {
+describe.each(expertEnvIds)("the shipped %s expert", (envId) => {
   it("gives @irlkit/rl's deterministic actions along an episode", async () => {
-    const expert = shippedExpert("seals/HalfCheetah-v1")!;
+    const expert = shippedExpert(envId)!;
     const reference = loadPolicy(JSON.parse(JSON.stringify(expert.saved)));
-    const env = make("seals/HalfCheetah-v1");
+    const env = make(envId);
+    const actionSize = expert.actionSpace.shape[0]!;
     let observation = env.reset({ seed: 3 }).observation as Float32Array;
     const rng = new Rng(0);
     for (let t = 0; t < 50; t++) {
       const ours = expert.act(observation, { deterministic: true });
       const theirs = reference.act(observation, rng, { deterministic: true }) as Float32Array;
       // float64 accumulation here, float32 there; the expert clips to the bounds [-1, 1].
-      for (let j = 0; j < 6; j++) {
+      for (let j = 0; j < actionSize; j++) {
         expect(ours[j]).toBeCloseTo(Math.min(1, Math.max(-1, theirs[j]!)), 4);
       }
       observation = env.step(ours).observation as Float32Array;
@@ -37,7 +38,31 @@ describe("the shipped seals/HalfCheetah-v1 expert", () => {
   });
 
   it("is the registration's expert, which irlkit demos uses by default", () => {
-    expect(spec("seals/HalfCheetah-v1").scriptedExpert).toBeTypeOf("function");
-    expect(expertKind("seals/HalfCheetah-v1")).toBe("scripted");
+    expect(spec(envId).scriptedExpert).toBeTypeOf("function");
+    expect(expertKind(envId)).toBe("scripted");
+  });
+});
+
+describe("the shipped seals/Hopper-v1 expert", () => {
+  it("returns what its record says on the evaluation's first episodes", () => {
+    const expert = shippedExpert("seals/Hopper-v1")!;
+    expect(expert.record.returnMean).toBeCloseTo(2269.05, 1);
+    const env = make("seals/Hopper-v1");
+    // irlkit eval resets episode i with seed 1000 + i; its 10 episodes ran 2198-2302 here.
+    for (let seed = 1000; seed < 1003; seed++) {
+      let observation = env.reset({ seed }).observation as Float32Array;
+      let episodeReturn = 0;
+      for (let t = 0; t < 1000; t++) {
+        const step = env.step(expert.act(observation, { deterministic: true }));
+        episodeReturn += step.reward;
+        observation = step.observation as Float32Array;
+        expect(step.terminated).toBe(false);
+        expect(step.truncated).toBe(t === 999);
+      }
+      expect(Math.abs(episodeReturn - expert.record.returnMean)).toBeLessThan(
+        0.05 * expert.record.returnMean,
+      );
+    }
+    env.close();
   });
 });

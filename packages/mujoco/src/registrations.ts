@@ -93,6 +93,8 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
     fixedHorizon: SEALS_HORIZON,
     description:
       "seals' Hopper: Hopper-v4 with x in the observation (12-D), no early termination, 1000 steps.",
+    // A shipped PPO expert (experts/), within issue 21's target: see its record.
+    scriptedExpert: () => shippedExpert("seals/Hopper-v1")!,
   },
   {
     id: "seals/Walker2d-v1",

@@ -45,6 +45,7 @@ export {
   type Activation,
   checkMlpWeights,
   glorotUniformMatrix,
+  INITIALIZATIONS,
   type Initialization,
   Mlp,
   type MlpArchitecture,

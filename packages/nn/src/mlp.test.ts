@@ -86,6 +86,31 @@ describe("Mlp", () => {
     mlp.dispose();
   });
 
+  test("pytorchDefault draws each layer's kernel then its bias from U(±gain/√in), as torch.nn.Linear", () => {
+    const mlp = new Mlp(
+      { sizes: [4, 3, 2], initialization: "pytorchDefault", gains: [1, 0.5] },
+      new Rng(21),
+    );
+    const weights = mlp.getWeights();
+    // The same draws in the same order by hand: layer 0's 12 kernel values and 3 biases with
+    // bound 1/√4 = 0.5, then layer 1's 6 kernel values and 2 biases with bound 0.5/√3.
+    const rng = new Rng(21);
+    const uniform = (count: number, bound: number) =>
+      Float32Array.from({ length: count }, () => -bound + 2 * bound * rng.nextDouble());
+    expect(weights.kernels[0]).toEqual(uniform(12, 0.5));
+    expect(weights.biases[0]).toEqual(uniform(3, 0.5));
+    expect(weights.kernels[1]).toEqual(uniform(6, 0.5 / Math.sqrt(3)));
+    expect(weights.biases[1]).toEqual(uniform(2, 0.5 / Math.sqrt(3)));
+    mlp.dispose();
+    // Over many draws the kernel's variance is bound²/3 = 1/(3·in), PyTorch's Linear variance.
+    const wide = new Mlp({ sizes: [100, 400], initialization: "pytorchDefault" }, new Rng(22));
+    const kernel = wide.getWeights().kernels[0]!;
+    const variance = kernel.reduce((sum, v) => sum + v * v, 0) / kernel.length;
+    expect(variance).toBeCloseTo(1 / 300, 4);
+    expect(kernel.every((v) => Math.abs(v) <= Math.fround(0.1))).toBe(true);
+    wide.dispose();
+  });
+
   test("orthogonal init gives WᵀW ≈ I (tall) and WWᵀ ≈ I (wide), times the gain", () => {
     const gram = (w: ArrayLike<number>, rows: number, cols: number, overColumns: boolean) => {
       const n = overColumns ? cols : rows;

@@ -32,8 +32,18 @@ export const ACTIVATIONS: readonly Activation[] = Object.freeze([
   "identity",
 ]);
 
-/** How the kernels are initialised (biases always start at zero). */
-export type Initialization = "glorotUniform" | "orthogonal";
+/**
+ * How the weights are initialised: `"glorotUniform"` and `"orthogonal"` draw the kernels and start
+ * the biases at zero; `"pytorchDefault"` draws kernels and biases as `torch.nn.Linear` does.
+ */
+export type Initialization = "glorotUniform" | "orthogonal" | "pytorchDefault";
+
+/** Every `Initialization`, in a stable order. */
+export const INITIALIZATIONS: readonly Initialization[] = Object.freeze([
+  "glorotUniform",
+  "orthogonal",
+  "pytorchDefault",
+]);
 
 /** The part of an `Mlp` that determines its function apart from the weights; it is serialised. */
 export interface MlpArchitecture {
@@ -54,16 +64,19 @@ export interface MlpConfig {
    */
   activations?: readonly Activation[];
   /**
-   * Kernel initialisation. `"glorotUniform"`: U(−g·√(6/(in+out)), +g·√(6/(in+out))) (Glorot &
+   * Weight initialisation. `"glorotUniform"`: U(−g·√(6/(in+out)), +g·√(6/(in+out))) (Glorot &
    * Bengio 2010; the Keras default). `"orthogonal"`: a random orthogonal matrix times the gain, as
-   * Stable-Baselines3 initialises its policies (Saxe et al. 2014).
+   * Stable-Baselines3 initialises its policies (Saxe et al. 2014). `"pytorchDefault"`: kernel and
+   * bias both U(−g/√in, +g/√in), the distribution of `torch.nn.Linear`'s own initialisation
+   * (`kaiming_uniform_` with a = √5), which is what SB3 policies get with `ortho_init=False`.
    * @default "glorotUniform"
    */
   initialization?: Initialization;
   /**
-   * Per-layer gain g multiplying the initial kernel (`sizes.length − 1` entries). SB3 uses √2 on
-   * hidden layers, 0.01 on a policy's action head and 1 on a value head.
-   * @default √2 on hidden layers and 1 on the output layer for "orthogonal"; all 1 for "glorotUniform"
+   * Per-layer gain g multiplying the initial kernel (and, for "pytorchDefault", the bias bound;
+   * `sizes.length − 1` entries). SB3 uses √2 on hidden layers, 0.01 on a policy's action head and
+   * 1 on a value head.
+   * @default √2 on hidden layers and 1 on the output layer for "orthogonal"; all 1 otherwise
    */
   gains?: readonly number[];
   /**
@@ -353,10 +366,10 @@ export function resolveMlpConfig(config: MlpConfig, fieldPrefix = ""): ResolvedM
     }
   });
   const initialization = config.initialization ?? "glorotUniform";
-  if (initialization !== "glorotUniform" && initialization !== "orthogonal") {
+  if (!INITIALIZATIONS.includes(initialization)) {
     throw new ValidationError(
       `${fieldPrefix}initialization`,
-      `"glorotUniform" or "orthogonal"`,
+      `one of ${INITIALIZATIONS.map((name) => `"${name}"`).join(", ")}`,
       describeValue(initialization),
     );
   }
@@ -486,12 +499,22 @@ function initialWeights(
     const inputs = sizes[layer]!;
     const outputs = sizes[layer + 1]!;
     const gain = gains[layer]!;
-    kernels.push(
-      initialization === "orthogonal"
-        ? Float32Array.from(orthogonalMatrix(inputs, outputs, rng, gain))
-        : glorotUniformMatrix(inputs, outputs, rng, gain),
-    );
-    biases.push(new Float32Array(outputs));
+    switch (initialization) {
+      case "orthogonal":
+        kernels.push(Float32Array.from(orthogonalMatrix(inputs, outputs, rng, gain)));
+        biases.push(new Float32Array(outputs));
+        break;
+      case "glorotUniform":
+        kernels.push(glorotUniformMatrix(inputs, outputs, rng, gain));
+        biases.push(new Float32Array(outputs));
+        break;
+      case "pytorchDefault": {
+        const bound = gain / Math.sqrt(inputs);
+        kernels.push(rng.fillUniform(new Float32Array(inputs * outputs), -bound, bound));
+        biases.push(rng.fillUniform(new Float32Array(outputs), -bound, bound));
+        break;
+      }
+    }
   }
   return { kernels, biases };
 }

@@ -89,8 +89,12 @@ describe("ExpertPolicy", () => {
     ).toThrow(ValidationError);
   });
 
-  it("ships seals/HalfCheetah-v1's expert with its record", () => {
-    expect(expertEnvIds).toEqual(["seals/HalfCheetah-v1"]);
+  it("ships seals/HalfCheetah-v1's and seals/Hopper-v1's experts with their records", () => {
+    expect(expertEnvIds).toEqual(["seals/HalfCheetah-v1", "seals/Hopper-v1"]);
+    const hopper = shippedExpert("seals/Hopper-v1")!;
+    expect(hopper.observationSpace.shape).toEqual([12]);
+    expect(hopper.actionSpace.shape).toEqual([3]);
+    expect(hopper.record.meetsTarget).toBe(true);
     const expert = shippedExpert("seals/HalfCheetah-v1")!;
     expect(expert.observationSpace.shape).toEqual([18]);
     expect(expert.actionSpace.shape).toEqual([6]);

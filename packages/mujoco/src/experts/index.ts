@@ -1,12 +1,16 @@
 /**
  * The PPO experts shipped with the package, by env id (each a data module written by
- * scripts/write-expert.ts). Only seals/HalfCheetah-v1 has one so far, and it does not meet issue
- * 21's target: read its `record` (README, "Experts").
+ * scripts/write-expert.ts): seals/HalfCheetah-v1 (below issue 21's target) and seals/Hopper-v1.
+ * Read each one's `record` (README, "Experts").
  */
 import { ExpertPolicy } from "./expert-policy.js";
 import { sealsHalfCheetahV1Expert } from "./seals-half-cheetah-v1.js";
+import { sealsHopperV1Expert } from "./seals-hopper-v1.js";
 
-const shipped = { "seals/HalfCheetah-v1": sealsHalfCheetahV1Expert } as const;
+const shipped = {
+  "seals/HalfCheetah-v1": sealsHalfCheetahV1Expert,
+  "seals/Hopper-v1": sealsHopperV1Expert,
+} as const;
 
 /** The env ids with a shipped expert. */
 export const expertEnvIds: readonly string[] = Object.freeze(Object.keys(shipped));

@@ -13,11 +13,9 @@ import {
   nullableSetting,
   numberSetting,
 } from "@irlkit/core";
-import { ACTIVATIONS, type Initialization } from "@irlkit/nn";
+import { ACTIVATIONS, INITIALIZATIONS } from "@irlkit/nn";
 import type { ActorCriticPolicyOptions } from "./actor-critic-policy.js";
 import type { MlpPolicyOptions } from "./mlp-policy.js";
-
-const INITIALIZATIONS: readonly Initialization[] = ["orthogonal", "glorotUniform"];
 
 /** `MlpPolicyOptions` (`createMlpPolicy`, `MlpCategoricalPolicy`, `MlpGaussianPolicy`). */
 export const mlpPolicyConfigSpec = {
@@ -36,7 +34,7 @@ export const mlpPolicyConfigSpec = {
   initialization: choiceSetting({
     default: "orthogonal",
     values: INITIALIZATIONS,
-    doc: "Kernel initialisation, biases start at zero (SB3's ortho_init=True: orthogonal, gain √2 on hidden layers).",
+    doc: "Weight initialisation: orthogonal (SB3's default ortho_init=True: gain √2 on hidden layers, biases zero), glorotUniform (biases zero) or pytorchDefault (torch.nn.Linear's own U(±1/√fan_in) for kernels and biases: SB3 with ortho_init=False).",
   }),
   actionHeadGain: numberSetting({
     default: 0.01,

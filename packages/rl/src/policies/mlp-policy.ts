@@ -61,7 +61,8 @@ export interface MlpPolicyOptions {
    */
   activation?: Activation;
   /**
-   * Kernel initialisation (biases start at zero).
+   * Weight initialisation: `"orthogonal"` and `"glorotUniform"` start the biases at zero;
+   * `"pytorchDefault"` is `torch.nn.Linear`'s own, what SB3 uses with `ortho_init=False`.
    * @default "orthogonal" (SB3's `ortho_init=True`)
    */
   initialization?: Initialization;
