@@ -79,7 +79,7 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
     kwargs: { definition: "v4", excludeCurrentPositionsFromObservation: false },
     fixedHorizon: SEALS_HORIZON,
     description: "seals' HalfCheetah: HalfCheetah-v4 with x in the observation (18-D), 1000 steps.",
-    // A shipped PPO expert (experts/), below issue 21's target: see its record.
+    // A shipped PPO expert (experts/), within issue 21's target: see its record.
     scriptedExpert: () => shippedExpert("seals/HalfCheetah-v1")!,
   },
   {
@@ -114,6 +114,8 @@ export const sealsMujocoRegistrations: readonly EnvRegistration[] = Object.freez
     kwargs: { definition: "v4", excludeCurrentPositionsFromObservation: false },
     fixedHorizon: SEALS_HORIZON,
     description: "seals' Swimmer: Swimmer-v4 with x, y in the observation (10-D), 1000 steps.",
+    // A shipped PPO expert (experts/), within issue 21's target: see its record.
+    scriptedExpert: () => shippedExpert("seals/Swimmer-v1")!,
   },
   {
     id: "seals/Ant-v1",

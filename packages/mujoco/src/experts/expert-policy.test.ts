@@ -89,19 +89,24 @@ describe("ExpertPolicy", () => {
     ).toThrow(ValidationError);
   });
 
-  it("ships seals/HalfCheetah-v1's and seals/Hopper-v1's experts with their records", () => {
-    expect(expertEnvIds).toEqual(["seals/HalfCheetah-v1", "seals/Hopper-v1"]);
-    const hopper = shippedExpert("seals/Hopper-v1")!;
-    expect(hopper.observationSpace.shape).toEqual([12]);
-    expect(hopper.actionSpace.shape).toEqual([3]);
-    expect(hopper.record.meetsTarget).toBe(true);
-    const expert = shippedExpert("seals/HalfCheetah-v1")!;
-    expect(expert.observationSpace.shape).toEqual([18]);
-    expect(expert.actionSpace.shape).toEqual([6]);
-    expect(expert.record.envId).toBe("seals/HalfCheetah-v1");
-    expect(expert.record.meetsTarget).toBe(
-      expert.record.returnMean >= 0.9 * expert.record.reference.returnMean,
-    );
+  it("ships the seals/HalfCheetah-v1, seals/Hopper-v1 and seals/Swimmer-v1 experts with their records", () => {
+    expect(expertEnvIds).toEqual(["seals/HalfCheetah-v1", "seals/Hopper-v1", "seals/Swimmer-v1"]);
+    const shapes = [
+      [18, 6],
+      [12, 3],
+      [10, 2],
+    ];
+    expertEnvIds.forEach((envId, index) => {
+      const expert = shippedExpert(envId)!;
+      expect([expert.observationSpace.shape[0], expert.actionSpace.shape[0]]).toEqual(
+        shapes[index],
+      );
+      expect(expert.record.envId).toBe(envId);
+      expect(expert.record.meetsTarget).toBe(
+        expert.record.returnMean >= 0.9 * expert.record.reference.returnMean,
+      );
+      expect(expert.record.meetsTarget).toBe(true);
+    });
     expect(shippedExpert("Hopper-v5")).toBeUndefined();
   });
 });
