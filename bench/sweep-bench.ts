@@ -196,6 +196,14 @@ for (const run of sweep.runs) {
   });
 }
 
+// With BENCH_ONLY the report still plans the whole sweep; count only the selected experiments' runs.
+const selected = only?.split(",");
+const experimentOf = new Map(sweep.runs.map((run) => [run.id, run.experiment]));
+const inSelection = (experiment: string | null | undefined) =>
+  selected === undefined || selected.includes(experiment ?? "");
+const missing = report.missing.filter((id) => inSelection(experimentOf.get(id)));
+const complete = runs.filter((run) => inSelection(run.experiment as string | null)).length;
+
 const settings = [
   ...(only === undefined ? [] : [`BENCH_ONLY=${only}`]),
   ...(resultName === name ? [] : [`BENCH_RESULT_NAME=${resultName}`]),
@@ -208,7 +216,7 @@ const interval = (value: number, lower: number | null, upper: number | null) =>
   `${shown(value)} [${shown(lower)}, ${shown(upper)}]`;
 writeBenchResult({
   name: resultName,
-  description: `The sweep bench/sweeps/${name}.yaml${only === undefined ? "" : ` (experiments ${only})`} run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${resultName}-report/). ${report.complete} of ${report.total} runs complete${report.missing.length === 0 ? "" : ` (${report.missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). ${stepsToTarget ? "Steps to target: the env steps at the first check that met every stopAt target of the run (the run setting: a training-metric target is checked after every round; an evaluation target after the round crossing each multiple of stopAt.every env steps, the live policy on stopAt.episodes deterministic episodes reset with stopAt.seed + i, as irlkit eval RUN scores it), mean ± CI over the runs that reached it; wall s to target from the start of training to that check. Best eval: the best of those evaluations (metrics.jsonl eval/*). " : ""}Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
+  description: `The sweep bench/sweeps/${name}.yaml${only === undefined ? "" : ` (experiments ${only})`} run by \`irlkit sweep\` (local executor) and scored by \`irlkit sweep report\` (its report.md and SVG plots: bench/results/${resultName}-report/). ${complete} of ${complete + missing.length} runs complete${missing.length === 0 ? "" : ` (${missing.length} not yet: run the bench again to continue)`}. Score: ${report.score}. Mean ± the Student-t 95% interval; IQM with ${report.reps} stratified bootstrap resamples (seed ${report.seed}). ${stepsToTarget ? "Steps to target: the env steps at the first check that met every stopAt target of the run (the run setting: a training-metric target is checked after every round; an evaluation target after the round crossing each multiple of stopAt.every env steps, the live policy on stopAt.episodes deterministic episodes reset with stopAt.seed + i, as irlkit eval RUN scores it), mean ± CI over the runs that reached it; wall s to target from the start of training to that check. Best eval: the best of those evaluations (metrics.jsonl eval/*). " : ""}Per run: return and normalised score of the score record (transfer rows: the fresh PPO's on the true reward), the last step in metrics.jsonl (env steps; for BC, its own step count, no env steps), wall seconds from the run's creation to its completion (training only, on a shared 2-core machine with other jobs running; a resumed run counts its pause).`,
   seeds: [...new Set(sweep.runs.map((run) => run.seed))].sort((a, b) => a - b),
   tables: [
     {
@@ -261,7 +269,7 @@ writeBenchResult({
       commands,
     },
   ],
-  details: { directory, missing: report.missing, methods: report.methods, runs },
+  details: { directory, missing, methods: report.methods, runs },
   reproduce,
 });
 if (sweepFailed) process.exit(1);
