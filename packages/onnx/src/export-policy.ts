@@ -7,10 +7,20 @@
  * - Gaussian: `mean` float32 `[batch, d]` and `log_std` float32 `[batch, d]` (the state-independent
  *   log standard deviation repeated on every row, by `Expand`);
  * - value head (actor-critic): `value` float32 `[batch]`.
+ *
+ * A `NormalizedObservationPolicy` (PPO's or BC's `normalizeObservations`) exports its network with
+ * the frozen statistics in front: z = Clip((x − μ) / √(σ² + ε), −c, c) (no `Clip` when c is null),
+ * so the model reads raw env observations as the policy does.
  */
 import type { Policy } from "@irlkit/core";
 import type { Mlp } from "@irlkit/nn";
-import { ActorCriticPolicy, MlpCategoricalPolicy, MlpGaussianPolicy } from "@irlkit/rl";
+import {
+  ActorCriticPolicy,
+  MlpCategoricalPolicy,
+  MlpGaussianPolicy,
+  NormalizedObservationPolicy,
+  type ObservationNormalization,
+} from "@irlkit/rl";
 import { describeModule, finishModel, type OnnxExportOptions } from "./export-common.js";
 import { GraphBuilder, type MlpParameters } from "./graph-builder.js";
 import type { OnnxModelKind } from "./metadata.js";
@@ -21,6 +31,7 @@ export const EXPORTABLE_POLICY_CLASSES = Object.freeze([
   "MlpCategoricalPolicy",
   "MlpGaussianPolicy",
   "ActorCriticPolicy",
+  "NormalizedObservationPolicy",
 ] as const);
 
 /** The names of a policy graph's input and outputs. */
@@ -51,7 +62,12 @@ export interface PolicyExportOptions extends OnnxExportOptions {
  *
  * @throws UnsupportedModuleError naming the policy's class and the supported classes.
  */
-export function exportPolicyToOnnx(policy: Policy, options: PolicyExportOptions = {}): Uint8Array {
+export function exportPolicyToOnnx(
+  exported: Policy,
+  options: PolicyExportOptions = {},
+): Uint8Array {
+  const normalized = exported instanceof NormalizedObservationPolicy ? exported : undefined;
+  const policy: Policy = normalized?.inner ?? exported;
   const actorCritic = policy instanceof ActorCriticPolicy ? policy : undefined;
   const actor = actorCritic?.actor ?? policy;
   if (!(actor instanceof MlpCategoricalPolicy) && !(actor instanceof MlpGaussianPolicy)) {
@@ -77,11 +93,15 @@ export function exportPolicyToOnnx(policy: Policy, options: PolicyExportOptions 
   }
   const builder = new GraphBuilder();
   const observationSize = policy.observationSpace.flatSize;
-  const observations = builder.addInput({
+  const rawObservations = builder.addInput({
     name: POLICY_TENSOR_NAMES.observations,
     elementType: "float32",
     shape: ["batch", observationSize],
   });
+  const observations =
+    normalized === undefined
+      ? rawObservations
+      : normalizeObservations(builder, rawObservations, normalized.normalization);
   const categorical = actor instanceof MlpCategoricalPolicy;
   if (heads !== "value") {
     const output = builder.applyMlp(
@@ -103,7 +123,7 @@ export function exportPolicyToOnnx(policy: Policy, options: PolicyExportOptions 
       });
       // log_std [batch, d] = Expand(logStd, [batch, d]) with batch = Shape(observations)[0:1].
       const logStd = Float32Array.from((actor as MlpGaussianPolicy).logStd.dataSync());
-      const batch = builder.node("Shape", [observations], "log_std/batch", {
+      const batch = builder.node("Shape", [rawObservations], "log_std/batch", {
         start: { type: "int", value: 0 },
         end: { type: "int", value: 1 },
       });
@@ -148,16 +168,45 @@ export function exportPolicyToOnnx(policy: Policy, options: PolicyExportOptions 
     {
       modelKind,
       module:
-        actorCritic !== undefined
-          ? "ActorCriticPolicy"
-          : categorical
-            ? "MlpCategoricalPolicy"
-            : "MlpGaussianPolicy",
+        normalized !== undefined
+          ? "NormalizedObservationPolicy"
+          : actorCritic !== undefined
+            ? "ActorCriticPolicy"
+            : categorical
+              ? "MlpCategoricalPolicy"
+              : "MlpGaussianPolicy",
       observationSpace: policy.observationSpace,
       actionSpace: policy.actionSpace,
       defaultDocString: `irlkit ${modelKind}: observations -> ${builder.outputs.map((output) => output.name).join(", ")}`,
     },
     options,
+  );
+}
+
+/** Clip((x − μ) / √(σ² + ε), −c, c) with the frozen statistics (no Clip when c is null). */
+function normalizeObservations(
+  builder: GraphBuilder,
+  observations: string,
+  normalization: ObservationNormalization,
+): string {
+  const { mean, variance, epsilon, clip } = normalization;
+  const size = mean.length;
+  const centered = builder.node(
+    "Sub",
+    [observations, builder.floatConstant("observations/mean", Float32Array.from(mean), [size])],
+    "observations/center",
+  );
+  const std = Float32Array.from(variance, (v) => Math.sqrt(v + epsilon));
+  const scaled = builder.node(
+    "Div",
+    [centered, builder.floatConstant("observations/std", std, [size])],
+    "observations/normalize",
+  );
+  if (clip === null) return scaled;
+  return builder.node(
+    "Clip",
+    [scaled, builder.floatScalar(-clip), builder.floatScalar(clip)],
+    "observations/clip",
   );
 }
 

@@ -10,6 +10,7 @@ import {
   type RewardInput,
   Rng,
   type Space,
+  Transitions,
 } from "@irlkit/core";
 import { make } from "@irlkit/envs";
 import { initBackend, tf } from "@irlkit/nn";
@@ -22,13 +23,21 @@ import {
   ShapedReward,
   TabularReward,
 } from "@irlkit/rewards";
-import { ActorCriticPolicy, MlpCategoricalPolicy, MlpGaussianPolicy } from "@irlkit/rl";
+import {
+  ActorCriticPolicy,
+  BehaviourCloning,
+  MlpCategoricalPolicy,
+  MlpGaussianPolicy,
+  NormalizedObservationPolicy,
+  type ObservationNormalization,
+} from "@irlkit/rl";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportPolicyToOnnx } from "./export-policy.js";
 import { exportRewardToOnnx } from "./export-reward.js";
 import { inspectOnnxModel } from "./inspect.js";
-import { loadOnnxReward } from "./node.js";
+import { loadOnnxPolicy, loadOnnxReward } from "./node.js";
+import { decodeModel } from "./proto.js";
 import { IRLKIT_ONNX_VERSION } from "./version.js";
 
 const TOLERANCE = 1e-5;
@@ -433,6 +442,200 @@ describe("policy export: ONNX in onnxruntime-node equals tfjs within 1e-5", () =
         note("value head alone", maxAbsDifference(alone.value!.data as Float32Array, value));
       }
       policy.dispose();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Normalised policies: the graph reads raw observations; the network reads z computed by hand.
+
+/** z = clip((x − μ) / √(σ² + ε), −c, c) in float64, rounded to float32 (no clip when c is null). */
+function normalizeByHand(
+  rows: Float32Array,
+  normalization: ObservationNormalization,
+): Float32Array {
+  const { mean, variance, epsilon, clip } = normalization;
+  const size = mean.length;
+  return rows.map((x, k) => {
+    const z = (x - mean[k % size]!) / Math.sqrt(variance[k % size]! + epsilon);
+    return clip === null ? z : Math.min(clip, Math.max(-clip, z));
+  });
+}
+
+/** The op types of the first `count` nodes of an exported graph. */
+function firstOps(bytes: Uint8Array, count: number): string[] {
+  return decodeModel(bytes)
+    .nodes.slice(0, count)
+    .map((node) => node.opType);
+}
+
+describe("NormalizedObservationPolicy export: the statistics in front of the network, within 1e-5", () => {
+  const pendulumSets = (): Float32Array[] => [
+    randomBatch(pendulum.observationSpace, new Discrete(2), 256, 23).observations,
+    randomBatch(pendulum.observationSpace, new Discrete(2), 1, 24).observations,
+    pendulumReal.observations,
+  ];
+
+  it("over an MlpGaussianPolicy with clip 10: Sub, Div, Clip; mean and log_std on clipped rows", async () => {
+    const inner = new MlpGaussianPolicy(
+      pendulum.observationSpace,
+      pendulum.actionSpace,
+      new Rng(33),
+      { actionHeadGain: 1, logStdInit: -0.6 },
+    );
+    // σ = 0.1 and 0.2 on cos θ and sin θ: N(0, 2) rows and real states pass ±10 and are clipped.
+    const normalization: ObservationNormalization = {
+      mean: [0.1, -0.2, 0.5],
+      variance: [0.01, 0.04, 2],
+      count: 500,
+      epsilon: 1e-8,
+      clip: 10,
+    };
+    const policy = new NormalizedObservationPolicy(inner, normalization);
+    const bytes = record(
+      "NormalizedObservationPolicy (Gaussian, clip 10)",
+      exportPolicyToOnnx(policy, { envId: "Pendulum-v1" }),
+    );
+    const summary = inspectOnnxModel(bytes);
+    expect(summary.irlkit.module).toBe("NormalizedObservationPolicy");
+    expect(summary.irlkit.modelKind).toBe("policy/gaussian");
+    expect(summary.outputs.map((output) => output.name)).toEqual(["mean", "log_std"]);
+    expect(firstOps(bytes, 3)).toEqual(["Sub", "Div", "Clip"]);
+    const onnx = await loadOnnxPolicy(bytes);
+    for (const observations of pendulumSets()) {
+      const rows = observations.length / 3;
+      const z = normalizeByHand(observations, normalization);
+      if (rows > 1) expect(z.filter((value) => Math.abs(value) === 10).length).toBeGreaterThan(10);
+      const outputs = await runSession(bytes, observations, 3);
+      const mean = tfjsForward((x) => inner.network.apply(x), z, 3);
+      note(
+        "NormalizedObservationPolicy (mean)",
+        maxAbsDifference(outputs.mean!.data as Float32Array, mean),
+      );
+      // Without the statistics the network gives other means: the comparison can fail.
+      const rawMean = tfjsForward((x) => inner.network.apply(x), observations, 3);
+      expect(maxAbsDifference(rawMean, mean)).toBeGreaterThan(1e-2);
+      expect(outputs.log_std!.dims).toEqual([rows, 1]);
+      expect(Array.from(outputs.log_std!.data as Float32Array)).toEqual(
+        Array.from({ length: rows }, () => Math.fround(-0.6)),
+      );
+      const actions = await onnx.act(observations, new Rng(0), { deterministic: true });
+      note(
+        "NormalizedObservationPolicy (act)",
+        maxAbsDifference(actions, policy.act(observations, { deterministic: true })),
+      );
+    }
+    await onnx.dispose();
+    inner.dispose();
+  });
+
+  it("behaviour cloning's policy (clip null): Sub, Div and no Clip, even far outside ±10", async () => {
+    const demonstrations = new Transitions({
+      observationSpace: pendulum.observationSpace,
+      actionSpace: pendulum.actionSpace,
+      observations: pendulumReal.observations,
+      actions: pendulumReal.actions,
+      nextObservations: pendulumReal.nextObservations,
+      dones: pendulumReal.dones,
+    });
+    const bc = new BehaviourCloning({
+      demonstrations,
+      seed: 0,
+      config: { normalizeObservations: true },
+    });
+    await bc.train({ batches: 20 });
+    const policy = bc.policy as NormalizedObservationPolicy<MlpGaussianPolicy>;
+    const normalization = policy.normalization;
+    expect(normalization).toMatchObject({ epsilon: 1e-5, clip: null, count: 300 });
+    const bytes = record("NormalizedObservationPolicy (BC, no clip)", exportPolicyToOnnx(policy));
+    expect(inspectOnnxModel(bytes).irlkit.module).toBe("NormalizedObservationPolicy");
+    const ops = decodeModel(bytes).nodes.map((node) => node.opType);
+    expect(ops.slice(0, 2)).toEqual(["Sub", "Div"]);
+    expect(ops).not.toContain("Clip");
+    // Rows 30× the real states: |z| up to ~74, which a Clip(±10) would have cut.
+    const far = pendulumReal.observations.map((x) => 30 * x);
+    for (const observations of [...pendulumSets(), far]) {
+      const z = normalizeByHand(observations, normalization);
+      const outputs = await runSession(bytes, observations, 3);
+      const mean = tfjsForward((x) => policy.inner.network.apply(x), z, 3);
+      note(
+        "NormalizedObservationPolicy (mean)",
+        maxAbsDifference(outputs.mean!.data as Float32Array, mean),
+      );
+      const logStd = Array.from(policy.inner.logStd.dataSync());
+      expect(Array.from(outputs.log_std!.data as Float32Array)).toEqual(
+        Array.from({ length: observations.length / 3 }, () => logStd[0]),
+      );
+    }
+    expect(Math.max(...normalizeByHand(far, normalization).map(Math.abs))).toBeGreaterThan(50);
+    bc.dispose();
+  });
+
+  it("over an ActorCriticPolicy with heads both: policy head and value on normalised rows", async () => {
+    const cases: [
+      typeof cartPole | typeof pendulum,
+      ObservationNormalization,
+      RewardInput,
+      string,
+    ][] = [
+      [
+        cartPole,
+        {
+          mean: [0, 0.1, 0, -0.1],
+          variance: [0.04, 0.25, 0.0025, 0.25],
+          count: 1000,
+          epsilon: 1e-8,
+          clip: 5,
+        },
+        cartPoleReal,
+        "actor-critic/categorical",
+      ],
+      [
+        pendulum,
+        { mean: [0.1, -0.2, 0.5], variance: [0.01, 0.04, 2], count: 500, epsilon: 1e-8, clip: 10 },
+        pendulumReal,
+        "actor-critic/gaussian",
+      ],
+    ];
+    for (const [env, normalization, real, modelKind] of cases) {
+      const size = env.observationSpace.flatSize;
+      const inner = new ActorCriticPolicy(env.observationSpace, env.actionSpace, new Rng(34), {
+        actionHeadGain: 1,
+      });
+      const policy = new NormalizedObservationPolicy(inner, normalization);
+      const bytes = record(
+        `NormalizedObservationPolicy (${modelKind})`,
+        exportPolicyToOnnx(policy, { heads: "both" }),
+      );
+      const summary = inspectOnnxModel(bytes);
+      expect(summary.irlkit.module).toBe("NormalizedObservationPolicy");
+      expect(summary.irlkit.modelKind).toBe(modelKind);
+      const head = env === cartPole ? "logits" : "mean";
+      expect(summary.outputs.map((output) => output.name)).toEqual(
+        env === cartPole ? ["logits", "value"] : ["mean", "log_std", "value"],
+      );
+      expect(firstOps(bytes, 3)).toEqual(["Sub", "Div", "Clip"]);
+      const sets = [
+        randomBatch(env.observationSpace, new Discrete(2), 256, 25).observations,
+        real.observations,
+      ];
+      for (const observations of sets) {
+        const z = normalizeByHand(observations, normalization);
+        expect(z.some((value) => Math.abs(value) === normalization.clip)).toBe(true);
+        const outputs = await runSession(bytes, observations, size);
+        const value = tfjsForward((x) => inner.valueTensor(x), z, size);
+        note(
+          "NormalizedObservationPolicy (value)",
+          maxAbsDifference(outputs.value!.data as Float32Array, value),
+        );
+        expect(maxAbsDifference(policy.value(observations), value)).toBeLessThan(1e-5);
+        const actorOutput = tfjsForward((x) => inner.actor.network.apply(x), z, size);
+        note(
+          `NormalizedObservationPolicy (${head})`,
+          maxAbsDifference(outputs[head]!.data as Float32Array, actorOutput),
+        );
+      }
+      inner.dispose();
     }
   });
 });

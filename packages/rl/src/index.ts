@@ -77,7 +77,10 @@ export {
   mlpPolicyConfigSpec,
   mlpPolicyOptions,
 } from "./policies/mlp-policy-config.js";
-export { NormalizedObservationPolicy } from "./policies/normalized-observation-policy.js";
+export {
+  type NormalizablePolicy,
+  NormalizedObservationPolicy,
+} from "./policies/normalized-observation-policy.js";
 export {
   type ObservationNormalization,
   ObservationNormalizer,

@@ -8,6 +8,13 @@
  * (never tfjs's shuffle). imitation halves the squared norm "to cancel with the gradient of the
  * square"; so does this file, so `l2Weight` means the same in both.
  *
+ * With `normalizeObservations` the network sees z = (s − μ) / √(σ² + 10⁻⁵), μ and σ² the mean and
+ * population variance of the demonstrations' observations, and `policy` is that network behind the
+ * frozen statistics (a `NormalizedObservationPolicy`, saved with them). imitation's tuned MuJoCo
+ * configs do this with `NormalizeFeaturesExtractor(RunningNorm)`, whose running statistics, merged
+ * batch by batch while training, approach those dataset moments within the first epoch; here
+ * they are the dataset's from the first step (see docs/algorithms/behaviour-cloning.md).
+ *
  * ```ts
  * const bc = new BehaviourCloning({ demonstrations, seed: 0 });
  * await bc.train({ epochs: 20 });
@@ -15,6 +22,7 @@
  * ```
  */
 import {
+  booleanSetting,
   type ConfigSpec,
   type ConfigValues,
   choiceSetting,
@@ -35,9 +43,19 @@ import {
   ValidationError,
 } from "@irlkit/core";
 import { Adam, computeGradients, tf } from "@irlkit/nn";
+import { ActorCriticPolicy } from "../policies/actor-critic-policy.js";
 import type { DifferentiablePolicy } from "../policies/differentiable-policy.js";
-import { createMlpPolicy } from "../policies/mlp-policy.js";
+import {
+  createMlpPolicy,
+  MlpCategoricalPolicy,
+  MlpGaussianPolicy,
+} from "../policies/mlp-policy.js";
 import { mlpPolicyConfigSpec, mlpPolicyOptions } from "../policies/mlp-policy-config.js";
+import {
+  type NormalizablePolicy,
+  NormalizedObservationPolicy,
+} from "../policies/normalized-observation-policy.js";
+import { ObservationNormalizer } from "../policies/observation-normalizer.js";
 import { FusedBcLoss, fusedBcPolicy } from "./fused-bc-loss.js";
 
 // ─── Config ─────────────────────────────────────────────────────────────────────────────────────
@@ -69,6 +87,10 @@ export const behaviourCloningConfigSpec = {
     default: 1e-8,
     exclusiveMinimum: 0,
     doc: "Adam's ε (PyTorch's default).",
+  }),
+  normalizeObservations: booleanSetting({
+    default: false,
+    doc: "Normalise the network's inputs with the demonstrations' observation mean and variance, frozen and saved with the policy (imitation's NormalizeFeaturesExtractor with RunningNorm, which its tuned MuJoCo configs use; ε = 1e-5, no clipping).",
   }),
   computePath: choiceSetting({
     default: "auto",
@@ -110,7 +132,11 @@ export interface BcOptions {
   /** Seeds the default policy's weights and the minibatch order. */
   seed: number;
   config?: BcConfig;
-  /** The policy to train. @default `createMlpPolicy` with `config.policy`, from `seed` */
+  /**
+   * The policy to train (with `normalizeObservations`, an MLP or actor-critic policy of
+   * `@irlkit/rl`, which `policy` then wraps). @default `createMlpPolicy` with `config.policy`, from
+   * `seed`
+   */
   policy?: DifferentiablePolicy;
   /** Receives one record per epoch at the count of gradient steps. @default nullMetricSink */
   metricSink?: MetricSink;
@@ -127,8 +153,13 @@ export interface BcTrainOptions {
 /** Behaviour cloning (see the module comment). Owns its Adam state, and the policy it created. */
 export class BehaviourCloning {
   readonly config: ResolvedBcConfig;
+  /** The trained policy on raw observations (the network behind its statistics, if normalised). */
   readonly policy: DifferentiablePolicy;
   readonly demonstrations: Transitions;
+  /** The network the optimiser updates: `policy`, or the policy inside the normalisation. */
+  readonly #network: DifferentiablePolicy;
+  /** The demonstrations as the network sees them (normalised observations, if normalising). */
+  readonly #trainingDemonstrations: Transitions;
   readonly #metricSink: MetricSink;
   readonly #optimizer: Adam;
   /** The fused loss (decision 0014) when `computePath` resolved to it; null on the tfjs path. */
@@ -155,7 +186,7 @@ export class BehaviourCloning {
     const rng = new Rng(seed).derive("bc");
     this.demonstrations = demonstrations;
     this.#ownsPolicy = options.policy === undefined;
-    this.policy =
+    this.#network =
       options.policy ??
       createMlpPolicy(
         demonstrations.observationSpace,
@@ -163,23 +194,59 @@ export class BehaviourCloning {
         rng.derive("policy"),
         mlpPolicyOptions(this.config.policy),
       );
+    const network = this.#network;
     if (
-      !this.policy.observationSpace.equals(demonstrations.observationSpace) ||
-      !this.policy.actionSpace.equals(demonstrations.actionSpace)
+      !network.observationSpace.equals(demonstrations.observationSpace) ||
+      !network.actionSpace.equals(demonstrations.actionSpace)
     ) {
       throw new ValidationError(
         "BehaviourCloning policy",
         `a policy for the demonstrations' spaces (${demonstrations.observationSpace.describe()}; actions ${demonstrations.actionSpace.describe()})`,
-        `${this.policy.observationSpace.describe()}; actions ${this.policy.actionSpace.describe()}`,
+        `${network.observationSpace.describe()}; actions ${network.actionSpace.describe()}`,
       );
+    }
+    if (this.config.normalizeObservations) {
+      if (!isNormalizable(network)) {
+        throw new ValidationError(
+          "BehaviourCloning policy",
+          "with bc.normalizeObservations, an MlpCategoricalPolicy, MlpGaussianPolicy or ActorCriticPolicy (or no policy: the default MLP)",
+          network?.constructor?.name ?? describeValue(network),
+        );
+      }
+      // imitation's RunningNorm: no prior, ε = 1e-5 under the square root, no clipping.
+      const normalizer = new ObservationNormalizer(demonstrations.observationSize, {
+        epsilon: 1e-5,
+        clip: null,
+        priorCount: 0,
+      });
+      normalizer.update(demonstrations.observations);
+      this.policy = new NormalizedObservationPolicy<NormalizablePolicy>(
+        network,
+        normalizer.toJSON(),
+      );
+      this.#trainingDemonstrations = new Transitions(
+        {
+          observationSpace: demonstrations.observationSpace,
+          actionSpace: demonstrations.actionSpace,
+          observations: normalizer.normalize(demonstrations.observations),
+          actions: demonstrations.actions,
+          // BC never reads s′; the raw rows fill the field without a second normalised copy.
+          nextObservations: demonstrations.nextObservations,
+          dones: demonstrations.dones,
+        },
+        { copy: false },
+      );
+    } else {
+      this.policy = network;
+      this.#trainingDemonstrations = demonstrations;
     }
     this.#minibatchRng = rng.derive("minibatches");
     this.#metricSink = options.metricSink ?? nullMetricSink;
-    this.#optimizer = new Adam(this.policy.trainableVariables, {
+    this.#optimizer = new Adam(network.trainableVariables, {
       learningRate: this.config.learningRate,
       epsilon: this.config.adamEpsilon,
     });
-    const mlpPolicy = fusedBcPolicy(this.policy);
+    const mlpPolicy = fusedBcPolicy(network);
     if (this.config.computePath === "fused" && mlpPolicy === null) {
       throw new ValidationError(
         "bc.computePath",
@@ -228,10 +295,10 @@ export class BehaviourCloning {
         describeValue(limit),
       );
     }
-    const count = this.demonstrations.count;
+    const count = this.#trainingDemonstrations.count;
     const batchSize = Math.min(this.config.batchSize, count);
     const perEpoch = Math.floor(count / batchSize);
-    const lastGood = this.#fused?.snapshot() ?? this.policy.getParameters();
+    const lastGood = this.#fused?.snapshot() ?? this.#network.getParameters();
     const startBatches = this.#batches;
     let metrics: Metrics = {};
     let done = false;
@@ -269,22 +336,22 @@ export class BehaviourCloning {
       this.#metricSink.log(this.#batches, metrics);
     }
     // The fused path wrote the host copies acting reads; the variables follow when next used.
-    if (this.#fused === null) this.policy.refresh();
+    if (this.#fused === null) this.#network.refresh();
     else this.#fused.markHostChanged();
     return metrics;
   }
 
   /** One Adam step on the minibatch `indices`; returns the loss terms. */
   #step(indices: Int32Array, lastGood: Float32Array[], startBatches: number): number[] {
-    const { policy } = this;
-    const minibatch = this.demonstrations.select(indices);
+    const network = this.#network;
+    const minibatch = this.#trainingDemonstrations.select(indices);
     const { values, gradients } =
       this.#fused === null ? this.#tfjsLoss(minibatch) : this.#fused.lossAndGradients(minibatch);
     const finite =
       values.every(Number.isFinite) &&
       gradients.every((g) => g === null || g.every(Number.isFinite));
     if (!finite) {
-      if (this.#fused === null) policy.setParameters(lastGood);
+      if (this.#fused === null) network.setParameters(lastGood);
       else this.#fused.restore(lastGood);
       throw new TrainingDivergedError(
         "bc",
@@ -300,14 +367,15 @@ export class BehaviourCloning {
 
   /** The loss of one minibatch as a tfjs graph (any `DifferentiablePolicy`). */
   #tfjsLoss(minibatch: Transitions) {
-    const { config, policy } = this;
-    const variables = policy.trainableVariables;
+    const { config } = this;
+    const network = this.#network;
+    const variables = network.trainableVariables;
     return computeGradients(variables, () => {
       const observations = tf.tensor2d(minibatch.observations, [
         minibatch.count,
         minibatch.observationSize,
       ]);
-      const { logProbs, entropy } = policy.evaluateActions(observations, minibatch.actions);
+      const { logProbs, entropy } = network.evaluateActions(observations, minibatch.actions);
       const logProbMean = tf.mean(logProbs) as tf.Scalar;
       const entropyMean = tf.mean(entropy) as tf.Scalar;
       // ½ Σ ‖θ‖² over every trainable variable.
@@ -336,4 +404,12 @@ export class BehaviourCloning {
     this.#disposed = true;
     if (this.#ownsPolicy) this.policy.dispose();
   }
+}
+
+function isNormalizable(policy: DifferentiablePolicy): policy is NormalizablePolicy {
+  return (
+    policy instanceof MlpCategoricalPolicy ||
+    policy instanceof MlpGaussianPolicy ||
+    policy instanceof ActorCriticPolicy
+  );
 }

@@ -1,9 +1,14 @@
-import { Box, Discrete, Rng } from "@irlkit/core";
+import { Box, Discrete, Rng, ValidationError } from "@irlkit/core";
 import { initBackend } from "@irlkit/nn";
 import { expectNoTensorLeak } from "@irlkit/nn/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActorCriticPolicy } from "./actor-critic-policy.js";
 import { MlpCategoricalPolicy, MlpGaussianPolicy } from "./mlp-policy.js";
+import {
+  type NormalizablePolicy,
+  NormalizedObservationPolicy,
+} from "./normalized-observation-policy.js";
+import type { ObservationNormalization } from "./observation-normalizer.js";
 import {
   loadPolicy,
   POLICY_FORMAT,
@@ -172,6 +177,114 @@ describe("savePolicy / loadPolicy", () => {
       }),
     ).toThrow(
       "TabularPolicy table row 0 (state 0): expected probabilities summing to 1, found a sum of 1.1",
+    );
+  });
+
+  it("an MLP behind observation statistics saves as kind mlp and loads as the same wrapper", () => {
+    // BC's statistics (ε = 1e-5, no clip) and PPO's (ε = 1e-8, clip 10). The rows are U(−10, 10):
+    // in the first column (x − 0.5) / 0.1 passes ±10 wherever |x − 0.5| > 1, so the clip acts.
+    const bcStatistics: ObservationNormalization = {
+      mean: [0.5, -1, 0.25, 2],
+      variance: [0.01, 4, 0.3, 2.5],
+      count: 40,
+      epsilon: 1e-5,
+      clip: null,
+    };
+    const ppoStatistics: ObservationNormalization = {
+      ...bcStatistics,
+      count: 1000.0001,
+      epsilon: 1e-8,
+      clip: 10,
+    };
+    const inners: [NormalizablePolicy, ObservationNormalization][] = [
+      [
+        new MlpGaussianPolicy(cartPoleObservations, pendulumActions, new Rng(7), {
+          hiddenSizes: [8],
+          logStdInit: -0.4,
+        }),
+        bcStatistics,
+      ],
+      [
+        new MlpGaussianPolicy(cartPoleObservations, pendulumActions, new Rng(8), {
+          hiddenSizes: [8],
+        }),
+        ppoStatistics,
+      ],
+      [
+        new MlpCategoricalPolicy(cartPoleObservations, new Discrete(3), new Rng(9), {
+          hiddenSizes: [8, 8],
+          actionHeadGain: 1,
+        }),
+        bcStatistics,
+      ],
+    ];
+    const rows = observations.map((x) => 5 * x);
+    for (const [inner, statistics] of inners) {
+      track(inner);
+      const policy = new NormalizedObservationPolicy(inner, statistics);
+      const saved = savePolicy(policy) as SavedMlpPolicy;
+      expect(saved.kind).toBe("mlp");
+      expect(saved.observationNormalization).toEqual(statistics);
+      expect(saved.parameters).toEqual((savePolicy(inner) as SavedMlpPolicy).parameters);
+      const loaded = roundTrip(policy) as NormalizedObservationPolicy<NormalizablePolicy>;
+      expect(loaded).toBeInstanceOf(NormalizedObservationPolicy);
+      expect(loaded.inner).toBeInstanceOf(inner.constructor);
+      expect(loaded.normalization).toEqual(statistics);
+      const clipped = loaded.normalize(rows).filter((z) => Math.abs(z) === 10).length;
+      if (statistics.clip === null) expect(clipped).toBe(0);
+      else expect(clipped).toBeGreaterThan(8);
+      const deterministic = policy.act(rows, { deterministic: true });
+      expect(loaded.act(rows, { deterministic: true })).toEqual(deterministic);
+      // The statistics matter: the bare network acts otherwise on the raw rows.
+      expect(inner.act(rows, { deterministic: true })).not.toEqual(deterministic);
+      const sampled = policy.act(rows, new Rng(3));
+      expect(loaded.act(rows, new Rng(3))).toEqual(sampled);
+      expect(loaded.logProb(rows, sampled)).toEqual(policy.logProb(rows, sampled));
+    }
+  });
+
+  it("rejects malformed observationNormalization on an mlp document, naming the field", () => {
+    const inner = track(
+      new MlpGaussianPolicy(cartPoleObservations, pendulumActions, new Rng(10), {
+        hiddenSizes: [4],
+      }),
+    );
+    const saved = savePolicy(
+      new NormalizedObservationPolicy(inner, {
+        mean: [0, 0, 0, 0],
+        variance: [1, 1, 1, 1],
+        count: 5,
+        epsilon: 1e-5,
+        clip: null,
+      }),
+    ) as SavedMlpPolicy;
+    const statistics = saved.observationNormalization!;
+    const withStatistics = (change: Record<string, unknown>) => () =>
+      loadPolicy({ ...saved, observationNormalization: { ...statistics, ...change } } as never);
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { mean: [0, 0, 0], variance: [1, 1, 1] },
+        "observationNormalization.mean: expected 4 numbers (the observation size), found 3 numbers",
+      ],
+      [
+        { variance: [1, 1, 1] },
+        "observationNormalization.variance: expected 4 numbers, each a finite number >= 0, found an array of length 3",
+      ],
+      [
+        { variance: [1, -0.5, 1, 1] },
+        "observationNormalization.variance[1]: expected a finite number >= 0, found -0.5",
+      ],
+      [{ epsilon: 0 }, "observationNormalization.epsilon: expected a finite number > 0, found 0"],
+    ];
+    expectNoTensorLeak(() => {
+      for (const [change, message] of cases) {
+        expect(withStatistics(change)).toThrow(ValidationError);
+        expect(withStatistics(change)).toThrow(message);
+      }
+    });
+    const { clip: _, ...withoutClip } = statistics;
+    expect(() => parseSavedPolicy({ ...saved, observationNormalization: withoutClip })).toThrow(
+      "observationNormalization.clip: expected a value, found a missing key",
     );
   });
 

@@ -33,7 +33,10 @@ import {
   MlpGaussianPolicy,
   observationInputSize,
 } from "./mlp-policy.js";
-import { NormalizedObservationPolicy } from "./normalized-observation-policy.js";
+import {
+  type NormalizablePolicy,
+  NormalizedObservationPolicy,
+} from "./normalized-observation-policy.js";
 import { type ObservationNormalization, ObservationNormalizer } from "./observation-normalizer.js";
 import { TabularPolicy } from "./tabular-policy.js";
 
@@ -47,7 +50,7 @@ export type SavablePolicy =
   | MlpCategoricalPolicy
   | MlpGaussianPolicy
   | ActorCriticPolicy
-  | NormalizedObservationPolicy
+  | NormalizedObservationPolicy<NormalizablePolicy>
   | TabularPolicy;
 
 /** A saved MLP policy (`"mlp"`: an `MlpCategoricalPolicy` or `MlpGaussianPolicy`) or actor-critic. */
@@ -66,8 +69,8 @@ export interface SavedMlpPolicy {
   /** Little-endian float32 values in base64, one string per trainable variable. */
   parameters: string[];
   /**
-   * Actor-critic only, optional: the statistics the network's inputs are normalised with (PPO's
-   * `normalizeObservations`); `loadPolicy` then returns a `NormalizedObservationPolicy`.
+   * Optional: the statistics the network's inputs are normalised with (PPO's or behaviour
+   * cloning's `normalizeObservations`); `loadPolicy` then returns a `NormalizedObservationPolicy`.
    */
   observationNormalization?: ObservationNormalization;
 }
@@ -185,9 +188,9 @@ export function loadPolicy(
     policy.dispose();
     throw error;
   }
-  if (document.kind === "mlp" || document.observationNormalization === undefined) return policy;
-  return new NormalizedObservationPolicy(
-    policy as ActorCriticPolicy,
+  if (document.observationNormalization === undefined) return policy;
+  return new NormalizedObservationPolicy<NormalizablePolicy>(
+    policy,
     document.observationNormalization,
   );
 }
@@ -237,7 +240,7 @@ function readSavedPolicy(
     "actionSpace",
     "config",
     kind === "tabular" ? "table" : "parameters",
-    ...(kind === "actor-critic" && Object.hasOwn(value, "observationNormalization")
+    ...(kind !== "tabular" && Object.hasOwn(value, "observationNormalization")
       ? ["observationNormalization"]
       : []),
   ]);
