@@ -45,13 +45,17 @@ describe.each(expertEnvIds)("the shipped %s expert", (envId) => {
 });
 
 describe.each(expertEnvIds)("the shipped %s expert's record", (envId) => {
-  it("holds on the evaluation's first episodes", () => {
+  it("holds on the evaluation's episodes", () => {
     const expert = shippedExpert(envId)!;
+    const { record } = expert;
     const env = make(envId);
-    // irlkit eval resets episode i with seed 1000 + i; on its 10 episodes this plain-TypeScript
-    // actor ran within 3.2% of each record's mean (HalfCheetah 5871-6179, Hopper 2198-2302,
-    // Swimmer 259-275).
-    for (let seed = 1000; seed < 1003; seed++) {
+    // irlkit eval resets episode i with seed 1000 + i. The HalfCheetah, Hopper and Swimmer records
+    // are irlkit eval of the run's policy.json (tfjs, float32); this plain-TypeScript actor (float64)
+    // ran within 3.2% of their means on each of those episodes. The Ant and Walker2d records are this
+    // actor's own episodes: their contacts turn the two actors' rounding into different
+    // trajectories (Ant 2872-3347, Walker2d 2455-3523 over the 10).
+    const returns: number[] = [];
+    for (let seed = 1000; seed < 1000 + record.evaluationEpisodes; seed++) {
       let observation = env.reset({ seed }).observation as Float32Array;
       let episodeReturn = 0;
       for (let t = 0; t < 1000; t++) {
@@ -61,9 +65,17 @@ describe.each(expertEnvIds)("the shipped %s expert's record", (envId) => {
         expect(step.terminated).toBe(false);
         expect(step.truncated).toBe(t === 999);
       }
-      expect(Math.abs(episodeReturn - expert.record.returnMean)).toBeLessThan(
-        0.05 * expert.record.returnMean,
-      );
+      returns.push(episodeReturn);
+    }
+    const mean = returns.reduce((sum, value) => sum + value, 0) / returns.length;
+    const std = Math.sqrt(
+      returns.reduce((sum, value) => sum + (value - mean) ** 2, 0) / returns.length,
+    );
+    if (record.evaluatedWith.startsWith("the shipped actor")) {
+      expect(mean).toBeCloseTo(record.returnMean, 6);
+      expect(std).toBeCloseTo(record.returnStd, 6);
+    } else {
+      expect(Math.abs(mean - record.returnMean)).toBeLessThan(0.032 * record.returnMean);
     }
     env.close();
   });

@@ -1,17 +1,21 @@
 /**
  * The PPO experts shipped with the package, by env id (each a data module written by
- * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1 and seals/Swimmer-v1.
+ * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1 and seals/Walker2d-v1.
  * Read each one's `record` (README, "Experts").
  */
 import { ExpertPolicy } from "./expert-policy.js";
+import { sealsAntV1Expert } from "./seals-ant-v1.js";
 import { sealsHalfCheetahV1Expert } from "./seals-half-cheetah-v1.js";
 import { sealsHopperV1Expert } from "./seals-hopper-v1.js";
 import { sealsSwimmerV1Expert } from "./seals-swimmer-v1.js";
+import { sealsWalker2dV1Expert } from "./seals-walker2d-v1.js";
 
 const shipped = {
   "seals/HalfCheetah-v1": sealsHalfCheetahV1Expert,
   "seals/Hopper-v1": sealsHopperV1Expert,
   "seals/Swimmer-v1": sealsSwimmerV1Expert,
+  "seals/Ant-v1": sealsAntV1Expert,
+  "seals/Walker2d-v1": sealsWalker2dV1Expert,
 } as const;
 
 /** The env ids with a shipped expert. */
