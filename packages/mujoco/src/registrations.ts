@@ -148,6 +148,8 @@ export const airlAntRegistrations: readonly EnvRegistration[] = Object.freeze([
     maxEpisodeSteps: 1000,
     description:
       "AIRL's ant (inverse_rl CustomAnt-v0): gear 30, friction 1.5, flip penalty; the transfer source.",
+    // A shipped PPO expert (experts/): the transfer benchmark's demonstrator; see its record.
+    scriptedExpert: () => shippedExpert("CustomAnt-v0")!,
   },
   {
     id: "DisabledAnt-v0",

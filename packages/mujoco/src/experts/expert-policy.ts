@@ -32,10 +32,16 @@ export interface ExpertRecord {
   returnMean: number;
   returnStd: number;
   evaluationEpisodes: number;
-  /** The published return it is compared with, and where it comes from. */
-  reference: { returnMean: number; source: string };
-  /** Whether `returnMean` is within 10% of `reference.returnMean` (issue 21's target). */
-  meetsTarget: boolean;
+  /**
+   * The published return it is compared with, and where it comes from; `returnMean` is null where
+   * nothing comparable is published (`source` then says so).
+   */
+  reference: { returnMean: number | null; source: string };
+  /**
+   * Whether `returnMean` is within 10% of `reference.returnMean` (issue 21's target); null without a
+   * reference return.
+   */
+  meetsTarget: boolean | null;
 }
 
 /** The part of a saved actor-critic policy this reader uses (the critic is not needed to act). */

@@ -1,8 +1,9 @@
 /**
  * The PPO experts shipped with the package, by env id (each a data module written by
- * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1 and seals/Walker2d-v1.
+ * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1, seals/Walker2d-v1 and AIRL's CustomAnt-v0.
  * Read each one's `record` (README, "Experts").
  */
+import { customAntV0Expert } from "./custom-ant-v0.js";
 import { ExpertPolicy } from "./expert-policy.js";
 import { sealsAntV1Expert } from "./seals-ant-v1.js";
 import { sealsHalfCheetahV1Expert } from "./seals-half-cheetah-v1.js";
@@ -16,6 +17,7 @@ const shipped = {
   "seals/Swimmer-v1": sealsSwimmerV1Expert,
   "seals/Ant-v1": sealsAntV1Expert,
   "seals/Walker2d-v1": sealsWalker2dV1Expert,
+  "CustomAnt-v0": customAntV0Expert,
 } as const;
 
 /** The env ids with a shipped expert. */
