@@ -361,7 +361,7 @@ describe("demos, training, evaluation, export", () => {
     const file = join(work, "airl-clipped.yaml");
     writeFileSync(
       file,
-      "trainer:\n  actionLikelihood: clipped\n  gradientPenaltyWeight: 10\nairl:\n  entropyWeight: 0.5\n  stateOnly: true\nppo:\n  gamma: 0.9\n",
+      "trainer:\n  actionLikelihood: clipped\n  gradientPenaltyWeight: 10\nairl:\n  entropyWeight: 0.5\n  stateOnly: true\nppo:\n  gamma: 0.9\nreward:\n  hiddenSizes: [32]\npotential:\n  hiddenSizes: [8, 8]\n  activation: tanh\n",
     );
     const result = await irlkit(["train", "airl", "--config", file, "--print-config", "--json"]);
     expect(result.code, result.stderr).toBe(0);
@@ -369,8 +369,16 @@ describe("demos, training, evaluation, export", () => {
     expect(values).toMatchObject({
       trainer: { actionLikelihood: "clipped", gradientPenaltyWeight: 10 },
       airl: { entropyWeight: 0.5, stateOnly: true, discount: 0.9 },
+      // g and h have separate networks (imitation's BasicShapedRewardNet: g (32,), h (32, 32)).
+      reward: { hiddenSizes: [32], activation: "relu" },
+      potential: { hiddenSizes: [8, 8], activation: "tanh" },
     });
     expect(sources["airl.discount"]).toBe("derived from ppo.gamma");
+    const defaults = await irlkit(["train", "airl", "--print-config", "--json"]);
+    expect(JSON.parse(defaults.stdout).values.potential).toEqual({
+      hiddenSizes: [32, 32],
+      activation: "relu",
+    });
   });
 
   it("bench explains or runs the benchmarks", async () => {

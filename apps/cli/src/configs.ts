@@ -223,7 +223,14 @@ export const configSpecs = {
       "AIRL's shaped discriminator (@irlkit/adversarial airlConfigSpec); airl.discount defaults to ppo.gamma.",
       airlConfigSpec,
     ),
-    reward: discriminatorNetwork,
+    reward: settingSection(
+      "AIRL's reward term g (@irlkit/rewards rewardNetworkConfigSpec). imitation's BasicShapedRewardNet makes it one 32-wide layer (reward_hid_sizes (32,)); [32, 32] here by default.",
+      rewardNetworkConfigSpec,
+    ),
+    potential: settingSection(
+      "AIRL's potential h(s) (@irlkit/rewards rewardNetworkConfigSpec; imitation's BasicPotentialMLP: 32-32 relu).",
+      rewardNetworkConfigSpec,
+    ),
   },
   gcl: {
     ...onPolicyRunSettings,

@@ -40,7 +40,12 @@ export async function adversarialRounds(context: TrainContext): Promise<RoundLoo
       ? new adversarial.Gail({ ...spaces, ...config.gail, rewardNetwork: network })
       : "ganGcl" in config
         ? new adversarial.GanGcl({ ...spaces, ...config.ganGcl, rewardNetwork: network })
-        : new adversarial.Airl({ ...spaces, ...config.airl, base: network, potential: network });
+        : new adversarial.Airl({
+            ...spaces,
+            ...config.airl,
+            base: network,
+            potential: (config as AirlFileConfig).potential,
+          });
   const trainer = new adversarial.AdversarialTrainer({
     variant,
     optimizer: ppo,
