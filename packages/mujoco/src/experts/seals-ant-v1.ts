@@ -127,7 +127,7 @@ export const sealsAntV1Expert: { policy: SavedExpert; record: ExpertRecord } = {
     trainedWith:
       "irlkit train ppo --env seals/Ant-v1 --seed 0 (the preset presets/ppo.yml#seals/Ant-v1: rl-baselines3-zoo's PPO for seals' Ant, the settings of the imitation library's published expert HumanCompatibleAI/ppo-seals-Ant-v0 — n_envs 1, n_steps 2048, batch 16, 10 epochs, gamma 0.995, lambda 0.8, lr 1.79592e-4, clip 0.3, reward normalisation, observation normalisation, 64-64 tanh, orthogonal initialisation), its final policy after 1001472 env steps (2026-12-04, 8.5 min of wall time on core 1 of a 2-core machine)",
     evaluatedWith:
-      "the shipped actor (ExpertPolicy, plain TypeScript in float64) on the episodes irlkit eval uses (reset seeds 1000-1009, deterministic actions, 1000 steps); irlkit eval RUN --episodes 10 of the run's policy.json (tfjs, float32) on the same seeds: 3332.6 ± 99.7 — Ant's contacts turn the actors' rounding differences into different trajectories",
+      "the shipped actor (ExpertPolicy, plain TypeScript in float64) on the episodes irlkit eval uses (reset seeds 1000-1009, deterministic actions, 1000 steps); irlkit eval RUN --episodes 10 of the run's policy.json (tfjs, float32) on the same seeds: 3332.6 ± 99.7 — Ant's contacts turn the actors' rounding differences into different trajectories; the same preset on fresh seed 1: 3007.3 ± 844.7 (irlkit eval)",
     timesteps: 1001472,
     returnMean: 3226.571615649409,
     returnStd: 145.23255855791604,

@@ -99,7 +99,7 @@ export const sealsWalker2dV1Expert: { policy: SavedExpert; record: ExpertRecord 
     trainedWith:
       "irlkit train ppo --env seals/Walker2d-v1 --seed 0 (the preset presets/ppo.yml#seals/Walker2d-v1: rl-baselines3-zoo's PPO for seals' Walker2d, the settings of the imitation library's published expert HumanCompatibleAI/ppo-seals-Walker2d-v0 — n_envs 1, n_steps 2048, batch 8, 5 epochs, gamma 0.98, lambda 0.92, lr 3.79171e-5, clip 0.4, reward normalisation, observation normalisation, 256-256 ReLU, orthogonal initialisation), its final policy after 1001472 env steps (2026-12-04, 21 min of wall time on core 0 of a 2-core machine)",
     evaluatedWith:
-      "the shipped actor (ExpertPolicy, plain TypeScript in float64) on the episodes irlkit eval uses (reset seeds 1000-1009, deterministic actions, 1000 steps); irlkit eval RUN --episodes 10 of the run's policy.json (tfjs, float32) on the same seeds: 2807.0 ± 565.6 — a walker that stumbles on one actor's rounding may not on the other's",
+      "the shipped actor (ExpertPolicy, plain TypeScript in float64) on the episodes irlkit eval uses (reset seeds 1000-1009, deterministic actions, 1000 steps); irlkit eval RUN --episodes 10 of the run's policy.json (tfjs, float32) on the same seeds: 2807.0 ± 565.6 — a walker that stumbles on one actor's rounding may not on the other's; the same preset on fresh seed 1: 2473.6 ± 193.9 (irlkit eval)",
     timesteps: 1001472,
     returnMean: 2959.014527245574,
     returnStd: 361.0063683923908,
