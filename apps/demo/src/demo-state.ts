@@ -83,6 +83,45 @@ export interface ModelViewerData {
   };
 }
 
+export interface MujocoData {
+  status:
+    | "idle"
+    | "starting"
+    | "demonstrations"
+    | "training"
+    | "playing"
+    | "done"
+    | "stopped"
+    | "error";
+  envId: string;
+  /** Demonstration episodes asked for, recorded so far, their transitions and mean return. */
+  demonstrationEpisodes: number;
+  demonstrationsRecorded: number;
+  demonstrationSteps: number;
+  demonstrationReturn: number | undefined;
+  /** The CLI preset the BC settings come from (`presets/bc.yml#seals/HalfCheetah-v1`). */
+  preset: string | undefined;
+  presetBudget: number | undefined;
+  budget: number | undefined;
+  settings: { key: string; value: string; source: string }[];
+  backend: string | undefined;
+  computePath: string | undefined;
+  /** BC epochs done and each epoch's mean loss. */
+  epochs: number;
+  lossHistory: number[];
+  /** Returns on the evaluation episode (seed 1000). */
+  returns: { expert?: number; bc?: number; random?: number };
+  /** (BC − random) / (expert − random). */
+  normalisedScore: number | undefined;
+  /** Milliseconds from the Start click until each message arrived. */
+  msFromClick: { ready?: number; demonstrations?: number; trained?: number; done?: number };
+  /** Milliseconds each phase took in the worker. */
+  phaseMs?: { load: number; demonstrations: number; training: number; play: number };
+  /** Side-view frames drawn since the episodes arrived. */
+  framesDrawn: number;
+  error: string | undefined;
+}
+
 export interface DemoData {
   /** Animation frames drawn since the page loaded. */
   frames: number;
@@ -94,6 +133,8 @@ export interface DemoData {
   /** The continuous-control page (Pendulum), the same fields as the adversarial page's. */
   continuous?: AdversarialData | undefined;
   modelViewer: ModelViewerData | undefined;
+  /** The MuJoCo imitation page (HalfCheetah BC). */
+  mujoco?: MujocoData | undefined;
 }
 
 declare global {

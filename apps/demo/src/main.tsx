@@ -7,6 +7,7 @@ import { AdversarialPage } from "./pages/adversarial-page.js";
 import { ContinuousPage } from "./pages/continuous-page.js";
 import { GclPage } from "./pages/gcl-page.js";
 import { ModelViewerPage } from "./pages/model-viewer-page.js";
+import { MujocoPage } from "./pages/mujoco-page.js";
 import { PlaygroundPage } from "./pages/playground-page.js";
 import { TransferPage } from "./pages/transfer-page.js";
 import "./styles.css";
@@ -17,6 +18,7 @@ const PAGES = [
   { route: "continuous", title: "Continuous control", component: ContinuousPage },
   { route: "gcl", title: "Guided Cost Learning", component: GclPage },
   { route: "transfer", title: "Reward transfer", component: TransferPage },
+  { route: "mujoco", title: "MuJoCo imitation", component: MujocoPage },
   { route: "model-viewer", title: "ONNX model viewer", component: ModelViewerPage },
 ] as const;
 

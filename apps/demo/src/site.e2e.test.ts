@@ -18,7 +18,7 @@ import {
 const browser = setUpDemoBrowser();
 
 describe("demo site (built, served without cross-origin isolation, in Chromium)", () => {
-  it.each(["playground", "adversarial", "continuous", "gcl", "transfer", "model-viewer"])(
+  it.each(["playground", "adversarial", "continuous", "gcl", "transfer", "mujoco", "model-viewer"])(
     "the %s page loads with no console errors and becomes interactive",
     async (route) => {
       const { page, errors } = await browser.openPage(route);

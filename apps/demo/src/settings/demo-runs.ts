@@ -84,6 +84,37 @@ export const PENDULUM_RUNS: {
   },
 };
 
+/**
+ * The MuJoCo page's run: behaviour cloning on seals/HalfCheetah-v1 with the CLI's preset
+ * (presets/bc.yml: imitation's tuned BC, 20 epochs). BC takes seconds here, so the budget is the
+ * preset's whole one, not a shortened one (demoRunSettings refuses a budget above the preset's; the
+ * page's test checks they are equal). Demonstrations are the shipped PPO expert's deterministic
+ * episodes; the default count is the one the page was measured with (apps/demo/README.md).
+ */
+export const MUJOCO_BC_RUN: DemoRun<"bc"> = {
+  algorithm: "bc",
+  envId: "seals/HalfCheetah-v1",
+  seed: 0,
+  budget: 20,
+  demonstrationEpisodes: 15,
+};
+
+/** The demonstrations' seed (episode i reset with 10000 + i): the benchmarks' seed-0 demos. */
+export const MUJOCO_DEMONSTRATION_SEED = 10_000;
+/** The episode the page plays: `irlkit eval`'s first (seed 1000), never a demonstration's. */
+export const MUJOCO_EVALUATION_SEED = 1000;
+/** The demonstration counts the page offers. */
+export const MUJOCO_EPISODE_CHOICES = [1, 2, 5, 10, 15, 25, 50] as const;
+
+/** The CLI commands that record, train and score exactly what the MuJoCo page does. */
+export function mujocoCommands(run: DemoRun<"bc">, episodes: number): string {
+  return [
+    `irlkit demos --env ${run.envId} --episodes ${episodes} --seed ${MUJOCO_DEMONSTRATION_SEED} --expert scripted --out DEMOS`,
+    trainCommand(run),
+    `irlkit eval RUN --episodes 1 --seed ${MUJOCO_EVALUATION_SEED}`,
+  ].join(" && ");
+}
+
 /** The run of a task's table. @throws Error when the task has no run for the algorithm. */
 export function adversarialRun(
   task: AdversarialTask,
