@@ -72,3 +72,11 @@ export function demoRunSettings<A extends Algorithm>(run: DemoRun<A>): DemoRunSe
     config: resolved.values as unknown as CliConfig<A>,
   };
 }
+
+/** The value at a dotted key of the resolved settings, as text for the page. */
+export function settingValueText(values: Record<string, unknown>, key: string): string {
+  const value = key
+    .split(".")
+    .reduce<unknown>((current, part) => (current as Record<string, unknown>)[part], values);
+  return JSON.stringify(value);
+}

@@ -13,7 +13,7 @@ import { fusedKernels, tf } from "@irlkit/nn";
 import { type Ppo, savePolicy } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { type AdversarialTask, adversarialRun } from "../settings/demo-runs.js";
-import { demoRunSettings } from "../settings/presets.js";
+import { demoRunSettings, settingValueText } from "../settings/presets.js";
 import { initSiteBackend } from "../tensor-backend.js";
 import type {
   AdversarialModels,
@@ -71,14 +71,6 @@ let control: { paused: boolean; stopped: boolean; resume: (() => void) | undefin
 
 function post(message: AdversarialWorkerMessage, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
-}
-
-/** The value at a dotted key of the resolved settings, as text for the page. */
-function valueText(values: Record<string, unknown>, key: string): string {
-  const value = key
-    .split(".")
-    .reduce<unknown>((current, part) => (current as Record<string, unknown>)[part], values);
-  return JSON.stringify(value);
 }
 
 type Actor = (observation: Float32Array) => number[] | Float32Array | Promise<unknown>;
@@ -255,7 +247,7 @@ async function train(request: AdversarialStartRequest): Promise<void> {
     ),
     settings: Object.entries(resolved.sources).map(([key, source]) => ({
       key,
-      value: valueText(resolved.values, key),
+      value: settingValueText(resolved.values, key),
       source,
     })),
   });

@@ -17,7 +17,7 @@ import { buildMlpReward } from "@irlkit/rewards";
 import { Ppo } from "@irlkit/rl";
 import { generateDemonstrations } from "@irlkit/samplers";
 import { GCL_RUN } from "../settings/gcl-transfer-runs.js";
-import { demoRunSettings } from "../settings/presets.js";
+import { demoRunSettings, settingValueText } from "../settings/presets.js";
 import { initSiteBackend } from "../tensor-backend.js";
 import { type AdversarialConfig, makeRunEnv } from "./adversarial-setup.js";
 import type { GclDiagnostics, GclStartRequest, GclWorkerMessage } from "./gcl-protocol.js";
@@ -25,14 +25,6 @@ import { TABULAR_ITERATIONS, tabularComparison } from "./gcl-tabular.js";
 
 function post(message: GclWorkerMessage, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
-}
-
-/** The value at a dotted key of the resolved settings, as text for the page. */
-function valueText(values: Record<string, unknown>, key: string): string {
-  const value = key
-    .split(".")
-    .reduce<unknown>((current, part) => (current as Record<string, unknown>)[part], values);
-  return JSON.stringify(value);
 }
 
 /** Lets queued messages (a stop) in between iterations. */
@@ -81,7 +73,7 @@ async function trainControl(backendName: string): Promise<void> {
     demonstrationSegments: trainer.demonstrationSegments.count,
     settings: Object.entries(resolved.sources).map(([key, source]) => ({
       key,
-      value: valueText(resolved.values, key),
+      value: settingValueText(resolved.values, key),
       source,
     })),
   });

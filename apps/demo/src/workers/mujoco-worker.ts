@@ -30,7 +30,7 @@ import {
   MUJOCO_DEMONSTRATION_SEED,
   MUJOCO_EVALUATION_SEED,
 } from "../settings/demo-runs.js";
-import { demoRunSettings } from "../settings/presets.js";
+import { demoRunSettings, settingValueText } from "../settings/presets.js";
 import { initSiteBackend } from "../tensor-backend.js";
 import type {
   MujocoStartRequest,
@@ -44,14 +44,6 @@ const SEGMENT_GEOM_TYPES = new Set([3, 5]);
 
 function post(message: MujocoWorkerMessage, transfer: Transferable[] = []): void {
   self.postMessage(message, { transfer });
-}
-
-/** The value at a dotted key of the resolved settings, as text for the page. */
-function valueText(values: Record<string, unknown>, key: string): string {
-  const value = key
-    .split(".")
-    .reduce<unknown>((current, part) => (current as Record<string, unknown>)[part], values);
-  return JSON.stringify(value);
 }
 
 /** The MuJoCo env under the registry's wrappers (OrderEnforcing, FixedHorizon). */
@@ -205,7 +197,7 @@ async function run(request: MujocoStartRequest): Promise<void> {
     budget: config.epochs,
     settings: Object.entries(resolved.sources).map(([key, source]) => ({
       key,
-      value: valueText(resolved.values, key),
+      value: settingValueText(resolved.values, key),
       source,
     })),
     geoms,
