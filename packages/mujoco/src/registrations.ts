@@ -36,6 +36,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     maxEpisodeSteps: 1000,
     rewardThreshold: 950,
     description: "MuJoCo cart-pole, Gymnasium v5: keep the pole within 0.2 rad of upright.",
+    scriptedExpert: () => shippedExpert("InvertedPendulum-v5")!,
   },
   {
     id: "Walker2d-v5",
@@ -51,6 +52,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     rewardThreshold: 360,
     description:
       "MuJoCo three-link swimmer, Gymnasium v5: swim along x (8-D observation, 2 motors).",
+    scriptedExpert: () => shippedExpert("Swimmer-v5")!,
   },
   {
     id: "Ant-v5",

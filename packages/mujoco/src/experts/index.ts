@@ -1,15 +1,18 @@
 /**
  * The PPO experts shipped with the package, by env id (each a data module written by
- * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1, seals/Walker2d-v1 and AIRL's CustomAnt-v0.
+ * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1,
+ * seals/Walker2d-v1, AIRL's CustomAnt-v0, and Gymnasium's Swimmer-v5 and InvertedPendulum-v5.
  * Read each one's `record` (README, "Experts").
  */
 import { customAntV0Expert } from "./custom-ant-v0.js";
 import { ExpertPolicy } from "./expert-policy.js";
+import { invertedPendulumV5Expert } from "./inverted-pendulum-v5.js";
 import { sealsAntV1Expert } from "./seals-ant-v1.js";
 import { sealsHalfCheetahV1Expert } from "./seals-half-cheetah-v1.js";
 import { sealsHopperV1Expert } from "./seals-hopper-v1.js";
 import { sealsSwimmerV1Expert } from "./seals-swimmer-v1.js";
 import { sealsWalker2dV1Expert } from "./seals-walker2d-v1.js";
+import { swimmerV5Expert } from "./swimmer-v5.js";
 
 const shipped = {
   "seals/HalfCheetah-v1": sealsHalfCheetahV1Expert,
@@ -18,6 +21,8 @@ const shipped = {
   "seals/Ant-v1": sealsAntV1Expert,
   "seals/Walker2d-v1": sealsWalker2dV1Expert,
   "CustomAnt-v0": customAntV0Expert,
+  "Swimmer-v5": swimmerV5Expert,
+  "InvertedPendulum-v5": invertedPendulumV5Expert,
 } as const;
 
 /** The env ids with a shipped expert. */
