@@ -21,6 +21,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     maxEpisodeSteps: 1000,
     rewardThreshold: 4800,
     description: "MuJoCo planar cheetah, Gymnasium v5: run forward (17-D observation, 6 motors).",
+    scriptedExpert: () => shippedExpert("HalfCheetah-v5")!,
   },
   {
     id: "Hopper-v5",
@@ -29,6 +30,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     rewardThreshold: 3800,
     description:
       "MuJoCo one-legged hopper, Gymnasium v5: hop forward without falling (11-D observation, 3 motors).",
+    scriptedExpert: () => shippedExpert("Hopper-v5")!,
   },
   {
     id: "InvertedPendulum-v5",

@@ -105,6 +105,8 @@ describe("ExpertPolicy", () => {
     ["seals/Walker2d-v1", 18, 6, false],
     // The AIRL paper's expert was TRPO's, with no return published.
     ["CustomAnt-v0", 111, 8, null],
+    ["HalfCheetah-v5", 17, 6, true],
+    ["Hopper-v5", 11, 3, true],
     ["Swimmer-v5", 8, 2, true],
     ["InvertedPendulum-v5", 4, 1, true],
   ];

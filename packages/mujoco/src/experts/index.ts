@@ -1,11 +1,14 @@
 /**
  * The PPO experts shipped with the package, by env id (each a data module written by
  * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1,
- * seals/Walker2d-v1, AIRL's CustomAnt-v0, and Gymnasium's Swimmer-v5 and InvertedPendulum-v5.
+ * seals/Walker2d-v1, AIRL's CustomAnt-v0, and Gymnasium's HalfCheetah-v5, Hopper-v5,
+ * Swimmer-v5 and InvertedPendulum-v5.
  * Read each one's `record` (README, "Experts").
  */
 import { customAntV0Expert } from "./custom-ant-v0.js";
 import { ExpertPolicy } from "./expert-policy.js";
+import { halfCheetahV5Expert } from "./half-cheetah-v5.js";
+import { hopperV5Expert } from "./hopper-v5.js";
 import { invertedPendulumV5Expert } from "./inverted-pendulum-v5.js";
 import { sealsAntV1Expert } from "./seals-ant-v1.js";
 import { sealsHalfCheetahV1Expert } from "./seals-half-cheetah-v1.js";
@@ -21,6 +24,8 @@ const shipped = {
   "seals/Ant-v1": sealsAntV1Expert,
   "seals/Walker2d-v1": sealsWalker2dV1Expert,
   "CustomAnt-v0": customAntV0Expert,
+  "HalfCheetah-v5": halfCheetahV5Expert,
+  "Hopper-v5": hopperV5Expert,
   "Swimmer-v5": swimmerV5Expert,
   "InvertedPendulum-v5": invertedPendulumV5Expert,
 } as const;
