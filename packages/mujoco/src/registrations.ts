@@ -46,6 +46,7 @@ export const mujocoRegistrations: readonly EnvRegistration[] = Object.freeze([
     maxEpisodeSteps: 1000,
     description:
       "MuJoCo planar biped, Gymnasium v5: walk forward without falling (17-D observation, 6 motors).",
+    scriptedExpert: () => shippedExpert("Walker2d-v5")!,
   },
   {
     id: "Swimmer-v5",

@@ -107,6 +107,7 @@ describe("ExpertPolicy", () => {
     ["CustomAnt-v0", 111, 8, null],
     ["HalfCheetah-v5", 17, 6, true],
     ["Hopper-v5", 11, 3, true],
+    ["Walker2d-v5", 17, 6, true],
     ["Swimmer-v5", 8, 2, true],
     ["InvertedPendulum-v5", 4, 1, true],
   ];

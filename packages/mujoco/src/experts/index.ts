@@ -2,7 +2,7 @@
  * The PPO experts shipped with the package, by env id (each a data module written by
  * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1,
  * seals/Walker2d-v1, AIRL's CustomAnt-v0, and Gymnasium's HalfCheetah-v5, Hopper-v5,
- * Swimmer-v5 and InvertedPendulum-v5.
+ * Walker2d-v5, Swimmer-v5 and InvertedPendulum-v5.
  * Read each one's `record` (README, "Experts").
  */
 import { customAntV0Expert } from "./custom-ant-v0.js";
@@ -16,6 +16,7 @@ import { sealsHopperV1Expert } from "./seals-hopper-v1.js";
 import { sealsSwimmerV1Expert } from "./seals-swimmer-v1.js";
 import { sealsWalker2dV1Expert } from "./seals-walker2d-v1.js";
 import { swimmerV5Expert } from "./swimmer-v5.js";
+import { walker2dV5Expert } from "./walker2d-v5.js";
 
 const shipped = {
   "seals/HalfCheetah-v1": sealsHalfCheetahV1Expert,
@@ -26,6 +27,7 @@ const shipped = {
   "CustomAnt-v0": customAntV0Expert,
   "HalfCheetah-v5": halfCheetahV5Expert,
   "Hopper-v5": hopperV5Expert,
+  "Walker2d-v5": walker2dV5Expert,
   "Swimmer-v5": swimmerV5Expert,
   "InvertedPendulum-v5": invertedPendulumV5Expert,
 } as const;
