@@ -110,6 +110,7 @@ describe("ExpertPolicy", () => {
     ["Walker2d-v5", 17, 6, true],
     ["Swimmer-v5", 8, 2, true],
     ["InvertedPendulum-v5", 4, 1, true],
+    ["Ant-v5", 105, 8, true],
   ];
 
   it("ships its experts with their records", () => {

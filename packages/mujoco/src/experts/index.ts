@@ -2,9 +2,10 @@
  * The PPO experts shipped with the package, by env id (each a data module written by
  * scripts/write-expert.ts): seals/HalfCheetah-v1, seals/Hopper-v1, seals/Swimmer-v1, seals/Ant-v1,
  * seals/Walker2d-v1, AIRL's CustomAnt-v0, and Gymnasium's HalfCheetah-v5, Hopper-v5,
- * Walker2d-v5, Swimmer-v5 and InvertedPendulum-v5.
+ * Walker2d-v5, Swimmer-v5, InvertedPendulum-v5 and Ant-v5.
  * Read each one's `record` (README, "Experts").
  */
+import { antV5Expert } from "./ant-v5.js";
 import { customAntV0Expert } from "./custom-ant-v0.js";
 import { ExpertPolicy } from "./expert-policy.js";
 import { halfCheetahV5Expert } from "./half-cheetah-v5.js";
@@ -30,6 +31,7 @@ const shipped = {
   "Walker2d-v5": walker2dV5Expert,
   "Swimmer-v5": swimmerV5Expert,
   "InvertedPendulum-v5": invertedPendulumV5Expert,
+  "Ant-v5": antV5Expert,
 } as const;
 
 /** The env ids with a shipped expert. */
