@@ -115,6 +115,15 @@ function commandsOf(run: SweepRun): string {
 }
 
 const sweep = readSweepDirectory(directory);
+// With BENCH_ONLY the report still covers the whole sweep directory: the tables keep only the
+// selected experiments' runs and configurations, and count only theirs.
+const selected = only?.split(",");
+const experimentOf = new Map(sweep.runs.map((run) => [run.id, run.experiment]));
+const inSelection = (experiment: string | null | undefined) =>
+  selected === undefined || selected.includes(experiment ?? "");
+const selectedConfigurations = new Set(
+  sweep.runs.filter((run) => inSelection(run.experiment)).map((run) => run.configuration),
+);
 // Steps to a stopAt target (the learning benches): per run the steps and seconds to it and the
 // best of the evaluations made on the way (metrics.jsonl eval/*).
 const stepsToTarget = sweep.score === STEPS_TO_TARGET;
@@ -139,6 +148,7 @@ const perRun: (string | number)[][] = [];
 const commands: string[] = [];
 const runs: Record<string, unknown>[] = [];
 for (const run of sweep.runs) {
+  if (!inSelection(run.experiment)) continue;
   const found = findRunDirectory(directory, run);
   if (found?.status !== "completed") continue;
   const recordPath = scoreRecordPath(directory, run);
@@ -196,13 +206,8 @@ for (const run of sweep.runs) {
   });
 }
 
-// With BENCH_ONLY the report still plans the whole sweep; count only the selected experiments' runs.
-const selected = only?.split(",");
-const experimentOf = new Map(sweep.runs.map((run) => [run.id, run.experiment]));
-const inSelection = (experiment: string | null | undefined) =>
-  selected === undefined || selected.includes(experiment ?? "");
 const missing = report.missing.filter((id) => inSelection(experimentOf.get(id)));
-const complete = runs.filter((run) => inSelection(run.experiment as string | null)).length;
+const complete = runs.length;
 
 const settings = [
   ...(only === undefined ? [] : [`BENCH_ONLY=${only}`]),
@@ -231,24 +236,26 @@ writeBenchResult({
         "max",
         "goal met",
       ],
-      rows: report.configurations.map((row) => [
-        row.configuration,
-        row.runs,
-        ...(stepsToTarget
-          ? [
-              Object.entries(row.target ?? {})
-                .map(([field, minimum]) => `${field} ≥ ${minimum}`)
-                .join(", "),
-              `${row.reached ?? 0}/${row.runs}`,
-              shown(row.secondsToTarget ?? null),
-            ]
-          : []),
-        `${shown(row.mean)} ± ${row.meanUpper === null ? "—" : shown(row.meanUpper - row.mean)}`,
-        interval(row.iqm, row.iqmLower, row.iqmUpper),
-        formatNumber(row.min),
-        formatNumber(row.max),
-        row.goal === undefined ? "—" : `${row.goalMet}/${row.runs}`,
-      ]),
+      rows: report.configurations
+        .filter((row) => selectedConfigurations.has(row.configuration))
+        .map((row) => [
+          row.configuration,
+          row.runs,
+          ...(stepsToTarget
+            ? [
+                Object.entries(row.target ?? {})
+                  .map(([field, minimum]) => `${field} ≥ ${minimum}`)
+                  .join(", "),
+                `${row.reached ?? 0}/${row.runs}`,
+                shown(row.secondsToTarget ?? null),
+              ]
+            : []),
+          `${shown(row.mean)} ± ${row.meanUpper === null ? "—" : shown(row.meanUpper - row.mean)}`,
+          interval(row.iqm, row.iqmLower, row.iqmUpper),
+          formatNumber(row.min),
+          formatNumber(row.max),
+          row.goal === undefined ? "—" : `${row.goalMet}/${row.runs}`,
+        ]),
     },
     {
       title: "Per run",
