@@ -45,6 +45,11 @@ export const adversarialTrainerConfigSpec = {
     default: null,
     doc: "Standardise the training reward with running mean and variance before the policy optimiser sees it (imitation's NormalizedRewardNet with RunningNorm); null takes the variant's default: on for AIRL and GAN-GCL, off for GAIL, where imitation's wrapper order leaves it without effect.",
   }),
+  relabelWith: choiceSetting({
+    default: "updated",
+    values: ["updated", "previous"],
+    doc: 'Which discriminator gives a round\'s rollout its training rewards: "updated", the one after this round\'s updates (irlkit\'s order, that of the GAN-GCL paper\'s Algorithm 1: the discriminator has just trained on these very transitions), or "previous", the one the rollout was collected under, before the updates (imitation\'s order: its RewardVecEnvWrapper labels transitions as they are collected, so the rewards come from a discriminator that has not seen them).',
+  }),
   actionLikelihood: choiceSetting({
     default: "unclipped",
     values: ["unclipped", "clipped"],

@@ -201,6 +201,7 @@ describe("resolveAdversarialTrainerConfig", () => {
       discriminatorLearningRate: 1e-3,
       generatorReplayBufferCapacity: null,
       normalizeRewardOutput: null,
+      relabelWith: "updated",
       actionLikelihood: "unclipped",
       gradientPenaltyWeight: 0,
       computePath: "auto",
@@ -228,7 +229,7 @@ describe("resolveAdversarialTrainerConfig", () => {
     expect(() =>
       resolveAdversarialTrainerConfig({ demoBatchSise: 32 } as AdversarialTrainerConfig),
     ).toThrow(
-      'adversarial.demoBatchSise: expected one of the keys demoBatchSize, discriminatorUpdatesPerRound, discriminatorLearningRate, generatorReplayBufferCapacity, normalizeRewardOutput, actionLikelihood, gradientPenaltyWeight, computePath (did you mean "demoBatchSize"?), found an unknown key',
+      'adversarial.demoBatchSise: expected one of the keys demoBatchSize, discriminatorUpdatesPerRound, discriminatorLearningRate, generatorReplayBufferCapacity, normalizeRewardOutput, relabelWith, actionLikelihood, gradientPenaltyWeight, computePath (did you mean "demoBatchSize"?), found an unknown key',
     );
   });
 
@@ -476,6 +477,42 @@ describe("AdversarialTrainer rounds", () => {
     ppo.dispose();
     variant.dispose();
   });
+
+  it.each([
+    ["updated", "after"],
+    ["previous", "before"],
+  ] as const)(
+    'relabelWith "%s" gives the rollout the rewards of the discriminator %s the round\'s updates',
+    async (relabelWith, when) => {
+      const { trainer, ppo, dispose } = setup("gail", demonstrations, 0, {
+        config: { relabelWith },
+      });
+      await trainer.trainRound(); // a first round, so the replay buffer holds an older rollout too
+      const collect = ppo.collect.bind(ppo);
+      const update = ppo.update.bind(ppo);
+      let collected: Awaited<ReturnType<Ppo["collect"]>> | undefined;
+      let beforeUpdates: Float32Array | undefined;
+      let seen: Float32Array | undefined;
+      ppo.collect = async () => {
+        collected = await collect();
+        beforeUpdates = trainer.trainingRewards(collected); // GAIL: no log π, no statistics
+        return collected;
+      };
+      ppo.update = (batch) => {
+        seen = Float32Array.from(batch.rewards);
+        return update(batch);
+      };
+      await trainer.trainRound();
+      // GAIL's reward reads only the discriminator, which PPO's update leaves alone.
+      const afterUpdates = trainer.trainingRewards(collected!);
+      expect(Array.from(seen!)).toEqual(
+        Array.from(when === "before" ? beforeUpdates! : afterUpdates),
+      );
+      const moved = afterUpdates.some((value, i) => Math.abs(value - beforeUpdates![i]!) > 1e-4);
+      expect(moved).toBe(true); // the two orders differ on this round
+      dispose();
+    },
+  );
 
   it("standardises the training reward with running statistics when normalizeRewardOutput", async () => {
     const { trainer, ppo, dispose } = setup("airl", demonstrations, 0);

@@ -12,7 +12,8 @@
  *   2. push its transitions into the generator replay buffer;
  *   3. n discriminator updates, each on a balanced minibatch of demonstrations (label 1) and replay
  *      samples (label 0), binary cross-entropy on expert-is-high logits;
- *   4. relabel the rollout with the variant's training reward (one batched forward pass);
+ *   4. relabel the rollout with the variant's training reward (one batched forward pass) — with
+ *      `relabelWith: "previous"` this happens before step 3, as imitation labels during collection;
  *   5. `PolicyOptimizer.update` on the relabelled rollout.
  */
 import {
@@ -396,16 +397,10 @@ export class AdversarialTrainer {
     const totals = new DiscriminatorTotals();
     const updates = this.config.discriminatorUpdatesPerRound;
     const n = this.config.demoBatchSize;
-    let rewards: Float32Array;
-    try {
-      for (let update = 0; update < updates; update++) {
-        totals.add(
-          await this.updateDiscriminator(this.sampleDemonstrations(n), this.sampleGenerated(n)),
-        );
-      }
-      // Step 4: relabel with the updated discriminator; with clipped-action likelihoods, log π is
-      // recomputed for the actions as the env received them (detail 8).
-      rewards = this.trainingRewards(
+    // Step 4: relabel; with clipped-action likelihoods, log π is recomputed for the actions as
+    // the env received them (detail 8).
+    const relabel = async () =>
+      this.trainingRewards(
         this.variant.usesLogProbs && this.config.actionLikelihood === "clipped"
           ? {
               ...batch,
@@ -415,6 +410,16 @@ export class AdversarialTrainer {
             }
           : batch,
       );
+    let rewards: Float32Array | undefined;
+    try {
+      // imitation's order (relabelWith "previous"): the discriminator the rollout was collected under.
+      if (this.config.relabelWith === "previous") rewards = await relabel();
+      for (let update = 0; update < updates; update++) {
+        totals.add(
+          await this.updateDiscriminator(this.sampleDemonstrations(n), this.sampleGenerated(n)),
+        );
+      }
+      rewards ??= await relabel();
     } catch (error) {
       this.setDiscriminatorParameters(lastGood);
       if (error instanceof TrainingDivergedError) throw error;
