@@ -48,7 +48,7 @@ export const adversarialTrainerConfigSpec = {
   relabelWith: choiceSetting({
     default: "updated",
     values: ["updated", "previous"],
-    doc: 'Which discriminator gives a round\'s rollout its training rewards: "updated", the one after this round\'s updates (irlkit\'s order, that of the GAN-GCL paper\'s Algorithm 1: the discriminator has just trained on these very transitions), or "previous", the one the rollout was collected under, before the updates (imitation\'s order: its RewardVecEnvWrapper labels transitions as they are collected, so the rewards come from a discriminator that has not seen them).',
+    doc: "Which discriminator gives a round's rollout its training rewards: \"updated\", the one after this round's updates (irlkit's order, that of the GAN-GCL paper's Algorithm 1: the discriminator has just trained on these very transitions), or \"previous\", the one the rollout was collected under, before the updates (imitation's order: its RewardVecEnvWrapper labels transitions as they are collected, so the rewards come from a discriminator that has not seen them).",
   }),
   actionLikelihood: choiceSetting({
     default: "unclipped",
